@@ -1,0 +1,78 @@
+import type {
+  BookConfig,
+  BookEvent,
+  Command,
+  Depth,
+  EngineKind,
+  Level,
+  LimitOrder,
+  MarketOrder,
+  ModifyRequest,
+  OrderInfo,
+  RestingOrder,
+  Side,
+} from './types';
+
+/**
+ * One instrument's order book. Every engine implements this interface with the
+ * same behaviour, event for event (see `docs/semantics.md`).
+ *
+ * Commands return the events they caused, in order. A refused command throws a
+ * {@link TickbookError} and leaves the book exactly as it was.
+ */
+export interface Book {
+  /** Which matcher runs this book. */
+  readonly engine: EngineKind;
+  /** The configuration the book was created with (defaults filled in). */
+  readonly config: Readonly<Required<BookConfig>>;
+
+  /**
+   * Place a limit order. GTC remainders rest; IOC remainders are cancelled; FOK
+   * fills completely or does nothing.
+   * @returns the events it caused: `accepted`, then trades, cancels and level changes.
+   * @throws {@link TickbookError} on invalid input, a duplicate id, a full book.
+   */
+  limit(order: LimitOrder): BookEvent[];
+
+  /**
+   * Place a market order: it takes liquidity up to `qty`, any remainder is cancelled.
+   * @throws {@link TickbookError} on invalid input or a duplicate id.
+   */
+  market(order: MarketOrder): BookEvent[];
+
+  /**
+   * Cancel a resting order by id.
+   * @throws {@link TickbookError} `UNKNOWN_ORDER` when no resting order has this id.
+   */
+  cancel(id: number): BookEvent[];
+
+  /**
+   * Change a resting order's price and/or open quantity (see {@link ModifyRequest}).
+   * @throws {@link TickbookError} `UNKNOWN_ORDER`, or invalid price/qty.
+   */
+  modify(request: ModifyRequest): BookEvent[];
+
+  /**
+   * Apply many commands in order. Refused commands do not throw: they emit a
+   * `rejected` event with the error code, and the batch goes on.
+   */
+  apply(commands: readonly Command[]): BookEvent[];
+
+  /** Best (highest) bid level, or `undefined` when there are no bids. */
+  bestBid(): Level | undefined;
+  /** Best (lowest) ask level, or `undefined` when there are no asks. */
+  bestAsk(): Level | undefined;
+  /**
+   * L2 depth of one side, best first.
+   * @param limit - at most this many levels; omitted: all levels.
+   */
+  levels(side: Side, limit?: number): Level[];
+  /** L2 depth of both sides, best first. */
+  depth(limit?: number): Depth;
+  /** L3: the orders resting at one price, in priority order (empty when none). */
+  ordersAt(side: Side, price: number): RestingOrder[];
+  /** A resting order's state, or `undefined` when no resting order has this id. */
+  order(id: number): OrderInfo | undefined;
+  /** Number of resting orders. */
+  readonly size: number;
+}

@@ -1,0 +1,84 @@
+/**
+ * Every refusal has a stable string code. The per-order API throws a
+ * {@link TickbookError} carrying it; the batch API emits a `rejected` event with it.
+ * Codes never change meaning; new ones may be added.
+ */
+export const ERROR_CODES = {
+  /** `id` is not a positive safe integer. */
+  INVALID_ID: 'Order id must be a positive safe integer',
+  /** `side` is not `'buy'` or `'sell'`. */
+  INVALID_SIDE: "Side must be 'buy' or 'sell'",
+  /** Unknown command kind or order type. */
+  INVALID_TYPE: "Order type must be 'limit' or 'market'",
+  /** `timeInForce` is unknown, or not allowed for this order type. */
+  INVALID_TIF: "Time in force must be 'GTC', 'IOC' or 'FOK' (market orders: 'IOC' or 'FOK')",
+  /** `price` is not a positive safe integer. */
+  INVALID_PRICE: 'Price must be a positive safe integer number of ticks',
+  /** `price` is outside the book's `[minPrice, maxPrice]` band. */
+  PRICE_OUT_OF_BAND: "Price is outside the book's price band",
+  /** `qty` is not a positive safe integer. */
+  INVALID_QTY: 'Quantity must be a positive safe integer number of lots',
+  /** `owner` is not a positive safe integer. */
+  INVALID_OWNER: 'Owner must be a positive safe integer',
+  /** `stp` is not a known self-trade prevention mode. */
+  INVALID_STP_MODE:
+    "Self-trade prevention mode must be 'cancel-newest', 'cancel-oldest', 'cancel-both' or 'decrement-and-cancel'",
+  /** `postOnly` on a market order or with IOC/FOK, or not a boolean. */
+  INVALID_POST_ONLY: 'Post-only applies to GTC limit orders only',
+  /** Another live order already has this id. */
+  DUPLICATE_ID: 'A live order with this id already exists',
+  /** Cancel or modify of an id that is not resting. */
+  UNKNOWN_ORDER: 'No resting order has this id',
+  /** A GTC limit order arrived while the book holds `capacity` resting orders. */
+  BOOK_FULL: 'The book holds its maximum number of resting orders',
+  /** Resting the order would push its price level's total above 2^53-1 lots. */
+  QTY_OVERFLOW: "The price level's total quantity would exceed the safe integer range",
+  /** The book configuration is invalid. */
+  INVALID_CONFIG: 'Invalid book configuration',
+  /** A batch command is not an object with a known `kind`. */
+  INVALID_COMMAND: "Command must be an object with kind 'limit', 'market', 'cancel' or 'modify'",
+  /** Engine registry: no book with this symbol, or the symbol is taken. */
+  UNKNOWN_SYMBOL: 'No book is registered under this symbol',
+  DUPLICATE_SYMBOL: 'A book is already registered under this symbol',
+} as const;
+
+/** Stable error code string. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes in a fixed order; the index is the numeric code used in binary event records. */
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+const MARKER = Symbol.for('tickbook.TickbookError');
+
+/**
+ * The one error class tickbook throws for refused input. The book is left exactly
+ * as it was before the refused command.
+ *
+ * @example
+ * ```ts
+ * try { book.cancel(42); } catch (e) { if (isTickbookError(e) && e.code === 'UNKNOWN_ORDER') {} }
+ * ```
+ */
+export class TickbookError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** Order id the refused command named, when it had one. */
+  readonly orderId: number | undefined;
+
+  constructor(code: ErrorCode, detail?: string, orderId?: number) {
+    super(detail ? `${code}: ${ERROR_CODES[code]} (${detail})` : `${code}: ${ERROR_CODES[code]}`);
+    this.name = 'TickbookError';
+    this.code = code;
+    this.orderId = orderId;
+  }
+
+  /** Marker so errors from another copy of the package are recognised too. */
+  get [MARKER](): true {
+    return true;
+  }
+}
+
+/** True for a {@link TickbookError}, including one from another copy of the package. */
+export function isTickbookError(e: unknown): e is TickbookError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[MARKER] === true;
+}

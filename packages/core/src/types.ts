@@ -1,0 +1,237 @@
+/**
+ * Public types of tickbook: orders, commands, events and market-data views.
+ * Prices are integer ticks and quantities integer lots (positive safe integers).
+ * @packageDocumentation
+ */
+
+import type { ErrorCode } from './errors';
+
+/** Which side of the book an order is on. */
+export type Side = 'buy' | 'sell';
+
+/** Limit orders carry a price; market orders take whatever liquidity there is. */
+export type OrderType = 'limit' | 'market';
+
+/**
+ * Time in force.
+ * - `GTC`: good till cancelled; a limit order's remainder rests.
+ * - `IOC`: immediate or cancel; match what is possible now, cancel the rest.
+ * - `FOK`: fill or kill; fill the whole quantity now or do nothing at all.
+ */
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+
+/**
+ * Self-trade prevention mode, applied when an incoming order (taker) meets a
+ * resting order (maker) with the same `owner`. The taker's mode decides.
+ * - `cancel-newest`: cancel the taker's remaining quantity; matching stops.
+ * - `cancel-oldest`: cancel the maker; matching goes on.
+ * - `cancel-both`: cancel the maker and the taker's remainder; matching stops.
+ * - `decrement-and-cancel`: reduce both by the smaller open quantity without a
+ *   trade; whichever reaches zero is cancelled; matching goes on while the taker has quantity.
+ */
+export type StpMode = 'cancel-newest' | 'cancel-oldest' | 'cancel-both' | 'decrement-and-cancel';
+
+/** Which matcher runs a book. `'js'` is the pure-TypeScript reference engine. */
+export type EngineKind = 'js' | 'wasm';
+
+/** Configuration of one book (one instrument). */
+export interface BookConfig {
+  /** Lowest accepted limit price, in ticks (positive safe integer). */
+  minPrice: number;
+  /** Highest accepted limit price, in ticks (safe integer, `maxPrice - minPrice < 2^31`). */
+  maxPrice: number;
+  /** Maximum number of resting orders the book holds (positive integer). */
+  capacity: number;
+  /**
+   * Which matcher runs the book.
+   * @defaultValue `'js'`
+   */
+  engine?: EngineKind;
+  /**
+   * Self-trade prevention mode for orders that do not name one.
+   * @defaultValue `'cancel-newest'`
+   */
+  stpMode?: StpMode;
+}
+
+/** A new limit order. */
+export interface LimitOrder {
+  /** Caller-chosen id, a positive safe integer unique among live (resting) orders. */
+  id: number;
+  side: Side;
+  /** Limit price in ticks, inside the book's band. */
+  price: number;
+  /** Quantity in lots. */
+  qty: number;
+  /** @defaultValue `'GTC'` */
+  timeInForce?: TimeInForce;
+  /** Refuse to take liquidity: cancelled with reason `post-only` if it would cross. Only with GTC. */
+  postOnly?: boolean;
+  /** Account id (positive safe integer) used for self-trade prevention. */
+  owner?: number;
+  /** Self-trade prevention mode; defaults to the book's `stpMode`. */
+  stp?: StpMode;
+}
+
+/** A new market order: takes liquidity up to `qty`; the remainder is cancelled, never rests. */
+export interface MarketOrder {
+  id: number;
+  side: Side;
+  qty: number;
+  /** `IOC` (default) or `FOK`. A market order never rests, so `GTC` is refused. */
+  timeInForce?: Exclude<TimeInForce, 'GTC'>;
+  owner?: number;
+  stp?: StpMode;
+}
+
+/**
+ * A change to a resting order. `qty` is the new *open* (remaining) quantity.
+ * Lowering qty at the same price keeps time priority; a price change or a qty
+ * increase sends the order to the back of its (new) level, and a new price that
+ * crosses the book matches like a new order.
+ */
+export interface ModifyRequest {
+  id: number;
+  /** New limit price; omitted keeps the current price. */
+  price?: number;
+  /** New open quantity; omitted keeps the current remaining quantity. */
+  qty?: number;
+}
+
+/** A command for the batch API ({@link Book.apply}). */
+export type Command =
+  | ({ kind: 'limit' } & LimitOrder)
+  | ({ kind: 'market' } & MarketOrder)
+  | { kind: 'cancel'; id: number }
+  | ({ kind: 'modify' } & ModifyRequest);
+
+/** Why an order (or part of it) was cancelled. */
+export type CancelReason =
+  /** The caller cancelled it. */
+  | 'user'
+  /** The unfilled remainder of an IOC or market order. */
+  | 'remainder'
+  /** A FOK order that could not fill completely; nothing traded. */
+  | 'fok-unfilled'
+  /** Self-trade prevention. */
+  | 'self-trade'
+  /** A post-only order that would have taken liquidity; nothing traded. */
+  | 'post-only';
+
+/** An order was accepted for matching (it passed validation). */
+export interface AcceptedEvent {
+  type: 'accepted';
+  id: number;
+  side: Side;
+  orderType: OrderType;
+  /** Limit price; `null` for market orders. */
+  price: number | null;
+  qty: number;
+}
+
+/** A command was refused; the book is unchanged. Only the batch API emits this. */
+export interface RejectedEvent {
+  type: 'rejected';
+  /** Id named by the command, or 0 when it had none usable. */
+  id: number;
+  code: ErrorCode;
+}
+
+/** A match between a resting maker and an incoming taker, at the maker's price. */
+export interface TradeEvent {
+  type: 'trade';
+  makerId: number;
+  takerId: number;
+  /** The taker's side. */
+  takerSide: Side;
+  price: number;
+  qty: number;
+  /** Maker's open quantity after this trade (0: fully filled, gone from the book). */
+  makerRemaining: number;
+  /** Taker's open quantity after this trade. */
+  takerRemaining: number;
+}
+
+/** An order's open quantity was (partly) cancelled. */
+export interface CancelledEvent {
+  type: 'cancelled';
+  id: number;
+  reason: CancelReason;
+  /** Quantity removed by this cancel. */
+  qty: number;
+  /** Open quantity left afterwards; above 0 only for a decrement (self-trade prevention). */
+  remaining: number;
+}
+
+/** A resting order was modified. */
+export interface ModifiedEvent {
+  type: 'modified';
+  id: number;
+  side: Side;
+  price: number;
+  /** New open quantity. */
+  qty: number;
+  /** True when the order kept its place in the queue. */
+  priorityKept: boolean;
+}
+
+/** A price level's total open quantity or order count changed (L2 update). */
+export interface LevelChangedEvent {
+  type: 'level-changed';
+  side: Side;
+  price: number;
+  /** New total open quantity at the level (0: level is gone). */
+  qty: number;
+  /** New number of orders at the level. */
+  count: number;
+}
+
+/** Everything a command can emit, in order. */
+export type BookEvent =
+  | AcceptedEvent
+  | RejectedEvent
+  | TradeEvent
+  | CancelledEvent
+  | ModifiedEvent
+  | LevelChangedEvent;
+
+/** One aggregated price level (L2). */
+export interface Level {
+  price: number;
+  /** Total open quantity. */
+  qty: number;
+  /** Number of resting orders. */
+  count: number;
+}
+
+/** One resting order as seen in a level's queue (L3). */
+export interface RestingOrder {
+  id: number;
+  /** Open quantity. */
+  qty: number;
+  /** Owner, or 0 when the order has none. */
+  owner: number;
+}
+
+/** State of a live (resting) order. Finished orders are not retained: their events tell their fate. */
+export interface OrderInfo {
+  id: number;
+  side: Side;
+  price: number;
+  /** Open quantity. */
+  remaining: number;
+  /** Quantity filled since it was accepted. */
+  filled: number;
+  /** `'new'` until something fills, then `'partially-filled'`. */
+  status: 'new' | 'partially-filled';
+  /** Owner, or 0 when the order has none. */
+  owner: number;
+}
+
+/** Both sides' depth. */
+export interface Depth {
+  /** Best (highest) first. */
+  bids: Level[];
+  /** Best (lowest) first. */
+  asks: Level[];
+}
