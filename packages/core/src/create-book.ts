@@ -1,0 +1,24 @@
+import type { Book } from './book';
+import { resolveConfig } from './config';
+import { ReferenceBook } from './reference/reference-book';
+import type { BookConfig } from './types';
+
+/**
+ * Create an order book for one instrument.
+ *
+ * @param config - price band in ticks, capacity, engine and default self-trade mode.
+ * @throws {@link TickbookError} `INVALID_CONFIG` naming the bad field.
+ *
+ * @example
+ * ```ts
+ * const book = createBook({ minPrice: 1, maxPrice: 100_000, capacity: 100_000 });
+ * book.limit({ id: 1, side: 'sell', price: 10_100, qty: 5 });
+ * for (const e of book.limit({ id: 2, side: 'buy', price: 10_100, qty: 3 })) {
+ *   if (e.type === 'trade') console.log(`${e.qty} @ ${e.price}`);
+ * }
+ * ```
+ */
+export function createBook(config: BookConfig): Book {
+  const resolved = resolveConfig(config);
+  return new ReferenceBook(resolved);
+}

@@ -1,0 +1,71 @@
+/**
+ * Constructors for event objects. Every engine builds its plain events through
+ * these, so the objects have the same keys in the same order and serialise
+ * byte-identically.
+ */
+import type { ErrorCode } from './errors';
+import type {
+  AcceptedEvent,
+  CancelledEvent,
+  CancelReason,
+  LevelChangedEvent,
+  ModifiedEvent,
+  OrderType,
+  RejectedEvent,
+  Side,
+  TradeEvent,
+} from './types';
+
+export function acceptedEvent(
+  id: number,
+  side: Side,
+  orderType: OrderType,
+  price: number | null,
+  qty: number,
+): AcceptedEvent {
+  return { type: 'accepted', id, side, orderType, price, qty };
+}
+
+export function rejectedEvent(id: number, code: ErrorCode): RejectedEvent {
+  return { type: 'rejected', id, code };
+}
+
+export function tradeEvent(
+  makerId: number,
+  takerId: number,
+  takerSide: Side,
+  price: number,
+  qty: number,
+  makerRemaining: number,
+  takerRemaining: number,
+): TradeEvent {
+  return { type: 'trade', makerId, takerId, takerSide, price, qty, makerRemaining, takerRemaining };
+}
+
+export function cancelledEvent(
+  id: number,
+  reason: CancelReason,
+  qty: number,
+  remaining: number,
+): CancelledEvent {
+  return { type: 'cancelled', id, reason, qty, remaining };
+}
+
+export function modifiedEvent(
+  id: number,
+  side: Side,
+  price: number,
+  qty: number,
+  priorityKept: boolean,
+): ModifiedEvent {
+  return { type: 'modified', id, side, price, qty, priorityKept };
+}
+
+export function levelChangedEvent(
+  side: Side,
+  price: number,
+  qty: number,
+  count: number,
+): LevelChangedEvent {
+  return { type: 'level-changed', side, price, qty, count };
+}

@@ -1,0 +1,40 @@
+/**
+ * tickbook: an embeddable limit-order-book matching engine for Node.js.
+ * @packageDocumentation
+ */
+export type { Book } from './book';
+export { MAX_BAND_TICKS, MAX_CAPACITY, type ResolvedConfig } from './config';
+export { createBook } from './create-book';
+export { fromTicks, toTicks } from './decimal';
+export { Engine } from './engine';
+export {
+  ERROR_CODE_LIST,
+  ERROR_CODES,
+  type ErrorCode,
+  isTickbookError,
+  TickbookError,
+} from './errors';
+export type {
+  AcceptedEvent,
+  BookConfig,
+  BookEvent,
+  CancelledEvent,
+  CancelReason,
+  Command,
+  Depth,
+  EngineKind,
+  Level,
+  LevelChangedEvent,
+  LimitOrder,
+  MarketOrder,
+  ModifiedEvent,
+  ModifyRequest,
+  OrderInfo,
+  OrderType,
+  RejectedEvent,
+  RestingOrder,
+  Side,
+  StpMode,
+  TimeInForce,
+  TradeEvent,
+} from './types';

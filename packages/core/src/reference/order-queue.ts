@@ -1,0 +1,59 @@
+/**
+ * Price levels of the reference engine: each level is an intrusive doubly
+ * linked FIFO of order nodes, so removing any order is O(1).
+ */
+import type { Side, StpMode } from '../types';
+
+/** One live order. Also used for the incoming (taker) order while it matches. */
+export class OrderNode {
+  prev: OrderNode | null = null;
+  next: OrderNode | null = null;
+  level: PriceLevel | null = null;
+  filled = 0;
+
+  constructor(
+    readonly id: number,
+    readonly side: Side,
+    /** Limit price; ±Infinity for a market order (buy: +Infinity). */
+    public price: number,
+    public remaining: number,
+    readonly owner: number,
+    readonly stp: StpMode,
+    readonly postOnly: boolean,
+  ) {}
+}
+
+/** All orders resting at one price on one side, oldest first. */
+export class PriceLevel {
+  head: OrderNode | null = null;
+  tail: OrderNode | null = null;
+  /** Sum of the orders' remaining quantities. */
+  total = 0;
+  count = 0;
+
+  constructor(
+    readonly side: Side,
+    readonly price: number,
+  ) {}
+
+  append(order: OrderNode): void {
+    order.level = this;
+    order.prev = this.tail;
+    order.next = null;
+    if (this.tail) this.tail.next = order;
+    else this.head = order;
+    this.tail = order;
+    this.total += order.remaining;
+    this.count += 1;
+  }
+
+  remove(order: OrderNode): void {
+    if (order.prev) order.prev.next = order.next;
+    else this.head = order.next;
+    if (order.next) order.next.prev = order.prev;
+    else this.tail = order.prev;
+    order.prev = order.next = order.level = null;
+    this.total -= order.remaining;
+    this.count -= 1;
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * The reference matcher (`engine: 'js'`): plain TypeScript written to be
+ * obviously correct. It is the oracle the WebAssembly engine is tested against;
+ * every rule here is spelled out in docs/semantics.md.
+ */
+import type { Book } from '../book';
+import type { ResolvedConfig } from '../config';
+import type { ErrorCode } from '../errors';
+import { TickbookError } from '../errors';
+import {
+  acceptedEvent,
+  cancelledEvent,
+  levelChangedEvent,
+  modifiedEvent,
+  rejectedEvent,
+  tradeEvent,
+} from '../events';
+import type {
+  BookEvent,
+  Command,
+  Depth,
+  Level,
+  LimitOrder,
+  MarketOrder,
+  ModifyRequest,
+  OrderInfo,
+  RestingOrder,
+  Side,
+} from '../types';
+import { checkCancel, checkLimit, checkMarket, checkModify, commandIdOf } from '../validate';
+import { BookSide } from './book-side';
+import { OrderNode, type PriceLevel } from './order-queue';
+
+const MAX_QTY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Matching returns true when self-trade prevention stopped it (the taker's
+ * remainder is then cancelled), false when it ran out of quantity or liquidity.
+ */
+type StoppedBySelfTrade = boolean;
+
+export class ReferenceBook implements Book {
+  readonly engine = 'js' as const;
+  private readonly bids: BookSide;
+  private readonly asks: BookSide;
+  private readonly orders = new Map<number, OrderNode>();
+
+  constructor(readonly config: ResolvedConfig) {
+    const band = config.maxPrice - config.minPrice + 1;
+    this.bids = new BookSide('buy', config.minPrice, band);
+    this.asks = new BookSide('sell', config.minPrice, band);
+  }
+
+  get size(): number {
+    return this.orders.size;
+  }
+
+  // ---- commands -------------------------------------------------------------
+
+  limit(order: LimitOrder): BookEvent[] {
+    const events: BookEvent[] = [];
+    throwIf(this.placeLimit(order, events), order?.id);
+    return events;
+  }
+
+  market(order: MarketOrder): BookEvent[] {
+    const events: BookEvent[] = [];
+    throwIf(this.placeMarket(order, events), order?.id);
+    return events;
+  }
+
+  cancel(id: number): BookEvent[] {
+    const events: BookEvent[] = [];
+    throwIf(this.cancelOrder(id, events), id);
+    return events;
+  }
+
+  modify(request: ModifyRequest): BookEvent[] {
+    const events: BookEvent[] = [];
+    throwIf(this.modifyOrder(request, events), request?.id);
+    return events;
+  }
+
+  apply(commands: readonly Command[]): BookEvent[] {
+    const events: BookEvent[] = [];
+    for (const command of commands) {
+      const code = this.applyOne(command, events);
+      if (code) events.push(rejectedEvent(commandIdOf(command), code));
+    }
+    return events;
+  }
+
+  private applyOne(command: Command, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof command !== 'object' || command === null) return 'INVALID_COMMAND';
+    switch (command.kind) {
+      case 'limit':
+        return this.placeLimit(command, events);
+      case 'market':
+        return this.placeMarket(command, events);
+      case 'cancel':
+        return this.cancelOrder(command.id, events);
+      case 'modify':
+        return this.modifyOrder(command, events);
+      default:
+        return 'INVALID_TYPE';
+    }
+  }
+
+  // ---- command bodies: check everything, then change the book ---------------
+
+  private placeLimit(order: LimitOrder, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof order !== 'object' || order === null) return 'INVALID_COMMAND';
+    const fieldError = checkLimit(order, this.config);
+    if (fieldError) return fieldError;
+    if (this.orders.has(order.id)) return 'DUPLICATE_ID';
+    const tif = order.timeInForce ?? 'GTC';
+    if (tif === 'GTC') {
+      if (this.orders.size >= this.config.capacity) return 'BOOK_FULL';
+      const ownLevel = this.sideOf(order.side).get(order.price);
+      if (ownLevel && ownLevel.total + order.qty > MAX_QTY) return 'QTY_OVERFLOW';
+    }
+    const taker = new OrderNode(
+      order.id,
+      order.side,
+      order.price,
+      order.qty,
+      order.owner ?? 0,
+      order.stp ?? this.config.stpMode,
+      order.postOnly === true,
+    );
+    events.push(acceptedEvent(order.id, order.side, 'limit', order.price, order.qty));
+    if (tif === 'FOK' && !this.fokFillable(taker)) {
+      events.push(cancelledEvent(taker.id, 'fok-unfilled', taker.remaining, 0));
+      return undefined;
+    }
+    this.enter(taker, tif === 'GTC', events);
+    return undefined;
+  }
+
+  private placeMarket(order: MarketOrder, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof order !== 'object' || order === null) return 'INVALID_COMMAND';
+    const fieldError = checkMarket(order);
+    if (fieldError) return fieldError;
+    if (this.orders.has(order.id)) return 'DUPLICATE_ID';
+    const unbounded = order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    const taker = new OrderNode(
+      order.id,
+      order.side,
+      unbounded,
+      order.qty,
+      order.owner ?? 0,
+      order.stp ?? this.config.stpMode,
+      false,
+    );
+    events.push(acceptedEvent(order.id, order.side, 'market', null, order.qty));
+    if (order.timeInForce === 'FOK' && !this.fokFillable(taker)) {
+      events.push(cancelledEvent(taker.id, 'fok-unfilled', taker.remaining, 0));
+      return undefined;
+    }
+    this.enter(taker, false, events);
+    return undefined;
+  }
+
+  private cancelOrder(id: number, events: BookEvent[]): ErrorCode | undefined {
+    const fieldError = checkCancel(id);
+    if (fieldError) return fieldError;
+    const order = this.orders.get(id);
+    if (!order) return 'UNKNOWN_ORDER';
+    const level = order.level!;
+    events.push(cancelledEvent(id, 'user', order.remaining, 0));
+    this.removeResting(order);
+    events.push(levelEvent(level));
+    return undefined;
+  }
+
+  private modifyOrder(request: ModifyRequest, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof request !== 'object' || request === null) return 'INVALID_COMMAND';
+    const fieldError = checkModify(request, this.config);
+    if (fieldError) return fieldError;
+    const order = this.orders.get(request.id);
+    if (!order) return 'UNKNOWN_ORDER';
+    const newPrice = request.price ?? order.price;
+    const newQty = request.qty ?? order.remaining;
+    const target = this.sideOf(order.side).get(newPrice);
+    if (target) {
+      const othersTotal = target === order.level ? target.total - order.remaining : target.total;
+      if (othersTotal + newQty > MAX_QTY) return 'QTY_OVERFLOW';
+    }
+
+    const level = order.level!;
+    if (newPrice === order.price && newQty <= order.remaining) {
+      const drop = order.remaining - newQty;
+      order.remaining = newQty;
+      level.total -= drop;
+      events.push(modifiedEvent(order.id, order.side, newPrice, newQty, true));
+      if (drop > 0) events.push(levelEvent(level));
+      return undefined;
+    }
+
+    this.removeResting(order);
+    events.push(modifiedEvent(order.id, order.side, newPrice, newQty, false));
+    events.push(levelEvent(level));
+    order.price = newPrice;
+    order.remaining = newQty;
+    this.enter(order, true, events);
+    return undefined;
+  }
+
+  // ---- matching ---------------------------------------------------------------
+
+  /**
+   * An accepted order (or a re-priced one) arrives: post-only check, match,
+   * then rest or cancel the remainder.
+   */
+  private enter(taker: OrderNode, rests: boolean, events: BookEvent[]): void {
+    if (taker.postOnly && this.crosses(taker)) {
+      events.push(cancelledEvent(taker.id, 'post-only', taker.remaining, 0));
+      return;
+    }
+    const stopped = this.matchIncoming(taker, events);
+    if (taker.remaining === 0) return;
+    if (stopped) {
+      events.push(cancelledEvent(taker.id, 'self-trade', taker.remaining, 0));
+    } else if (!rests) {
+      events.push(cancelledEvent(taker.id, 'remainder', taker.remaining, 0));
+    } else {
+      this.restRemainder(taker, events);
+    }
+  }
+
+  private matchIncoming(taker: OrderNode, events: BookEvent[]): StoppedBySelfTrade {
+    const makers = this.oppositeOf(taker.side);
+    while (taker.remaining > 0) {
+      const level = makers.best();
+      if (!level || !acceptable(taker, level.price)) return false;
+      if (this.matchLevel(taker, level, events)) return true;
+    }
+    return false;
+  }
+
+  /** Match the taker against one level, oldest maker first; emits the level's change. */
+  private matchLevel(taker: OrderNode, level: PriceLevel, events: BookEvent[]): StoppedBySelfTrade {
+    let touched = false;
+    let stopped = false;
+    while (taker.remaining > 0 && level.head) {
+      const maker = level.head;
+      if (isSelfTrade(taker, maker)) {
+        const mode = taker.stp;
+        if (mode === 'cancel-newest') {
+          stopped = true;
+          break;
+        }
+        touched = true;
+        if (mode === 'decrement-and-cancel') {
+          const d = Math.min(taker.remaining, maker.remaining);
+          this.reduceResting(maker, d);
+          events.push(cancelledEvent(maker.id, 'self-trade', d, maker.remaining));
+          taker.remaining -= d;
+          events.push(cancelledEvent(taker.id, 'self-trade', d, taker.remaining));
+          continue;
+        }
+        events.push(cancelledEvent(maker.id, 'self-trade', maker.remaining, 0));
+        this.removeResting(maker);
+        if (mode === 'cancel-both') {
+          stopped = true;
+          break;
+        }
+        continue;
+      }
+      touched = true;
+      const qty = Math.min(taker.remaining, maker.remaining);
+      taker.remaining -= qty;
+      taker.filled += qty;
+      maker.filled += qty;
+      this.reduceResting(maker, qty);
+      events.push(
+        tradeEvent(
+          maker.id,
+          taker.id,
+          taker.side,
+          level.price,
+          qty,
+          maker.remaining,
+          taker.remaining,
+        ),
+      );
+    }
+    if (touched) events.push(levelEvent(level));
+    return stopped;
+  }
+
+  /** FOK pre-check: would matching fill the whole quantity? Changes nothing. */
+  private fokFillable(taker: OrderNode): boolean {
+    let need = taker.remaining;
+    for (const level of this.oppositeOf(taker.side).bestFirst()) {
+      if (!acceptable(taker, level.price)) return false;
+      for (let maker = level.head; maker; maker = maker.next) {
+        if (isSelfTrade(taker, maker)) {
+          if (taker.stp === 'cancel-oldest') continue;
+          return false;
+        }
+        need -= Math.min(need, maker.remaining);
+        if (need === 0) return true;
+      }
+    }
+    return false;
+  }
+
+  private crosses(taker: OrderNode): boolean {
+    const best = this.oppositeOf(taker.side).best();
+    return best !== undefined && acceptable(taker, best.price);
+  }
+
+  private restRemainder(order: OrderNode, events: BookEvent[]): void {
+    const level = this.sideOf(order.side).getOrCreate(order.price);
+    level.append(order);
+    this.orders.set(order.id, order);
+    events.push(levelEvent(level));
+  }
+
+  // ---- book upkeep ------------------------------------------------------------
+
+  /** Lower a resting order's quantity; it leaves the book at 0. */
+  private reduceResting(order: OrderNode, qty: number): void {
+    if (qty === order.remaining) {
+      this.removeResting(order);
+      order.remaining = 0;
+      return;
+    }
+    order.remaining -= qty;
+    order.level!.total -= qty;
+  }
+
+  private removeResting(order: OrderNode): void {
+    const level = order.level!;
+    level.remove(order);
+    this.orders.delete(order.id);
+    if (level.count === 0) this.sideOf(level.side).drop(level);
+  }
+
+  private sideOf(side: Side): BookSide {
+    return side === 'buy' ? this.bids : this.asks;
+  }
+
+  private oppositeOf(side: Side): BookSide {
+    return side === 'buy' ? this.asks : this.bids;
+  }
+
+  // ---- queries ----------------------------------------------------------------
+
+  bestBid(): Level | undefined {
+    const level = this.bids.best();
+    return level && levelView(level);
+  }
+
+  bestAsk(): Level | undefined {
+    const level = this.asks.best();
+    return level && levelView(level);
+  }
+
+  levels(side: Side, limit?: number): Level[] {
+    return [...this.sideOf(side).bestFirst(limit)].map(levelView);
+  }
+
+  depth(limit?: number): Depth {
+    return { bids: this.levels('buy', limit), asks: this.levels('sell', limit) };
+  }
+
+  ordersAt(side: Side, price: number): RestingOrder[] {
+    const out: RestingOrder[] = [];
+    const level = this.sideOf(side).get(price);
+    for (let o = level?.head ?? null; o; o = o.next) {
+      out.push({ id: o.id, qty: o.remaining, owner: o.owner });
+    }
+    return out;
+  }
+
+  order(id: number): OrderInfo | undefined {
+    const o = this.orders.get(id);
+    if (!o) return undefined;
+    return {
+      id: o.id,
+      side: o.side,
+      price: o.price,
+      remaining: o.remaining,
+      filled: o.filled,
+      status: o.filled > 0 ? 'partially-filled' : 'new',
+      owner: o.owner,
+    };
+  }
+}
+
+function throwIf(code: ErrorCode | undefined, id: unknown): void {
+  if (code) throw new TickbookError(code, undefined, typeof id === 'number' ? id : undefined);
+}
+
+/** Can the taker trade at this maker price? */
+function acceptable(taker: OrderNode, price: number): boolean {
+  return taker.side === 'buy' ? price <= taker.price : price >= taker.price;
+}
+
+function isSelfTrade(taker: OrderNode, maker: OrderNode): boolean {
+  return taker.owner !== 0 && taker.owner === maker.owner;
+}
+
+function levelEvent(level: PriceLevel) {
+  return levelChangedEvent(level.side, level.price, level.total, level.count);
+}
+
+function levelView(level: PriceLevel): Level {
+  return { price: level.price, qty: level.total, count: level.count };
+}

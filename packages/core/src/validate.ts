@@ -1,0 +1,83 @@
+/**
+ * Stateless input checks shared by every engine. Each returns the first failing
+ * error code in the order docs/semantics.md fixes, or `undefined` when the input
+ * is well-formed. Checks that need the book (duplicate id, unknown order, full
+ * book, level overflow) belong to the engines.
+ */
+import type { ResolvedConfig } from './config';
+import { STP_MODES } from './config';
+import type { ErrorCode } from './errors';
+import type { LimitOrder, MarketOrder, ModifyRequest } from './types';
+
+/** True for a positive safe integer: the domain of ids, prices, quantities and owners. */
+export function isPositiveSafeInt(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+}
+
+function isSide(s: unknown): boolean {
+  return s === 'buy' || s === 'sell';
+}
+
+function checkPrice(price: unknown, config: ResolvedConfig): ErrorCode | undefined {
+  if (!isPositiveSafeInt(price)) return 'INVALID_PRICE';
+  if (price < config.minPrice || price > config.maxPrice) return 'PRICE_OUT_OF_BAND';
+  return undefined;
+}
+
+function checkOwnerAndStp(order: { owner?: unknown; stp?: unknown }): ErrorCode | undefined {
+  if (order.owner !== undefined && !isPositiveSafeInt(order.owner)) return 'INVALID_OWNER';
+  if (order.stp !== undefined && !STP_MODES.includes(order.stp as never)) {
+    return 'INVALID_STP_MODE';
+  }
+  return undefined;
+}
+
+/** Field checks of a limit order. */
+export function checkLimit(order: LimitOrder, config: ResolvedConfig): ErrorCode | undefined {
+  if (!isPositiveSafeInt(order.id)) return 'INVALID_ID';
+  if (!isSide(order.side)) return 'INVALID_SIDE';
+  const priceError = checkPrice(order.price, config);
+  if (priceError) return priceError;
+  if (!isPositiveSafeInt(order.qty)) return 'INVALID_QTY';
+  const tif = order.timeInForce;
+  if (tif !== undefined && tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_TIF';
+  const postOnly = order.postOnly;
+  if (postOnly !== undefined && typeof postOnly !== 'boolean') return 'INVALID_POST_ONLY';
+  if (postOnly === true && tif !== undefined && tif !== 'GTC') return 'INVALID_POST_ONLY';
+  return checkOwnerAndStp(order);
+}
+
+/** Field checks of a market order. */
+export function checkMarket(order: MarketOrder): ErrorCode | undefined {
+  if (!isPositiveSafeInt(order.id)) return 'INVALID_ID';
+  if (!isSide(order.side)) return 'INVALID_SIDE';
+  if (!isPositiveSafeInt(order.qty)) return 'INVALID_QTY';
+  const tif = order.timeInForce;
+  if (tif !== undefined && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_TIF';
+  const postOnly = (order as { postOnly?: unknown }).postOnly;
+  if (postOnly !== undefined && postOnly !== false) return 'INVALID_POST_ONLY';
+  return checkOwnerAndStp(order);
+}
+
+/** Field checks of a cancel. */
+export function checkCancel(id: unknown): ErrorCode | undefined {
+  return isPositiveSafeInt(id) ? undefined : 'INVALID_ID';
+}
+
+/** Field checks of a modify. */
+export function checkModify(request: ModifyRequest, config: ResolvedConfig): ErrorCode | undefined {
+  if (!isPositiveSafeInt(request.id)) return 'INVALID_ID';
+  if (request.price !== undefined) {
+    const priceError = checkPrice(request.price, config);
+    if (priceError) return priceError;
+  }
+  if (request.qty !== undefined && !isPositiveSafeInt(request.qty)) return 'INVALID_QTY';
+  return undefined;
+}
+
+/** The id a rejected batch command reports: its own when usable, else 0. */
+export function commandIdOf(command: unknown): number {
+  if (typeof command !== 'object' || command === null) return 0;
+  const id = (command as { id?: unknown }).id;
+  return isPositiveSafeInt(id) ? id : 0;
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type BookEvent, type Command, createBook } from '../src/index';
+import { checkInvariants, dumpBook } from './support/book-state';
+import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
+import { EventModel } from './support/event-model';
+import { runCommand } from './support/run-command';
+
+function ownerOf(command: Command): number {
+  const owner = (command as { owner?: unknown } | null)?.owner;
+  return typeof owner === 'number' ? owner : 0;
+}
+
+describe('reference engine properties over random command sequences', () => {
+  const space = commandSpace();
+
+  it('keeps every invariant after every command, and events rebuild the book exactly', () => {
+    fc.assert(
+      fc.property(commandsArbitrary(space), (commands) => {
+        const book = createBook({ ...space.config, engine: 'js' });
+        const model = new EventModel();
+        for (const command of commands) {
+          const before = dumpBook(book);
+          const outcome = runCommand(book, command);
+          if (!outcome.ok) {
+            // A refused command leaves the book exactly as it was.
+            expect(dumpBook(book)).toEqual(before);
+            continue;
+          }
+          const events = outcome.events;
+          model.applyCommand(events, ownerOf(command));
+          checkInvariants(book);
+          expect(model.dump()).toEqual(dumpBook(book));
+          expect(model.feedDepth()).toEqual(book.depth());
+          checkOrderTypeRules(command, events, book.order.bind(book));
+        }
+        model.checkConservation();
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+
+  it('apply() gives the per-order event stream, with rejected events for refusals', () => {
+    fc.assert(
+      fc.property(commandsArbitrary(space), (commands) => {
+        const perOrder = createBook({ ...space.config, engine: 'js' });
+        const expected: BookEvent[] = [];
+        for (const command of commands) {
+          const outcome = runCommand(perOrder, command);
+          if (outcome.ok) expected.push(...outcome.events);
+          else {
+            const id = (command as { id?: unknown } | null)?.id;
+            expected.push({
+              type: 'rejected',
+              id: typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : 0,
+              code: outcome.code as never,
+            });
+          }
+        }
+        const batch = createBook({ ...space.config, engine: 'js' });
+        expect(batch.apply(commands)).toEqual(expected);
+        expect(dumpBook(batch)).toEqual(dumpBook(perOrder));
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+});
+
+/** FOK all-or-nothing; IOC and market never rest; post-only never trades. */
+function checkOrderTypeRules(
+  command: Command,
+  events: readonly BookEvent[],
+  order: (id: number) => unknown,
+): void {
+  if (command?.kind !== 'limit' && command?.kind !== 'market') return;
+  const id = command.id;
+  const traded = events
+    .filter((e) => e.type === 'trade' && e.takerId === id)
+    .reduce((sum, e) => sum + (e.type === 'trade' ? e.qty : 0), 0);
+  const tif = command.timeInForce ?? (command.kind === 'market' ? 'IOC' : 'GTC');
+  if (tif === 'FOK') {
+    const killed = events.some((e) => e.type === 'cancelled' && e.reason === 'fok-unfilled');
+    expect(traded).toBe(killed ? 0 : command.qty);
+  }
+  if (tif !== 'GTC') expect(order(id)).toBeUndefined();
+  if (command.kind === 'limit' && command.postOnly) expect(traded).toBe(0);
+}

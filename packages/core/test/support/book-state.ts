@@ -1,0 +1,64 @@
+/**
+ * Engine-agnostic views of a book for tests: a full L3 dump (for "the book is
+ * unchanged" checks and engine comparisons) and an invariant check that throws
+ * a plain sentence naming what is wrong.
+ */
+import type { Book, Level, RestingOrder, Side } from '../../src/index';
+
+export interface LevelDump extends Level {
+  orders: RestingOrder[];
+}
+
+export interface BookDump {
+  size: number;
+  bids: LevelDump[];
+  asks: LevelDump[];
+}
+
+/** Every level of both sides, best first, with every order in queue order. */
+export function dumpBook(book: Book): BookDump {
+  const side = (s: Side): LevelDump[] =>
+    book.levels(s).map((level) => ({ ...level, orders: book.ordersAt(s, level.price) }));
+  return { size: book.size, bids: side('buy'), asks: side('sell') };
+}
+
+/** Throw when the book breaks a structural invariant. */
+export function checkInvariants(book: Book): void {
+  const dump = dumpBook(book);
+  const bestBid = dump.bids[0];
+  const bestAsk = dump.asks[0];
+  if (bestBid && bestAsk && bestBid.price >= bestAsk.price) {
+    throw new Error(`book is crossed at rest: bid ${bestBid.price} >= ask ${bestAsk.price}`);
+  }
+  if (book.bestBid()?.price !== bestBid?.price || book.bestAsk()?.price !== bestAsk?.price) {
+    throw new Error('bestBid/bestAsk disagree with the depth');
+  }
+  let count = 0;
+  for (const [name, levels, better] of [
+    ['bid', dump.bids, (a: number, b: number) => a > b],
+    ['ask', dump.asks, (a: number, b: number) => a < b],
+  ] as const) {
+    levels.forEach((level, i) => {
+      if (i > 0 && !better(levels[i - 1].price, level.price)) {
+        throw new Error(`${name} levels are not strictly ordered at ${level.price}`);
+      }
+      const total = level.orders.reduce((sum, o) => sum + o.qty, 0);
+      if (level.count !== level.orders.length || level.qty !== total || level.count === 0) {
+        throw new Error(
+          `${name} level ${level.price} says qty ${level.qty} / count ${level.count} but its orders sum to ${total} / ${level.orders.length}`,
+        );
+      }
+      for (const o of level.orders) {
+        const info = book.order(o.id);
+        if (!info || info.price !== level.price || info.remaining !== o.qty || o.qty <= 0) {
+          throw new Error(`order ${o.id} at ${name} ${level.price} disagrees with order(id)`);
+        }
+      }
+      count += level.count;
+    });
+  }
+  if (count !== book.size) throw new Error(`size ${book.size} but levels hold ${count} orders`);
+  if (book.size > book.config.capacity) {
+    throw new Error(`size ${book.size} exceeds capacity ${book.config.capacity}`);
+  }
+}

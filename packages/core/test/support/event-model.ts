@@ -1,0 +1,220 @@
+/**
+ * A consumer that rebuilds the whole book from events alone, checking every
+ * event against what it knows as it goes. Tests use it to prove that events
+ * fully describe what happened, that price-time priority holds (every trade's
+ * maker is the oldest order at the best opposite price), that trades print at
+ * the maker's price, and that quantity is conserved per order.
+ */
+import type { BookEvent, Level, Side } from '../../src/index';
+import type { BookDump, LevelDump } from './book-state';
+
+interface ModelOrder {
+  id: number;
+  side: Side;
+  price: number;
+  remaining: number;
+  owner: number;
+  /** Quantity that entered the book through accepts and modifies. */
+  qtyIn: number;
+  filled: number;
+  cancelled: number;
+}
+
+export class EventModel {
+  private readonly resting = new Map<number, ModelOrder>();
+  private readonly queues = { buy: new Map<number, number[]>(), sell: new Map<number, number[]>() };
+  /** Orders that finished (filled or cancelled), kept for the conservation check. */
+  readonly finished: ModelOrder[] = [];
+  /** L2 kept from level-changed events alone, as a market-data consumer would. */
+  private readonly l2 = { buy: new Map<number, Level>(), sell: new Map<number, Level>() };
+
+  /**
+   * Apply one command's events. `owner` is the command's owner (events do not
+   * repeat it; L3 views carry it). Throws on the first inconsistency.
+   */
+  applyCommand(events: readonly BookEvent[], owner = 0): void {
+    let taker: ModelOrder | undefined;
+    let takerClosed = false;
+    let restLevelEvent = -1;
+    events.forEach((e, i) => {
+      switch (e.type) {
+        case 'accepted':
+          if (this.resting.has(e.id)) fail(`accepted duplicate live id ${e.id}`);
+          taker = {
+            id: e.id,
+            side: e.side,
+            price: e.price ?? Number.NaN,
+            remaining: e.qty,
+            owner,
+            qtyIn: e.qty,
+            filled: 0,
+            cancelled: 0,
+          };
+          break;
+        case 'rejected':
+          break;
+        case 'trade': {
+          if (!taker || taker.id !== e.takerId)
+            fail(`trade taker ${e.takerId} is not the incoming order`);
+          const t = taker as ModelOrder;
+          const maker =
+            this.resting.get(e.makerId) ?? fail(`trade maker ${e.makerId} is not resting`);
+          const best = this.bestPrice(maker.side);
+          const head = this.queues[maker.side].get(best)?.[0];
+          if (maker.price !== best || head !== maker.id) {
+            fail(`trade maker ${maker.id} is not the oldest order at the best ${maker.side} price`);
+          }
+          if (e.price !== maker.price)
+            fail(`trade printed at ${e.price}, maker price ${maker.price}`);
+          if (e.takerSide !== t.side) fail('trade takerSide is wrong');
+          if (t.side === 'buy' ? e.price > t.price : e.price < t.price) {
+            fail(`trade at ${e.price} beyond taker limit ${t.price}`);
+          }
+          maker.remaining -= e.qty;
+          maker.filled += e.qty;
+          t.remaining -= e.qty;
+          t.filled += e.qty;
+          if (maker.remaining !== e.makerRemaining || t.remaining !== e.takerRemaining) {
+            fail(`trade remaining quantities disagree (maker ${maker.id}, taker ${t.id})`);
+          }
+          if (e.qty <= 0) fail('trade with non-positive quantity');
+          if (maker.remaining === 0) this.removeResting(maker);
+          break;
+        }
+        case 'cancelled': {
+          const order =
+            taker && taker.id === e.id && !takerClosed
+              ? taker
+              : (this.resting.get(e.id) ?? fail(`cancelled unknown order ${e.id}`));
+          order.remaining -= e.qty;
+          order.cancelled += e.qty;
+          if (order.remaining !== e.remaining || e.qty <= 0) {
+            fail(`cancel of ${e.id} leaves ${order.remaining}, event says ${e.remaining}`);
+          }
+          if (order === taker) {
+            if (e.remaining === 0) takerClosed = true;
+          } else if (order.remaining === 0) {
+            this.removeResting(order);
+          }
+          break;
+        }
+        case 'modified': {
+          const order = this.resting.get(e.id) ?? fail(`modified unknown order ${e.id}`);
+          order.qtyIn += e.qty - order.remaining;
+          if (e.priorityKept) {
+            if (e.price !== order.price || e.qty > order.remaining) fail('priority kept wrongly');
+            order.remaining = e.qty;
+          } else {
+            this.removeResting(order, false);
+            order.price = e.price;
+            order.remaining = e.qty;
+            taker = order;
+          }
+          break;
+        }
+        case 'level-changed':
+          if (e.count === 0) this.l2[e.side].delete(e.price);
+          else this.l2[e.side].set(e.price, { price: e.price, qty: e.qty, count: e.count });
+          if (
+            i === events.length - 1 &&
+            taker &&
+            !takerClosed &&
+            taker.remaining > 0 &&
+            e.side === taker.side &&
+            e.price === taker.price
+          ) {
+            restLevelEvent = i;
+          } else {
+            this.checkLevel(e.side, e.price, e.qty, e.count);
+          }
+          break;
+      }
+    });
+    const t = taker as ModelOrder | undefined;
+    if (t && !takerClosed && t.remaining > 0) {
+      if (restLevelEvent < 0)
+        fail(`order ${t.id} has quantity left but neither rested nor cancelled`);
+      this.rest(t);
+      const e = events[restLevelEvent];
+      if (e.type === 'level-changed') this.checkLevel(e.side, e.price, e.qty, e.count);
+    } else if (t) {
+      this.finish(t);
+    }
+  }
+
+  /** The book as the events describe it, in the shape of `dumpBook`. */
+  dump(): BookDump {
+    const side = (s: Side): LevelDump[] => {
+      const prices = [...this.queues[s].keys()].sort((a, b) => (s === 'buy' ? b - a : a - b));
+      return prices.map((price) => {
+        const ids = this.queues[s].get(price)!;
+        const orders = ids.map((id) => {
+          const o = this.resting.get(id)!;
+          return { id, qty: o.remaining, owner: o.owner };
+        });
+        return { price, qty: orders.reduce((a, o) => a + o.qty, 0), count: ids.length, orders };
+      });
+    };
+    return { size: this.resting.size, bids: side('buy'), asks: side('sell') };
+  }
+
+  /** L2 built from level-changed events only, best first. */
+  feedDepth(): { bids: Level[]; asks: Level[] } {
+    const side = (s: Side) =>
+      [...this.l2[s].values()].sort((a, b) =>
+        s === 'buy' ? b.price - a.price : a.price - b.price,
+      );
+    return { bids: side('buy'), asks: side('sell') };
+  }
+
+  /** Every order: quantity in = filled + cancelled + still resting. */
+  checkConservation(): void {
+    for (const o of [...this.resting.values(), ...this.finished]) {
+      if (o.qtyIn !== o.filled + o.cancelled + o.remaining) {
+        fail(
+          `order ${o.id}: ${o.qtyIn} in != ${o.filled} filled + ${o.cancelled} cancelled + ${o.remaining} open`,
+        );
+      }
+    }
+  }
+
+  private bestPrice(side: Side): number {
+    let best = side === 'buy' ? -Infinity : Infinity;
+    for (const p of this.queues[side].keys())
+      best = side === 'buy' ? Math.max(best, p) : Math.min(best, p);
+    return best;
+  }
+
+  private checkLevel(side: Side, price: number, qty: number, count: number): void {
+    const ids = this.queues[side].get(price) ?? [];
+    const total = ids.reduce((a, id) => a + this.resting.get(id)!.remaining, 0);
+    if (total !== qty || ids.length !== count) {
+      fail(
+        `level-changed ${side} ${price}: says ${qty}/${count}, events give ${total}/${ids.length}`,
+      );
+    }
+  }
+
+  private rest(order: ModelOrder): void {
+    this.resting.set(order.id, order);
+    const queue = this.queues[order.side].get(order.price);
+    if (queue) queue.push(order.id);
+    else this.queues[order.side].set(order.price, [order.id]);
+  }
+
+  private removeResting(order: ModelOrder, finished = true): void {
+    this.resting.delete(order.id);
+    const queue = this.queues[order.side].get(order.price)!;
+    queue.splice(queue.indexOf(order.id), 1);
+    if (queue.length === 0) this.queues[order.side].delete(order.price);
+    if (finished) this.finish(order);
+  }
+
+  private finish(order: ModelOrder): void {
+    this.finished.push(order);
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(`event stream inconsistent: ${message}`);
+}
