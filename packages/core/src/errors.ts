@@ -40,6 +40,14 @@ export const ERROR_CODES = {
   /** Engine registry: no book with this symbol, or the symbol is taken. */
   UNKNOWN_SYMBOL: 'No book is registered under this symbol',
   DUPLICATE_SYMBOL: 'A book is already registered under this symbol',
+  /** A snapshot or journal fails its checksum or structure checks. */
+  CORRUPT_DATA: 'Snapshot or journal data is corrupt',
+  /** A snapshot or journal was written by an unknown format version. */
+  UNSUPPORTED_VERSION: 'Snapshot or journal format version is not supported',
+  /** A snapshot and a journal (or the requested config) describe different books. */
+  CONFIG_MISMATCH: 'Snapshot and journal belong to books with different configurations',
+  /** The journal misses commands between the snapshot and its first record, or between records. */
+  JOURNAL_GAP: 'The journal has a gap in its sequence numbers',
 } as const;
 
 /** Stable error code string. */

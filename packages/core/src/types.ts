@@ -226,6 +226,10 @@ export interface OrderInfo {
   status: 'new' | 'partially-filled';
   /** Owner, or 0 when the order has none. */
   owner: number;
+  /** Self-trade prevention mode it uses when it takes liquidity (after a modify). */
+  stp: StpMode;
+  /** Whether it is post-only. */
+  postOnly: boolean;
 }
 
 /** Both sides' depth. */

@@ -15,6 +15,7 @@ import {
   rejectedEvent,
   tradeEvent,
 } from '../events';
+import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
 import type {
   BookEvent,
   Command,
@@ -39,8 +40,10 @@ const MAX_QTY = Number.MAX_SAFE_INTEGER;
  */
 type StoppedBySelfTrade = boolean;
 
-export class ReferenceBook implements Book {
+export class ReferenceBook implements Book, Restorable {
   readonly engine = 'js' as const;
+  /** Commands applied so far (refused ones do not count). */
+  sequence = 0;
   private readonly bids: BookSide;
   private readonly asks: BookSide;
   private readonly orders = new Map<number, OrderNode>();
@@ -59,38 +62,64 @@ export class ReferenceBook implements Book {
 
   limit(order: LimitOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    throwIf(this.placeLimit(order, events), order?.id);
+    this.settle(this.placeLimit(order, events), order?.id);
     return events;
   }
 
   market(order: MarketOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    throwIf(this.placeMarket(order, events), order?.id);
+    this.settle(this.placeMarket(order, events), order?.id);
     return events;
   }
 
   cancel(id: number): BookEvent[] {
     const events: BookEvent[] = [];
-    throwIf(this.cancelOrder(id, events), id);
+    this.settle(this.cancelOrder(id, events), id);
     return events;
   }
 
   modify(request: ModifyRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    throwIf(this.modifyOrder(request, events), request?.id);
+    this.settle(this.modifyOrder(request, events), request?.id);
+    return events;
+  }
+
+  submit(command: Command): BookEvent[] {
+    const events: BookEvent[] = [];
+    this.applyOne(command, events);
     return events;
   }
 
   apply(commands: readonly Command[]): BookEvent[] {
     const events: BookEvent[] = [];
-    for (const command of commands) {
-      const code = this.applyOne(command, events);
-      if (code) events.push(rejectedEvent(commandIdOf(command), code));
-    }
+    for (const command of commands) this.applyOne(command, events);
     return events;
   }
 
-  private applyOne(command: Command, events: BookEvent[]): ErrorCode | undefined {
+  /** Count an applied command, or throw for a refused one. */
+  private settle(code: ErrorCode | undefined, id: unknown): void {
+    if (code) throw new TickbookError(code, undefined, typeof id === 'number' ? id : undefined);
+    this.sequence += 1;
+  }
+
+  /** Apply one batch command: refusals become a rejected event. */
+  private applyOne(command: Command, events: BookEvent[]): void {
+    const code = this.dispatch(command, events);
+    if (code) events.push(rejectedEvent(commandIdOf(command), code));
+    else this.sequence += 1;
+  }
+
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void {
+    for (const o of orders) {
+      const node = new OrderNode(o.id, o.side, o.price, o.remaining, o.owner, o.stp, o.postOnly);
+      node.filled = o.filled;
+      this.sideOf(o.side).getOrCreate(o.price).append(node);
+      this.orders.set(o.id, node);
+    }
+    this.sequence = sequence;
+  }
+
+  private dispatch(command: Command, events: BookEvent[]): ErrorCode | undefined {
     if (typeof command !== 'object' || command === null) return 'INVALID_COMMAND';
     switch (command.kind) {
       case 'limit':
@@ -386,12 +415,10 @@ export class ReferenceBook implements Book {
       filled: o.filled,
       status: o.filled > 0 ? 'partially-filled' : 'new',
       owner: o.owner,
+      stp: o.stp,
+      postOnly: o.postOnly,
     };
   }
-}
-
-function throwIf(code: ErrorCode | undefined, id: unknown): void {
-  if (code) throw new TickbookError(code, undefined, typeof id === 'number' ? id : undefined);
 }
 
 /** Can the taker trade at this maker price? */

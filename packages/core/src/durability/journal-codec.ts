@@ -1,0 +1,209 @@
+/**
+ * Journal bytes: a header naming the book's configuration, then one
+ * length-prefixed, checksummed record per applied command.
+ *
+ * ```
+ * header: "TKBJ" | u32 version | config (see snapshot.ts)
+ * record: u32 payload length | u32 CRC-32 of payload | payload
+ * payload: f64 sequence | u8 kind | fields of the kind:
+ *   limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
+ *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp
+ *   cancel f64 id
+ *   modify f64 id | u8 has (1 price, 2 qty) | f64 price | f64 qty
+ * ```
+ * Optional fields: tif 0 = not given; postOnly 2 = not given; owner 0 = none;
+ * stp 255 = not given (the book's default applies on replay).
+ */
+import type { ResolvedConfig } from '../config';
+import { STP_MODES } from '../config';
+import { TickbookError } from '../errors';
+import type { BookConfig, Command, Side, StpMode, TimeInForce } from '../types';
+import { ByteReader, ByteWriter } from './byte-codec';
+import { crc32 } from './crc32';
+import { readConfig, writeConfig } from './snapshot';
+
+const MAGIC = 0x4a424b54; // "TKBJ" little-endian
+export const JOURNAL_VERSION = 1;
+const SIDES: readonly Side[] = ['buy', 'sell'];
+const TIFS: readonly (TimeInForce | undefined)[] = [undefined, 'GTC', 'IOC', 'FOK'];
+const KINDS = ['limit', 'market', 'cancel', 'modify'] as const;
+const STP_UNSET = 255;
+const RECORD_HEADER = 8;
+
+export function encodeJournalHeader(config: ResolvedConfig): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(MAGIC).u32(JOURNAL_VERSION);
+  writeConfig(w, config);
+  return w.toBytes();
+}
+
+const stpCode = (stp: StpMode | undefined) =>
+  stp === undefined ? STP_UNSET : STP_MODES.indexOf(stp);
+
+/** Append one record for an applied command to `w`. */
+export function writeRecord(w: ByteWriter, sequence: number, command: Command): void {
+  const start = w.length;
+  w.u32(0).u32(0);
+  w.f64(sequence).u8(KINDS.indexOf(command.kind));
+  switch (command.kind) {
+    case 'limit':
+      w.f64(command.id).u8(SIDES.indexOf(command.side)).f64(command.price).f64(command.qty);
+      w.u8(TIFS.indexOf(command.timeInForce));
+      w.u8(command.postOnly === undefined ? 2 : command.postOnly ? 1 : 0);
+      w.f64(command.owner ?? 0).u8(stpCode(command.stp));
+      break;
+    case 'market':
+      w.f64(command.id).u8(SIDES.indexOf(command.side)).f64(command.qty);
+      w.u8(TIFS.indexOf(command.timeInForce));
+      w.f64(command.owner ?? 0).u8(stpCode(command.stp));
+      break;
+    case 'cancel':
+      w.f64(command.id);
+      break;
+    case 'modify':
+      w.f64(command.id);
+      w.u8((command.price !== undefined ? 1 : 0) | (command.qty !== undefined ? 2 : 0));
+      w.f64(command.price ?? 0).f64(command.qty ?? 0);
+      break;
+  }
+  const end = w.length;
+  w.patchU32(start, end - start - RECORD_HEADER);
+  w.patchU32(start + 4, crc32(w.written(), start + RECORD_HEADER, end));
+}
+
+function readCommand(r: ByteReader): Command {
+  const kind = KINDS[r.u8()];
+  const bad = () => new TickbookError('CORRUPT_DATA', 'bad journal record');
+  const side = () =>
+    SIDES[r.u8()] ??
+    (() => {
+      throw bad();
+    })();
+  const tif = () => {
+    const code = r.u8();
+    if (code >= TIFS.length) throw bad();
+    return TIFS[code];
+  };
+  const stp = (): StpMode | undefined => {
+    const code = r.u8();
+    if (code === STP_UNSET) return undefined;
+    return (
+      STP_MODES[code] ??
+      (() => {
+        throw bad();
+      })()
+    );
+  };
+  const owner = () => r.f64() || undefined;
+  switch (kind) {
+    case 'limit': {
+      const id = r.f64();
+      const s = side();
+      const price = r.f64();
+      const qty = r.f64();
+      const timeInForce = tif();
+      const p = r.u8();
+      const postOnly = p === 2 ? undefined : p === 1;
+      return withoutUndefined({
+        kind,
+        id,
+        side: s,
+        price,
+        qty,
+        timeInForce,
+        postOnly,
+        owner: owner(),
+        stp: stp(),
+      });
+    }
+    case 'market': {
+      const id = r.f64();
+      const s = side();
+      const qty = r.f64();
+      const timeInForce = tif() as 'IOC' | 'FOK' | undefined;
+      return withoutUndefined({ kind, id, side: s, qty, timeInForce, owner: owner(), stp: stp() });
+    }
+    case 'cancel':
+      return { kind, id: r.f64() };
+    case 'modify': {
+      const id = r.f64();
+      const has = r.u8();
+      const price = r.f64();
+      const qty = r.f64();
+      return withoutUndefined({
+        kind,
+        id,
+        price: has & 1 ? price : undefined,
+        qty: has & 2 ? qty : undefined,
+      });
+    }
+    default:
+      throw bad();
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export interface JournalRecord {
+  sequence: number;
+  command: Command;
+}
+
+export interface DecodedJournal {
+  config: Omit<BookConfig, 'engine'>;
+  records: JournalRecord[];
+  /** Bytes of whole, valid records (header included): where appending may resume. */
+  validLength: number;
+  /** True when a torn last record (a crash mid-write) was dropped. */
+  tornTail: boolean;
+}
+
+/**
+ * Decode a journal. A torn last record is dropped and reported; any other
+ * damage throws.
+ * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`.
+ */
+export function decodeJournal(bytes: Uint8Array): DecodedJournal {
+  const r = new ByteReader(bytes, 0, bytes.length, 'journal');
+  if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook journal');
+  const version = r.u32();
+  if (version !== JOURNAL_VERSION) {
+    throw new TickbookError('UNSUPPORTED_VERSION', `journal version ${version}`);
+  }
+  const config = readConfig(r);
+  const records: JournalRecord[] = [];
+  let validLength = r.offset;
+  let tornTail = false;
+  while (r.remaining > 0) {
+    const start = r.offset;
+    if (r.remaining < RECORD_HEADER) {
+      tornTail = true;
+      break;
+    }
+    const length = r.u32();
+    const sum = r.u32();
+    const end = start + RECORD_HEADER + length;
+    if (end > bytes.length) {
+      tornTail = true; // the write of the last record never finished
+      break;
+    }
+    if (crc32(bytes, start + RECORD_HEADER, end) !== sum) {
+      if (end === bytes.length) {
+        tornTail = true; // last record only partly reached the disk
+        break;
+      }
+      throw new TickbookError('CORRUPT_DATA', `journal record at byte ${start} fails its checksum`);
+    }
+    const payload = new ByteReader(bytes, start + RECORD_HEADER, end, 'journal record');
+    const sequence = payload.f64();
+    const command = readCommand(payload);
+    if (payload.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'journal record too long');
+    records.push({ sequence, command });
+    r.offset = end;
+    validLength = end;
+  }
+  return { config, records, validLength, tornTail };
+}

@@ -1,0 +1,157 @@
+/**
+ * Snapshots: a book's full state as versioned, checksummed bytes, the same
+ * format for every engine.
+ *
+ * ```
+ * "TKBS" | u32 version | u32 body length | body | u32 CRC-32 of body
+ * body:  config (f64 minPrice, f64 maxPrice, f64 capacity, u8 stpMode)
+ *        f64 sequence | f64 order count
+ *        orders: bids best level first, then asks; each level in queue order:
+ *        f64 id | u8 side | f64 price | f64 remaining | f64 filled | f64 owner | u8 stp | u8 postOnly
+ * ```
+ */
+import type { Book } from '../book';
+import type { ResolvedConfig } from '../config';
+import { STP_MODES } from '../config';
+import { createBook } from '../create-book';
+import { TickbookError } from '../errors';
+import { isRestorable, RESTORE, type SnapshotOrder } from '../internal';
+import type { BookConfig, EngineKind, Side } from '../types';
+import { ByteReader, ByteWriter } from './byte-codec';
+import { crc32 } from './crc32';
+
+const MAGIC = 0x53424b54; // "TKBS" little-endian
+export const SNAPSHOT_VERSION = 1;
+const SIDES: readonly Side[] = ['buy', 'sell'];
+
+/** The configuration fields that define a book's identity (not its engine). */
+export function writeConfig(w: ByteWriter, config: ResolvedConfig): void {
+  w.f64(config.minPrice).f64(config.maxPrice).f64(config.capacity);
+  w.u8(STP_MODES.indexOf(config.stpMode));
+}
+
+export function readConfig(r: ByteReader): Omit<BookConfig, 'engine'> {
+  const minPrice = r.f64();
+  const maxPrice = r.f64();
+  const capacity = r.f64();
+  const stpMode = STP_MODES[r.u8()];
+  if (stpMode === undefined) throw new TickbookError('CORRUPT_DATA', 'unknown stpMode code');
+  return { minPrice, maxPrice, capacity, stpMode };
+}
+
+export function sameConfig(a: Omit<BookConfig, 'engine'>, b: Omit<BookConfig, 'engine'>): boolean {
+  return (
+    a.minPrice === b.minPrice &&
+    a.maxPrice === b.maxPrice &&
+    a.capacity === b.capacity &&
+    (a.stpMode ?? 'cancel-newest') === (b.stpMode ?? 'cancel-newest')
+  );
+}
+
+/** Every resting order in canonical order: bids best first, then asks; queue order within a level. */
+function* restingOrders(book: Book): Generator<SnapshotOrder> {
+  for (const side of SIDES) {
+    for (const level of book.levels(side)) {
+      for (const o of book.ordersAt(side, level.price)) {
+        const info = book.order(o.id);
+        if (!info) throw new Error(`order ${o.id} is queued but not found by id`);
+        yield {
+          id: o.id,
+          side,
+          price: level.price,
+          remaining: info.remaining,
+          filled: info.filled,
+          owner: info.owner,
+          stp: info.stp,
+          postOnly: info.postOnly,
+        };
+      }
+    }
+  }
+}
+
+/** Serialise a book's full state. */
+export function snapshotBook(book: Book & { readonly sequence: number }): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(MAGIC).u32(SNAPSHOT_VERSION).u32(0);
+  const bodyStart = w.length;
+  writeConfig(w, book.config);
+  w.f64(book.sequence).f64(book.size);
+  for (const o of restingOrders(book)) {
+    w.f64(o.id).u8(SIDES.indexOf(o.side)).f64(o.price).f64(o.remaining).f64(o.filled);
+    w.f64(o.owner)
+      .u8(STP_MODES.indexOf(o.stp))
+      .u8(o.postOnly ? 1 : 0);
+  }
+  const bodyEnd = w.length;
+  w.patchU32(8, bodyEnd - bodyStart);
+  w.u32(crc32(w.written(), bodyStart, bodyEnd));
+  return w.toBytes();
+}
+
+/** A snapshot checked and decoded, orders still lazy. */
+export interface DecodedSnapshot {
+  config: Omit<BookConfig, 'engine'>;
+  sequence: number;
+  orders: () => Generator<SnapshotOrder>;
+}
+
+/**
+ * Check a snapshot's framing, version and checksum and decode its header.
+ * @throws {@link TickbookError} `CORRUPT_DATA` or `UNSUPPORTED_VERSION`.
+ */
+export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
+  if (!(bytes instanceof Uint8Array)) throw new TickbookError('CORRUPT_DATA', 'not bytes');
+  const r = new ByteReader(bytes, 0, bytes.length, 'snapshot');
+  if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook snapshot');
+  const version = r.u32();
+  if (version !== SNAPSHOT_VERSION) {
+    throw new TickbookError('UNSUPPORTED_VERSION', `snapshot version ${version}`);
+  }
+  const bodyLength = r.u32();
+  const bodyStart = r.offset;
+  if (bodyStart + bodyLength + 4 !== bytes.length) {
+    throw new TickbookError('CORRUPT_DATA', 'snapshot length does not match its header');
+  }
+  const stored = new ByteReader(bytes, bodyStart + bodyLength, bytes.length, 'snapshot').u32();
+  if (crc32(bytes, bodyStart, bodyStart + bodyLength) !== stored) {
+    throw new TickbookError('CORRUPT_DATA', 'snapshot checksum mismatch');
+  }
+  const body = new ByteReader(bytes, bodyStart, bodyStart + bodyLength, 'snapshot');
+  const config = readConfig(body);
+  const sequence = body.f64();
+  const count = body.f64();
+  const ordersAt = body.offset;
+  const orders = function* (): Generator<SnapshotOrder> {
+    const o = new ByteReader(bytes, ordersAt, bodyStart + bodyLength, 'snapshot');
+    for (let i = 0; i < count; i++) {
+      const id = o.f64();
+      const side = SIDES[o.u8()];
+      const price = o.f64();
+      const remaining = o.f64();
+      const filled = o.f64();
+      const owner = o.f64();
+      const stp = STP_MODES[o.u8()];
+      const postOnly = o.u8() === 1;
+      if (!side || !stp) throw new TickbookError('CORRUPT_DATA', 'bad order record in snapshot');
+      yield { id, side, price, remaining, filled, owner, stp, postOnly };
+    }
+    if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
+  };
+  return { config, sequence, orders };
+}
+
+/**
+ * Rebuild a book from a snapshot: same queues, same id map, same sequence.
+ * @param options.engine - which engine to restore into (any engine reads any snapshot).
+ * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`; nothing half-restored is returned.
+ */
+export function restoreBook(bytes: Uint8Array, options: { engine?: EngineKind } = {}): Book {
+  const snapshot = decodeSnapshot(bytes);
+  // Decode every order first, so a corrupt record fails before any book exists.
+  const orders = [...snapshot.orders()];
+  const book = createBook({ ...snapshot.config, engine: options.engine });
+  if (!isRestorable(book)) throw new Error(`engine ${book.engine} cannot restore snapshots`);
+  book[RESTORE](orders, snapshot.sequence);
+  return book;
+}

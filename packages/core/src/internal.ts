@@ -1,0 +1,35 @@
+/**
+ * Package-internal hooks that every engine implements but users do not call:
+ * loading a snapshot's orders straight into queues (no matching, no events).
+ */
+import type { Book } from './book';
+import type { Side, StpMode } from './types';
+
+/** One resting order as a snapshot stores it. */
+export interface SnapshotOrder {
+  id: number;
+  side: Side;
+  price: number;
+  remaining: number;
+  filled: number;
+  /** 0 when none. */
+  owner: number;
+  stp: StpMode;
+  postOnly: boolean;
+}
+
+/** Method key of {@link Restorable}. */
+export const RESTORE = Symbol.for('tickbook.restore');
+
+/** A book that can be loaded from a snapshot. */
+export interface Restorable {
+  /**
+   * Load orders into an empty book, each appended to the back of its level in
+   * the order given (so queue order is kept), and set the command sequence.
+   */
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void;
+}
+
+export function isRestorable(book: Book): book is Book & Restorable {
+  return typeof (book as Partial<Restorable>)[RESTORE] === 'function';
+}

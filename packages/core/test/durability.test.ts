@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type BookConfig,
+  type BookEvent,
+  type Command,
+  createBook,
+  type EngineKind,
+  isTickbookError,
+  type JournalableBook,
+  JournaledBook,
+  MemorySink,
+  recover,
+  restoreBook,
+  snapshotBook,
+  stateHash,
+} from '../src/index';
+import { dumpBook } from './support/book-state';
+import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
+
+const space = commandSpace();
+/** Engines that can take part; the WASM engine joins through `DURABLE_ENGINES` once wired. */
+const ENGINES: EngineKind[] = ['js'];
+
+const fresh = (engine: EngineKind = 'js', config: BookConfig = space.config) =>
+  createBook({ ...config, engine }) as JournalableBook;
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (isTickbookError(e)) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+function run(book: JournalableBook, commands: readonly Command[]): BookEvent[] {
+  const events: BookEvent[] = [];
+  for (const c of commands) events.push(...book.submit(c));
+  return events;
+}
+
+describe('snapshots', () => {
+  it('a snapshot taken anywhere, restored and replayed gives the same events and state', () => {
+    fc.assert(
+      fc.property(
+        commandsArbitrary(space),
+        fc.nat(),
+        fc.constantFrom(...ENGINES),
+        fc.constantFrom(...ENGINES),
+        (commands, cut, from, to) => {
+          const k = cut % (commands.length + 1);
+          const straight = fresh(from);
+          const all = commands.map((c) => straight.submit(c));
+
+          const first = fresh(from);
+          run(first, commands.slice(0, k));
+          const restored = restoreBook(snapshotBook(first), { engine: to }) as JournalableBook;
+          expect(restored.engine).toBe(to);
+          expect(stateHash(restored)).toBe(stateHash(first));
+          const rest = commands.slice(k).map((c) => restored.submit(c));
+          expect(rest).toEqual(all.slice(k));
+          expect(stateHash(restored)).toBe(stateHash(straight));
+          expect(dumpBook(restored)).toEqual(dumpBook(straight));
+          expect(restored.sequence).toBe(straight.sequence);
+        },
+      ),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+
+  it('keeps queue order, fill state, owner, self-trade mode and post-only flags', () => {
+    const book = fresh();
+    book.limit({ id: 1, side: 'buy', price: 104, qty: 5, owner: 2, stp: 'cancel-both' });
+    book.limit({ id: 2, side: 'buy', price: 104, qty: 3, postOnly: true });
+    book.limit({ id: 3, side: 'sell', price: 106, qty: 4 });
+    book.market({ id: 4, side: 'sell', qty: 2 });
+    const restored = restoreBook(snapshotBook(book));
+    expect(restored.order(1)).toEqual(book.order(1));
+    expect(restored.order(1)).toMatchObject({ filled: 2, stp: 'cancel-both', owner: 2 });
+    expect(restored.order(2)).toMatchObject({ postOnly: true });
+    expect(restored.ordersAt('buy', 104).map((o) => o.id)).toEqual([1, 2]);
+  });
+
+  it('refuses every truncation and every single bit flip, returning no book', () => {
+    const book = fresh();
+    run(book, [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5, owner: 1 },
+      { kind: 'limit', id: 2, side: 'sell', price: 106, qty: 7 },
+    ]);
+    const bytes = snapshotBook(book);
+    for (let n = 0; n < bytes.length; n++) {
+      expect(codeOf(() => restoreBook(bytes.subarray(0, n)))).toBe('CORRUPT_DATA');
+    }
+    for (let bit = 0; bit < bytes.length * 8; bit++) {
+      const flipped = bytes.slice();
+      flipped[bit >> 3] ^= 1 << (bit & 7);
+      expect(['CORRUPT_DATA', 'UNSUPPORTED_VERSION']).toContain(codeOf(() => restoreBook(flipped)));
+    }
+  });
+});
+
+describe('journal and recovery', () => {
+  /** A journaled book over `commands`, with a snapshot taken after `k` of them. */
+  function journaled(commands: readonly Command[], k: number) {
+    const sink = new MemorySink();
+    const book = new JournaledBook(fresh(), sink);
+    let snapshot: Uint8Array | undefined;
+    commands.forEach((c, i) => {
+      if (i === k) snapshot = snapshotBook(book.inner);
+      book.submit(c);
+    });
+    if (k >= commands.length) snapshot = snapshotBook(book.inner);
+    return { book, sink, snapshot: snapshot! };
+  }
+
+  it('recovers the exact state from the journal alone, or from a snapshot plus the journal', () => {
+    fc.assert(
+      fc.property(commandsArbitrary(space), fc.nat(), (commands, cut) => {
+        const k = cut % (commands.length + 1);
+        const { book, sink, snapshot } = journaled(commands, k);
+        const expected = stateHash(book.inner);
+        const fromJournal = recover({ journal: sink.bytes() });
+        expect(stateHash(fromJournal.book)).toBe(expected);
+        expect(fromJournal.tornTail).toBe(false);
+        const fromBoth = recover({ journal: sink.bytes(), snapshot });
+        expect(stateHash(fromBoth.book)).toBe(expected);
+        expect(fromBoth.replayed).toBe(
+          book.sequence - (restoreBook(snapshot) as JournalableBook).sequence,
+        );
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+
+  it('journals per-order calls and skips refused ones', () => {
+    const sink = new MemorySink();
+    const book = new JournaledBook(fresh(), sink);
+    book.limit({ id: 1, side: 'buy', price: 104, qty: 5 });
+    expect(codeOf(() => book.cancel(99))).toBe('UNKNOWN_ORDER');
+    book.modify({ id: 1, qty: 3 });
+    book.market({ id: 2, side: 'sell', qty: 1, owner: 3 });
+    book.cancel(1);
+    const recovered = recover({ journal: sink.bytes() });
+    expect(recovered.replayed).toBe(4);
+    expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
+  });
+
+  it('drops a torn last record (crash mid-write) and keeps everything before it', () => {
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
+      { kind: 'limit', id: 2, side: 'buy', price: 103, qty: 5 },
+      { kind: 'limit', id: 3, side: 'sell', price: 107, qty: 5 },
+    ];
+    const { sink } = journaled(commands, 0);
+    const whole = sink.bytes();
+    const wholeLength = recover({ journal: whole }).validLength;
+    const lengthOfLast = whole.length - journaled(commands.slice(0, 2), 0).sink.bytes().length;
+    for (let cut = 1; cut < lengthOfLast; cut++) {
+      const torn = whole.subarray(0, whole.length - cut);
+      const recovered = recover({ journal: torn });
+      expect(recovered.tornTail).toBe(true);
+      expect(recovered.book.sequence).toBe(2);
+      expect(recovered.book.order(3)).toBeUndefined();
+      expect(recovered.validLength).toBe(wholeLength - lengthOfLast);
+    }
+  });
+
+  it('refuses corruption before the last record, other versions, other books and gaps', () => {
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
+      { kind: 'limit', id: 2, side: 'buy', price: 103, qty: 5 },
+      { kind: 'cancel', id: 1 },
+    ];
+    const { sink, snapshot } = journaled(commands, 3);
+    const journal = sink.bytes();
+    const headerLength = 8 + 25;
+    // A flipped bit inside the first record's payload.
+    const flipped = journal.slice();
+    flipped[headerLength + 12] ^= 0x10;
+    expect(codeOf(() => recover({ journal: flipped }))).toBe('CORRUPT_DATA');
+    const version = journal.slice();
+    version[4] = 9;
+    expect(codeOf(() => recover({ journal: version }))).toBe('UNSUPPORTED_VERSION');
+    const other = new JournaledBook(
+      fresh('js', { ...space.config, capacity: 99 }),
+      new MemorySink(),
+    );
+    expect(codeOf(() => recover({ journal: (other.sink as MemorySink).bytes(), snapshot }))).toBe(
+      'CONFIG_MISMATCH',
+    );
+    // Remove the middle record: sequence 1 then 3.
+    const records = recover({ journal }).validLength;
+    expect(records).toBe(journal.length);
+    const firstEnd = headerLength + new DataView(journal.buffer).getUint32(headerLength, true) + 8;
+    const secondLength = new DataView(journal.buffer).getUint32(firstEnd, true) + 8;
+    const gapped = new Uint8Array(journal.length - secondLength);
+    gapped.set(journal.subarray(0, firstEnd));
+    gapped.set(journal.subarray(firstEnd + secondLength), firstEnd);
+    expect(codeOf(() => recover({ journal: gapped }))).toBe('JOURNAL_GAP');
+  });
+});
