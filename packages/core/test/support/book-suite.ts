@@ -113,6 +113,8 @@ export function describeBook(name: string, factory: BookFactory): void {
         filled: 0,
         status: 'new',
         owner: 4,
+        stp: 'cancel-newest',
+        postOnly: false,
       });
       expect(book.order(42)).toBeUndefined();
       expect(book.size).toBe(4);
