@@ -14,10 +14,10 @@ interface ModelOrder {
   price: number;
   remaining: number;
   owner: number;
-  /** Quantity that entered the book through accepts and modifies. */
-  qtyIn: number;
-  filled: number;
-  cancelled: number;
+  /** Quantity that entered the book through accepts and modifies (BigInt: sums pass 2^53). */
+  qtyIn: bigint;
+  filled: bigint;
+  cancelled: bigint;
 }
 
 export class EventModel {
@@ -46,9 +46,9 @@ export class EventModel {
             price: e.price ?? Number.NaN,
             remaining: e.qty,
             owner,
-            qtyIn: e.qty,
-            filled: 0,
-            cancelled: 0,
+            qtyIn: BigInt(e.qty),
+            filled: 0n,
+            cancelled: 0n,
           };
           break;
         case 'rejected':
@@ -71,9 +71,9 @@ export class EventModel {
             fail(`trade at ${e.price} beyond taker limit ${t.price}`);
           }
           maker.remaining -= e.qty;
-          maker.filled += e.qty;
+          maker.filled += BigInt(e.qty);
           t.remaining -= e.qty;
-          t.filled += e.qty;
+          t.filled += BigInt(e.qty);
           if (maker.remaining !== e.makerRemaining || t.remaining !== e.takerRemaining) {
             fail(`trade remaining quantities disagree (maker ${maker.id}, taker ${t.id})`);
           }
@@ -87,7 +87,7 @@ export class EventModel {
               ? taker
               : (this.resting.get(e.id) ?? fail(`cancelled unknown order ${e.id}`));
           order.remaining -= e.qty;
-          order.cancelled += e.qty;
+          order.cancelled += BigInt(e.qty);
           if (order.remaining !== e.remaining || e.qty <= 0) {
             fail(`cancel of ${e.id} leaves ${order.remaining}, event says ${e.remaining}`);
           }
@@ -100,7 +100,7 @@ export class EventModel {
         }
         case 'modified': {
           const order = this.resting.get(e.id) ?? fail(`modified unknown order ${e.id}`);
-          order.qtyIn += e.qty - order.remaining;
+          order.qtyIn += BigInt(e.qty) - BigInt(order.remaining);
           if (e.priorityKept) {
             if (e.price !== order.price || e.qty > order.remaining) fail('priority kept wrongly');
             order.remaining = e.qty;
@@ -170,7 +170,7 @@ export class EventModel {
   /** Every order: quantity in = filled + cancelled + still resting. */
   checkConservation(): void {
     for (const o of [...this.resting.values(), ...this.finished]) {
-      if (o.qtyIn !== o.filled + o.cancelled + o.remaining) {
+      if (o.qtyIn !== o.filled + o.cancelled + BigInt(o.remaining)) {
         fail(
           `order ${o.id}: ${o.qtyIn} in != ${o.filled} filled + ${o.cancelled} cancelled + ${o.remaining} open`,
         );
