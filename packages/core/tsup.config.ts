@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -9,4 +10,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Ship the compiled matcher next to the bundle: src/wasm/module.ts loads
+  // ./matcher.wasm relative to the bundle. @tickbook/matcher-wasm is a
+  // devDependency so `pnpm -r run build` builds it first.
+  async onSuccess() {
+    await copyFile('../matcher-wasm/build/matcher.wasm', 'dist/matcher.wasm');
+  },
 });

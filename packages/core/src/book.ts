@@ -53,6 +53,13 @@ export interface Book {
   modify(request: ModifyRequest): BookEvent[];
 
   /**
+   * Apply one command without throwing: a refusal is returned as a single
+   * `rejected` event. The fast per-order path for callers that expect refusals
+   * (throwing costs microseconds; this costs nothing extra).
+   */
+  submit(command: Command): BookEvent[];
+
+  /**
    * Apply many commands in order. Refused commands do not throw: they emit a
    * `rejected` event with the error code, and the batch goes on.
    */
@@ -75,4 +82,14 @@ export interface Book {
   order(id: number): OrderInfo | undefined;
   /** Number of resting orders. */
   readonly size: number;
+  /** Number of commands applied so far; refused commands do not count. */
+  readonly sequence: number;
+
+  /**
+   * The book's full state as versioned, checksummed bytes (the same format for
+   * every engine); `restoreBook(bytes)` rebuilds it.
+   */
+  snapshot(): Uint8Array;
+  /** A 16-hex-digit fingerprint of the full state: equal books have equal hashes. */
+  stateHash(): string;
 }

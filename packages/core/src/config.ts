@@ -42,7 +42,7 @@ export function resolveConfig(config: BookConfig): ResolvedConfig {
   if (!isSafePositive(capacity) || capacity > MAX_CAPACITY) {
     throw new TickbookError('INVALID_CONFIG', `capacity must be an integer in 1..${MAX_CAPACITY}`);
   }
-  const engine = config.engine ?? 'js';
+  const engine = config.engine ?? 'wasm';
   if (engine !== 'js' && engine !== 'wasm') {
     throw new TickbookError('INVALID_CONFIG', "engine must be 'js' or 'wasm'");
   }

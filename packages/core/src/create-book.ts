@@ -2,11 +2,13 @@ import type { Book } from './book';
 import { resolveConfig } from './config';
 import { ReferenceBook } from './reference/reference-book';
 import type { BookConfig } from './types';
+import { WasmBook } from './wasm/wasm-book';
 
 /**
  * Create an order book for one instrument.
  *
- * @param config - price band in ticks, capacity, engine and default self-trade mode.
+ * @param config - price band in ticks, capacity, engine (`'wasm'` by default, `'js'` for the
+ *   reference matcher) and default self-trade mode.
  * @throws {@link TickbookError} `INVALID_CONFIG` naming the bad field.
  *
  * @example
@@ -20,5 +22,5 @@ import type { BookConfig } from './types';
  */
 export function createBook(config: BookConfig): Book {
   const resolved = resolveConfig(config);
-  return new ReferenceBook(resolved);
+  return resolved.engine === 'wasm' ? new WasmBook(resolved) : new ReferenceBook(resolved);
 }

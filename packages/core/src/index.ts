@@ -15,6 +15,14 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
+export {
+  type CommandResult,
+  createCommandRing,
+  RingConsumer,
+  type RingDescriptor,
+  type RingOptions,
+  RingProducer,
+} from './threads/command-ring';
 export type {
   AcceptedEvent,
   BookConfig,
@@ -39,3 +47,4 @@ export type {
   TimeInForce,
   TradeEvent,
 } from './types';
+export * from './wasm/index';

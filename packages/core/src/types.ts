@@ -31,7 +31,7 @@ export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
  */
 export type StpMode = 'cancel-newest' | 'cancel-oldest' | 'cancel-both' | 'decrement-and-cancel';
 
-/** Which matcher runs a book. `'js'` is the pure-TypeScript reference engine. */
+/** Which matcher runs a book: `'wasm'` (default) or `'js'`, the pure-TypeScript reference engine. */
 export type EngineKind = 'js' | 'wasm';
 
 /** Configuration of one book (one instrument). */
@@ -43,8 +43,9 @@ export interface BookConfig {
   /** Maximum number of resting orders the book holds (positive integer). */
   capacity: number;
   /**
-   * Which matcher runs the book.
-   * @defaultValue `'js'`
+   * Which matcher runs the book: `'wasm'` (the fast one) or `'js'` (the
+   * pure-TypeScript reference, identical behaviour).
+   * @defaultValue `'wasm'`
    */
   engine?: EngineKind;
   /**

@@ -19,8 +19,8 @@ import { dumpBook } from './support/book-state';
 import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
 
 const space = commandSpace();
-/** Engines that can take part; the WASM engine joins through `DURABLE_ENGINES` once wired. */
-const ENGINES: EngineKind[] = ['js'];
+/** Snapshots restore across engines: taken from either, restored into either. */
+const ENGINES: EngineKind[] = ['js', 'wasm'];
 
 const fresh = (engine: EngineKind = 'js', config: BookConfig = space.config) =>
   createBook({ ...config, engine }) as JournalableBook;

@@ -8,6 +8,7 @@ export {
   type RecoverInput,
   recover,
 } from './recover';
+export { restoreBook } from './restore';
 export {
   FileSink,
   type FileSinkOptions,
@@ -15,5 +16,5 @@ export {
   type JournalSink,
   MemorySink,
 } from './sinks';
-export { restoreBook, SNAPSHOT_VERSION, snapshotBook } from './snapshot';
+export { SNAPSHOT_VERSION, snapshotBook } from './snapshot';
 export { stateHash } from './state-hash';

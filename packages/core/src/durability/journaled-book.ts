@@ -20,11 +20,8 @@ import { ByteWriter } from './byte-codec';
 import { encodeJournalHeader, writeRecord } from './journal-codec';
 import type { JournalSink } from './sinks';
 
-/** The engine calls a journaled book needs from the book it wraps. */
-export type JournalableBook = Book & {
-  readonly sequence: number;
-  submit(command: Command): BookEvent[];
-};
+/** Any book can be journaled (kept as a name for the role). */
+export type JournalableBook = Book;
 
 export class JournaledBook implements Book {
   private readonly records = new ByteWriter();
@@ -112,5 +109,11 @@ export class JournaledBook implements Book {
   }
   order(id: number): OrderInfo | undefined {
     return this.inner.order(id);
+  }
+  snapshot(): Uint8Array {
+    return this.inner.snapshot();
+  }
+  stateHash(): string {
+    return this.inner.stateHash();
   }
 }

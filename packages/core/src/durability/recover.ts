@@ -10,8 +10,9 @@ import { TickbookError } from '../errors';
 import type { EngineKind } from '../types';
 import { decodeJournal } from './journal-codec';
 import { type JournalableBook, JournaledBook } from './journaled-book';
+import { restoreBook } from './restore';
 import { FileSink, type FileSinkOptions } from './sinks';
-import { decodeSnapshot, restoreBook, sameConfig } from './snapshot';
+import { decodeSnapshot, sameConfig } from './snapshot';
 
 export interface RecoverInput {
   /** Latest snapshot, if any; the journal must cover every command after it. */

@@ -13,10 +13,9 @@
 import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
 import { STP_MODES } from '../config';
-import { createBook } from '../create-book';
 import { TickbookError } from '../errors';
-import { isRestorable, RESTORE, type SnapshotOrder } from '../internal';
-import type { BookConfig, EngineKind, Side } from '../types';
+import type { SnapshotOrder } from '../internal';
+import type { BookConfig, Side } from '../types';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
 
@@ -71,7 +70,7 @@ function* restingOrders(book: Book): Generator<SnapshotOrder> {
 }
 
 /** Serialise a book's full state. */
-export function snapshotBook(book: Book & { readonly sequence: number }): Uint8Array {
+export function snapshotBook(book: Book): Uint8Array {
   const w = new ByteWriter();
   w.u32(MAGIC).u32(SNAPSHOT_VERSION).u32(0);
   const bodyStart = w.length;
@@ -139,19 +138,4 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
     if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
   };
   return { config, sequence, orders };
-}
-
-/**
- * Rebuild a book from a snapshot: same queues, same id map, same sequence.
- * @param options.engine - which engine to restore into (any engine reads any snapshot).
- * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`; nothing half-restored is returned.
- */
-export function restoreBook(bytes: Uint8Array, options: { engine?: EngineKind } = {}): Book {
-  const snapshot = decodeSnapshot(bytes);
-  // Decode every order first, so a corrupt record fails before any book exists.
-  const orders = [...snapshot.orders()];
-  const book = createBook({ ...snapshot.config, engine: options.engine });
-  if (!isRestorable(book)) throw new Error(`engine ${book.engine} cannot restore snapshots`);
-  book[RESTORE](orders, snapshot.sequence);
-  return book;
 }

@@ -15,7 +15,7 @@ function fnv1a(bytes: Uint8Array): number {
 }
 
 /** 16 hex digits identifying the book's full state. */
-export function stateHash(book: Book & { readonly sequence: number }): string {
+export function stateHash(book: Book): string {
   const bytes = snapshotBook(book);
   const hex = (n: number) => n.toString(16).padStart(8, '0');
   return hex(fnv1a(bytes)) + hex(crc32(bytes));

@@ -5,8 +5,9 @@
  */
 import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
+import { snapshotBook } from '../durability/snapshot';
+import { stateHash } from '../durability/state-hash';
 import type { ErrorCode } from '../errors';
-import { TickbookError } from '../errors';
 import {
   acceptedEvent,
   cancelledEvent,
@@ -16,6 +17,7 @@ import {
   tradeEvent,
 } from '../events';
 import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
+import { refusal } from '../refusal';
 import type {
   BookEvent,
   Command,
@@ -98,7 +100,7 @@ export class ReferenceBook implements Book, Restorable {
 
   /** Count an applied command, or throw for a refused one. */
   private settle(code: ErrorCode | undefined, id: unknown): void {
-    if (code) throw new TickbookError(code, undefined, typeof id === 'number' ? id : undefined);
+    if (code) throw refusal(code, typeof id === 'number' ? id : undefined);
     this.sequence += 1;
   }
 
@@ -107,6 +109,14 @@ export class ReferenceBook implements Book, Restorable {
     const code = this.dispatch(command, events);
     if (code) events.push(rejectedEvent(commandIdOf(command), code));
     else this.sequence += 1;
+  }
+
+  snapshot(): Uint8Array {
+    return snapshotBook(this);
+  }
+
+  stateHash(): string {
+    return stateHash(this);
   }
 
   [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void {

@@ -1,0 +1,313 @@
+/**
+ * Order ingress from other threads without `postMessage`: a bounded
+ * multi-producer, single-consumer ring of fixed-size command records in a
+ * `SharedArrayBuffer`, plus one result ring per producer.
+ *
+ * Producers (gateway workers) claim a slot with a compare-and-swap on the tail
+ * counter, write the command, then publish the slot by bumping its sequence
+ * number (the bounded MPMC queue design of D. Vyukov, used here with one
+ * consumer). The matching thread drains slots in order, applies each command,
+ * and writes a result record into the submitting producer's result ring.
+ * A producer's commands are applied in the order it pushed them, so its
+ * results come back in that order too.
+ *
+ * Nothing is dropped or duplicated: a full ring refuses the push (`tryPush`
+ * returns false) or makes the producer wait (`push`), and a producer never has
+ * more commands in flight than its result ring can hold, so the consumer never
+ * blocks on a slow producer.
+ *
+ * ```
+ * header  Int32 × 16: [0] tail  [1] head  [2] slots  [3] producers  [4] result slots
+ * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
+ * slots   slots × 48 B               u32 producer | u32 pad | 40-byte command record
+ * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
+ *         i32 status (-1 applied, else error-code index) | u32 trades | f64 filled | f64 open | f64 pad
+ * ```
+ */
+import type { Book } from '../book';
+import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
+import type { BookEvent, Command } from '../types';
+import { decodeCommand, encodeCommand } from '../wasm/encode';
+
+const HEADER_INTS = 16;
+const SLOT_SIZE = 48;
+const CMD_OFFSET = 8;
+const RESULT_HEADER_BYTES = 16;
+const RESULT_SIZE = 32;
+const TAIL = 0;
+const HEAD = 1;
+
+/** What the matching thread reports back for one command. */
+export interface CommandResult {
+  /** True when the book applied the command; false when it refused it (see `code`). */
+  applied: boolean;
+  code: ErrorCode | undefined;
+  /** Trades in which this command's order was the taker. */
+  trades: number;
+  /** Quantity it filled as taker. */
+  filled: number;
+  /** Its open quantity after the command (resting, for a GTC limit). */
+  open: number;
+}
+
+/** Sizes of a ring. */
+export interface RingOptions {
+  /** Command slots (a power of two). @defaultValue 4096 */
+  slots?: number;
+  /** Producers that will attach. @defaultValue 4 */
+  producers?: number;
+  /** Commands one producer may have in flight. @defaultValue 4096 */
+  inFlight?: number;
+}
+
+/** Everything a thread needs to attach to a ring: pass it in `workerData`. */
+export interface RingDescriptor {
+  buffer: SharedArrayBuffer;
+}
+
+function layout(buffer: SharedArrayBuffer) {
+  const header = new Int32Array(buffer, 0, HEADER_INTS);
+  const slots = header[2];
+  const producers = header[3];
+  const resultSlots = header[4];
+  const seqAt = HEADER_INTS * 4;
+  const slotsAt = seqAt + slots * 4;
+  const resultsAt = slotsAt + slots * SLOT_SIZE;
+  const resultBytes = RESULT_HEADER_BYTES + resultSlots * RESULT_SIZE;
+  return { header, slots, producers, resultSlots, seqAt, slotsAt, resultsAt, resultBytes };
+}
+
+/** Create the shared memory of a ring (on the matching thread). */
+export function createCommandRing(options: RingOptions = {}): RingDescriptor {
+  const slots = options.slots ?? 4096;
+  if (!Number.isInteger(slots) || slots < 2 || (slots & (slots - 1)) !== 0) {
+    throw new RangeError('slots must be a power of two >= 2');
+  }
+  const producers = options.producers ?? 4;
+  const inFlight = options.inFlight ?? 4096;
+  const bytes =
+    HEADER_INTS * 4 +
+    slots * 4 +
+    slots * SLOT_SIZE +
+    producers * (RESULT_HEADER_BYTES + inFlight * RESULT_SIZE);
+  const buffer = new SharedArrayBuffer(bytes);
+  const header = new Int32Array(buffer, 0, HEADER_INTS);
+  header[2] = slots;
+  header[3] = producers;
+  header[4] = inFlight;
+  const seq = new Int32Array(buffer, HEADER_INTS * 4, slots);
+  for (let i = 0; i < slots; i++) seq[i] = i;
+  return { buffer };
+}
+
+/** The submitting side, one per producer thread. */
+export class RingProducer {
+  private readonly header: Int32Array;
+  private readonly seq: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly f64: Float64Array;
+  private readonly view: DataView;
+  private readonly mask: number;
+  private readonly slotsAt: number;
+  private readonly results: ResultRing;
+  private inFlight = 0;
+
+  /** @param producer - this producer's index, `0 … producers-1`, unique per thread. */
+  constructor(
+    descriptor: RingDescriptor,
+    readonly producer: number,
+  ) {
+    const l = layout(descriptor.buffer);
+    if (!Number.isInteger(producer) || producer < 0 || producer >= l.producers) {
+      throw new RangeError(`producer must be an integer in 0..${l.producers - 1}`);
+    }
+    this.header = l.header;
+    this.seq = new Int32Array(descriptor.buffer, l.seqAt, l.slots);
+    this.u8 = new Uint8Array(descriptor.buffer);
+    this.f64 = new Float64Array(descriptor.buffer);
+    this.view = new DataView(descriptor.buffer);
+    this.mask = l.slots - 1;
+    this.slotsAt = l.slotsAt;
+    this.results = new ResultRing(
+      descriptor.buffer,
+      l.resultsAt + producer * l.resultBytes,
+      l.resultSlots,
+    );
+  }
+
+  /** Commands pushed whose results have not been taken yet. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Submit a command if there is room now.
+   * @returns false ("busy") when the ring is full or this producer has its
+   * maximum in flight; nothing was enqueued then.
+   */
+  tryPush(command: Command): boolean {
+    if (this.inFlight >= this.results.slots) return false;
+    for (;;) {
+      const ticket = Atomics.load(this.header, TAIL);
+      const i = ticket & this.mask;
+      const state = Atomics.load(this.seq, i) - ticket;
+      if (state < 0) return false; // the slot still holds an older command: full
+      if (state > 0) continue; // another producer took this ticket: reload
+      if (Atomics.compareExchange(this.header, TAIL, ticket, ticket + 1) !== ticket) continue;
+      const at = this.slotsAt + i * SLOT_SIZE;
+      this.view.setUint32(at, this.producer, true);
+      this.u8.fill(0, at + CMD_OFFSET, at + SLOT_SIZE);
+      encodeCommand(command, this.u8, this.f64, at + CMD_OFFSET);
+      Atomics.store(this.seq, i, ticket + 1); // publish
+      Atomics.notify(this.seq, i);
+      this.inFlight++;
+      return true;
+    }
+  }
+
+  /**
+   * Submit a command, waiting (blocking this thread, at most `timeoutMs`) while
+   * the ring is full. Use from worker threads.
+   * @returns false when it timed out; nothing was enqueued then.
+   */
+  push(command: Command, timeoutMs = 1_000): boolean {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.tryPush(command)) {
+      if (this.inFlight >= this.results.slots) return false; // take results first
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      const ticket = Atomics.load(this.header, TAIL);
+      const i = ticket & this.mask;
+      const seen = Atomics.load(this.seq, i);
+      if (seen - ticket < 0) Atomics.wait(this.seq, i, seen, Math.min(left, 10));
+    }
+    return true;
+  }
+
+  /** Take the next result (results arrive in push order), or undefined if none yet. */
+  takeResult(): CommandResult | undefined {
+    const result = this.results.take();
+    if (result) this.inFlight--;
+    return result;
+  }
+}
+
+/** The matching thread's side: drains commands into a book. */
+export class RingConsumer {
+  private readonly header: Int32Array;
+  private readonly seq: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly f64: Float64Array;
+  private readonly view: DataView;
+  private readonly mask: number;
+  private readonly slots: number;
+  private readonly slotsAt: number;
+  private readonly results: ResultRing[] = [];
+
+  constructor(descriptor: RingDescriptor) {
+    const l = layout(descriptor.buffer);
+    this.header = l.header;
+    this.seq = new Int32Array(descriptor.buffer, l.seqAt, l.slots);
+    this.u8 = new Uint8Array(descriptor.buffer);
+    this.f64 = new Float64Array(descriptor.buffer);
+    this.view = new DataView(descriptor.buffer);
+    this.mask = l.slots - 1;
+    this.slots = l.slots;
+    this.slotsAt = l.slotsAt;
+    for (let p = 0; p < l.producers; p++) {
+      this.results.push(
+        new ResultRing(descriptor.buffer, l.resultsAt + p * l.resultBytes, l.resultSlots),
+      );
+    }
+  }
+
+  /**
+   * Apply up to `max` waiting commands to `book`, in ring order, and post each
+   * result to its producer.
+   * @param onEvents - optional: sees every applied command's events (market data, journals).
+   * @returns the number of commands applied or refused.
+   */
+  drain(book: Book, max = this.slots, onEvents?: (events: BookEvent[]) => void): number {
+    let done = 0;
+    while (done < max) {
+      const ticket = this.header[HEAD];
+      const i = ticket & this.mask;
+      if (Atomics.load(this.seq, i) !== ticket + 1) break; // nothing published there yet
+      const at = this.slotsAt + i * SLOT_SIZE;
+      const producer = this.view.getUint32(at, true);
+      const command = decodeCommand(this.u8, this.f64, at + CMD_OFFSET);
+      const events = book.apply([command]);
+      Atomics.store(this.header, HEAD, ticket + 1);
+      Atomics.store(this.seq, i, ticket + this.slots); // free for the ticket one lap later
+      Atomics.notify(this.seq, i);
+      this.results[producer].post(summarise(events, (command as { id?: number }).id ?? 0));
+      onEvents?.(events);
+      done++;
+    }
+    return done;
+  }
+}
+
+/** Boil one command's events down to its result. */
+function summarise(events: readonly BookEvent[], id: number): CommandResult {
+  const first = events[0];
+  if (first?.type === 'rejected') {
+    return { applied: false, code: first.code, trades: 0, filled: 0, open: 0 };
+  }
+  let trades = 0;
+  let filled = 0;
+  let open = 0;
+  for (const e of events) {
+    if (e.type === 'accepted' && e.id === id) open = e.qty;
+    else if (e.type === 'modified' && e.id === id) open = e.qty;
+    else if (e.type === 'trade' && e.takerId === id) {
+      trades++;
+      filled += e.qty;
+      open = e.takerRemaining;
+    } else if (e.type === 'cancelled' && e.id === id) open = e.remaining;
+  }
+  return { applied: true, code: undefined, trades, filled, open };
+}
+
+/** One producer's single-producer (matching thread), single-consumer result ring. */
+class ResultRing {
+  private readonly head: Int32Array;
+  private readonly view: DataView;
+  private readonly base: number;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    at: number,
+    readonly slots: number,
+  ) {
+    this.head = new Int32Array(buffer, at, 2); // [0] head (taken), [1] tail (posted)
+    this.view = new DataView(buffer);
+    this.base = at + RESULT_HEADER_BYTES;
+  }
+
+  post(r: CommandResult): void {
+    const tail = this.head[1];
+    const at = this.base + (tail % this.slots) * RESULT_SIZE;
+    this.view.setInt32(at, r.applied ? -1 : ERROR_CODE_LIST.indexOf(r.code!), true);
+    this.view.setUint32(at + 4, r.trades, true);
+    this.view.setFloat64(at + 8, r.filled, true);
+    this.view.setFloat64(at + 16, r.open, true);
+    Atomics.store(this.head, 1, tail + 1);
+  }
+
+  take(): CommandResult | undefined {
+    const head = this.head[0];
+    if (Atomics.load(this.head, 1) === head) return undefined;
+    const at = this.base + (head % this.slots) * RESULT_SIZE;
+    const status = this.view.getInt32(at, true);
+    const result: CommandResult = {
+      applied: status < 0,
+      code: status < 0 ? undefined : ERROR_CODE_LIST[status],
+      trades: this.view.getUint32(at + 4, true),
+      filled: this.view.getFloat64(at + 8, true),
+      open: this.view.getFloat64(at + 16, true),
+    };
+    Atomics.store(this.head, 0, head + 1);
+    return result;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The TypeScript mirror of packages/matcher-wasm/assembly/constants.ts and of
+ * the record layouts in assembly/layout.ts. `test/wasm-layout.test.ts` checks
+ * each table against the compiled module.
+ */
+import type { ErrorCode } from '../errors';
+import { ERROR_CODE_LIST } from '../errors';
+import type { CancelReason, OrderType, Side, StpMode, TimeInForce } from '../types';
+
+/** Side codes: index = code. */
+export const SIDE_CODES: readonly Side[] = ['buy', 'sell'];
+/** Time-in-force codes: index = code. */
+export const TIF_CODES: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
+/** Self-trade prevention codes: index = code. */
+export const STP_CODES: readonly StpMode[] = [
+  'cancel-newest',
+  'cancel-oldest',
+  'cancel-both',
+  'decrement-and-cancel',
+];
+/** Cancel reasons: index = code. */
+export const REASON_CODES: readonly CancelReason[] = [
+  'user',
+  'remainder',
+  'fok-unfilled',
+  'self-trade',
+  'post-only',
+];
+/** Order types of accepted events: index = code. */
+export const ORDER_TYPE_CODES: readonly OrderType[] = ['limit', 'market'];
+/** Error codes: the wasm numbers them by their index in {@link ERROR_CODE_LIST}. */
+export const WASM_ERROR_CODES: readonly ErrorCode[] = ERROR_CODE_LIST;
+
+/** Self-trade mode code meaning "the book's default". */
+export const STP_DEFAULT = 254;
+
+/** Any enum value the wasm must refuse (unknown side, TIF, STP mode). */
+export const INVALID_ENUM = 255;
+
+/** Post-only encodings of order commands. */
+export const POST_ONLY_NO = 0;
+export const POST_ONLY_YES = 1;
+export const POST_ONLY_INVALID = 2;
+
+/** Command kinds of the batch command record. */
+export const CMD_LIMIT = 0;
+export const CMD_MARKET = 1;
+export const CMD_CANCEL = 2;
+export const CMD_MODIFY = 3;
+export const CMD_REJECT = 4;
+
+/** Modify flags. */
+export const MOD_HAS_PRICE = 1;
+export const MOD_HAS_QTY = 2;
+
+/** Event type codes of the binary event record. */
+export const EV_ACCEPTED = 0;
+export const EV_REJECTED = 1;
+export const EV_TRADE = 2;
+export const EV_CANCELLED = 3;
+export const EV_MODIFIED = 4;
+export const EV_LEVEL = 5;
+
+/** Event type names, index = code. */
+export const EVENT_TYPE_CODES = [
+  'accepted',
+  'rejected',
+  'trade',
+  'cancelled',
+  'modified',
+  'level-changed',
+] as const;
+
+// ---- record layouts (bytes) ----
+/**
+ * Order record: `id f64 @0, rem f64 @8, filled f64 @16, owner f64 @24,
+ * prev u32 @32, next u32 @36, tick i32 @40, side u8 @44, stp u8 @45, postOnly u8 @46`.
+ */
+export const ORDER_SIZE = 48;
+export const ORDER_ID = 0;
+export const ORDER_REM = 8;
+export const ORDER_FILLED = 16;
+export const ORDER_OWNER = 24;
+export const ORDER_PREV = 32;
+export const ORDER_NEXT = 36;
+export const ORDER_TICK = 40;
+export const ORDER_SIDE = 44;
+export const ORDER_STP = 45;
+export const ORDER_POST_ONLY = 46;
+
+/** Level record: `total f64 @0, head u32 @8, tail u32 @12, count u32 @16, side u32 @20`. */
+export const LEVEL_SIZE = 24;
+export const LEVEL_TOTAL = 0;
+export const LEVEL_HEAD = 8;
+export const LEVEL_COUNT = 16;
+export const LEVEL_SIDE = 20;
+
+/**
+ * Command record: `kind u8 @0, side @1, tif @2, flags @3, stp @4, code @5,
+ * id f64 @8, price f64 @16, qty f64 @24, owner f64 @32`.
+ */
+export const CMD_SIZE = 40;
+export const CMD_ID = 8;
+export const CMD_PRICE = 16;
+export const CMD_QTY = 24;
+export const CMD_OWNER = 32;
+
+/**
+ * Event record: `type u8 @0, side @1, aux @2, count u32 @4, a..f f64 @8..@48`
+ * (a id/makerId, b takerId, c price, d qty, e remaining/makerRemaining, f takerRemaining).
+ */
+export const EV_SIZE = 56;
+export const EV_COUNT = 4;
+export const EV_A = 8;
+export const EV_F = 48;
+
+/** Geometry indexes of the wasm `geometry(i)` export. */
+export const GEO_LEVELS = 0;
+export const GEO_ORDERS = 1;
+export const GEO_COMMANDS = 2;
+export const GEO_EVENTS = 3;
+export const GEO_END = 4;
+export const GEO_CMD_CAPACITY = 5;
+export const GEO_EV_SOFT_LIMIT = 6;
+export const GEO_TICKS = 7;
+export const GEO_CAPACITY = 8;
+export const GEO_SLOTS_TOUCHED = 9;
+export const GEO_FREE_HEAD = 10;
+export const GEO_MAP_SIZE = 11;

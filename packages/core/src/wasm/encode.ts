@@ -1,0 +1,225 @@
+/**
+ * Encoding commands into the matcher's 40-byte command records (layout in
+ * codes.ts). Enum strings become codes here; everything else (is the id a
+ * positive safe integer, is the price in band, …) is checked by the wasm, in
+ * the order docs/semantics.md fixes, so one implementation serves the
+ * per-order and batch paths. A value of the wrong JS type is sent as NaN or
+ * {@link INVALID_ENUM}, which the wasm refuses with the right code.
+ */
+import type { Command, Side, StpMode, TimeInForce } from '../types';
+import { commandIdOf } from '../validate';
+import {
+  CMD_CANCEL,
+  CMD_LIMIT,
+  CMD_MARKET,
+  CMD_MODIFY,
+  CMD_REJECT,
+  INVALID_ENUM,
+  MOD_HAS_PRICE,
+  MOD_HAS_QTY,
+  POST_ONLY_INVALID,
+  POST_ONLY_NO,
+  POST_ONLY_YES,
+  STP_CODES,
+  STP_DEFAULT,
+  TIF_CODES,
+  WASM_ERROR_CODES,
+} from './codes';
+
+/** A number as is; anything else as NaN (refused as invalid). */
+export function num(x: unknown): number {
+  return typeof x === 'number' ? x : Number.NaN;
+}
+
+export function sideCode(side: unknown): number {
+  return side === 'buy' ? 0 : side === 'sell' ? 1 : INVALID_ENUM;
+}
+
+/** Limit TIF: undefined means GTC. */
+export function limitTifCode(tif: unknown): number {
+  if (tif === undefined || tif === 'GTC') return 0;
+  return tif === 'IOC' ? 1 : tif === 'FOK' ? 2 : INVALID_ENUM;
+}
+
+/** Market TIF: undefined means IOC; GTC is refused. */
+export function marketTifCode(tif: unknown): number {
+  if (tif === undefined || tif === 'IOC') return 1;
+  return tif === 'FOK' ? 2 : INVALID_ENUM;
+}
+
+/** Limit post-only: undefined/false no, true yes, anything else invalid. */
+export function limitPostOnlyCode(postOnly: unknown): number {
+  if (postOnly === undefined || postOnly === false) return POST_ONLY_NO;
+  return postOnly === true ? POST_ONLY_YES : POST_ONLY_INVALID;
+}
+
+/** Market post-only: only absent or false are allowed. */
+export function marketPostOnlyCode(postOnly: unknown): number {
+  return postOnly === undefined || postOnly === false ? POST_ONLY_NO : POST_ONLY_INVALID;
+}
+
+/** Owner: absent is 0; a present 0 or non-number is invalid (NaN). */
+export function ownerCode(owner: unknown): number {
+  if (owner === undefined) return 0;
+  return typeof owner === 'number' && owner !== 0 ? owner : Number.NaN;
+}
+
+export function stpCode(stp: unknown): number {
+  switch (stp) {
+    case undefined:
+      return STP_DEFAULT;
+    case 'cancel-newest':
+      return 0;
+    case 'cancel-oldest':
+      return 1;
+    case 'cancel-both':
+      return 2;
+    case 'decrement-and-cancel':
+      return 3;
+    default:
+      return INVALID_ENUM;
+  }
+}
+
+const INVALID_COMMAND = WASM_ERROR_CODES.indexOf('INVALID_COMMAND');
+const INVALID_TYPE = WASM_ERROR_CODES.indexOf('INVALID_TYPE');
+
+/** Write a CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */
+function encodeReject(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  code: number,
+): void {
+  u8[at] = CMD_REJECT;
+  u8[at + 5] = code;
+  f64[(at >> 3) + 1] = id;
+}
+
+/** Encode one {@link Command} (of any shape) as the record at byte address `at` (8-aligned). */
+export function encodeCommand(
+  command: unknown,
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+): void {
+  if (typeof command !== 'object' || command === null) {
+    encodeReject(u8, f64, at, 0, INVALID_COMMAND);
+    return;
+  }
+  const c = command as Record<string, unknown>;
+  const i = at >> 3;
+  switch (c.kind) {
+    case 'limit':
+      u8[at] = CMD_LIMIT;
+      u8[at + 1] = sideCode(c.side);
+      u8[at + 2] = limitTifCode(c.timeInForce);
+      u8[at + 3] = limitPostOnlyCode(c.postOnly);
+      u8[at + 4] = stpCode(c.stp);
+      f64[i + 1] = num(c.id);
+      f64[i + 2] = num(c.price);
+      f64[i + 3] = num(c.qty);
+      f64[i + 4] = ownerCode(c.owner);
+      return;
+    case 'cancel':
+      u8[at] = CMD_CANCEL;
+      f64[i + 1] = num(c.id);
+      return;
+    case 'market':
+      u8[at] = CMD_MARKET;
+      u8[at + 1] = sideCode(c.side);
+      u8[at + 2] = marketTifCode(c.timeInForce);
+      u8[at + 3] = marketPostOnlyCode(c.postOnly);
+      u8[at + 4] = stpCode(c.stp);
+      f64[i + 1] = num(c.id);
+      f64[i + 3] = num(c.qty);
+      f64[i + 4] = ownerCode(c.owner);
+      return;
+    case 'modify':
+      u8[at] = CMD_MODIFY;
+      u8[at + 3] =
+        (c.price !== undefined ? MOD_HAS_PRICE : 0) | (c.qty !== undefined ? MOD_HAS_QTY : 0);
+      f64[i + 1] = num(c.id);
+      f64[i + 2] = num(c.price);
+      f64[i + 3] = num(c.qty);
+      return;
+    default:
+      encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
+  }
+}
+
+const INVALID = 'invalid';
+
+function sideName(code: number): Side {
+  return (code === 0 ? 'buy' : code === 1 ? 'sell' : INVALID) as Side;
+}
+
+function stpName(code: number): StpMode | undefined {
+  if (code === STP_DEFAULT) return undefined;
+  return (STP_CODES[code] ?? INVALID) as StpMode;
+}
+
+function ownerName(owner: number): number | undefined {
+  return owner === 0 ? undefined : owner;
+}
+
+/**
+ * The inverse of {@link encodeCommand}: a {@link Command} that any engine
+ * applies exactly as the wasm applies the record (same events, same
+ * refusal code and id). Values the encoding refused stay refusable: an
+ * invalid enum comes back as the string `'invalid'`, a non-number as NaN, an
+ * INVALID_COMMAND record as `null`.
+ */
+export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Command {
+  const i = at >> 3;
+  const id = f64[i + 1];
+  switch (u8[at]) {
+    case CMD_LIMIT: {
+      const tif = u8[at + 2];
+      const postOnly = u8[at + 3];
+      return {
+        kind: 'limit',
+        id,
+        side: sideName(u8[at + 1]),
+        price: f64[i + 2],
+        qty: f64[i + 3],
+        timeInForce: (TIF_CODES[tif] ?? INVALID) as TimeInForce,
+        postOnly: (postOnly === POST_ONLY_INVALID
+          ? INVALID
+          : postOnly === POST_ONLY_YES) as boolean,
+        owner: ownerName(f64[i + 4]),
+        stp: stpName(u8[at + 4]),
+      };
+    }
+    case CMD_MARKET: {
+      const tif = u8[at + 2];
+      const market: Command = {
+        kind: 'market',
+        id,
+        side: sideName(u8[at + 1]),
+        qty: f64[i + 3],
+        timeInForce: (tif === 1 || tif === 2 ? TIF_CODES[tif] : INVALID) as 'IOC',
+        owner: ownerName(f64[i + 4]),
+        stp: stpName(u8[at + 4]),
+      };
+      if (u8[at + 3] !== POST_ONLY_NO) (market as { postOnly?: unknown }).postOnly = INVALID;
+      return market;
+    }
+    case CMD_CANCEL:
+      return { kind: 'cancel', id };
+    case CMD_MODIFY: {
+      const flags = u8[at + 3];
+      return {
+        kind: 'modify',
+        id,
+        price: flags & MOD_HAS_PRICE ? f64[i + 2] : undefined,
+        qty: flags & MOD_HAS_QTY ? f64[i + 3] : undefined,
+      };
+    }
+    default:
+      // CMD_REJECT: rebuild something refused with the same code and id
+      if (u8[at + 5] === INVALID_COMMAND) return null as unknown as Command;
+      return { kind: INVALID, id } as unknown as Command;
+  }
+}

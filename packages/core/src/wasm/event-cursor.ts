@@ -1,0 +1,199 @@
+/**
+ * Reading the matcher's binary event records: a reusable cursor (no
+ * allocation per event) and conversion to the plain {@link BookEvent} objects
+ * every engine returns.
+ */
+import {
+  acceptedEvent,
+  cancelledEvent,
+  levelChangedEvent,
+  modifiedEvent,
+  rejectedEvent,
+  tradeEvent,
+} from '../events';
+import type { BookEvent } from '../types';
+import {
+  EV_ACCEPTED,
+  EV_CANCELLED,
+  EV_LEVEL,
+  EV_MODIFIED,
+  EV_REJECTED,
+  EV_SIZE,
+  EV_TRADE,
+  EVENT_TYPE_CODES,
+  ORDER_TYPE_CODES,
+  REASON_CODES,
+  SIDE_CODES,
+  WASM_ERROR_CODES,
+} from './codes';
+
+/** Numeric event type of {@link EventCursor.type}: index into {@link EVENT_TYPE_CODES}. */
+export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5;
+
+const F64_PER_EVENT = EV_SIZE / 8;
+
+/**
+ * A cursor over one chunk of binary events in the book's shared memory.
+ * Valid until the next command runs on the book. Call {@link next} before
+ * reading the first event.
+ *
+ * Fields read the same record slot whatever the type; a field the current
+ * event does not carry reads as 0.
+ *
+ * @example
+ * ```ts
+ * while (cursor.next()) if (cursor.type === EV_TRADE) notional += cursor.price * cursor.qty;
+ * ```
+ */
+export class EventCursor {
+  /** Events in this chunk. */
+  count = 0;
+  /** Index of the current event (-1 before the first {@link next}). */
+  index = -1;
+  private u8: Uint8Array = new Uint8Array(0);
+  private u32: Uint32Array = new Uint32Array(0);
+  private f64: Float64Array = new Float64Array(0);
+  /** Byte address of the current record. */
+  private at = 0;
+  /** Float64 index of the current record. */
+  private at8 = 0;
+  private base = 0;
+
+  /** Point the cursor at `count` records from byte address `base` (internal). */
+  reset(u8: Uint8Array, u32: Uint32Array, f64: Float64Array, base: number, count: number): void {
+    this.u8 = u8;
+    this.u32 = u32;
+    this.f64 = f64;
+    this.base = base;
+    this.count = count;
+    this.index = -1;
+    this.at = base - EV_SIZE;
+    this.at8 = (base - EV_SIZE) >> 3;
+  }
+
+  /** Advance to the next event; false when the chunk is done. */
+  next(): boolean {
+    if (this.index + 1 >= this.count) return false;
+    this.index++;
+    this.at += EV_SIZE;
+    this.at8 += F64_PER_EVENT;
+    return true;
+  }
+
+  /** Rewind to before the first event. */
+  rewind(): void {
+    this.reset(this.u8, this.u32, this.f64, this.base, this.count);
+  }
+
+  /** Event type code (`EV_TRADE`, …): see {@link EVENT_TYPE_CODES}. */
+  get type(): EventTypeCode {
+    return this.u8[this.at] as EventTypeCode;
+  }
+  /** Event type name, as in {@link BookEvent}'s `type`. */
+  get typeName(): BookEvent['type'] {
+    return EVENT_TYPE_CODES[this.u8[this.at]];
+  }
+  /** Side code (0 buy, 1 sell); the taker's side for a trade. */
+  get side(): number {
+    return this.u8[this.at + 1];
+  }
+  /** Order id; the maker's id for a trade. */
+  get id(): number {
+    return this.f64[this.at8 + 1];
+  }
+  get makerId(): number {
+    return this.f64[this.at8 + 1];
+  }
+  get takerId(): number {
+    return this.f64[this.at8 + 2];
+  }
+  get price(): number {
+    return this.f64[this.at8 + 3];
+  }
+  get qty(): number {
+    return this.f64[this.at8 + 4];
+  }
+  /** Remaining quantity (cancelled); the maker's remaining for a trade. */
+  get remaining(): number {
+    return this.f64[this.at8 + 5];
+  }
+  get makerRemaining(): number {
+    return this.f64[this.at8 + 5];
+  }
+  get takerRemaining(): number {
+    return this.f64[this.at8 + 6];
+  }
+  /** Orders at the level (level-changed). */
+  get levelCount(): number {
+    return this.u32[(this.at >> 2) + 1];
+  }
+  /** Error code index (rejected), cancel reason index (cancelled), order type (accepted), priorityKept (modified). */
+  get aux(): number {
+    return this.u8[this.at + 2];
+  }
+
+  /** The current event as a plain object, identical to the reference engine's. */
+  toEvent(): BookEvent {
+    return decodeEvent(this.u8, this.u32, this.f64, this.at);
+  }
+}
+
+/** Decode the record at byte address `at` into a plain event object. */
+export function decodeEvent(
+  u8: Uint8Array,
+  u32: Uint32Array,
+  f64: Float64Array,
+  at: number,
+): BookEvent {
+  const i = at >> 3;
+  switch (u8[at]) {
+    case EV_TRADE:
+      return tradeEvent(
+        f64[i + 1],
+        f64[i + 2],
+        SIDE_CODES[u8[at + 1]],
+        f64[i + 3],
+        f64[i + 4],
+        f64[i + 5],
+        f64[i + 6],
+      );
+    case EV_LEVEL:
+      return levelChangedEvent(SIDE_CODES[u8[at + 1]], f64[i + 3], f64[i + 4], u32[(at >> 2) + 1]);
+    case EV_ACCEPTED: {
+      const market = u8[at + 2] === 1;
+      return acceptedEvent(
+        f64[i + 1],
+        SIDE_CODES[u8[at + 1]],
+        ORDER_TYPE_CODES[u8[at + 2]],
+        market ? null : f64[i + 3],
+        f64[i + 4],
+      );
+    }
+    case EV_CANCELLED:
+      return cancelledEvent(f64[i + 1], REASON_CODES[u8[at + 2]], f64[i + 4], f64[i + 5]);
+    case EV_MODIFIED:
+      return modifiedEvent(
+        f64[i + 1],
+        SIDE_CODES[u8[at + 1]],
+        f64[i + 3],
+        f64[i + 4],
+        u8[at + 2] === 1,
+      );
+    case EV_REJECTED:
+      return rejectedEvent(f64[i + 1], WASM_ERROR_CODES[u8[at + 2]]);
+    default:
+      throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
+  }
+}
+
+/** Append `count` records from byte address `base` to `out` as plain objects. */
+export function decodeEvents(
+  u8: Uint8Array,
+  u32: Uint32Array,
+  f64: Float64Array,
+  base: number,
+  count: number,
+  out: BookEvent[],
+): void {
+  for (let k = 0, at = base; k < count; k++, at += EV_SIZE) out.push(decodeEvent(u8, u32, f64, at));
+}

@@ -1,0 +1,32 @@
+/**
+ * The WebAssembly engine. `createWasmBook` is what `createBook({engine:'wasm'})`
+ * uses; the binary batch API ({@link CommandBuffer}, {@link EventCursor}) is
+ * exported for callers who want the last nanoseconds (the benchmark).
+ */
+import { resolveConfig } from '../config';
+import type { BookConfig } from '../types';
+import { WasmBook } from './wasm-book';
+
+export {
+  EV_ACCEPTED,
+  EV_CANCELLED,
+  EV_LEVEL,
+  EV_MODIFIED,
+  EV_REJECTED,
+  EV_TRADE,
+  EVENT_TYPE_CODES,
+  REASON_CODES,
+  WASM_ERROR_CODES,
+} from './codes';
+export { CommandBuffer, codeOf, type SideCode } from './command-buffer';
+export { EventCursor, type EventTypeCode } from './event-cursor';
+export { type EventSink, WasmBook } from './wasm-book';
+
+/**
+ * A book run by the WebAssembly matcher, in its own shared memory.
+ * @param config - as for `createBook`; `engine` is set to `'wasm'`.
+ * @throws {@link TickbookError} `INVALID_CONFIG` naming the bad field.
+ */
+export function createWasmBook(config: BookConfig): WasmBook {
+  return new WasmBook(resolveConfig({ ...config, engine: 'wasm' }));
+}

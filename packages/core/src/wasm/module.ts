@@ -1,0 +1,149 @@
+/**
+ * Loading the matcher: the `.wasm` is read and compiled once per process;
+ * every book gets its own instance over its own shared memory.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { EV_SIZE } from './codes';
+
+/** The exports of packages/matcher-wasm/assembly/index.ts. */
+export interface MatcherExports {
+  layoutSize(ticks: number, capacity: number): number;
+  init(minPrice: number, maxPrice: number, capacity: number, defaultStp: number): number;
+  limit(
+    id: number,
+    side: number,
+    price: number,
+    qty: number,
+    tif: number,
+    postOnly: number,
+    owner: number,
+    stp: number,
+  ): number;
+  market(
+    id: number,
+    side: number,
+    qty: number,
+    tif: number,
+    postOnly: number,
+    owner: number,
+    stp: number,
+  ): number;
+  cancel(id: number): number;
+  modify(id: number, price: number, qty: number, flags: number): number;
+  applyBatch(start: number, end: number): number;
+  eventCount(): number;
+  restore(
+    id: number,
+    side: number,
+    price: number,
+    remaining: number,
+    filled: number,
+    owner: number,
+    stp: number,
+    postOnly: number,
+  ): number;
+  getSequence(): number;
+  putSequence(value: number): void;
+  size(): number;
+  bestBidTick(): number;
+  bestAskTick(): number;
+  nextLevel(side: number, tick: number): number;
+  findOrder(id: number): number;
+  geometry(i: number): number;
+  recordLayout(i: number): number;
+}
+
+/**
+ * The slice of the WebAssembly JS API used here. Core's TypeScript libs
+ * (ES2022 + @types/node 20) do not declare it, so it is typed locally.
+ */
+export interface WasmMemory {
+  /** A `SharedArrayBuffer`: the memory is shared. */
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const WASM_PAGE = 65_536;
+/** The module's declared maximum: 4 GiB. */
+const MAX_PAGES = 65_536;
+/** Events one batch call may write before it stops at a command boundary (EV_SOFT_LIMIT). */
+const EV_SOFT_LIMIT = 4096;
+
+/** Where the compiled matcher is: next to the bundle, else the workspace build (tests from source). */
+function wasmLocation(): URL {
+  const candidates = [
+    new URL('./matcher.wasm', import.meta.url),
+    new URL('../../../matcher-wasm/build/matcher.wasm', import.meta.url),
+  ];
+  for (const url of candidates) if (existsSync(url)) return url;
+  throw new Error(
+    `tickbook: matcher.wasm not found (looked at ${candidates.map(String).join(', ')}); run the build first`,
+  );
+}
+
+let compiled: WasmModule | undefined;
+let sizer: MatcherExports | undefined;
+
+/** The compiled matcher module (compiled on first use). */
+export function matcherModule(): WasmModule {
+  if (!compiled) compiled = new wasm.Module(readFileSync(wasmLocation()));
+  return compiled;
+}
+
+function instantiate(memory: WasmMemory): MatcherExports {
+  const instance = new wasm.Instance(matcherModule(), { env: { memory } });
+  return instance.exports as unknown as MatcherExports;
+}
+
+/** A matcher instance over a one-page memory, used only to size books' memories. */
+function layoutSizer(): MatcherExports {
+  if (!sizer) {
+    sizer = instantiate(new wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+  }
+  return sizer;
+}
+
+/** One book's matcher: its exports and its memory. */
+export interface MatcherInstance {
+  readonly exports: MatcherExports;
+  readonly memory: WasmMemory;
+}
+
+/**
+ * Bytes a book needs: its layout plus the worst case of one batch call's
+ * events (a command can emit at most 3 events per resting order it meets,
+ * plus a few of its own).
+ */
+export function memoryPlan(ticks: number, capacity: number): { initial: number; maximum: number } {
+  const layout = layoutSizer().layoutSize(ticks, capacity);
+  const worstEvents = (EV_SOFT_LIMIT + 3 * capacity + 16) * EV_SIZE;
+  return {
+    initial: Math.ceil(layout / WASM_PAGE),
+    maximum: Math.min(MAX_PAGES, Math.ceil((layout + worstEvents) / WASM_PAGE)),
+  };
+}
+
+/** A fresh matcher for a band of `[minPrice, maxPrice]` and `capacity` resting orders. */
+export function createMatcher(
+  minPrice: number,
+  maxPrice: number,
+  capacity: number,
+  defaultStp: number,
+): MatcherInstance {
+  const plan = memoryPlan(maxPrice - minPrice + 1, capacity);
+  const memory = new wasm.Memory({
+    initial: plan.initial,
+    maximum: plan.maximum,
+    shared: true,
+  });
+  const exports = instantiate(memory);
+  exports.init(minPrice, maxPrice, capacity, defaultStp);
+  return { exports, memory };
+}

@@ -1,0 +1,434 @@
+/**
+ * The WebAssembly engine (`engine: 'wasm'`): the {@link Book} interface over
+ * one matcher instance. Commands go to the wasm as scalar arguments (per-order
+ * API) or as binary records in the command region (batch API); events come
+ * back as binary records that are decoded into plain objects, or read in
+ * place through an {@link EventCursor}.
+ */
+import type { Book } from '../book';
+import type { ResolvedConfig } from '../config';
+import { snapshotBook } from '../durability/snapshot';
+import { stateHash } from '../durability/state-hash';
+import { TickbookError } from '../errors';
+import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
+import { refusal } from '../refusal';
+import type {
+  BookEvent,
+  Command,
+  Depth,
+  Level,
+  LimitOrder,
+  MarketOrder,
+  ModifyRequest,
+  OrderInfo,
+  RestingOrder,
+  Side,
+} from '../types';
+import {
+  CMD_SIZE,
+  GEO_CMD_CAPACITY,
+  GEO_COMMANDS,
+  GEO_EVENTS,
+  GEO_FREE_HEAD,
+  GEO_LEVELS,
+  GEO_SLOTS_TOUCHED,
+  GEO_TICKS,
+  LEVEL_SIZE,
+  MOD_HAS_PRICE,
+  MOD_HAS_QTY,
+  ORDER_POST_ONLY,
+  ORDER_SIDE,
+  ORDER_STP,
+  SIDE_CODES,
+  STP_CODES,
+  WASM_ERROR_CODES,
+} from './codes';
+import type { CommandBuffer } from './command-buffer';
+import {
+  encodeCommand,
+  limitPostOnlyCode,
+  limitTifCode,
+  marketPostOnlyCode,
+  marketTifCode,
+  num,
+  ownerCode,
+  sideCode,
+  stpCode,
+} from './encode';
+import { decodeEvents, EventCursor } from './event-cursor';
+import { createMatcher, type MatcherExports, type WasmMemory } from './module';
+
+/** Receives each chunk of a batch's events; the cursor is valid only during the call. */
+export type EventSink = (events: EventCursor) => void;
+
+/** Throw the refusal for a negative matcher result (see refusal.ts). */
+function refuse(result: number, id: unknown): never {
+  throw refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined);
+}
+
+function reentered(): never {
+  throw new Error(
+    'tickbook: a command was sent to a WASM book from inside its own applyEncoded event callback; ' +
+      'collect what you need and send it after applyEncoded returns',
+  );
+}
+
+function invalidCommand(id: unknown): never {
+  throw new TickbookError('INVALID_COMMAND', undefined, typeof id === 'number' ? id : undefined);
+}
+
+export class WasmBook implements Book, Restorable {
+  readonly engine = 'wasm' as const;
+  /** The book's linear memory (a `SharedArrayBuffer` underneath). */
+  readonly memory: WasmMemory;
+  private readonly ex: MatcherExports;
+  private u8!: Uint8Array;
+  private u32!: Uint32Array;
+  private f64!: Float64Array;
+  private readonly minPrice: number;
+  private readonly maxPrice: number;
+  private readonly levelsBase: number;
+  private readonly cmdBase: number;
+  private readonly evBase: number;
+  private readonly cmdCapacity: number;
+  private readonly cursor = new EventCursor();
+  /** True while an `applyEncoded` sink runs: the regions it reads must not be reused. */
+  private draining = false;
+
+  constructor(readonly config: ResolvedConfig) {
+    this.minPrice = config.minPrice;
+    this.maxPrice = config.maxPrice;
+    const m = createMatcher(
+      config.minPrice,
+      config.maxPrice,
+      config.capacity,
+      STP_CODES.indexOf(config.stpMode),
+    );
+    this.ex = m.exports;
+    this.memory = m.memory;
+    this.levelsBase = this.ex.geometry(GEO_LEVELS);
+    this.cmdBase = this.ex.geometry(GEO_COMMANDS);
+    this.evBase = this.ex.geometry(GEO_EVENTS);
+    this.cmdCapacity = this.ex.geometry(GEO_CMD_CAPACITY);
+    this.refreshViews();
+  }
+
+  /** Rebuild the typed-array views after the memory grew. */
+  private refreshViews(): void {
+    const buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+
+  /** The views must cover `count` events from the event base. */
+  private covering(count: number): void {
+    if (this.evBase + count * 56 > this.u8.length) this.refreshViews();
+  }
+
+  private decode(count: number): BookEvent[] {
+    this.covering(count);
+    const out: BookEvent[] = [];
+    decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+    return out;
+  }
+
+  get size(): number {
+    return this.ex.size();
+  }
+
+  // ---- per-order API -----------------------------------------------------------
+
+  limit(order: LimitOrder): BookEvent[] {
+    if (this.draining) reentered();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    const n = this.ex.limit(
+      num(order.id),
+      sideCode(order.side),
+      num(order.price),
+      num(order.qty),
+      limitTifCode(order.timeInForce),
+      limitPostOnlyCode(order.postOnly),
+      ownerCode(order.owner),
+      stpCode(order.stp),
+    );
+    if (n < 0) refuse(n, order.id);
+    return this.decode(n);
+  }
+
+  market(order: MarketOrder): BookEvent[] {
+    if (this.draining) reentered();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    const n = this.ex.market(
+      num(order.id),
+      sideCode(order.side),
+      num(order.qty),
+      marketTifCode(order.timeInForce),
+      marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
+      ownerCode(order.owner),
+      stpCode(order.stp),
+    );
+    if (n < 0) refuse(n, order.id);
+    return this.decode(n);
+  }
+
+  cancel(id: number): BookEvent[] {
+    if (this.draining) reentered();
+    const n = this.ex.cancel(num(id));
+    if (n < 0) refuse(n, id);
+    return this.decode(n);
+  }
+
+  modify(request: ModifyRequest): BookEvent[] {
+    if (this.draining) reentered();
+    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
+    const { price, qty } = request;
+    const flags = (price !== undefined ? MOD_HAS_PRICE : 0) | (qty !== undefined ? MOD_HAS_QTY : 0);
+    const n = this.ex.modify(num(request.id), num(price), num(qty), flags);
+    if (n < 0) refuse(n, request.id);
+    return this.decode(n);
+  }
+
+  // ---- batch API ---------------------------------------------------------------
+
+  apply(commands: readonly Command[]): BookEvent[] {
+    if (this.draining) reentered();
+    const out: BookEvent[] = [];
+    const total = commands.length;
+    const cmdBase = this.cmdBase;
+    for (let start = 0; start < total; start += this.cmdCapacity) {
+      const n = Math.min(this.cmdCapacity, total - start);
+      const { u8, f64 } = this;
+      for (let j = 0; j < n; j++) {
+        encodeCommand(commands[start + j], u8, f64, cmdBase + j * CMD_SIZE);
+      }
+      let done = 0;
+      while (done < n) {
+        done = this.ex.applyBatch(done, n);
+        const count = this.ex.eventCount();
+        this.covering(count);
+        decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Apply binary commands, the fast batch path: no object per command or
+   * event. Refused commands emit `rejected` events, as in {@link apply}.
+   * @param onEvents - called with each chunk's events (at most a few
+   *   thousand at a time), in order; omitted: events are dropped.
+   */
+  applyEncoded(commands: CommandBuffer, onEvents?: EventSink): void {
+    if (this.draining) reentered();
+    if (onEvents) {
+      this.draining = true;
+      try {
+        this.runEncoded(commands, onEvents);
+      } finally {
+        this.draining = false;
+      }
+    } else {
+      this.runEncoded(commands, undefined);
+    }
+  }
+
+  private runEncoded(commands: CommandBuffer, onEvents: EventSink | undefined): void {
+    const total = commands.length;
+    const src = commands.bytes;
+    for (let start = 0; start < total; start += this.cmdCapacity) {
+      const n = Math.min(this.cmdCapacity, total - start);
+      this.u8.set(src.subarray(start * CMD_SIZE, (start + n) * CMD_SIZE), this.cmdBase);
+      let done = 0;
+      while (done < n) {
+        done = this.ex.applyBatch(done, n);
+        if (onEvents) {
+          const count = this.ex.eventCount();
+          this.covering(count);
+          this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
+          onEvents(this.cursor);
+        }
+      }
+    }
+  }
+
+  /** {@link applyEncoded}, collecting the events as plain objects. */
+  applyEncodedEvents(commands: CommandBuffer): BookEvent[] {
+    const out: BookEvent[] = [];
+    this.applyEncoded(commands, (c) => {
+      while (c.next()) out.push(c.toEvent());
+    });
+    return out;
+  }
+
+  // ---- queries -------------------------------------------------------------------
+
+  private levelAt(tick: number): Level {
+    const at = this.levelsBase + tick * LEVEL_SIZE;
+    return { price: this.minPrice + tick, qty: this.f64[at >> 3], count: this.u32[(at >> 2) + 4] };
+  }
+
+  bestBid(): Level | undefined {
+    const t = this.ex.bestBidTick();
+    return t < 0 ? undefined : this.levelAt(t);
+  }
+
+  bestAsk(): Level | undefined {
+    const t = this.ex.bestAskTick();
+    return t < 0 ? undefined : this.levelAt(t);
+  }
+
+  levels(side: Side, limit = Number.POSITIVE_INFINITY): Level[] {
+    const s = side === 'buy' ? 0 : 1;
+    const out: Level[] = [];
+    let t = s === 0 ? this.ex.bestBidTick() : this.ex.bestAskTick();
+    for (let n = 0; t >= 0 && n < limit; n++) {
+      out.push(this.levelAt(t));
+      t = this.ex.nextLevel(s, t);
+    }
+    return out;
+  }
+
+  depth(limit?: number): Depth {
+    return { bids: this.levels('buy', limit), asks: this.levels('sell', limit) };
+  }
+
+  ordersAt(side: Side, price: number): RestingOrder[] {
+    const out: RestingOrder[] = [];
+    if (!Number.isInteger(price) || price < this.minPrice || price > this.maxPrice) return out;
+    const L = (this.levelsBase + (price - this.minPrice) * LEVEL_SIZE) >> 2;
+    const s = side === 'buy' ? 0 : 1;
+    if (this.u32[L + 4] === 0 || this.u32[L + 5] !== s) return out;
+    for (let o = this.u32[L + 2]; o !== 0; o = this.u32[(o >> 2) + 9]) {
+      const i = o >> 3;
+      out.push({ id: this.f64[i], qty: this.f64[i + 1], owner: this.f64[i + 3] });
+    }
+    return out;
+  }
+
+  /** True when a resting order has this id (cheaper than {@link order}). */
+  has(id: number): boolean {
+    return typeof id === 'number' && this.ex.findOrder(id) !== 0;
+  }
+
+  order(id: number): OrderInfo | undefined {
+    if (typeof id !== 'number') return undefined;
+    const o = this.ex.findOrder(id);
+    if (o === 0) return undefined;
+    const i = o >> 3;
+    const filled = this.f64[i + 2];
+    return {
+      id: this.f64[i],
+      side: SIDE_CODES[this.u8[o + 44]],
+      price: this.minPrice + (this.u32[(o >> 2) + 10] | 0),
+      remaining: this.f64[i + 1],
+      filled,
+      status: filled > 0 ? 'partially-filled' : 'new',
+      owner: this.f64[i + 3],
+      stp: STP_CODES[this.u8[o + ORDER_STP]],
+      postOnly: this.u8[o + ORDER_POST_ONLY] === 1,
+    };
+  }
+
+  // ---- self-checks -----------------------------------------------------------------
+
+  /**
+   * Check the matcher's memory against itself: every level's FIFO links,
+   * count and total; sides and best prices against the bitsets; every resting
+   * order reachable by id; the free list. Throws an `Error` naming the first
+   * broken rule. Scans the whole ladder: for tests and debugging.
+   */
+  checkInvariants(): void {
+    this.refreshViews();
+    const { u8, u32, f64, ex } = this;
+    const ticks = ex.geometry(GEO_TICKS);
+    const fail = (what: string) => {
+      throw new Error(`wasm book invariant broken: ${what}`);
+    };
+    const found: number[][] = [[], []];
+    let resting = 0;
+    for (let t = 0; t < ticks; t++) {
+      const L = (this.levelsBase + t * LEVEL_SIZE) >> 2;
+      const count = u32[L + 4];
+      if (count === 0) continue;
+      const side = u32[L + 5];
+      if (side > 1) fail(`level ${t} has side ${side}`);
+      found[side].push(t);
+      let n = 0;
+      let total = 0;
+      let prev = 0;
+      for (let o = u32[L + 2]; o !== 0; o = u32[(o >> 2) + 9]) {
+        if (++n > count) fail(`level ${t} holds more orders than its count ${count}`);
+        if (u32[(o >> 2) + 8] !== prev) fail(`order at ${o} has a wrong prev link`);
+        if (u32[(o >> 2) + 10] !== t || u8[o + ORDER_SIDE] !== side) {
+          fail(`order at ${o} is filed at tick ${t} side ${side} but says otherwise`);
+        }
+        const id = f64[o >> 3];
+        if (ex.findOrder(id) !== o) fail(`order ${id} is not found by its id`);
+        if (!(f64[(o >> 3) + 1] > 0)) fail(`order ${id} rests with no open quantity`);
+        total += f64[(o >> 3) + 1];
+        prev = o;
+      }
+      if (n !== count) fail(`level ${t} links ${n} orders but counts ${count}`);
+      if (u32[L + 3] !== prev) fail(`level ${t} tail is not its last order`);
+      if (total !== f64[L >> 1]) fail(`level ${t} total ${f64[L >> 1]} but orders sum to ${total}`);
+      resting += n;
+    }
+    if (resting !== ex.size()) fail(`size ${ex.size()} but levels hold ${resting} orders`);
+    const walk = (side: number, first: number) => {
+      const out: number[] = [];
+      for (let t = first; t >= 0; t = ex.nextLevel(side, t)) out.push(t);
+      return out;
+    };
+    const bids = walk(0, ex.bestBidTick());
+    const asks = walk(1, ex.bestAskTick());
+    if (bids.join() !== found[0].reverse().join()) fail('bid bitsets disagree with the ladder');
+    if (asks.join() !== found[1].join()) fail('ask bitsets disagree with the ladder');
+    if (bids.length > 0 && asks.length > 0 && bids[0] >= asks[0]) fail('book is crossed');
+    let free = 0;
+    for (let o = ex.geometry(GEO_FREE_HEAD); o !== 0; o = u32[(o >> 2) + 9]) {
+      if (f64[o >> 3] !== 0) fail(`free slot ${o} still has an id`);
+      if (++free > ex.geometry(GEO_SLOTS_TOUCHED)) fail('free list has a cycle');
+    }
+    if (free + resting !== ex.geometry(GEO_SLOTS_TOUCHED)) {
+      fail(`${free} free + ${resting} live slots but ${ex.geometry(GEO_SLOTS_TOUCHED)} used`);
+    }
+  }
+
+  // ---- durability hooks ----------------------------------------------------------
+
+  /** Commands applied so far (refused ones do not count). */
+  get sequence(): number {
+    return this.ex.getSequence();
+  }
+
+  /** Apply one command with batch semantics: a refusal is a `rejected` event, not a throw. */
+  submit(command: Command): BookEvent[] {
+    return this.apply([command]);
+  }
+
+  snapshot(): Uint8Array {
+    return snapshotBook(this);
+  }
+
+  stateHash(): string {
+    return stateHash(this);
+  }
+
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void {
+    for (const o of orders) {
+      const ok = this.ex.restore(
+        o.id,
+        sideCode(o.side),
+        o.price,
+        o.remaining,
+        o.filled,
+        o.owner,
+        STP_CODES.indexOf(o.stp),
+        o.postOnly ? 1 : 0,
+      );
+      if (!ok) throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
+    }
+    this.ex.putSequence(sequence);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: the small seeded PRNG that fixes the W1 operation stream
+ * (see WORKLOADS.md). Returns floats in [0, 1).
+ * @param seed - 32-bit seed.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

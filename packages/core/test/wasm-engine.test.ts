@@ -1,0 +1,382 @@
+/**
+ * The WASM engine's own concerns: the TS mirror of the binary layouts, sparse
+ * and maximal bands, event-region growth and batch resumption, many books in
+ * one process, and the memory a large book takes.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config';
+import { ERROR_CODE_LIST, isTickbookError, TickbookError } from '../src/errors';
+import { type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
+import * as codes from '../src/wasm/codes';
+import { decodeCommand } from '../src/wasm/encode';
+import {
+  CommandBuffer,
+  codeOf,
+  createWasmBook,
+  EVENT_TYPE_CODES,
+  REASON_CODES,
+  WASM_ERROR_CODES,
+  type WasmBook,
+} from '../src/wasm/index';
+import { matcherModule, memoryPlan } from '../src/wasm/module';
+import { checkInvariants, dumpBook } from './support/book-state';
+
+function wasmBook(config: BookConfig): WasmBook {
+  return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
+}
+
+/** The commands in a buffer, as objects. */
+function commandsOf(buffer: CommandBuffer): Command[] {
+  const f64 = new Float64Array(buffer.bytes.buffer);
+  const out: Command[] = [];
+  for (let i = 0; i < buffer.length; i++)
+    out.push(decodeCommand(buffer.bytes, f64, i * codes.CMD_SIZE));
+  return out;
+}
+
+/** The raw exports of a book's matcher, for layout checks. */
+function exportsOf(book: WasmBook): Record<string, (...args: number[]) => number> {
+  return (book as unknown as { ex: Record<string, (...args: number[]) => number> }).ex;
+}
+
+describe('binary layout mirror', () => {
+  it('codes.ts agrees with the compiled record layouts', () => {
+    const ex = exportsOf(wasmBook({ minPrice: 1, maxPrice: 10, capacity: 4 }));
+    const layout = (i: number) => ex.recordLayout(i);
+    expect([layout(0), layout(23)]).toEqual([codes.ORDER_SIZE, codes.ORDER_SIZE]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(layout)).toEqual([
+      codes.ORDER_ID,
+      codes.ORDER_REM,
+      codes.ORDER_FILLED,
+      codes.ORDER_OWNER,
+      codes.ORDER_PREV,
+      codes.ORDER_NEXT,
+      codes.ORDER_TICK,
+      codes.ORDER_SIDE,
+    ]);
+    expect([9, 24, 10, 11, 12, 13].map(layout)).toEqual([
+      codes.LEVEL_SIZE,
+      codes.LEVEL_SIZE,
+      codes.LEVEL_TOTAL,
+      codes.LEVEL_HEAD,
+      codes.LEVEL_COUNT,
+      codes.LEVEL_SIDE,
+    ]);
+    expect([14, 25, 15, 16, 17, 18].map(layout)).toEqual([
+      codes.CMD_SIZE,
+      codes.CMD_SIZE,
+      codes.CMD_ID,
+      codes.CMD_PRICE,
+      codes.CMD_QTY,
+      codes.CMD_OWNER,
+    ]);
+    expect([19, 26, 20, 21, 22].map(layout)).toEqual([
+      codes.EV_SIZE,
+      codes.EV_SIZE,
+      codes.EV_COUNT,
+      codes.EV_A,
+      codes.EV_F,
+    ]);
+  });
+
+  it('numbers error codes by their index in ERROR_CODE_LIST', () => {
+    expect(codes.WASM_ERROR_CODES).toBe(ERROR_CODE_LIST);
+    const book = wasmBook({ minPrice: 1, maxPrice: 10, capacity: 1 });
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { code: string }).code;
+      }
+      return 'none';
+    };
+    expect(codeOf(() => book.cancel(0))).toBe('INVALID_ID');
+    expect(codeOf(() => book.limit({ id: 1, side: 'up' as never, price: 5, qty: 1 }))).toBe(
+      'INVALID_SIDE',
+    );
+    expect(codeOf(() => book.limit({ id: 1, side: 'buy', price: 11, qty: 1 }))).toBe(
+      'PRICE_OUT_OF_BAND',
+    );
+    expect(codeOf(() => book.cancel(3))).toBe('UNKNOWN_ORDER');
+    book.limit({ id: 1, side: 'buy', price: 5, qty: 1 });
+    expect(codeOf(() => book.limit({ id: 2, side: 'buy', price: 5, qty: 1 }))).toBe('BOOK_FULL');
+    expect(codeOf(() => book.limit({ id: 1, side: 'buy', price: 5, qty: 1 }))).toBe('DUPLICATE_ID');
+    expect(book.apply([{ kind: 'stop' } as never, null as never])).toEqual([
+      { type: 'rejected', id: 0, code: 'INVALID_TYPE' },
+      { type: 'rejected', id: 0, code: 'INVALID_COMMAND' },
+    ]);
+  });
+
+  it('throws refusals that look like constructed TickbookErrors, without the stack capture', () => {
+    const book = wasmBook({ minPrice: 1, maxPrice: 10, capacity: 1 });
+    let thrown: unknown;
+    try {
+      book.cancel(42);
+    } catch (e) {
+      thrown = e;
+    }
+    const built = new TickbookError('UNKNOWN_ORDER', undefined, 42);
+    expect(thrown).toBeInstanceOf(TickbookError);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(isTickbookError(thrown)).toBe(true);
+    const e = thrown as TickbookError;
+    expect([e.name, e.message, e.code, e.orderId]).toEqual([
+      built.name,
+      built.message,
+      built.code,
+      built.orderId,
+    ]);
+    expect(String(e)).toBe(String(built));
+    expect(e.stack).toBe(`TickbookError: ${built.message}`);
+    expect(Object.keys(e).sort()).toEqual(Object.keys(built).sort());
+  });
+
+  it('refuses a bad config like createBook does', () => {
+    expect(() => createWasmBook({ minPrice: 0, maxPrice: 10, capacity: 1 })).toThrow(
+      /INVALID_CONFIG/,
+    );
+    expect(() => createWasmBook({ minPrice: 1, maxPrice: 2 ** 25, capacity: 1 })).toThrow(
+      /INVALID_CONFIG/,
+    );
+    expect(() => createWasmBook({ minPrice: 1, maxPrice: 10, capacity: 0 })).toThrow(
+      /INVALID_CONFIG/,
+    );
+    expect(createWasmBook({ minPrice: 1, maxPrice: 10, capacity: 1 }).config).toEqual({
+      minPrice: 1,
+      maxPrice: 10,
+      capacity: 1,
+      engine: 'wasm',
+      stpMode: 'cancel-newest',
+    });
+  });
+
+  it('keeps the module compiled once for every book', () => {
+    const a = matcherModule();
+    wasmBook({ minPrice: 1, maxPrice: 10, capacity: 4 });
+    expect(matcherModule()).toBe(a);
+  });
+});
+
+describe('bands', () => {
+  it('finds levels across a sparse 16,777,216-tick band without scanning', () => {
+    const config = { minPrice: 1, maxPrice: 16_777_216, capacity: 64 };
+    const book = wasmBook(config);
+    const ref = createBook({ ...config, engine: 'js' });
+    const prices = [1, 2, 64, 65, 4095, 4096, 4097, 262_144, 8_000_000, 16_777_215, 16_777_216];
+    let id = 1;
+    const run = (c: Command) => expect(book.apply([c])).toEqual(ref.apply([c]));
+    for (const p of prices) {
+      run({ kind: 'limit', id: id++, side: p < 5_000_000 ? 'buy' : 'sell', price: p, qty: 1 });
+    }
+    expect(dumpBook(book)).toEqual(dumpBook(ref));
+    // sweep both sides from the far edges: every level, best first
+    run({ kind: 'market', id: id++, side: 'sell', qty: 100 });
+    run({ kind: 'limit', id: id++, side: 'buy', price: 16_777_216, qty: 2 });
+    run({ kind: 'limit', id: id++, side: 'buy', price: 16_777_216, qty: 5 });
+    expect(dumpBook(book)).toEqual(dumpBook(ref));
+    checkInvariants(book);
+    book.checkInvariants();
+  });
+
+  it('a million-tick band with a million-order capacity lays out in at most 128 MB', () => {
+    const plan = memoryPlan(1_000_000, 1_000_000);
+    expect(plan.initial * 65_536).toBeLessThanOrEqual(128 * 1024 * 1024);
+    const book = wasmBook({ minPrice: 1, maxPrice: 1_000_000, capacity: 1_000_000 });
+    const bytes = book.memory.buffer.byteLength;
+    expect(bytes).toBeLessThanOrEqual(128 * 1024 * 1024);
+    // fill it completely: no growth, then BOOK_FULL
+    const buffer = new CommandBuffer(1_000_000);
+    for (let i = 0; i < 1_000_000; i++) {
+      const side = i % 2 === 0 ? 0 : 1;
+      buffer.limit(i + 1, side, side === 0 ? 1 + (i % 499_999) : 500_001 + (i % 499_999), 1);
+    }
+    book.applyEncoded(buffer);
+    expect(book.size).toBe(1_000_000);
+    expect(() => book.limit({ id: 2_000_000, side: 'buy', price: 1, qty: 1 })).toThrow(/BOOK_FULL/);
+    expect(book.memory.buffer.byteLength).toBe(bytes);
+  });
+});
+
+describe('event region', () => {
+  it('grows for one command that sweeps the whole book (per-order and batch)', () => {
+    const config = { minPrice: 1, maxPrice: 100_000, capacity: 30_000 };
+    const fill: Command[] = [];
+    for (let i = 1; i <= 30_000; i++) {
+      fill.push({
+        kind: 'limit',
+        id: i,
+        side: 'sell',
+        price: 1 + (i % 20_000),
+        qty: 1,
+        owner: 1 + (i % 2),
+      });
+    }
+    const sweep: Command = {
+      kind: 'market',
+      id: 99_999,
+      side: 'buy',
+      qty: 40_000,
+      owner: 1,
+      stp: 'decrement-and-cancel',
+    };
+    const ref = createBook({ ...config, engine: 'js' });
+    ref.apply(fill);
+    const expected = ref.apply([sweep]);
+    expect(expected.length).toBeGreaterThan(60_000);
+
+    const perOrder = wasmBook(config);
+    perOrder.apply(fill);
+    const before = perOrder.memory.buffer.byteLength;
+    expect(perOrder.market(sweep as never)).toEqual(expected);
+    expect(perOrder.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(dumpBook(perOrder)).toEqual(dumpBook(ref));
+    perOrder.checkInvariants();
+
+    const batch = wasmBook(config);
+    batch.apply(fill);
+    expect(batch.apply([sweep])).toEqual(expected);
+    expect(dumpBook(batch)).toEqual(dumpBook(ref));
+    batch.checkInvariants();
+  });
+
+  it('stops a batch at a command boundary when the region is full and resumes: nothing lost or repeated', () => {
+    const config = { minPrice: 1, maxPrice: 1_000, capacity: 10_000 };
+    const commands: Command[] = [];
+    let id = 1;
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 1_500; i++) {
+        commands.push({ kind: 'limit', id: id++, side: 'sell', price: 500 + (i % 7), qty: 2 });
+      }
+      commands.push({ kind: 'market', id: id++, side: 'buy', qty: 3_000 });
+      for (let i = 0; i < 300; i++) commands.push({ kind: 'cancel', id: id - 1 - i });
+    }
+    const expected = createBook({ ...config, engine: 'js' }).apply(commands);
+    expect(expected.length).toBeGreaterThan(20_000);
+    const book = wasmBook(config);
+    expect(book.apply(commands)).toEqual(expected);
+    const encoded = wasmBook(config);
+    const buffer = new CommandBuffer();
+    for (const c of commands) buffer.push(c);
+    const chunks: number[] = [];
+    const events: BookEvent[] = [];
+    encoded.applyEncoded(buffer, (cursor) => {
+      chunks.push(cursor.count);
+      while (cursor.next()) events.push(cursor.toEvent());
+    });
+    expect(events).toEqual(expected);
+    encoded.checkInvariants();
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Math.max(...chunks)).toBeLessThan(4_096 + 3_100);
+  });
+});
+
+describe('event cursor', () => {
+  it('reads every field of every event type as the decoded objects have it', () => {
+    const book = wasmBook({ minPrice: 1, maxPrice: 100, capacity: 10 });
+    const buffer = new CommandBuffer();
+    buffer.limit(1, 1, 50, 5, 0, false, 7);
+    buffer.limit(2, 1, 51, 5);
+    buffer.limit(3, 0, 52, 7); // trades 5 @ 50, 2 @ 51
+    buffer.market(4, 0, 100, 1, 7, codeOf.stp('cancel-oldest'));
+    buffer.limit(5, 0, 40, 3, 0, true);
+    buffer.modify(5, 45, 2);
+    buffer.modify(5, undefined, 1);
+    buffer.cancel(5);
+    buffer.cancel(5); // refused: UNKNOWN_ORDER
+    buffer.push({ kind: 'market', id: 6, side: 'sell', qty: 1, timeInForce: 'FOK' });
+    const seen: BookEvent[] = [];
+    book.applyEncoded(buffer, (c) => {
+      while (c.next()) {
+        const e = c.toEvent();
+        seen.push(e);
+        expect(c.typeName).toBe(e.type);
+        expect(EVENT_TYPE_CODES[c.type]).toBe(e.type);
+        switch (e.type) {
+          case 'trade':
+            expect([
+              c.makerId,
+              c.takerId,
+              c.price,
+              c.qty,
+              c.makerRemaining,
+              c.takerRemaining,
+            ]).toEqual([e.makerId, e.takerId, e.price, e.qty, e.makerRemaining, e.takerRemaining]);
+            expect(c.side).toBe(e.takerSide === 'buy' ? 0 : 1);
+            break;
+          case 'level-changed':
+            expect([c.price, c.qty, c.levelCount, c.side]).toEqual([
+              e.price,
+              e.qty,
+              e.count,
+              e.side === 'buy' ? 0 : 1,
+            ]);
+            break;
+          case 'cancelled':
+            expect([c.id, c.qty, c.remaining, REASON_CODES[c.aux]]).toEqual([
+              e.id,
+              e.qty,
+              e.remaining,
+              e.reason,
+            ]);
+            break;
+          case 'accepted':
+            expect([c.id, c.qty]).toEqual([e.id, e.qty]);
+            if (e.price !== null) expect(c.price).toBe(e.price);
+            break;
+          case 'modified':
+            expect([c.id, c.price, c.qty, c.aux === 1]).toEqual([
+              e.id,
+              e.price,
+              e.qty,
+              e.priorityKept,
+            ]);
+            break;
+          case 'rejected':
+            expect([c.id, WASM_ERROR_CODES[c.aux]]).toEqual([e.id, e.code]);
+            break;
+        }
+      }
+    });
+    const types = new Set(seen.map((e) => e.type));
+    expect([...types].sort()).toEqual([...EVENT_TYPE_CODES].sort());
+    const ref = createBook({ minPrice: 1, maxPrice: 100, capacity: 10, engine: 'js' });
+    expect(seen).toEqual(ref.apply(commandsOf(buffer)));
+  });
+});
+
+describe('reentrancy', () => {
+  it('refuses a command sent from inside an applyEncoded callback, and works after it', () => {
+    const book = wasmBook({ minPrice: 1, maxPrice: 100, capacity: 10 });
+    const buffer = new CommandBuffer();
+    buffer.limit(1, 0, 50, 5);
+    expect(() =>
+      book.applyEncoded(buffer, () => {
+        book.cancel(1);
+      }),
+    ).toThrow(/inside its own applyEncoded event callback/);
+    expect(book.cancel(1)[0]).toMatchObject({ type: 'cancelled', id: 1, reason: 'user' });
+  });
+});
+
+describe('many books', () => {
+  it('hosts 1,000 books in one process, each sized from its own config and independent', () => {
+    const books: WasmBook[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      books.push(wasmBook({ minPrice: 1 + i, maxPrice: 100 + i * 50, capacity: 10 + i }));
+    }
+    const sizes = new Set(books.map((b) => b.memory.buffer.byteLength));
+    expect(sizes.size).toBeGreaterThan(1);
+    books.forEach((book, i) => {
+      book.limit({ id: 1, side: 'buy', price: 1 + i, qty: 1 + i });
+      book.limit({ id: 2, side: 'sell', price: 100 + i * 50, qty: 2 });
+    });
+    books.forEach((book, i) => {
+      expect(book.size).toBe(2);
+      expect(book.bestBid()).toEqual({ price: 1 + i, qty: 1 + i, count: 1 });
+      expect(book.bestAsk()).toEqual({ price: 100 + i * 50, qty: 2, count: 1 });
+      const events = book.market({ id: 3, side: 'sell', qty: 1 + i });
+      expect(events[1]).toMatchObject({ type: 'trade', makerId: 1, price: 1 + i, qty: 1 + i });
+      expect(book.size).toBe(1);
+    });
+  });
+});

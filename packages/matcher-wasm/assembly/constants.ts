@@ -1,0 +1,71 @@
+// Shared numeric codes. The TypeScript side (packages/core/src/wasm/codes.ts)
+// mirrors every table here; a test checks both agree.
+
+/** Largest safe integer, 2^53 - 1: the ceiling for prices, quantities and ids. */
+export const MAX_SAFE: f64 = 9007199254740991.0;
+
+// ---- sides ----
+export const BUY: i32 = 0;
+export const SELL: i32 = 1;
+
+// ---- time in force ----
+export const GTC: i32 = 0;
+export const IOC: i32 = 1;
+export const FOK: i32 = 2;
+
+// ---- self-trade prevention modes ----
+export const STP_CANCEL_NEWEST: i32 = 0;
+export const STP_CANCEL_OLDEST: i32 = 1;
+export const STP_CANCEL_BOTH: i32 = 2;
+export const STP_DECREMENT_AND_CANCEL: i32 = 3;
+/** In a command: use the book's default mode. */
+export const STP_DEFAULT: i32 = 254;
+
+// ---- command kinds (batch records) ----
+export const CMD_LIMIT: i32 = 0;
+export const CMD_MARKET: i32 = 1;
+export const CMD_CANCEL: i32 = 2;
+export const CMD_MODIFY: i32 = 3;
+/** Emit `rejected {id, code}` as is: for refusals only the JS side can see (INVALID_COMMAND, INVALID_TYPE). */
+export const CMD_REJECT: i32 = 4;
+
+/** Modify flags (command byte `flags`). */
+export const MOD_HAS_PRICE: i32 = 1;
+export const MOD_HAS_QTY: i32 = 2;
+
+// ---- event types ----
+export const EV_ACCEPTED: i32 = 0;
+export const EV_REJECTED: i32 = 1;
+export const EV_TRADE: i32 = 2;
+export const EV_CANCELLED: i32 = 3;
+export const EV_MODIFIED: i32 = 4;
+export const EV_LEVEL: i32 = 5;
+
+// ---- cancel reasons ----
+export const R_USER: i32 = 0;
+export const R_REMAINDER: i32 = 1;
+export const R_FOK_UNFILLED: i32 = 2;
+export const R_SELF_TRADE: i32 = 3;
+export const R_POST_ONLY: i32 = 4;
+
+// ---- order types (accepted events) ----
+export const T_LIMIT: i32 = 0;
+export const T_MARKET: i32 = 1;
+
+// ---- error codes: the index of the code in core's ERROR_CODE_LIST ----
+export const E_INVALID_ID: i32 = 0;
+export const E_INVALID_SIDE: i32 = 1;
+export const E_INVALID_TYPE: i32 = 2;
+export const E_INVALID_TIF: i32 = 3;
+export const E_INVALID_PRICE: i32 = 4;
+export const E_PRICE_OUT_OF_BAND: i32 = 5;
+export const E_INVALID_QTY: i32 = 6;
+export const E_INVALID_OWNER: i32 = 7;
+export const E_INVALID_STP_MODE: i32 = 8;
+export const E_INVALID_POST_ONLY: i32 = 9;
+export const E_DUPLICATE_ID: i32 = 10;
+export const E_UNKNOWN_ORDER: i32 = 11;
+export const E_BOOK_FULL: i32 = 12;
+export const E_QTY_OVERFLOW: i32 = 13;
+/** Not an error: validation passed. */
+export const OK: i32 = -1;

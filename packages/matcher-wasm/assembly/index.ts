@@ -1,0 +1,323 @@
+// Exports of the matcher module. One instance runs one book; JS creates the
+// shared memory, calls `init`, then either one call per command (scalar
+// arguments, events in the event region) or `applyBatch` over the command region.
+
+import { nextAtOrAbove, nextAtOrBelow } from './bits';
+import {
+  bestAsk,
+  bestBid,
+  execCancel,
+  execLimit,
+  execMarket,
+  execModify,
+  rejectId,
+  resetBook,
+  restoreOrder,
+  sequence,
+  setSequence,
+  used,
+  validateCancel,
+  validateLimit,
+  validateMarket,
+  validateModify,
+} from './book';
+import {
+  CMD_CANCEL,
+  CMD_LIMIT,
+  CMD_MARKET,
+  CMD_MODIFY,
+  CMD_REJECT,
+  OK,
+  STP_DEFAULT,
+} from './constants';
+import { emitRejected, evCount, evFull, evInit, evReset } from './events';
+import { mapCapacity, mapFind } from './idmap';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  CMD_CAPACITY,
+  CMD_SIZE,
+  Cmd,
+  capacity,
+  cmdBase,
+  computeLayout,
+  defaultStp,
+  EV_SIZE,
+  EV_SOFT_LIMIT,
+  Ev,
+  evBase,
+  LEVEL_SIZE,
+  Level,
+  layoutEnd,
+  levelsBase,
+  nticks,
+  ORDER_SIZE,
+  Order,
+  ordersBase,
+  setConfig,
+} from './layout';
+import { bumpNext, freeHead } from './pool';
+
+/** Bytes of memory a book of `ticks` × `cap` lays out (before any event-region growth). */
+export function layoutSize(ticks: i32, cap: u32): usize {
+  return computeLayout(ticks, cap, false);
+}
+
+/** A command's self-trade mode, the book's default filled in. */
+function stpOf(stp: i32): i32 {
+  return stp === STP_DEFAULT ? defaultStp : stp;
+}
+
+/** Set the book up in a fresh (zeroed) memory; grows it to the layout. Returns the layout end. */
+export function init(minP: f64, maxP: f64, cap: u32, stp: i32): usize {
+  setConfig(minP, maxP, cap, stp);
+  const end = computeLayout(nticks, cap, true);
+  const have = (<usize>memory.size()) << 16;
+  if (end > have) {
+    if (memory.grow(<i32>((end - have + 0xffff) >> 16)) < 0) unreachable();
+  }
+  resetBook();
+  evInit();
+  return layoutEnd;
+}
+
+// ---------------------------------------------------------------- per-order API
+// Each returns the number of events written from the event base, or -(code + 1)
+// when the command is refused (nothing written, nothing changed).
+
+export function limit(
+  id: f64,
+  side: i32,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  postOnly: i32,
+  owner: f64,
+  stp: i32,
+): i32 {
+  stp = stpOf(stp);
+  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp);
+  if (code !== OK) return -1 - code;
+  evReset();
+  execLimit(id, side, price, qty, tif, postOnly, owner, stp);
+  return <i32>evCount();
+}
+
+export function market(
+  id: f64,
+  side: i32,
+  qty: f64,
+  tif: i32,
+  postOnly: i32,
+  owner: f64,
+  stp: i32,
+): i32 {
+  stp = stpOf(stp);
+  const code = validateMarket(id, side, qty, tif, postOnly, owner, stp);
+  if (code !== OK) return -1 - code;
+  evReset();
+  execMarket(id, side, qty, tif, owner, stp);
+  return <i32>evCount();
+}
+
+export function cancel(id: f64): i32 {
+  const code = validateCancel(id);
+  if (code !== OK) return -1 - code;
+  evReset();
+  execCancel();
+  return <i32>evCount();
+}
+
+export function modify(id: f64, price: f64, qty: f64, flags: i32): i32 {
+  const code = validateModify(id, price, qty, flags);
+  if (code !== OK) return -1 - code;
+  evReset();
+  execModify(price, qty, flags);
+  return <i32>evCount();
+}
+
+// ---------------------------------------------------------------- batch API
+
+/**
+ * Apply commands `start … n-1` of the command region. Stops early at a
+ * command boundary once EV_SOFT_LIMIT events are written. Returns the index
+ * of the first command not applied; `eventCount()` tells how many events.
+ */
+export function applyBatch(start: u32, n: u32): u32 {
+  evReset();
+  let i = start;
+  while (i < n && !evFull()) {
+    const c = changetype<Cmd>(cmdBase + <usize>i * CMD_SIZE);
+    const kind = <i32>c.kind;
+    if (kind === CMD_LIMIT) {
+      const stp = stpOf(c.stp);
+      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp);
+    } else if (kind === CMD_CANCEL) {
+      const code = validateCancel(c.id);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execCancel();
+    } else if (kind === CMD_MARKET) {
+      const stp = stpOf(c.stp);
+      const code = validateMarket(c.id, c.side, c.qty, c.tif, c.flags, c.owner, stp);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execMarket(c.id, c.side, c.qty, c.tif, c.owner, stp);
+    } else if (kind === CMD_MODIFY) {
+      const code = validateModify(c.id, c.price, c.qty, c.flags);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execModify(c.price, c.qty, c.flags);
+    } else if (kind === CMD_REJECT) {
+      emitRejected(c.id, c.code);
+    }
+    i++;
+  }
+  return i;
+}
+
+/** Load a snapshot order (see book.ts). */
+export function restore(
+  id: f64,
+  side: i32,
+  price: f64,
+  rem: f64,
+  filled: f64,
+  owner: f64,
+  stp: i32,
+  postOnly: i32,
+): bool {
+  return restoreOrder(id, side, price, rem, filled, owner, stp, postOnly);
+}
+
+/** Commands applied so far (refusals excluded). */
+export function getSequence(): f64 {
+  return sequence;
+}
+
+export function putSequence(value: f64): void {
+  setSequence(value);
+}
+
+export function eventCount(): u32 {
+  return evCount();
+}
+
+// ---------------------------------------------------------------- queries
+
+export function size(): u32 {
+  return used;
+}
+export function bestBidTick(): i32 {
+  return bestBid;
+}
+export function bestAskTick(): i32 {
+  return bestAsk;
+}
+/** Next level after `tick` going away from the spread on `side` (buy: lower, sell: higher), or -1. */
+export function nextLevel(side: i32, tick: i32): i32 {
+  return side === 0 ? nextAtOrBelow(0, tick - 1) : nextAtOrAbove(1, tick + 1);
+}
+/** Address of the live order with this id, or 0. */
+export function findOrder(id: f64): usize {
+  return mapFind(id);
+}
+
+/**
+ * Geometry for the JS side, by index: 0 levels base, 1 orders base, 2 command base,
+ * 3 event base, 4 layout end, 5 command capacity, 6 event soft limit, 7 ticks,
+ * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size.
+ */
+export function geometry(i: i32): usize {
+  switch (i) {
+    case 0:
+      return levelsBase;
+    case 1:
+      return ordersBase;
+    case 2:
+      return cmdBase;
+    case 3:
+      return evBase;
+    case 4:
+      return layoutEnd;
+    case 5:
+      return CMD_CAPACITY;
+    case 6:
+      return EV_SOFT_LIMIT;
+    case 7:
+      return <usize>nticks;
+    case 8:
+      return capacity;
+    case 9:
+      return (bumpNext - ordersBase) / ORDER_SIZE;
+    case 10:
+      return freeHead;
+    case 11:
+      return mapCapacity();
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Record layouts for the JS mirror's self-test, by index: sizes and field
+ * offsets of Order, Level, Cmd and Ev, computed by the compiler.
+ */
+export function recordLayout(i: i32): usize {
+  switch (i) {
+    case 0:
+      return ORDER_SIZE;
+    case 1:
+      return offsetof<Order>('id');
+    case 2:
+      return offsetof<Order>('rem');
+    case 3:
+      return offsetof<Order>('filled');
+    case 4:
+      return offsetof<Order>('owner');
+    case 5:
+      return offsetof<Order>('prev');
+    case 6:
+      return offsetof<Order>('next');
+    case 7:
+      return offsetof<Order>('tick');
+    case 8:
+      return offsetof<Order>('side');
+    case 9:
+      return LEVEL_SIZE;
+    case 10:
+      return offsetof<Level>('total');
+    case 11:
+      return offsetof<Level>('head');
+    case 12:
+      return offsetof<Level>('count');
+    case 13:
+      return offsetof<Level>('side');
+    case 14:
+      return CMD_SIZE;
+    case 15:
+      return offsetof<Cmd>('id');
+    case 16:
+      return offsetof<Cmd>('price');
+    case 17:
+      return offsetof<Cmd>('qty');
+    case 18:
+      return offsetof<Cmd>('owner');
+    case 19:
+      return EV_SIZE;
+    case 20:
+      return offsetof<Ev>('count');
+    case 21:
+      return offsetof<Ev>('a');
+    case 22:
+      return offsetof<Ev>('f');
+    case 23:
+      return offsetof<Order>();
+    case 24:
+      return offsetof<Level>();
+    case 25:
+      return offsetof<Cmd>();
+    case 26:
+      return offsetof<Ev>();
+    default:
+      return 0;
+  }
+}

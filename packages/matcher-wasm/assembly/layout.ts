@@ -1,0 +1,254 @@
+// Linear-memory layout of one book. Every region is sized once, by `init`,
+// from the book's config; nothing is allocated per order afterwards.
+//
+//   base ─┬─ levels   nticks × 24 B   price ladder, index = price - minPrice
+//         ├─ bits     bid and ask bitset pyramids (1 bit per tick, then 1 bit per 64-bit word, …)
+//         ├─ map      2^k × 8 B       id → order hash map, load factor ≤ 1/2
+//         ├─ orders   capacity × 48 B order pool (free list through `next`)
+//         ├─ commands CMD_CAPACITY × 40 B  batch input, written by JS
+//         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
+//
+// Fresh wasm memory is zero, and zero means "empty" in every record (a level
+// with count 0, a map entry with order 0, a null link), so `init` touches no
+// page it does not need: RSS grows with what the book actually uses.
+
+/**
+ * One resting order (48 bytes).
+ * ```
+ *  0        8        16       24       32   36   40   44 45 46 47
+ *  ┌────────┬────────┬────────┬────────┬────┬────┬────┬──┬──┬──┬──┐
+ *  │ id f64 │ rem f64│fill f64│owner f64│prev│next│tick│sd│st│po│  │
+ *  └────────┴────────┴────────┴────────┴────┴────┴────┴──┴──┴──┴──┘
+ * ```
+ * `prev`/`next` are byte addresses of neighbours in the level's FIFO (0: none);
+ * `next` also links the free list. `tick` = price - minPrice; `sd` side,
+ * `st` self-trade mode, `po` post-only flag.
+ */
+@final
+@unmanaged
+export class Order {
+  id: f64;
+  rem: f64;
+  filled: f64;
+  owner: f64;
+  prev: u32;
+  next: u32;
+  tick: i32;
+  side: u8;
+  stp: u8;
+  postOnly: u8;
+  pad: u8;
+}
+export const ORDER_SIZE: u32 = 48;
+
+/**
+ * One price level (24 bytes), for whichever side rests there: the book is
+ * never crossed, so a tick holds bids or asks, never both, and one ladder
+ * serves both sides.
+ * ```
+ *  0          8      12     16      20
+ *  ┌──────────┬──────┬──────┬───────┬──────┐
+ *  │ total f64│ head │ tail │ count │ side │
+ *  └──────────┴──────┴──────┴───────┴──────┘
+ * ```
+ * `head`/`tail` are order addresses (valid only while `count > 0`).
+ */
+@final
+@unmanaged
+export class Level {
+  total: f64;
+  head: u32;
+  tail: u32;
+  count: u32;
+  side: u32;
+}
+export const LEVEL_SIZE: u32 = 24;
+
+/**
+ * One batch command (40 bytes), encoded by JS.
+ * ```
+ *  0    1    2    3     4    5    6  8        16        24       32
+ *  ┌────┬────┬────┬─────┬────┬────┬──┬────────┬─────────┬────────┬─────────┐
+ *  │kind│side│tif │flags│stp │code│  │ id f64 │price f64│ qty f64│owner f64│
+ *  └────┴────┴────┴─────┴────┴────┴──┴────────┴─────────┴────────┴─────────┘
+ * ```
+ * `flags`: post-only (0 no, 1 yes, 2 invalid) for orders; MOD_HAS_PRICE|MOD_HAS_QTY for modify.
+ * `code`: error code of a CMD_REJECT record. Invalid enums are sent as 255.
+ */
+@final
+@unmanaged
+export class Cmd {
+  kind: u8;
+  side: u8;
+  tif: u8;
+  flags: u8;
+  stp: u8;
+  code: u8;
+  pad: u16;
+  id: f64;
+  price: f64;
+  qty: f64;
+  owner: f64;
+}
+export const CMD_SIZE: u32 = 40;
+
+/**
+ * One event (56 bytes), decoded by JS.
+ * ```
+ *  0    1    2    3  4        8       16      24      32      40      48
+ *  ┌────┬────┬────┬──┬────────┬───────┬───────┬───────┬───────┬───────┬───────┐
+ *  │type│side│aux │  │count u32│ a f64 │ b f64 │ c f64 │ d f64 │ e f64 │ f f64 │
+ *  └────┴────┴────┴──┴────────┴───────┴───────┴───────┴───────┴───────┴───────┘
+ * ```
+ * Every field has one meaning in every event type that carries it, so a
+ * reader never branches on the type to find a field:
+ * | field | meaning                                   | in                                 |
+ * | type  | EV_* event type                           | all                                |
+ * | side  | side; the taker's side for a trade        | accepted, trade, modified, level   |
+ * | aux   | order type / error code / cancel reason / priorityKept | accepted / rejected / cancelled / modified |
+ * | count | orders at the level                       | level-changed                      |
+ * | a     | id; the maker's id for a trade            | all but level-changed              |
+ * | b     | taker id                                  | trade                              |
+ * | c     | price                                     | accepted, trade, modified, level   |
+ * | d     | qty                                       | all but rejected                   |
+ * | e     | remaining; the maker's for a trade        | trade, cancelled                   |
+ * | f     | taker's remaining                         | trade                              |
+ */
+@final
+@unmanaged
+export class Ev {
+  type: u8;
+  side: u8;
+  aux: u8;
+  pad: u8;
+  count: u32;
+  a: f64;
+  b: f64;
+  c: f64;
+  d: f64;
+  e: f64;
+  f: f64;
+}
+export const EV_SIZE: u32 = 56;
+
+/** Commands per batch call. */
+export const CMD_CAPACITY: u32 = 1024;
+/** A batch call stops at the first command boundary after this many events. */
+export const EV_SOFT_LIMIT: u32 = 4096;
+/** Event slots laid out at init; the region grows past them only for huge sweeps. */
+export const EV_INITIAL: u32 = EV_SOFT_LIMIT + 1024;
+/** Bitset pyramid height limit: 64^4 = 16,777,216 ticks. */
+export const MAX_BIT_LEVELS: i32 = 4;
+
+// ---- the book's geometry and state (instance globals) ----
+export let minPrice: f64 = 0;
+export let maxPrice: f64 = 0;
+export let nticks: i32 = 0;
+export let capacity: u32 = 0;
+/** The book's self-trade prevention mode for orders that name none. */
+export let defaultStp: i32 = 0;
+
+export let levelsBase: usize = 0;
+/** Bitset word arrays: `bitsBase[side * 4 + k]` is stored at `bitsTable`. */
+export let bitsTable: usize = 0;
+export let bitLevels: i32 = 0;
+export let mapBase: usize = 0;
+/** Entries reserved for the id map (it starts smaller and doubles up to this). */
+export let mapMaxSize: u32 = 0;
+export let ordersBase: usize = 0;
+export let cmdBase: usize = 0;
+export let evBase: usize = 0;
+export let layoutEnd: usize = 0;
+
+export function align(x: usize, a: usize): usize {
+  return (x + a - 1) & ~(a - 1);
+}
+
+export function level(tick: i32): Level {
+  return changetype<Level>(levelsBase + <usize>tick * LEVEL_SIZE);
+}
+
+export function order(ptr: usize): Order {
+  return changetype<Order>(ptr);
+}
+
+/** Byte address of bitset level `k` of `side`. */
+export function bitsAt(side: i32, k: i32): usize {
+  return load<u32>(bitsTable + ((<usize>(side * MAX_BIT_LEVELS + k)) << 2));
+}
+
+/** Number of 64-bit words in bitset level `k` (same for both sides). */
+export function bitWords(k: i32): u32 {
+  return load<u32>(bitsTable + 32 + ((<usize>k) << 2));
+}
+
+/** Record the book's band, capacity and default self-trade mode. */
+export function setConfig(minP: f64, maxP: f64, cap: u32, stp: i32): void {
+  minPrice = minP;
+  maxPrice = maxP;
+  nticks = <i32>(maxP - minP) + 1;
+  capacity = cap;
+  defaultStp = stp;
+}
+
+function mapSizeFor(cap: u32): u32 {
+  let size: u32 = 16;
+  while (size < cap * 2) size <<= 1;
+  return size;
+}
+
+/**
+ * Lay the regions out for a band of `ticks` ticks and `cap` orders; returns
+ * the end address. Pure: `init` calls it to place the regions and JS calls it
+ * to size the memory before creating it.
+ */
+export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
+  let p = align(__heap_base, 64);
+  const table = p;
+  p += 64;
+  const levels = p;
+  p = align(p + <usize>ticks * LEVEL_SIZE, 64);
+  let n = <u32>ticks;
+  let k = 0;
+  const sideBase = p;
+  // words per level, then both sides' arrays
+  let wordsTotal: usize = 0;
+  do {
+    const words = (n + 63) >> 6;
+    if (commit) store<u32>(table + 32 + ((<usize>k) << 2), words);
+    wordsTotal += words;
+    n = words;
+    k++;
+  } while (n > 1);
+  if (commit) {
+    bitLevels = k;
+    let q = sideBase;
+    for (let s = 0; s < 2; s++) {
+      for (let j = 0; j < k; j++) {
+        store<u32>(table + ((<usize>(s * MAX_BIT_LEVELS + j)) << 2), <u32>q);
+        q += (<usize>load<u32>(table + 32 + ((<usize>j) << 2))) << 3;
+      }
+    }
+  }
+  p = align(sideBase + wordsTotal * 16, 64);
+  const map = p;
+  const mapSize = mapSizeFor(cap);
+  p += (<usize>mapSize) << 3;
+  const orders = p;
+  p = align(p + <usize>cap * ORDER_SIZE, 64);
+  const cmds = p;
+  p = align(p + CMD_CAPACITY * CMD_SIZE, 64);
+  const evs = p;
+  p += EV_INITIAL * EV_SIZE;
+  if (commit) {
+    bitsTable = table;
+    levelsBase = levels;
+    mapBase = map;
+    mapMaxSize = mapSize;
+    ordersBase = orders;
+    cmdBase = cmds;
+    evBase = evs;
+    layoutEnd = p;
+  }
+  return p;
+}
