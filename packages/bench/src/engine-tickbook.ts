@@ -1,0 +1,169 @@
+/**
+ * Adapters for tickbook engines: the per-order API (`limit` / `market` /
+ * `cancel`, one call per operation) and the batch API (`apply`, 4,096 commands
+ * a call). Any engine kind `createBook` accepts gets both paths.
+ */
+import type { Book, BookConfig, Command } from 'tickbook';
+import {
+  ChecksumAccumulator,
+  type Ops,
+  replayBatch,
+  replayPerOrder,
+  toCommands,
+} from 'tickbook/workloads';
+import { BATCH_SIZE } from './constants';
+import { freshCopy } from './fresh';
+import type { BookRunner, BookShape, EngineAdapter, L2, MicroBook, Prepared } from './types';
+
+/** Makes a book of one engine kind. */
+export type BookFactory = (config: BookConfig) => Book;
+
+/**
+ * The timed per-order loop. Self-contained (copied per engine by
+ * {@link freshCopy}): side names and op codes are literals here.
+ * Kinds: 1 cancel, 3 market, else GTC limit.
+ */
+function perOrderLoop(book: Book, ops: Ops): number {
+  const { kind, id, side, price, qty } = ops;
+  const n = ops.length;
+  let refused = 0;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i];
+    if (k === 1) {
+      try {
+        book.cancel(id[i]);
+      } catch {
+        refused++;
+      }
+    } else if (k === 3) {
+      book.market({ id: id[i], side: side[i] === 0 ? 'buy' : 'sell', qty: qty[i] });
+    } else {
+      book.limit({ id: id[i], side: side[i] === 0 ? 'buy' : 'sell', price: price[i], qty: qty[i] });
+    }
+  }
+  return refused;
+}
+
+/** The per-order loop with a timer read around each call (latency runs). */
+function perOrderTimedLoop(book: Book, ops: Ops, out: Float64Array): void {
+  const { kind, id, side, price, qty } = ops;
+  const n = ops.length;
+  const now = performance.now.bind(performance);
+  for (let i = 0; i < n; i++) {
+    const k = kind[i];
+    const t0 = now();
+    if (k === 1) {
+      try {
+        book.cancel(id[i]);
+      } catch {}
+    } else if (k === 3) {
+      book.market({ id: id[i], side: side[i] === 0 ? 'buy' : 'sell', qty: qty[i] });
+    } else {
+      book.limit({ id: id[i], side: side[i] === 0 ? 'buy' : 'sell', price: price[i], qty: qty[i] });
+    }
+    out[i] = (now() - t0) * 1e6;
+  }
+}
+
+/** The timed batch loop: one `apply` per prepared chunk. */
+function batchLoop(book: Book, chunks: Command[][]): number {
+  for (let c = 0; c < chunks.length; c++) book.apply(chunks[c]);
+  return -1;
+}
+
+function l2Of(book: Book): L2 {
+  const d = book.depth();
+  return {
+    bids: d.bids.map((l) => [l.price, l.qty] as [number, number]),
+    asks: d.asks.map((l) => [l.price, l.qty] as [number, number]),
+  };
+}
+
+/** Bytes of a book's WebAssembly linear memory, when it has one (`book.memory`). */
+export function linearMemoryBytes(book: Book): number {
+  const memory = (book as { memory?: { buffer?: ArrayBufferLike } }).memory;
+  return memory?.buffer?.byteLength ?? 0;
+}
+
+function shapeConfig(engine: string, shape: BookShape): BookConfig {
+  return { ...shape, engine: engine as BookConfig['engine'] };
+}
+
+/** Per-order API adapter for one tickbook engine kind. */
+export function tickbookPerOrder(
+  engine: string,
+  label: string,
+  factory: BookFactory,
+): EngineAdapter {
+  const loop = freshCopy(perOrderLoop);
+  const timed = freshCopy(perOrderTimedLoop);
+  return {
+    key: `${engine}-order`,
+    label: `tickbook ${label} · per-order`,
+    family: 'tickbook',
+    engine,
+    path: 'per-order',
+    prepare: (ops) => ops,
+    create(shape): BookRunner {
+      const book = factory(shapeConfig(engine, shape));
+      return {
+        run: (p: Prepared) => loop(book, p as Ops),
+        runTimed: (p: Prepared, out: Float64Array) => timed(book, p as Ops, out),
+        runChecked(ops) {
+          const acc = new ChecksumAccumulator();
+          replayPerOrder(book, ops, acc);
+          return acc.result(book.size);
+        },
+        size: () => book.size,
+        depth: () => l2Of(book),
+        outsideHeapBytes: () => linearMemoryBytes(book),
+      };
+    },
+    micro(shape): MicroBook {
+      const book = factory(shapeConfig(engine, shape));
+      return {
+        limit: (id, side, price, qty) => {
+          book.limit({ id, side: side === 0 ? 'buy' : 'sell', price, qty });
+        },
+        cancel: (id) => {
+          book.cancel(id);
+        },
+        modifyPrice: (id, price) => {
+          book.modify({ id, price });
+        },
+      };
+    },
+  };
+}
+
+/** Batch API (`apply`) adapter for one tickbook engine kind. */
+export function tickbookBatch(engine: string, label: string, factory: BookFactory): EngineAdapter {
+  const loop = freshCopy(batchLoop);
+  return {
+    key: `${engine}-apply`,
+    label: `tickbook ${label} · batch apply`,
+    family: 'tickbook',
+    engine,
+    path: 'batch',
+    prepare(ops) {
+      const chunks: Command[][] = [];
+      for (let s = 0; s < ops.length; s += BATCH_SIZE) {
+        chunks.push(toCommands(ops, s, Math.min(ops.length, s + BATCH_SIZE)));
+      }
+      return chunks;
+    },
+    create(shape): BookRunner {
+      const book = factory(shapeConfig(engine, shape));
+      return {
+        run: (p: Prepared) => loop(book, p as Command[][]),
+        runChecked(ops) {
+          const acc = new ChecksumAccumulator();
+          replayBatch(book, ops, BATCH_SIZE, acc);
+          return acc.result(book.size);
+        },
+        size: () => book.size,
+        depth: () => l2Of(book),
+      };
+    },
+  };
+}
