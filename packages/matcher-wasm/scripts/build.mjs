@@ -27,6 +27,9 @@ const args = [
   '65536',
   '--use',
   'abort=',
+  // Keep a name section (about 2 KB) so CPU profiles and flame graphs show
+  // matcher functions by name rather than as wasm-function[N].
+  '--debug',
 ];
 
 const { error, stderr } = await asc.main(args);
