@@ -8,7 +8,7 @@
  * run is checked against the verification run's fill and refusal counts.
  */
 import type { Book, BookConfig } from 'tickbook';
-import { ChecksumAccumulator, OP_CANCEL, OP_MARKET, type Ops } from 'tickbook/workloads';
+import { ChecksumAccumulator, type Ops, toCommandBuffer } from 'tickbook/workloads';
 import { BATCH_SIZE } from './constants';
 import type { BookRunner, EngineAdapter, L2, Prepared } from './types';
 
@@ -44,19 +44,10 @@ export interface BinaryApi {
   unknownOrder: number;
 }
 
-function encode(api: BinaryApi, ops: Ops): CommandBufferLike[] {
+function encode(ops: Ops): CommandBufferLike[] {
   const out: CommandBufferLike[] = [];
   for (let s = 0; s < ops.length; s += BATCH_SIZE) {
-    const end = Math.min(ops.length, s + BATCH_SIZE);
-    const buf = new api.CommandBuffer(end - s);
-    for (let i = s; i < end; i++) {
-      const k = ops.kind[i];
-      const side = ops.side[i] as 0 | 1;
-      if (k === OP_CANCEL) buf.cancel(ops.id[i]);
-      else if (k === OP_MARKET) buf.market(ops.id[i], side, ops.qty[i]);
-      else buf.limit(ops.id[i], side, ops.price[i], ops.qty[i]);
-    }
-    out.push(buf);
+    out.push(toCommandBuffer(ops, s, Math.min(ops.length, s + BATCH_SIZE)));
   }
   return out;
 }
@@ -75,7 +66,7 @@ export function tickbookBinary(
     family: 'tickbook',
     engine,
     path: 'batch',
-    prepare: (ops) => encode(api, ops),
+    prepare: (ops) => encode(ops),
     create(shape): BookRunner {
       const book = factory({ ...shape, engine: engine as BookConfig['engine'] });
       let trades = 0;
@@ -106,7 +97,7 @@ export function tickbookBinary(
                 throw new Error(`binary batch: a command was rejected (code ${c.aux})`);
             }
           };
-          for (const buf of encode(api, ops)) book.applyEncoded(buf, checkedSink);
+          for (const buf of encode(ops)) book.applyEncoded(buf, checkedSink);
           return acc.result(book.size);
         },
         fills: () => trades,

@@ -26,6 +26,6 @@ export {
   SIDE_SELL,
 } from './ops';
 export { mulberry32 } from './prng';
-export { replayBatch, replayPerOrder, toCommand, toCommands } from './replay';
+export { replayBatch, replayPerOrder, toCommand, toCommandBuffer, toCommands } from './replay';
 export type { ResolvedW1Options, W1Options, W1Workload } from './w1';
 export { generateW1, resolveW1Options, W1_DEFAULTS, W1Generator } from './w1';

@@ -7,6 +7,7 @@
 import type { Book } from '../book';
 import { isTickbookError } from '../errors';
 import type { Command } from '../types';
+import { CommandBuffer } from '../wasm/command-buffer';
 import type { ChecksumAccumulator } from './checksum';
 import { OP_CANCEL, OP_MARKET, type Ops, SIDE_NAMES } from './ops';
 
@@ -31,6 +32,19 @@ export function toCommands(ops: Ops, start = 0, end = ops.length): Command[] {
   const out = new Array<Command>(end - start);
   for (let i = start; i < end; i++) out[i - start] = toCommand(ops, i);
   return out;
+}
+
+/** Operations `start` to `end` as binary command records, for `applyEncoded`. */
+export function toCommandBuffer(ops: Ops, start = 0, end = ops.length): CommandBuffer {
+  const buffer = new CommandBuffer(end - start);
+  for (let i = start; i < end; i++) {
+    const kind = ops.kind[i];
+    const side = ops.side[i] as 0 | 1;
+    if (kind === OP_CANCEL) buffer.cancel(ops.id[i]);
+    else if (kind === OP_MARKET) buffer.market(ops.id[i], side, ops.qty[i]);
+    else buffer.limit(ops.id[i], side, ops.price[i], ops.qty[i]);
+  }
+  return buffer;
 }
 
 /**
