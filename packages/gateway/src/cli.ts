@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+/**
+ * Run the gateway:
+ *   node dist/cli.js [--config FILE] [--host H] [--port N] [--data-dir DIR]
+ *                    [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]
+ *                    [--batch-window-ms N]
+ * Without --config (or TICKBOOK_GATEWAY_CONFIG) the built-in default config is used.
+ * Prints one JSON line `{"msg":"listening","url":...}` once it accepts connections.
+ */
+import { parseArgs } from 'node:util';
+import { type GatewayConfig, loadGatewayConfig, resolveGatewayConfig } from './config';
+import { buildGateway } from './server';
+
+async function main(): Promise<void> {
+  // `npm run gateway -- --port 9000` hands a leading `--` through pnpm.
+  const argv = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      engine: { type: 'string' },
+      'no-journal': { type: 'boolean' },
+      fsync: { type: 'string' },
+      'batch-window-ms': { type: 'string' },
+      'no-batching': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'usage: tickbook-gateway [--config FILE] [--host H] [--port N] [--data-dir DIR]\n' +
+        '       [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]\n' +
+        '       [--batch-window-ms N] [--no-batching] [--log-level LEVEL]\n',
+    );
+    return;
+  }
+  const file = values.config ?? process.env.TICKBOOK_GATEWAY_CONFIG;
+  const base: GatewayConfig = file ? loadGatewayConfig(file) : resolveGatewayConfig({});
+  const overrides: Partial<GatewayConfig> = {};
+  if (values.host) overrides.host = values.host;
+  if (values.port) overrides.port = Number(values.port);
+  if (values['data-dir']) overrides.dataDir = values['data-dir'];
+  if (values.engine) overrides.engine = values.engine as GatewayConfig['engine'];
+  if (values['no-journal']) overrides.journal = false;
+  if (values.fsync) overrides.fsync = values.fsync as GatewayConfig['fsync'];
+  if (values['batch-window-ms']) overrides.batchWindowMs = Number(values['batch-window-ms']);
+  if (values['no-batching']) overrides.batching = false;
+  if (values['log-level']) overrides.logLevel = values['log-level'] as GatewayConfig['logLevel'];
+  const config = resolveGatewayConfig({ ...base, ...overrides });
+
+  const { app, recovered } = await buildGateway(config);
+  const url = await app.listen({ host: config.host, port: config.port });
+  process.stdout.write(
+    `${JSON.stringify({
+      msg: 'listening',
+      url,
+      engine: config.engine,
+      journal: config.journal ? config.dataDir : false,
+      fsync: config.fsync,
+      symbols: config.instruments.map((i) => i.symbol),
+      recovered: Object.fromEntries(recovered),
+    })}\n`,
+  );
+
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`${JSON.stringify({ msg: 'stopping', signal })}\n`);
+    app.close().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`tickbook-gateway: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,191 @@
+/**
+ * Gateway configuration: listening address, instruments, accounts, durability
+ * and batching knobs. Read from a JSON file (validated with a JSON schema) or
+ * taken from {@link DEFAULT_CONFIG}.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import type { EngineKind, FsyncPolicy, StpMode } from 'tickbook';
+import { MAX_OWNER } from './ids';
+
+export interface InstrumentConfig {
+  /** Symbol, e.g. `BTC-USD`: letters, digits, `.`, `_`, `-` (it names the journal file). */
+  symbol: string;
+  /** Price band in ticks. */
+  minPrice: number;
+  maxPrice: number;
+  /** Max resting orders. */
+  capacity: number;
+  /** Default self-trade prevention mode of the book. */
+  stpMode?: StpMode;
+}
+
+export interface AccountConfig {
+  /** Secret sent in the `x-api-key` header. */
+  key: string;
+  /** Account id used as the engine `owner` (self-trade prevention, order ownership). */
+  owner: number;
+  /** Label for humans. */
+  name?: string;
+}
+
+export interface GatewayConfig {
+  /** Listen address. @defaultValue `'127.0.0.1'` (loopback only) */
+  host: string;
+  /** Listen port; 0 picks a free one. @defaultValue 8080 */
+  port: number;
+  /** Matcher: `'wasm'` (WebAssembly, tickbook's default) or `'js'` (the reference). @defaultValue `'wasm'` */
+  engine: EngineKind;
+  /** Journal every applied command (one file per symbol in `dataDir`). @defaultValue true */
+  journal: boolean;
+  /** Folder of the journals. Relative paths resolve against the config file's folder (or the cwd). */
+  dataDir: string;
+  /** When the journal is forced to disk (see tickbook's `FsyncPolicy`). @defaultValue `'batch'` */
+  fsync: FsyncPolicy;
+  /**
+   * Adaptive batching window. 0 (default): commands that arrive in the same
+   * event-loop turn are applied together, with no added wait. > 0: while the
+   * gateway is busy (the previous flush held more than one request), wait up
+   * to this many milliseconds to gather more; an idle gateway never waits.
+   */
+  batchWindowMs: number;
+  /**
+   * Adaptive batching on (default). Off: every request is applied (and
+   * journalled) on its own, as it arrives; for comparison in the load test.
+   */
+  batching: boolean;
+  /** Most orders in one batch request. @defaultValue 1000 */
+  maxBatchOrders: number;
+  /** Largest request body in bytes. @defaultValue 1 MiB */
+  bodyLimitBytes: number;
+  /** A WebSocket client whose unsent data passes this many bytes is disconnected. @defaultValue 16 MiB */
+  wsMaxBufferedBytes: number;
+  /** Fastify (pino) log level; `'silent'` turns logging off. @defaultValue `'warn'` */
+  logLevel: 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  instruments: InstrumentConfig[];
+  accounts: AccountConfig[];
+}
+
+/**
+ * Defaults: loopback, WebAssembly engine, journal on in `./data`, two instruments and
+ * two **development** accounts. Replace the keys before exposing the gateway.
+ */
+export const DEFAULT_CONFIG: GatewayConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  engine: 'wasm',
+  journal: true,
+  dataDir: './data',
+  fsync: 'batch',
+  batchWindowMs: 0,
+  batching: true,
+  maxBatchOrders: 1000,
+  bodyLimitBytes: 1024 * 1024,
+  wsMaxBufferedBytes: 16 * 1024 * 1024,
+  logLevel: 'warn',
+  instruments: [
+    { symbol: 'BTC-USD', minPrice: 1, maxPrice: 10_000_000, capacity: 1_000_000 },
+    { symbol: 'ETH-USD', minPrice: 1, maxPrice: 1_000_000, capacity: 1_000_000 },
+  ],
+  accounts: [
+    { name: 'alice', key: 'dev-key-alice', owner: 1 },
+    { name: 'bob', key: 'dev-key-bob', owner: 2 },
+  ],
+};
+
+const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    engine: { enum: ['js', 'wasm'] },
+    journal: { type: 'boolean' },
+    dataDir: { type: 'string', minLength: 1 },
+    fsync: { enum: ['batch', 'interval', 'never'] },
+    batchWindowMs: { type: 'number', minimum: 0, maximum: 1000 },
+    batching: { type: 'boolean' },
+    maxBatchOrders: { type: 'integer', minimum: 1, maximum: 100_000 },
+    bodyLimitBytes: { type: 'integer', minimum: 1024 },
+    wsMaxBufferedBytes: { type: 'integer', minimum: 1024 },
+    logLevel: { enum: ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
+    instruments: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['symbol', 'minPrice', 'maxPrice', 'capacity'],
+        properties: {
+          symbol: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,32}$' },
+          minPrice: { type: 'integer', minimum: 1 },
+          maxPrice: { type: 'integer', minimum: 1 },
+          capacity: { type: 'integer', minimum: 1 },
+          stpMode: {
+            enum: ['cancel-newest', 'cancel-oldest', 'cancel-both', 'decrement-and-cancel'],
+          },
+        },
+      },
+    },
+    accounts: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'owner'],
+        properties: {
+          key: { type: 'string', minLength: 8 },
+          owner: { type: 'integer', minimum: 1, maximum: MAX_OWNER },
+          name: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const validateConfig = new Ajv({ allErrors: true }).compile(configSchema);
+
+/**
+ * Fill defaults and check a configuration.
+ * @param base - folder that a relative `dataDir` resolves against.
+ * @throws Error naming every problem.
+ */
+export function resolveGatewayConfig(
+  input: Partial<GatewayConfig> = {},
+  base = process.cwd(),
+): GatewayConfig {
+  if (!validateConfig(input)) {
+    const problems = (validateConfig.errors ?? [])
+      .map((e) => `${e.instancePath || '(root)'} ${e.message}`)
+      .join('; ');
+    throw new Error(`invalid gateway config: ${problems}`);
+  }
+  const config: GatewayConfig = { ...DEFAULT_CONFIG, ...input };
+  config.dataDir = resolve(base, config.dataDir);
+  const symbols = new Set<string>();
+  for (const i of config.instruments) {
+    if (symbols.has(i.symbol))
+      throw new Error(`invalid gateway config: duplicate symbol ${i.symbol}`);
+    symbols.add(i.symbol);
+  }
+  const keys = new Set<string>();
+  for (const a of config.accounts) {
+    if (keys.has(a.key)) throw new Error('invalid gateway config: duplicate API key');
+    keys.add(a.key);
+  }
+  return config;
+}
+
+/** Read a JSON config file; relative paths in it resolve against its folder. */
+export function loadGatewayConfig(path: string): GatewayConfig {
+  const text = readFileSync(path, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`invalid gateway config ${path}: ${(e as Error).message}`);
+  }
+  return resolveGatewayConfig(parsed as Partial<GatewayConfig>, dirname(resolve(path)));
+}

@@ -1,0 +1,282 @@
+/**
+ * One instrument: its book, the adaptive batcher in front of it, and the
+ * sequence numbers of its public streams.
+ *
+ * Adaptive batching: every write (single order, cancel, modify, batch) is
+ * queued; the queue is applied with ONE `book.apply` call (one journal write
+ * and fsync) at the end of the current event-loop turn (`setImmediate`), so
+ * requests that arrive together share the call while a lone request waits for
+ * nothing. With `batchWindowMs > 0`, a busy gateway (previous flush held more
+ * than one request) waits up to that window to gather more. Each request gets
+ * its own slice of the events back.
+ *
+ * Durability: with a `durable` journal, answers (and stream messages) go out
+ * only once the call's records are on disk. The sync runs off the event loop;
+ * calls made meanwhile share the next sync (group commit).
+ */
+import type { Book, BookEvent, Command } from 'tickbook';
+import type { GatewayMetrics } from './metrics';
+import { opensCommand } from './views';
+
+interface Pending {
+  commands: readonly Command[];
+  resolve: (events: BookEvent[][]) => void;
+  reject: (error: Error) => void;
+}
+
+/** One engine call waiting to be acknowledged. */
+interface Applied {
+  queue: Pending[];
+  slices: BookEvent[][];
+  events: BookEvent[];
+  l2Before: number;
+  tradeBefore: number;
+}
+
+/** A journal whose records must reach the disk before answers go out. */
+export interface Durable {
+  /** Sync everything written so far, off the event loop. */
+  sync(done: (error: Error | null) => void): void;
+  /** Sync everything written so far, now. */
+  syncNow(): void;
+}
+
+/** A flush failed (e.g. the journal could not be written): the market stops taking writes. */
+export class MarketUnavailableError extends Error {
+  readonly code = 'UNAVAILABLE';
+}
+
+/** Called after every flush with all its events (streams, metrics). */
+export type FlushListener = (
+  market: Market,
+  events: readonly BookEvent[],
+  l2SeqBefore: number,
+  tradeSeqBefore: number,
+) => void;
+
+export interface MarketOptions {
+  batchWindowMs: number;
+  /** false: apply every submit at once, alone (no adaptive batching). @defaultValue true */
+  batching?: boolean;
+  /** Flush at once when this many commands are queued. @defaultValue 10,000 */
+  maxQueuedCommands?: number;
+  /** Release resources (journal file). */
+  close?: () => void;
+  /** Wait for this journal's sync before answering (fsync policy `batch`). */
+  durable?: Durable;
+}
+
+export class Market {
+  /** Sequence number of the last L2 level change (counts every `level-changed` event). */
+  l2Seq = 0;
+  /** Sequence number of the last trade. */
+  tradeSeq = 0;
+  /** Set when a flush failed; further writes are refused. */
+  failure: Error | undefined;
+  private queue: Pending[] = [];
+  private queuedCommands = 0;
+  private scheduled = false;
+  private lastFlushRequests = 0;
+  private readonly listeners: FlushListener[] = [];
+  private readonly maxQueued: number;
+  private readonly runFlush = () => this.flush();
+  /** Applied engine calls whose records are not yet synced. */
+  private unsynced: Applied[] = [];
+  private syncing = false;
+  private readonly m;
+
+  constructor(
+    readonly symbol: string,
+    readonly book: Book,
+    private readonly metrics: GatewayMetrics,
+    private readonly options: MarketOptions,
+  ) {
+    this.maxQueued = options.maxQueuedCommands ?? 10_000;
+    const labels = { symbol };
+    this.m = {
+      limit: metrics.commands.labels({ symbol, kind: 'limit' }),
+      market: metrics.commands.labels({ symbol, kind: 'market' }),
+      cancel: metrics.commands.labels({ symbol, kind: 'cancel' }),
+      modify: metrics.commands.labels({ symbol, kind: 'modify' }),
+      orders: metrics.orders.labels(labels),
+      trades: metrics.trades.labels(labels),
+      tradedQty: metrics.tradedQty.labels(labels),
+      apply: metrics.applyDuration.labels(labels),
+      sync: metrics.syncDuration.labels(labels),
+      batch: metrics.batchSize.labels(labels),
+    };
+    metrics.resting.labels(labels).read = () => this.book.size;
+  }
+
+  /** Run `listener` after every flush. */
+  onFlush(listener: FlushListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Queue commands; resolves with each command's events once they are applied
+   * (and journalled). Refusals come back as a `rejected` event, never a throw.
+   */
+  submit(commands: readonly Command[]): Promise<BookEvent[][]> {
+    if (this.failure) {
+      return Promise.reject(new MarketUnavailableError(`${this.symbol}: ${this.failure.message}`));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ commands, resolve, reject });
+      this.queuedCommands += commands.length;
+      if (this.queuedCommands >= this.maxQueued || this.options.batching === false) {
+        this.flush();
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        const window = this.options.batchWindowMs;
+        if (window > 0 && this.lastFlushRequests > 1) setTimeout(this.runFlush, window);
+        else setImmediate(this.runFlush);
+      }
+    });
+  }
+
+  /** Apply everything queued in one engine call. */
+  flush(): void {
+    const queue = this.queue;
+    if (queue.length === 0) {
+      this.scheduled = false;
+      return;
+    }
+    this.queue = [];
+    const total = this.queuedCommands;
+    this.queuedCommands = 0;
+    this.lastFlushRequests = queue.length;
+    // A timer may still be pending after a size-triggered flush; it finds an
+    // empty queue (or new work) and is harmless. Re-arm for work queued later.
+    this.scheduled = false;
+
+    let all: readonly Command[];
+    if (queue.length === 1) all = queue[0].commands;
+    else {
+      const merged: Command[] = new Array(total);
+      let k = 0;
+      for (const p of queue) for (const c of p.commands) merged[k++] = c;
+      all = merged;
+    }
+
+    let events: BookEvent[];
+    const t0 = performance.now();
+    try {
+      events = this.book.apply(all);
+    } catch (error) {
+      // The journal could not be written (or an engine bug): the in-memory book
+      // may be ahead of the journal, so stop taking writes (fail-stop).
+      this.fail(error as Error, [queue]);
+      return;
+    }
+    this.m.apply.observe((performance.now() - t0) / 1000);
+    this.m.batch.observe(total);
+
+    // Split the flat event list back into per-command slices, and count.
+    const slices: BookEvent[][] = new Array(total);
+    let cmd = -1;
+    let l2 = 0;
+    let orders = 0;
+    let trades = 0;
+    let qty = 0;
+    for (const e of events) {
+      if (opensCommand(e)) slices[++cmd] = [e];
+      else slices[cmd].push(e);
+      switch (e.type) {
+        case 'level-changed':
+          l2++;
+          break;
+        case 'trade':
+          trades++;
+          qty += e.qty;
+          break;
+        case 'accepted':
+          orders++;
+          break;
+        case 'rejected':
+          this.metrics.rejects.labels({ symbol: this.symbol, code: e.code }).inc();
+          break;
+      }
+    }
+    if (cmd !== total - 1) {
+      const e = new Error(`engine returned events for ${cmd + 1} of ${total} commands`);
+      this.fail(e, [queue]);
+      return;
+    }
+    for (const c of all) this.m[c.kind].inc();
+    this.m.orders.inc(orders);
+    this.m.trades.inc(trades);
+    this.m.tradedQty.inc(qty);
+    const l2Before = this.l2Seq;
+    const tradeBefore = this.tradeSeq;
+    this.l2Seq += l2;
+    this.tradeSeq += trades;
+
+    const applied: Applied = { queue, slices, events, l2Before, tradeBefore };
+    const durable = this.options.durable;
+    if (!durable) {
+      this.acknowledge(applied);
+    } else if (this.options.batching === false) {
+      // No batching: one synchronous sync per request (the comparison case).
+      try {
+        durable.syncNow();
+      } catch (error) {
+        this.fail(error as Error, [queue]);
+        return;
+      }
+      this.acknowledge(applied);
+    } else {
+      this.unsynced.push(applied);
+      if (!this.syncing) this.startSync(durable);
+    }
+  }
+
+  /** Sync every engine call applied so far; answer them when it completes. */
+  private startSync(durable: Durable): void {
+    const group = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    const t0 = performance.now();
+    durable.sync((error) => {
+      this.syncing = false;
+      if (error) {
+        const waiting = [...group, ...this.unsynced].map((a) => a.queue);
+        this.unsynced = [];
+        this.fail(error, waiting);
+        return;
+      }
+      this.m.sync.observe((performance.now() - t0) / 1000);
+      for (const applied of group) this.acknowledge(applied);
+      if (this.unsynced.length > 0 && !this.failure) this.startSync(durable);
+    });
+  }
+
+  private acknowledge(a: Applied): void {
+    let at = 0;
+    for (const p of a.queue) {
+      const n = p.commands.length;
+      p.resolve(n === 1 ? [a.slices[at]] : a.slices.slice(at, at + n));
+      at += n;
+    }
+    for (const listener of this.listeners) listener(this, a.events, a.l2Before, a.tradeBefore);
+  }
+
+  /** Stop taking writes and answer every waiting request with the error. */
+  private fail(error: Error, waiting: Pending[][]): void {
+    this.failure ??= error;
+    const e = new MarketUnavailableError(`${this.symbol}: ${error.message}`);
+    for (const queue of waiting) for (const p of queue) p.reject(e);
+  }
+
+  /** Apply what is queued, sync, close the journal. Call once no request is in flight. */
+  close(): void {
+    this.flush();
+    if (this.unsynced.length > 0 && this.options.durable && !this.failure) {
+      this.options.durable.syncNow();
+      const group = this.unsynced;
+      this.unsynced = [];
+      for (const applied of group) this.acknowledge(applied);
+    }
+    this.options.close?.();
+  }
+}

@@ -1,0 +1,470 @@
+/**
+ * The gateway: a Fastify app serving tickbook books over HTTP + WebSocket.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import websocket from '@fastify/websocket';
+import { Ajv, type ErrorObject } from 'ajv';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  type Book,
+  type BookConfig,
+  type Command,
+  createBook,
+  ERROR_CODES,
+  type ErrorCode,
+} from 'tickbook';
+import {
+  type AccountConfig,
+  type GatewayConfig,
+  type InstrumentConfig,
+  resolveGatewayConfig,
+} from './config';
+import { clientIdOf, toEngineId } from './ids';
+import { openJournal } from './journal';
+import { Market, MarketUnavailableError } from './market';
+import { createMetrics, type GatewayMetrics, type HistogramChild } from './metrics';
+import {
+  batchAnswer,
+  batchBody,
+  commandAnswer,
+  depthAnswer,
+  depthQuery,
+  errorAnswer,
+  modifyBody,
+  type OrderBody,
+  orderAnswer,
+  orderParams,
+  singleOrderBody,
+  symbolParams,
+} from './schemas';
+import { StreamHub } from './streams';
+import { ownEvents, summarize } from './views';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Account of the API key (set by the auth hook on /v1 routes). */
+    owner: number;
+  }
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  config: GatewayConfig;
+  markets: Map<string, Market>;
+  metrics: GatewayMetrics;
+  /** Per symbol: journal records replayed at start-up (journal on). */
+  recovered: Map<string, number>;
+}
+
+/** HTTP status of an engine refusal. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'UNKNOWN_ORDER':
+    case 'UNKNOWN_SYMBOL':
+      return 404;
+    case 'DUPLICATE_ID':
+    case 'BOOK_FULL':
+    case 'QTY_OVERFLOW':
+      return 409;
+    default:
+      return 422;
+  }
+}
+
+/** Clear one-line messages for schema errors (names the bad field and what is allowed). */
+function formatSchemaErrors(errors: ErrorObject[], dataVar: string): Error {
+  const parts: string[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if') continue; // the branch's own error says it better
+    const path = `${dataVar}${e.instancePath}`;
+    const p = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'additionalProperties':
+        parts.push(`${path} has unknown property '${String(p.additionalProperty)}'`);
+        break;
+      case 'false schema':
+        parts.push(`${path} is not allowed here (a market order has no price)`);
+        break;
+      case 'enum':
+        parts.push(`${path} must be one of ${(p.allowedValues as unknown[]).join(', ')}`);
+        break;
+      default:
+        parts.push(`${path} ${e.message}`);
+    }
+  }
+  return new Error(parts.join('; '));
+}
+
+function openMarket(
+  inst: InstrumentConfig,
+  config: GatewayConfig,
+  metrics: GatewayMetrics,
+  recovered: Map<string, number>,
+): Market {
+  const bookConfig: BookConfig = {
+    minPrice: inst.minPrice,
+    maxPrice: inst.maxPrice,
+    capacity: inst.capacity,
+    engine: config.engine,
+  };
+  if (inst.stpMode) bookConfig.stpMode = inst.stpMode;
+  const options = { batchWindowMs: config.batchWindowMs, batching: config.batching };
+  if (!config.journal) return new Market(inst.symbol, createBook(bookConfig), metrics, options);
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const journalPath = join(config.dataDir, `${inst.symbol}.journal`);
+  const { book, sink, replayed } = openJournal(
+    journalPath,
+    bookConfig,
+    config.engine,
+    config.fsync,
+  );
+  const c = book.config;
+  if (
+    c.minPrice !== inst.minPrice ||
+    c.maxPrice !== inst.maxPrice ||
+    c.capacity !== inst.capacity ||
+    c.stpMode !== (inst.stpMode ?? 'cancel-newest')
+  ) {
+    sink.close();
+    throw new Error(
+      `${journalPath} was written for a different ${inst.symbol} book ` +
+        `(band ${c.minPrice}..${c.maxPrice}, capacity ${c.capacity}, stp ${c.stpMode}); ` +
+        'move it away or restore the old instrument config',
+    );
+  }
+  recovered.set(inst.symbol, replayed);
+  return new Market(inst.symbol, book as Book, metrics, {
+    ...options,
+    close: () => sink.close(),
+    durable: config.fsync === 'batch' ? sink : undefined,
+  });
+}
+
+function refuse(reply: FastifyReply, code: ErrorCode, id?: number) {
+  const body: { statusCode: number; code: string; message: string; id?: number } = {
+    statusCode: statusOf(code),
+    code,
+    message: ERROR_CODES[code],
+  };
+  if (id !== undefined) body.id = id;
+  return reply.code(body.statusCode).send(body);
+}
+
+function toCommand(o: OrderBody, owner: number): Command {
+  const id = toEngineId(owner, o.id);
+  if (o.type === 'market') {
+    return {
+      kind: 'market',
+      id,
+      side: o.side,
+      qty: o.qty,
+      timeInForce: o.timeInForce as 'IOC' | 'FOK' | undefined,
+      postOnly: o.postOnly,
+      owner,
+      stp: o.stp,
+    } as Command;
+  }
+  return {
+    kind: 'limit',
+    id,
+    side: o.side,
+    price: o.price as number,
+    qty: o.qty,
+    timeInForce: o.timeInForce,
+    postOnly: o.postOnly,
+    owner,
+    stp: o.stp,
+  };
+}
+
+/**
+ * Build the gateway (not listening yet: call `app.listen`, or `app.inject` in tests).
+ * Opens (and recovers) one journal per instrument when the journal is on.
+ */
+export async function buildGateway(
+  input: Partial<GatewayConfig> | GatewayConfig = {},
+): Promise<Gateway> {
+  const config = resolveGatewayConfig(input);
+  const metrics = createMetrics();
+  const recovered = new Map<string, number>();
+  const markets = new Map<string, Market>();
+  try {
+    for (const inst of config.instruments) {
+      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered));
+    }
+  } catch (e) {
+    for (const m of markets.values()) m.close();
+    throw e;
+  }
+  const accounts = new Map<string, AccountConfig>(config.accounts.map((a) => [a.key, a]));
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    schemaErrorFormatter: formatSchemaErrors as never,
+  });
+
+  // Bodies are validated strictly (no coercion, unknown fields refused); path
+  // and query strings are text, so they are coerced ("42" → 42).
+  const bodyAjv = new Ajv({
+    coerceTypes: false,
+    removeAdditional: false,
+    useDefaults: false,
+    allErrors: false,
+    strict: false,
+  });
+  const textAjv = new Ajv({
+    coerceTypes: true,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
+  );
+
+  const httpError = (code: string) => metrics.httpErrors.labels({ code });
+  app.setErrorHandler(
+    (err: Error & { validation?: unknown; code?: string; statusCode?: number }, _req, reply) => {
+      let status = 500;
+      let code = 'INTERNAL';
+      let message = 'internal error';
+      if (err.validation) {
+        status = 400;
+        code = 'VALIDATION_ERROR';
+        message = err.message;
+      } else if (err instanceof MarketUnavailableError) {
+        status = 503;
+        code = 'UNAVAILABLE';
+        message = err.message;
+      } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        status = 413;
+        code = 'BODY_TOO_LARGE';
+        message = `request body is larger than ${config.bodyLimitBytes} bytes`;
+      } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        status = 415;
+        code = 'UNSUPPORTED_MEDIA_TYPE';
+        message = 'send JSON with content-type: application/json';
+      } else if (
+        err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+        err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+        err instanceof SyntaxError
+      ) {
+        status = 400;
+        code = 'INVALID_JSON';
+        message = `body is not valid JSON: ${err.message}`;
+      } else if (
+        typeof err.statusCode === 'number' &&
+        err.statusCode >= 400 &&
+        err.statusCode < 500
+      ) {
+        status = err.statusCode;
+        code = err.code ?? 'BAD_REQUEST';
+        message = err.message;
+      } else {
+        app.log.error(err);
+      }
+      httpError(code).inc();
+      return reply.code(status).send({ statusCode: status, code, message });
+    },
+  );
+  app.setNotFoundHandler((req, reply) => {
+    httpError('NOT_FOUND').inc();
+    return reply
+      .code(404)
+      .send({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` });
+  });
+
+  // Latency of every request, by route.
+  const routeHist = new Map<string, HistogramChild>();
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    let h = routeHist.get(route);
+    if (!h) {
+      h = metrics.requestDuration.labels({ route });
+      routeHist.set(route, h);
+    }
+    h.observe(reply.elapsedTime / 1000);
+    done();
+  });
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const hub = new StreamHub(markets, config.wsMaxBufferedBytes, metrics);
+
+  app.get('/health', async (_req, reply) => {
+    const failed = [...markets.values()].filter((m) => m.failure);
+    reply.code(failed.length ? 503 : 200);
+    return {
+      status: failed.length ? 'failed' : 'ok',
+      engine: config.engine,
+      journal: config.journal,
+      uptimeSeconds: Math.round(process.uptime()),
+      symbols: [...markets.values()].map((m) => ({
+        symbol: m.symbol,
+        engine: m.book.engine,
+        resting: m.book.size,
+        l2Seq: m.l2Seq,
+        ...(m.failure ? { error: m.failure.message } : {}),
+      })),
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.type('text/plain; version=0.0.4; charset=utf-8');
+    return metrics.registry.render();
+  });
+
+  // Everything under /v1 needs an API key; it names the account (owner).
+  await app.register(
+    async (v1) => {
+      v1.decorateRequest('owner', 0);
+      v1.addHook('onRequest', (req, reply, done) => {
+        let key = req.headers['x-api-key'];
+        // Browsers cannot set headers on a WebSocket: the stream also takes ?key=.
+        if (key === undefined && req.routeOptions.url === '/v1/stream') {
+          key = (req.query as { key?: string }).key;
+        }
+        const account = typeof key === 'string' ? accounts.get(key) : undefined;
+        if (!account) {
+          httpError('UNAUTHORIZED').inc();
+          reply.code(401).send({
+            statusCode: 401,
+            code: 'UNAUTHORIZED',
+            message: 'missing or unknown API key (x-api-key header)',
+          });
+          return;
+        }
+        req.owner = account.owner;
+        done();
+      });
+
+      const marketOf = (symbol: string, reply: FastifyReply): Market | undefined => {
+        const m = markets.get(symbol);
+        if (!m) refuse(reply, 'UNKNOWN_SYMBOL');
+        return m;
+      };
+
+      const oneCommand = async (
+        req: FastifyRequest,
+        reply: FastifyReply,
+        market: Market,
+        command: Command,
+      ) => {
+        const [events] = await market.submit([command]);
+        const result = summarize(command, events);
+        if (result.code) return refuse(reply, result.code, result.id);
+        return { symbol: market.symbol, ...result, events: ownEvents(events, req.owner) };
+      };
+
+      const answers = { 200: commandAnswer, '4xx': errorAnswer, '5xx': errorAnswer };
+
+      v1.post(
+        '/orders',
+        { schema: { body: singleOrderBody, response: answers } },
+        async (req, reply) => {
+          const body = req.body as OrderBody & { symbol: string };
+          const market = marketOf(body.symbol, reply);
+          if (!market) return reply;
+          return oneCommand(req, reply, market, toCommand(body, req.owner));
+        },
+      );
+
+      v1.post(
+        '/orders/batch',
+        {
+          schema: {
+            body: batchBody(config.maxBatchOrders),
+            response: { 200: batchAnswer, '4xx': errorAnswer, '5xx': errorAnswer },
+          },
+        },
+        async (req, reply) => {
+          const body = req.body as { symbol: string; orders: OrderBody[] };
+          const market = marketOf(body.symbol, reply);
+          if (!market) return reply;
+          const owner = req.owner;
+          const commands = body.orders.map((o) => toCommand(o, owner));
+          const perCommand = await market.submit(commands);
+          let rejected = 0;
+          const results = perCommand.map((events, i) => {
+            const r = summarize(commands[i], events);
+            if (r.code) rejected++;
+            return r;
+          });
+          return { symbol: market.symbol, accepted: results.length - rejected, rejected, results };
+        },
+      );
+
+      v1.get(
+        '/orders/:symbol/:id',
+        { schema: { params: orderParams, response: { 200: orderAnswer, '4xx': errorAnswer } } },
+        async (req, reply) => {
+          const { symbol, id } = req.params as { symbol: string; id: number };
+          const market = marketOf(symbol, reply);
+          if (!market) return reply;
+          const info = market.book.order(toEngineId(req.owner, id));
+          if (!info || info.owner !== req.owner) return refuse(reply, 'UNKNOWN_ORDER', id);
+          return { symbol, ...info, id: clientIdOf(info.id) };
+        },
+      );
+
+      v1.delete(
+        '/orders/:symbol/:id',
+        { schema: { params: orderParams, response: answers } },
+        async (req, reply) => {
+          const { symbol, id } = req.params as { symbol: string; id: number };
+          const market = marketOf(symbol, reply);
+          if (!market) return reply;
+          return oneCommand(req, reply, market, { kind: 'cancel', id: toEngineId(req.owner, id) });
+        },
+      );
+
+      v1.patch(
+        '/orders/:symbol/:id',
+        { schema: { params: orderParams, body: modifyBody, response: answers } },
+        async (req, reply) => {
+          const { symbol, id } = req.params as { symbol: string; id: number };
+          const { price, qty } = req.body as { price?: number; qty?: number };
+          const market = marketOf(symbol, reply);
+          if (!market) return reply;
+          const command: Command = { kind: 'modify', id: toEngineId(req.owner, id) };
+          if (price !== undefined) command.price = price;
+          if (qty !== undefined) command.qty = qty;
+          return oneCommand(req, reply, market, command);
+        },
+      );
+
+      v1.get(
+        '/depth/:symbol',
+        {
+          schema: {
+            params: symbolParams,
+            querystring: depthQuery,
+            response: { 200: depthAnswer, '4xx': errorAnswer },
+          },
+        },
+        async (req, reply) => {
+          const { symbol } = req.params as { symbol: string };
+          const { levels } = req.query as { levels: number };
+          const market = marketOf(symbol, reply);
+          if (!market) return reply;
+          const depth = market.book.depth(levels);
+          return { symbol, seq: market.l2Seq, bids: depth.bids, asks: depth.asks };
+        },
+      );
+
+      v1.get('/stream', { websocket: true }, (socket, req) => {
+        hub.attach(socket, req.owner);
+      });
+    },
+    { prefix: '/v1' },
+  );
+
+  app.addHook('onClose', async () => {
+    for (const m of markets.values()) m.close();
+  });
+
+  return { app, config, markets, metrics, recovered };
+}

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
+import { buildGateway, type Gateway, type GatewayConfig } from '../src/index';
+
+export const ALICE = 'test-key-alice';
+export const BOB = 'test-key-bob';
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tickbook-gw-test-'));
+}
+
+export function testConfig(
+  dir: string,
+  overrides: Partial<GatewayConfig> = {},
+): Partial<GatewayConfig> {
+  return {
+    port: 0,
+    dataDir: join(dir, 'data'),
+    logLevel: 'silent',
+    instruments: [
+      { symbol: 'BTC-USD', minPrice: 1, maxPrice: 100_000, capacity: 1000 },
+      { symbol: 'TINY', minPrice: 1, maxPrice: 100, capacity: 2 },
+    ],
+    accounts: [
+      { key: ALICE, owner: 1, name: 'alice' },
+      { key: BOB, owner: 2, name: 'bob' },
+    ],
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  gw: Gateway;
+  dir: string;
+  /** Inject a request with an API key (default alice) and parse the JSON answer. */
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    key?: string | null,
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
+  ): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function harness(overrides: Partial<GatewayConfig> = {}): Promise<Harness> {
+  const dir = tempDir();
+  const gw = await buildGateway(testConfig(dir, overrides));
+  await gw.app.ready();
+  return {
+    gw,
+    dir,
+    async call(method, url, body, key = ALICE) {
+      const headers: Record<string, string> = {};
+      if (key !== null) headers['x-api-key'] = key;
+      const res = await gw.app.inject({
+        method,
+        url,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      const text = res.body;
+      return { status: res.statusCode, body: text.startsWith('{') ? JSON.parse(text) : text };
+    },
+    async close() {
+      await gw.app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const limit = (
+  id: number,
+  side: 'buy' | 'sell',
+  price: number,
+  qty: number,
+  extra = {},
+) => ({
+  symbol: 'BTC-USD',
+  id,
+  side,
+  price,
+  qty,
+  ...extra,
+});

@@ -1,0 +1,187 @@
+/**
+ * Durability with a real child process: acknowledged orders survive SIGKILL.
+ * Runs the built server (dist/cli.js): `npm run build` first.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALICE, BOB, tempDir, testConfig } from './helpers';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const dir = tempDir();
+const configPath = join(dir, 'gateway.json');
+writeFileSync(configPath, JSON.stringify(testConfig(dir, { logLevel: 'error' })));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(): Promise<{
+  child: ChildProcess;
+  url: string;
+  recovered: Record<string, number>;
+}> {
+  const child = spawn(process.execPath, [cli, '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => fail(new Error(`gateway exited with ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const msg = JSON.parse(line);
+      if (msg.msg === 'listening') ok({ child, url: msg.url, recovered: msg.recovered });
+    });
+  });
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((ok) => {
+    child.once('exit', () => ok());
+    child.kill('SIGKILL');
+  });
+}
+
+async function call(url: string, method: string, path: string, body?: unknown, key = ALICE) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('restart after SIGKILL', () => {
+  it('restores every acknowledged order', async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+    const first = await start();
+    expect(first.recovered).toEqual({ 'BTC-USD': 0, TINY: 0 });
+    const url = first.url;
+
+    // 200 concurrent single orders from two accounts (they trade with each other),
+    // a batch, a modify and a cancel; all acknowledged before the kill.
+    const singles = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => {
+        const key = i % 2 ? BOB : ALICE;
+        const side = i % 4 < 2 ? 'buy' : 'sell';
+        const price = side === 'buy' ? 1000 - (i % 7) : 997 + (i % 9);
+        return call(
+          url,
+          'POST',
+          '/v1/orders',
+          { symbol: 'BTC-USD', id: 1 + i, side, price, qty: 1 + (i % 5) },
+          key,
+        );
+      }),
+    );
+    expect(singles.every((r) => r.status === 200)).toBe(true);
+    const batch = await call(url, 'POST', '/v1/orders/batch', {
+      symbol: 'BTC-USD',
+      orders: Array.from({ length: 100 }, (_, i) => ({
+        id: 1000 + i,
+        side: 'buy',
+        price: 900 + i,
+        qty: 3,
+      })),
+    });
+    expect(batch.body.accepted).toBe(100);
+    expect((await call(url, 'PATCH', '/v1/orders/BTC-USD/1099', { qty: 1 })).status).toBe(200);
+    expect((await call(url, 'DELETE', '/v1/orders/BTC-USD/1098')).status).toBe(200);
+    expect(
+      (
+        await call(url, 'POST', '/v1/orders', {
+          symbol: 'TINY',
+          id: 1,
+          side: 'sell',
+          price: 50,
+          qty: 7,
+        })
+      ).status,
+    ).toBe(200);
+
+    const resting = [...singles.map((r) => r.body), ...batch.body.results].filter(
+      (r: { status: string }) => r.status === 'resting',
+    );
+    expect(resting.length).toBeGreaterThan(50);
+    const before = {
+      depth: (await call(url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body,
+      tiny: (await call(url, 'GET', '/v1/depth/TINY')).body,
+      alice: await Promise.all(
+        Array.from({ length: 1100 }, (_, i) => call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
+      ),
+      bob: await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
+        ),
+      ),
+    };
+
+    await kill9(first.child);
+
+    const second = await start();
+    expect(second.recovered['BTC-USD']).toBe(200 + 100 + 2);
+    expect(second.recovered.TINY).toBe(1);
+    const after = {
+      depth: (await call(second.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body,
+      tiny: (await call(second.url, 'GET', '/v1/depth/TINY')).body,
+      alice: await Promise.all(
+        Array.from({ length: 1100 }, (_, i) =>
+          call(second.url, 'GET', `/v1/orders/BTC-USD/${i + 1}`),
+        ),
+      ),
+      bob: await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          call(second.url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
+        ),
+      ),
+    };
+    // Same levels and same orders (L2 sequence numbers restart with the process).
+    expect({ ...after.depth, seq: 0 }).toEqual({ ...before.depth, seq: 0 });
+    expect({ ...after.tiny, seq: 0 }).toEqual({ ...before.tiny, seq: 0 });
+    expect(after.alice).toEqual(before.alice);
+    expect(after.alice.find((r) => r.body.id === 1099)?.body.remaining).toBe(1);
+    expect(after.alice[1097].status).toBe(404);
+    // bob's orders came back under his own client ids too.
+    expect(after.bob).toEqual(before.bob);
+    expect(after.bob.filter((r) => r.status === 200).length).toBeGreaterThan(10);
+
+    // The recovered gateway keeps journalling: a new order survives a second kill.
+    expect(
+      (
+        await call(second.url, 'POST', '/v1/orders', {
+          symbol: 'BTC-USD',
+          id: 5000,
+          side: 'sell',
+          price: 5000,
+          qty: 1,
+        })
+      ).status,
+    ).toBe(200);
+    await kill9(second.child);
+    const third = await start();
+    expect(third.recovered['BTC-USD']).toBe(303);
+    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
+      price: 5000,
+      remaining: 1,
+    });
+
+    // SIGTERM is a graceful stop: exit code 0, journals closed, nothing lost.
+    const code = await new Promise((ok) => {
+      third.child.once('exit', ok);
+      third.child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    const fourth = await start();
+    expect(fourth.recovered['BTC-USD']).toBe(303);
+    await kill9(fourth.child);
+  });
+});
