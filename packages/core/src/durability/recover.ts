@@ -3,7 +3,7 @@
  * record after it. The result is the book exactly as it was after the last
  * acknowledged command; nothing is returned half-restored.
  */
-import { existsSync, readFileSync, truncateSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import type { Book } from '../book';
 import { createBook } from '../create-book';
 import { TickbookError } from '../errors';
@@ -79,12 +79,16 @@ export interface OpenJournalOptions extends FileSinkOptions {
  */
 export function openJournaledBook(options: OpenJournalOptions): {
   book: JournaledBook;
+  /** The journal file, for `sync`/`syncNow` under the `group` policy, and `close`. */
+  sink: FileSink;
   recovered: Recovered | undefined;
 } {
   const { journalPath, snapshotPath, engine } = options;
   let recovered: Recovered | undefined;
   let inner: JournalableBook;
-  if (existsSync(journalPath)) {
+  // An empty file is a journal whose creation never finished: start it afresh.
+  const exists = existsSync(journalPath) && statSync(journalPath).size > 0;
+  if (exists) {
     const snapshot =
       snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath) : undefined;
     recovered = recover({ journal: readFileSync(journalPath), snapshot, engine });
@@ -97,5 +101,8 @@ export function openJournaledBook(options: OpenJournalOptions): {
       engine: engine ?? options.config.engine,
     }) as JournalableBook;
   }
-  return { book: new JournaledBook(inner, new FileSink(journalPath, options)), recovered };
+  const sink = new FileSink(journalPath, options);
+  const book = new JournaledBook(inner, sink); // writes a new journal's header
+  if (!exists) sink.syncNow();
+  return { book, sink, recovered };
 }

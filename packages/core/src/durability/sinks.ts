@@ -3,7 +3,16 @@
  * when a command or batch is complete (`commit`), which is where a file sink
  * applies its fsync policy.
  */
-import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface JournalSink {
   /** Bytes already in the sink (0 for a new journal, which then gets a header). */
@@ -18,11 +27,14 @@ export interface JournalSink {
 /**
  * When a {@link FileSink} forces data to disk:
  * - `batch`: before every command or batch is acknowledged (survives power loss);
+ * - `group`: when its owner calls {@link FileSink.sync} (off the event loop) or
+ *   {@link FileSink.syncNow} — group commit: a server answers the requests of
+ *   every batch written before a sync once that sync completes;
  * - `interval`: every `intervalMs` (a power loss may lose the last interval);
  * - `never`: left to the OS (survives the process dying, not the machine).
  * Every policy writes before acknowledging, so a crashed *process* loses nothing.
  */
-export type FsyncPolicy = 'batch' | 'interval' | 'never';
+export type FsyncPolicy = 'batch' | 'group' | 'interval' | 'never';
 
 export interface FileSinkOptions {
   /** @defaultValue `'batch'` */
@@ -38,12 +50,18 @@ export class FileSink implements JournalSink {
   private readonly timer: NodeJS.Timeout | undefined;
   private written: number;
 
+  private closed = false;
+
   constructor(path: string, options: FileSinkOptions = {}) {
     this.policy = options.fsync ?? 'batch';
     this.fd = openSync(path, 'a');
     this.written = fstatSync(this.fd).size;
+    // A new file is only durable once its directory entry is: sync the directory too.
+    if (this.written === 0) syncDirectory(dirname(path));
     if (this.policy === 'interval') {
-      this.timer = setInterval(() => fdatasyncSync(this.fd), options.intervalMs ?? 100);
+      this.timer = setInterval(() => {
+        if (!this.closed) fdatasync(this.fd, () => {});
+      }, options.intervalMs ?? 100);
       this.timer.unref();
     }
   }
@@ -62,10 +80,31 @@ export class FileSink implements JournalSink {
     if (this.policy === 'batch') fdatasyncSync(this.fd);
   }
 
+  /** Force everything written so far to disk on libuv's thread pool (policy `group`). */
+  sync(done: (error: Error | null) => void): void {
+    fdatasync(this.fd, done);
+  }
+
+  /** Force everything written so far to disk now, blocking. */
+  syncNow(): void {
+    fdatasyncSync(this.fd);
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     fdatasyncSync(this.fd);
     closeSync(this.fd);
+  }
+}
+
+function syncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
