@@ -61,3 +61,9 @@ export const TARGETS = {
 
 /** Folder (under the repository root) the JSON results and profiles go to. */
 export const RESULTS_DIR = 'bench-results';
+
+/** Durability: resting orders in the snapshot/restore measurement (full, quick). */
+export const SNAPSHOT_ORDERS = 1_000_000;
+export const QUICK_SNAPSHOT_ORDERS = 100_000;
+/** Durability: W1 operations timed with the journal on and off in quick mode (full: all of W1). */
+export const QUICK_JOURNAL_OPS = 200_000;

@@ -36,7 +36,7 @@ function used(): number {
 }
 
 /** `n` non-crossing resting orders: buys in the lower half of the band, sells in the upper. */
-function restingOrders(n: number, band: number) {
+export function restingOrders(n: number, band: number) {
   const ops = allocOps(n);
   const rand = mulberry32(7);
   const half = Math.floor(band / 2);

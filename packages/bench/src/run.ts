@@ -14,6 +14,7 @@ import {
   SCALING_BOOK_SIZES,
   SCALING_OPS,
 } from './constants';
+import { durabilityText, runDurability } from './durability';
 import { loadEngines, referenceOf, selectEngines } from './engines';
 import { type LatencyResult, runLatency } from './latency';
 import { type MemoryResult, peakRss, runMemory } from './memory';
@@ -262,6 +263,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const memory = o.skip.has('memory')
     ? []
     : runMemory(engines, !quick, quick ? QUICK_MEMORY_ORDERS : undefined);
+  const durability = o.skip.has('durability') ? undefined : runDurability(workload, quick, runs);
   const targets = checkTargets(w1, latency, scaling);
 
   section(
@@ -286,6 +288,12 @@ export async function runBench(o: BenchOptions): Promise<number> {
       'memory · book with capacity 1,000,000 orders × 1,000,000-tick band',
       memoryTable(memory),
     );
+  if (durability) {
+    section(
+      'durability · snapshot/restore, and W1 with the journal on vs off',
+      durabilityText(durability),
+    );
+  }
   section('targets (issue 4; reported, not asserted)', targetsText(targets));
   // A missed target comes with the profile's top costs (full mode; quick mode stays short).
   const profiles =
@@ -313,6 +321,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       micro,
       scaling,
       memory,
+      durability,
       peakRssBytes: peak,
       targets,
       profiles,

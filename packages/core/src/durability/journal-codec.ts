@@ -1,11 +1,15 @@
 /**
  * Journal bytes: a header naming the book's configuration, then one
- * length-prefixed, checksummed record per applied command.
+ * length-prefixed, checksummed record per acknowledged call (a per-order call
+ * or a whole batch) holding the commands it applied, numbered from the
+ * record's first sequence. A batch is acknowledged only after its record is
+ * written, so a torn last record only ever holds unacknowledged commands.
  *
  * ```
  * header: "TKBJ" | u32 version | config (see snapshot.ts)
- * record: u32 payload length | u32 CRC-32 of payload | payload
- * payload: f64 sequence | u8 kind | fields of the kind:
+ * record: u32 payload length | u32 CRC-32 of payload | payload   (one per batch)
+ * payload: f64 sequence of its first command | u32 count | count × command
+ * command: u8 kind | fields of the kind:
  *   limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
  *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp
  *   cancel f64 id
@@ -40,11 +44,19 @@ export function encodeJournalHeader(config: ResolvedConfig): Uint8Array {
 const stpCode = (stp: StpMode | undefined) =>
   stp === undefined ? STP_UNSET : STP_MODES.indexOf(stp);
 
-/** Append one record for an applied command to `w`. */
-export function writeRecord(w: ByteWriter, sequence: number, command: Command): void {
+/**
+ * Start a record (one per batch of applied commands) at the end of `w`;
+ * returns its start for {@link endRecord}.
+ */
+export function beginRecord(w: ByteWriter, firstSequence: number): number {
   const start = w.length;
-  w.u32(0).u32(0);
-  w.f64(sequence).u8(KINDS.indexOf(command.kind));
+  w.u32(0).u32(0).f64(firstSequence).u32(0);
+  return start;
+}
+
+/** Append one applied command to the open record. */
+export function writeCommand(w: ByteWriter, command: Command): void {
+  w.u8(KINDS.indexOf(command.kind));
   switch (command.kind) {
     case 'limit':
       w.f64(command.id).u8(SIDES.indexOf(command.side)).f64(command.price).f64(command.qty);
@@ -66,9 +78,21 @@ export function writeRecord(w: ByteWriter, sequence: number, command: Command): 
       w.f64(command.price ?? 0).f64(command.qty ?? 0);
       break;
   }
+}
+
+/** Close the record opened at `start` holding `count` commands: length, count, checksum. */
+export function endRecord(w: ByteWriter, start: number, count: number): void {
   const end = w.length;
   w.patchU32(start, end - start - RECORD_HEADER);
+  w.patchU32(start + RECORD_HEADER + 8, count);
   w.patchU32(start + 4, crc32(w.written(), start + RECORD_HEADER, end));
+}
+
+/** One record holding one command (tests, tools). */
+export function writeRecord(w: ByteWriter, sequence: number, command: Command): void {
+  const start = beginRecord(w, sequence);
+  writeCommand(w, command);
+  endRecord(w, start, 1);
 }
 
 function readCommand(r: ByteReader): Command {
@@ -198,10 +222,11 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
       throw new TickbookError('CORRUPT_DATA', `journal record at byte ${start} fails its checksum`);
     }
     const payload = new ByteReader(bytes, start + RECORD_HEADER, end, 'journal record');
-    const sequence = payload.f64();
-    const command = readCommand(payload);
+    const first = payload.f64();
+    const count = payload.u32();
+    for (let i = 0; i < count; i++)
+      records.push({ sequence: first + i, command: readCommand(payload) });
     if (payload.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'journal record too long');
-    records.push({ sequence, command });
     r.offset = end;
     validLength = end;
   }

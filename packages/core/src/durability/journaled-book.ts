@@ -17,7 +17,13 @@ import type {
   Side,
 } from '../types';
 import { ByteWriter } from './byte-codec';
-import { encodeJournalHeader, writeRecord } from './journal-codec';
+import {
+  beginRecord,
+  encodeJournalHeader,
+  endRecord,
+  writeCommand,
+  writeRecord,
+} from './journal-codec';
 import type { JournalSink } from './sinks';
 
 /** Any book can be journaled (kept as a name for the role). */
@@ -66,12 +72,33 @@ export class JournaledBook implements Book {
   }
 
   apply(commands: readonly Command[]): BookEvent[] {
-    const events: BookEvent[] = [];
-    for (const command of commands) {
-      const before = this.inner.sequence;
-      for (const e of this.inner.submit(command)) events.push(e);
-      if (this.inner.sequence !== before) writeRecord(this.records, this.inner.sequence, command);
+    const first = this.inner.sequence + 1;
+    const events = this.inner.apply(commands);
+    const record = beginRecord(this.records, first);
+    // Journal the applied commands, in order. Each command's events start with
+    // exactly one of: accepted (limit, market), modified (modify), a `user`
+    // cancel (cancel) or rejected (refused: not journalled) — see
+    // docs/semantics.md — so the starts split the stream per command.
+    let sequence = first;
+    let index = -1;
+    for (const e of events) {
+      const start =
+        e.type === 'accepted' ||
+        e.type === 'modified' ||
+        e.type === 'rejected' ||
+        (e.type === 'cancelled' && e.reason === 'user');
+      if (!start) continue;
+      index++;
+      if (e.type !== 'rejected') {
+        writeCommand(this.records, commands[index]);
+        sequence++;
+      }
     }
+    if (index !== commands.length - 1 || sequence !== this.inner.sequence + 1) {
+      throw new Error('journal: events do not split into one run per command');
+    }
+    if (sequence > first) endRecord(this.records, record, sequence - first);
+    else this.records.reset(); // nothing applied: no record
     this.flush();
     return events;
   }
