@@ -1,7 +1,8 @@
 /**
  * Adapters for tickbook engines: the per-order API (`limit` / `market` /
- * `cancel`, one call per operation) and the batch API (`apply`, 4,096 commands
- * a call). Any engine kind `createBook` accepts gets both paths.
+ * `cancel`, one call per operation, refusals thrown), `submit` (one call per
+ * operation, refusals as events) and the batch API (`apply`, 4,096 commands a
+ * call). Any engine kind `createBook` accepts gets all three paths.
  */
 import type { Book, BookConfig, Command } from 'tickbook';
 import {
@@ -9,6 +10,7 @@ import {
   type Ops,
   replayBatch,
   replayPerOrder,
+  toCommand,
   toCommands,
 } from 'tickbook/workloads';
 import { BATCH_SIZE } from './constants';
@@ -42,6 +44,63 @@ function perOrderLoop(book: Book, ops: Ops): number {
     }
   }
   return refused;
+}
+
+/**
+ * The timed submit loop: one `submit` per operation, refusals come back as a
+ * `rejected` event instead of a throw. Kinds: 1 cancel, 3 market, else GTC limit.
+ */
+function submitLoop(book: Book, ops: Ops): number {
+  const { kind, id, side, price, qty } = ops;
+  const n = ops.length;
+  let refused = 0;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i];
+    let events: readonly { type: string }[];
+    if (k === 1) events = book.submit({ kind: 'cancel', id: id[i] });
+    else if (k === 3) {
+      events = book.submit({
+        kind: 'market',
+        id: id[i],
+        side: side[i] === 0 ? 'buy' : 'sell',
+        qty: qty[i],
+      });
+    } else {
+      events = book.submit({
+        kind: 'limit',
+        id: id[i],
+        side: side[i] === 0 ? 'buy' : 'sell',
+        price: price[i],
+        qty: qty[i],
+      });
+    }
+    if (events[0].type === 'rejected') refused++;
+  }
+  return refused;
+}
+
+/** The submit loop with a timer read around each call (latency runs). */
+function submitTimedLoop(book: Book, ops: Ops, out: Float64Array): void {
+  const { kind, id, side, price, qty } = ops;
+  const n = ops.length;
+  const now = performance.now.bind(performance);
+  for (let i = 0; i < n; i++) {
+    const k = kind[i];
+    const t0 = now();
+    if (k === 1) book.submit({ kind: 'cancel', id: id[i] });
+    else if (k === 3) {
+      book.submit({ kind: 'market', id: id[i], side: side[i] === 0 ? 'buy' : 'sell', qty: qty[i] });
+    } else {
+      book.submit({
+        kind: 'limit',
+        id: id[i],
+        side: side[i] === 0 ? 'buy' : 'sell',
+        price: price[i],
+        qty: qty[i],
+      });
+    }
+    out[i] = (now() - t0) * 1e6;
+  }
 }
 
 /** The per-order loop with a timer read around each call (latency runs). */
@@ -131,6 +190,34 @@ export function tickbookPerOrder(
         modifyPrice: (id, price) => {
           book.modify({ id, price });
         },
+      };
+    },
+  };
+}
+
+/** `submit` adapter (one call per order, refusals as events) for one tickbook engine kind. */
+export function tickbookSubmit(engine: string, label: string, factory: BookFactory): EngineAdapter {
+  const loop = freshCopy(submitLoop);
+  const timed = freshCopy(submitTimedLoop);
+  return {
+    key: `${engine}-submit`,
+    label: `tickbook ${label} · per-order submit`,
+    family: 'tickbook',
+    engine,
+    path: 'submit',
+    prepare: (ops) => ops,
+    create(shape): BookRunner {
+      const book = factory(shapeConfig(engine, shape));
+      return {
+        run: (p: Prepared) => loop(book, p as Ops),
+        runTimed: (p: Prepared, out: Float64Array) => timed(book, p as Ops, out),
+        runChecked(ops) {
+          const acc = new ChecksumAccumulator();
+          for (let i = 0; i < ops.length; i++) acc.add(book.submit(toCommand(ops, i)));
+          return acc.result(book.size);
+        },
+        size: () => book.size,
+        depth: () => l2Of(book),
       };
     },
   };

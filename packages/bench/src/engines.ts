@@ -7,7 +7,12 @@ import type { BookConfig } from 'tickbook';
 import * as tickbook from 'tickbook';
 import { type BinaryBook, binaryApiOf, tickbookBinary } from './engine-binary';
 import { peerAdapter } from './engine-peer';
-import { type BookFactory, tickbookBatch, tickbookPerOrder } from './engine-tickbook';
+import {
+  type BookFactory,
+  tickbookBatch,
+  tickbookPerOrder,
+  tickbookSubmit,
+} from './engine-tickbook';
 import type { EngineAdapter } from './types';
 
 type Exports = Record<string, unknown>;
@@ -53,7 +58,11 @@ export async function loadEngines(): Promise<EngineAdapter[]> {
   const wasm = await factoryFor('wasm');
   if (wasm) {
     out.push(...binaryPath('wasm', 'wasm', wasm));
-    out.push(tickbookBatch('wasm', 'wasm', wasm), tickbookPerOrder('wasm', 'wasm', wasm));
+    out.push(
+      tickbookBatch('wasm', 'wasm', wasm),
+      tickbookSubmit('wasm', 'wasm', wasm),
+      tickbookPerOrder('wasm', 'wasm', wasm),
+    );
   }
   const js = await factoryFor('js');
   if (!js) {
@@ -63,6 +72,7 @@ export async function loadEngines(): Promise<EngineAdapter[]> {
   out.push(
     ...binaryPath('js', ref, js),
     tickbookBatch('js', ref, js),
+    tickbookSubmit('js', ref, js),
     tickbookPerOrder('js', ref, js),
   );
   out.push(peerAdapter);

@@ -40,7 +40,7 @@ export function runLatency(
   const overhead = timerOverheadNs();
   const results: LatencyResult[] = [];
   for (const e of engines) {
-    if (e.path !== 'per-order') continue;
+    if (e.path !== 'per-order' && e.path !== 'submit') continue;
     const w = workloadOf(e);
     const runner = e.create(w1Shape(w));
     if (!runner.runTimed) continue;

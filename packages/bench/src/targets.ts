@@ -57,8 +57,9 @@ export function checkTargets(
   const batchKey = by.has('wasm-binary') ? 'wasm-binary' : 'wasm-apply';
   rate(batchKey, TARGETS.wasmBatchOps, `W1 WASM batch (${batchKey})`);
   rate('wasm-order', TARGETS.wasmPerOrderOps, 'W1 WASM per-order');
+  rate('wasm-submit', TARGETS.wasmPerOrderOps, 'W1 WASM per-order submit');
   for (const l of latency) {
-    if (!l.key.endsWith('-order') || l.key === 'peer') continue;
+    if (!(l.key.endsWith('-order') || l.key.endsWith('-submit')) || l.key === 'peer') continue;
     const { p99, p999 } = l.overall;
     out.push(
       check(

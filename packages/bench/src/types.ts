@@ -1,8 +1,11 @@
 /** Every type the benchmark shares between its files. */
 import type { Ops, W1Checksums } from 'tickbook/workloads';
 
-/** How an engine path is driven. */
-export type PathKind = 'per-order' | 'batch';
+/**
+ * How an engine path is driven: `per-order` (typed calls, refusals thrown),
+ * `submit` (one call per order, refusals returned as events), `batch`.
+ */
+export type PathKind = 'per-order' | 'submit' | 'batch';
 
 /** Price band and capacity of a book to create. */
 export interface BookShape {

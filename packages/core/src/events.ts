@@ -66,6 +66,7 @@ export function levelChangedEvent(
   price: number,
   qty: number,
   count: number,
+  sequence: number,
 ): LevelChangedEvent {
-  return { type: 'level-changed', side, price, qty, count };
+  return { type: 'level-changed', side, price, qty, count, sequence };
 }

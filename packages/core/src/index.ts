@@ -15,6 +15,13 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
+export { runBenchWorker } from './threads/bench-roles';
+export {
+  BookReader,
+  type BookReaderDescriptor,
+  depthBufferLength,
+  type SequencedDepth,
+} from './threads/book-reader';
 export {
   type CommandResult,
   createCommandRing,
@@ -23,6 +30,12 @@ export {
   type RingOptions,
   RingProducer,
 } from './threads/command-ring';
+export {
+  measureReaderThroughput,
+  type ReaderThroughput,
+  type ReaderThroughputOptions,
+} from './threads/measure-reader';
+export { measureRingThroughput, type RingThroughput } from './threads/measure-ring';
 export type {
   AcceptedEvent,
   BookConfig,

@@ -185,6 +185,12 @@ export interface LevelChangedEvent {
   qty: number;
   /** New number of orders at the level. */
   count: number;
+  /**
+   * Sequence number of the command that caused the change: the book's
+   * `sequence` once that command is applied. An L2 snapshot taken at
+   * sequence S is brought up to date by the level changes with `sequence > S`.
+   */
+  sequence: number;
 }
 
 /** Everything a command can emit, in order. */

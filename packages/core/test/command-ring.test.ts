@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type Command,
@@ -8,7 +9,29 @@ import {
   createCommandRing,
   RingConsumer,
   RingProducer,
+  WasmBook,
 } from '../src/index';
+import { generateW1, toCommands } from '../src/workloads/index';
+import { dumpBook } from './support/book-state';
+import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
+
+/** Push `commands` through a fresh ring into `book`; every result, in push order. */
+function throughRing(
+  book: ReturnType<typeof createBook>,
+  commands: readonly Command[],
+  withEvents: boolean,
+): CommandResult[] {
+  const ring = createCommandRing({ slots: 4096, producers: 1, inFlight: 4096 });
+  const producer = new RingProducer(ring, 0);
+  const consumer = new RingConsumer(ring);
+  const results: CommandResult[] = [];
+  for (let start = 0; start < commands.length; start += 4096) {
+    for (const c of commands.slice(start, start + 4096)) expect(producer.tryPush(c)).toBe(true);
+    consumer.drain(book, undefined, withEvents ? () => {} : undefined);
+    for (let r = producer.takeResult(); r; r = producer.takeResult()) results.push(r);
+  }
+  return results;
+}
 
 describe('command ring (one thread)', () => {
   it('applies commands in push order and returns each result to its producer', () => {
@@ -65,6 +88,16 @@ describe('command ring (one thread)', () => {
     expect(results).toBe(6);
   });
 
+  it('lets an idle consumer sleep until a command is published', () => {
+    const ring = createCommandRing({ slots: 4, producers: 1, inFlight: 4 });
+    const p = new RingProducer(ring, 0);
+    const consumer = new RingConsumer(ring);
+    expect(consumer.wait(1)).toBe(false); // nothing came: timed out
+    expect(p.tryPush({ kind: 'cancel', id: 1 })).toBe(true);
+    expect(consumer.wait(60_000)).toBe(true); // already there: no sleep
+    expect(consumer.drain(createBook({ minPrice: 1, maxPrice: 10, capacity: 1 }))).toBe(1);
+  });
+
   it('limits a producer to its in-flight results, so the consumer never blocks', () => {
     const ring = createCommandRing({ slots: 16, producers: 1, inFlight: 2 });
     const p = new RingProducer(ring, 0);
@@ -72,6 +105,35 @@ describe('command ring (one thread)', () => {
     expect(p.tryPush({ kind: 'cancel', id: 2 })).toBe(true);
     expect(p.tryPush({ kind: 'cancel', id: 3 })).toBe(false);
     expect(p.pending).toBe(2);
+  });
+});
+
+describe('command ring: the WASM fast path (records straight into the book)', () => {
+  it('gives the same results and book as applying decoded commands one by one', () => {
+    const space = commandSpace();
+    fc.assert(
+      fc.property(commandsArbitrary(space, 120), (commands) => {
+        const fast = createBook({ ...space.config, engine: 'wasm' });
+        const slow = createBook({ ...space.config, engine: 'js' });
+        expect(fast).toBeInstanceOf(WasmBook);
+        expect(throughRing(fast, commands, false)).toEqual(throughRing(slow, commands, true));
+        expect(dumpBook(fast)).toEqual(dumpBook(slow));
+        expect(fast.sequence).toBe(slow.sequence);
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
+  });
+
+  it('splits W1 across command-region batches and event chunks without losing a result', () => {
+    const w1 = generateW1({ ops: 20_000 });
+    const config = { minPrice: w1.minPrice, maxPrice: w1.maxPrice, capacity: 20_000 };
+    const commands = [...toCommands(w1.warmup), ...toCommands(w1.ops)];
+    const fast = createBook({ ...config, engine: 'wasm' });
+    const slow = createBook({ ...config, engine: 'wasm' });
+    const results = throughRing(fast, commands, false);
+    expect(results).toHaveLength(commands.length);
+    expect(results).toEqual(throughRing(slow, commands, true));
+    expect(fast.stateHash()).toBe(slow.stateHash());
   });
 });
 

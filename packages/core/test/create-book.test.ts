@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBook, Engine, WasmBook } from '../src/index';
+import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
 
 describe('createBook engine choice', () => {
   const config = { minPrice: 1, maxPrice: 100, capacity: 10 };
@@ -31,5 +33,26 @@ describe('createBook engine choice', () => {
     engine.addBook('B', { ...config, engine: 'js' });
     expect(engine.book('A').engine).toBe('wasm');
     expect(engine.book('B').engine).toBe('js');
+  });
+});
+
+describe('submit(): one command, refusals as events', () => {
+  it('gives the same events and sequence on both engines, and the same as apply([command])', () => {
+    const space = commandSpace();
+    fc.assert(
+      fc.property(commandsArbitrary(space), (commands) => {
+        const wasm = createBook({ ...space.config, engine: 'wasm' });
+        const js = createBook({ ...space.config, engine: 'js' });
+        const viaApply = createBook({ ...space.config, engine: 'wasm' });
+        for (const command of commands) {
+          const events = wasm.submit(command);
+          expect(events).toEqual(js.submit(command));
+          expect(events).toEqual(viaApply.apply([command]));
+          expect(wasm.sequence).toBe(js.sequence);
+        }
+        expect(wasm.stateHash()).toBe(js.stateHash());
+      }),
+      { numRuns: PROPERTY_RUNS },
+    );
   });
 });

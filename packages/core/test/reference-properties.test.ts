@@ -32,6 +32,7 @@ describe('reference engine properties over random command sequences', () => {
           checkInvariants(book);
           expect(model.dump()).toEqual(dumpBook(book));
           expect(model.feedDepth()).toEqual(book.depth());
+          expect(model.sequence).toBe(book.sequence);
           checkOrderTypeRules(command, events, book.order.bind(book));
         }
         model.checkConservation();

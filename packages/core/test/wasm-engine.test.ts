@@ -77,6 +77,12 @@ describe('binary layout mirror', () => {
       codes.EV_A,
       codes.EV_F,
     ]);
+    expect([27, 28, 29, 30].map(layout)).toEqual([
+      codes.BITS_WORDS,
+      codes.BITS_SEQLOCK,
+      codes.BITS_SEQUENCE,
+      codes.EV_B,
+    ]);
   });
 
   it('numbers error codes by their index in ERROR_CODE_LIST', () => {
@@ -304,11 +310,12 @@ describe('event cursor', () => {
             expect(c.side).toBe(e.takerSide === 'buy' ? 0 : 1);
             break;
           case 'level-changed':
-            expect([c.price, c.qty, c.levelCount, c.side]).toEqual([
+            expect([c.price, c.qty, c.levelCount, c.side, c.sequence]).toEqual([
               e.price,
               e.qty,
               e.count,
               e.side === 'buy' ? 0 : 1,
+              e.sequence,
             ]);
             break;
           case 'cancelled':

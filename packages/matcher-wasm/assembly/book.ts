@@ -329,7 +329,7 @@ function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64,
     }
     if (changed) {
       if (L.count === 0) levelEmptied(makerSide, t);
-      emitLevel(makerSide, price, L.total, L.count);
+      emitLevel(makerSide, price, L.total, L.count, sequence);
     }
     if (stopped) break;
   }
@@ -369,7 +369,7 @@ function restRemainder(
   ord.stp = <u8>stp;
   ord.postOnly = <u8>postOnly;
   const L = restOrder(o);
-  emitLevel(side, minPrice + <f64>tick, L.total, L.count);
+  emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
 }
 
 // ---------------------------------------------------------------- commands (validated)
@@ -421,7 +421,7 @@ export function execCancel(): void {
   emitCancelled(ord.id, R_USER, ord.rem, 0);
   const L = unlinkOrder(o);
   releaseOrder(o);
-  emitLevel(side, minPrice + <f64>tick, L.total, L.count);
+  emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
 }
 
 /** Modify the order found by validateModify. */
@@ -441,12 +441,12 @@ export function execModify(price: f64, qty: f64, flags: i32): void {
     ord.rem = newQty;
     L.total -= drop;
     emitModified(id, side, newPrice, newQty, true);
-    if (drop > 0) emitLevel(side, newPrice, L.total, L.count);
+    if (drop > 0) emitLevel(side, newPrice, L.total, L.count, sequence);
     return;
   }
   const L = unlinkOrder(o);
   emitModified(id, side, newPrice, newQty, false);
-  emitLevel(side, minPrice + <f64>oldTick, L.total, L.count);
+  emitLevel(side, minPrice + <f64>oldTick, L.total, L.count, sequence);
   // re-enter as a GTC limit order from step 2, keeping its slot
   const owner = ord.owner;
   const stp = <i32>ord.stp;

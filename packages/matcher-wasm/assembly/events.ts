@@ -113,10 +113,12 @@ export function emitModified(id: f64, side: i32, price: f64, qty: f64, kept: boo
   e.d = qty;
 }
 
-export function emitLevel(side: i32, price: f64, qty: f64, count: u32): void {
+/** `seq`: the sequence number of the command that changed the level. */
+export function emitLevel(side: i32, price: f64, qty: f64, count: u32, seq: f64): void {
   const e = next(EV_LEVEL);
   e.side = <u8>side;
   e.count = count;
+  e.b = seq;
   e.c = price;
   e.d = qty;
 }

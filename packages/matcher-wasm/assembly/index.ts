@@ -34,6 +34,9 @@ import { emitRejected, evCount, evFull, evInit, evReset } from './events';
 import { mapCapacity, mapFind } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
+  BITS_WORDS_AT,
+  bitLevels,
+  bitsTable,
   CMD_CAPACITY,
   CMD_SIZE,
   Cmd,
@@ -53,9 +56,12 @@ import {
   ORDER_SIZE,
   Order,
   ordersBase,
+  SEQLOCK_AT,
+  SEQUENCE_AT,
   setConfig,
 } from './layout';
 import { bumpNext, freeHead } from './pool';
+import { writeBegin, writeEnd } from './seqlock';
 
 /** Bytes of memory a book of `ticks` × `cap` lays out (before any event-region growth). */
 export function layoutSize(ticks: i32, cap: u32): usize {
@@ -98,7 +104,9 @@ export function limit(
   const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp);
   if (code !== OK) return -1 - code;
   evReset();
+  writeBegin();
   execLimit(id, side, price, qty, tif, postOnly, owner, stp);
+  writeEnd();
   return <i32>evCount();
 }
 
@@ -115,7 +123,9 @@ export function market(
   const code = validateMarket(id, side, qty, tif, postOnly, owner, stp);
   if (code !== OK) return -1 - code;
   evReset();
+  writeBegin();
   execMarket(id, side, qty, tif, owner, stp);
+  writeEnd();
   return <i32>evCount();
 }
 
@@ -123,7 +133,9 @@ export function cancel(id: f64): i32 {
   const code = validateCancel(id);
   if (code !== OK) return -1 - code;
   evReset();
+  writeBegin();
   execCancel();
+  writeEnd();
   return <i32>evCount();
 }
 
@@ -131,7 +143,9 @@ export function modify(id: f64, price: f64, qty: f64, flags: i32): i32 {
   const code = validateModify(id, price, qty, flags);
   if (code !== OK) return -1 - code;
   evReset();
+  writeBegin();
   execModify(price, qty, flags);
+  writeEnd();
   return <i32>evCount();
 }
 
@@ -144,6 +158,7 @@ export function modify(id: f64, price: f64, qty: f64, flags: i32): i32 {
  */
 export function applyBatch(start: u32, n: u32): u32 {
   evReset();
+  writeBegin();
   let i = start;
   while (i < n && !evFull()) {
     const c = changetype<Cmd>(cmdBase + <usize>i * CMD_SIZE);
@@ -171,6 +186,7 @@ export function applyBatch(start: u32, n: u32): u32 {
     }
     i++;
   }
+  writeEnd();
   return i;
 }
 
@@ -185,7 +201,10 @@ export function restore(
   stp: i32,
   postOnly: i32,
 ): bool {
-  return restoreOrder(id, side, price, rem, filled, owner, stp, postOnly);
+  writeBegin();
+  const ok = restoreOrder(id, side, price, rem, filled, owner, stp, postOnly);
+  writeEnd();
+  return ok;
 }
 
 /** Commands applied so far (refusals excluded). */
@@ -194,7 +213,9 @@ export function getSequence(): f64 {
 }
 
 export function putSequence(value: f64): void {
+  writeBegin();
   setSequence(value);
+  writeEnd();
 }
 
 export function eventCount(): u32 {
@@ -224,7 +245,8 @@ export function findOrder(id: f64): usize {
 /**
  * Geometry for the JS side, by index: 0 levels base, 1 orders base, 2 command base,
  * 3 event base, 4 layout end, 5 command capacity, 6 event soft limit, 7 ticks,
- * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size.
+ * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
+ * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height.
  */
 export function geometry(i: i32): usize {
   switch (i) {
@@ -252,6 +274,10 @@ export function geometry(i: i32): usize {
       return freeHead;
     case 11:
       return mapCapacity();
+    case 12:
+      return bitsTable;
+    case 13:
+      return <usize>bitLevels;
     default:
       return 0;
   }
@@ -259,7 +285,8 @@ export function geometry(i: i32): usize {
 
 /**
  * Record layouts for the JS mirror's self-test, by index: sizes and field
- * offsets of Order, Level, Cmd and Ev, computed by the compiler.
+ * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
+ * bits table's word counts, seqlock and sequence offsets; 30 Ev.b.
  */
 export function recordLayout(i: i32): usize {
   switch (i) {
@@ -317,6 +344,14 @@ export function recordLayout(i: i32): usize {
       return offsetof<Cmd>();
     case 26:
       return offsetof<Ev>();
+    case 27:
+      return BITS_WORDS_AT;
+    case 28:
+      return SEQLOCK_AT;
+    case 29:
+      return SEQUENCE_AT;
+    case 30:
+      return offsetof<Ev>('b');
     default:
       return 0;
   }

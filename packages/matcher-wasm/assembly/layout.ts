@@ -108,7 +108,7 @@ export const CMD_SIZE: u32 = 40;
  * | aux   | order type / error code / cancel reason / priorityKept | accepted / rejected / cancelled / modified |
  * | count | orders at the level                       | level-changed                      |
  * | a     | id; the maker's id for a trade            | all but level-changed              |
- * | b     | taker id                                  | trade                              |
+ * | b     | taker id; the command's sequence number   | trade; level-changed               |
  * | c     | price                                     | accepted, trade, modified, level   |
  * | d     | qty                                       | all but rejected                   |
  * | e     | remaining; the maker's for a trade        | trade, cancelled                   |
@@ -139,6 +139,21 @@ export const EV_SOFT_LIMIT: u32 = 4096;
 export const EV_INITIAL: u32 = EV_SOFT_LIMIT + 1024;
 /** Bitset pyramid height limit: 64^4 = 16,777,216 ticks. */
 export const MAX_BIT_LEVELS: i32 = 4;
+
+/**
+ * The 64-byte table at `bitsTable`, read by other threads as well:
+ * ```
+ *  0                     32                  48        52      56
+ *  ┌─────────────────────┬───────────────────┬─────────┬───────┬──────────┐
+ *  │ bitset addresses    │ words per level   │ seqlock │       │ sequence │
+ *  │ u32 × (2 sides × 4) │ u32 × 4           │ i32     │       │ f64      │
+ *  └─────────────────────┴───────────────────┴─────────┴───────┴──────────┘
+ * ```
+ * See seqlock.ts.
+ */
+export const BITS_WORDS_AT: usize = 32;
+export const SEQLOCK_AT: usize = 48;
+export const SEQUENCE_AT: usize = 56;
 
 // ---- the book's geometry and state (instance globals) ----
 export let minPrice: f64 = 0;
@@ -179,7 +194,7 @@ export function bitsAt(side: i32, k: i32): usize {
 
 /** Number of 64-bit words in bitset level `k` (same for both sides). */
 export function bitWords(k: i32): u32 {
-  return load<u32>(bitsTable + 32 + ((<usize>k) << 2));
+  return load<u32>(bitsTable + BITS_WORDS_AT + ((<usize>k) << 2));
 }
 
 /** Record the book's band, capacity and default self-trade mode. */
@@ -215,7 +230,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   let wordsTotal: usize = 0;
   do {
     const words = (n + 63) >> 6;
-    if (commit) store<u32>(table + 32 + ((<usize>k) << 2), words);
+    if (commit) store<u32>(table + BITS_WORDS_AT + ((<usize>k) << 2), words);
     wordsTotal += words;
     n = words;
     k++;
@@ -226,7 +241,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
     for (let s = 0; s < 2; s++) {
       for (let j = 0; j < k; j++) {
         store<u32>(table + ((<usize>(s * MAX_BIT_LEVELS + j)) << 2), <u32>q);
-        q += (<usize>load<u32>(table + 32 + ((<usize>j) << 2))) << 3;
+        q += (<usize>load<u32>(table + BITS_WORDS_AT + ((<usize>j) << 2))) << 3;
       }
     }
   }

@@ -208,7 +208,7 @@ export class ReferenceBook implements Book, Restorable {
     const level = order.level!;
     events.push(cancelledEvent(id, 'user', order.remaining, 0));
     this.removeResting(order);
-    events.push(levelEvent(level));
+    events.push(this.levelEvent(level));
     return undefined;
   }
 
@@ -232,13 +232,16 @@ export class ReferenceBook implements Book, Restorable {
       order.remaining = newQty;
       level.total -= drop;
       events.push(modifiedEvent(order.id, order.side, newPrice, newQty, true));
-      if (drop > 0) events.push(levelEvent(level));
+      if (drop > 0) events.push(this.levelEvent(level));
       return undefined;
     }
 
-    this.removeResting(order);
+    // Keep the id → order entry while it re-enters: deleting and re-adding the
+    // same key leaves a deleted entry in the key's Map bucket every time, and
+    // an order modified over and over would make every lookup of it slower.
+    this.unlinkFromLevel(order);
     events.push(modifiedEvent(order.id, order.side, newPrice, newQty, false));
-    events.push(levelEvent(level));
+    events.push(this.levelEvent(level));
     order.price = newPrice;
     order.remaining = newQty;
     this.enter(order, true, events);
@@ -254,14 +257,19 @@ export class ReferenceBook implements Book, Restorable {
   private enter(taker: OrderNode, rests: boolean, events: BookEvent[]): void {
     if (taker.postOnly && this.crosses(taker)) {
       events.push(cancelledEvent(taker.id, 'post-only', taker.remaining, 0));
+      this.orders.delete(taker.id);
       return;
     }
     const stopped = this.matchIncoming(taker, events);
-    if (taker.remaining === 0) return;
-    if (stopped) {
-      events.push(cancelledEvent(taker.id, 'self-trade', taker.remaining, 0));
-    } else if (!rests) {
-      events.push(cancelledEvent(taker.id, 'remainder', taker.remaining, 0));
+    if (taker.remaining === 0) {
+      this.orders.delete(taker.id); // a modified order still has its entry
+      return;
+    }
+    if (stopped || !rests) {
+      events.push(
+        cancelledEvent(taker.id, stopped ? 'self-trade' : 'remainder', taker.remaining, 0),
+      );
+      this.orders.delete(taker.id);
     } else {
       this.restRemainder(taker, events);
     }
@@ -324,7 +332,7 @@ export class ReferenceBook implements Book, Restorable {
         ),
       );
     }
-    if (touched) events.push(levelEvent(level));
+    if (touched) events.push(this.levelEvent(level));
     return stopped;
   }
 
@@ -354,7 +362,7 @@ export class ReferenceBook implements Book, Restorable {
     const level = this.sideOf(order.side).getOrCreate(order.price);
     level.append(order);
     this.orders.set(order.id, order);
-    events.push(levelEvent(level));
+    events.push(this.levelEvent(level));
   }
 
   // ---- book upkeep ------------------------------------------------------------
@@ -371,10 +379,19 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   private removeResting(order: OrderNode): void {
+    this.unlinkFromLevel(order);
+    this.orders.delete(order.id);
+  }
+
+  private unlinkFromLevel(order: OrderNode): void {
     const level = order.level!;
     level.remove(order);
-    this.orders.delete(order.id);
     if (level.count === 0) this.sideOf(level.side).drop(level);
+  }
+
+  /** A level's change, stamped with the sequence the command being applied will have. */
+  private levelEvent(level: PriceLevel) {
+    return levelChangedEvent(level.side, level.price, level.total, level.count, this.sequence + 1);
   }
 
   private sideOf(side: Side): BookSide {
@@ -438,10 +455,6 @@ function acceptable(taker: OrderNode, price: number): boolean {
 
 function isSelfTrade(taker: OrderNode, maker: OrderNode): boolean {
   return taker.owner !== 0 && taker.owner === maker.owner;
-}
-
-function levelEvent(level: PriceLevel) {
-  return levelChangedEvent(level.side, level.price, level.total, level.count);
 }
 
 function levelView(level: PriceLevel): Level {

@@ -14,10 +14,21 @@
  * Nothing is dropped or duplicated: a full ring refuses the push (`tryPush`
  * returns false) or makes the producer wait (`push`), and a producer never has
  * more commands in flight than its result ring can hold, so the consumer never
- * blocks on a slow producer.
+ * blocks on a slow producer. The consumer polls (`drain`) and may sleep when
+ * the ring is empty (`wait`); producers waiting for room sleep on the `freed`
+ * word, which the consumer bumps once per drained batch, not per slot. Either
+ * side notifies only when the other says it sleeps.
+ *
+ * Into a WASM book, `drain` copies the records straight into the matcher's
+ * command region and applies up to 1,024 of them in one batch call, reading
+ * each command's result off the binary events: no object per command or
+ * event. Any other book, or a caller that wants the events, gets one
+ * `apply([command])` per command.
  *
  * ```
  * header  Int32 × 16: [0] tail  [1] head  [2] slots  [3] producers  [4] result slots
+ *                     [5] freed (bumped when the consumer frees slots)  [6] producers waiting
+ *                     [7] 1 while the consumer sleeps in `wait`
  * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
  * slots   slots × 48 B               u32 producer | u32 pad | 40-byte command record
  * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
@@ -27,7 +38,17 @@
 import type { Book } from '../book';
 import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
 import type { BookEvent, Command } from '../types';
+import {
+  EV_ACCEPTED,
+  EV_CANCELLED,
+  EV_MODIFIED,
+  EV_REJECTED,
+  EV_TRADE,
+  REASON_CODES,
+} from '../wasm/codes';
 import { decodeCommand, encodeCommand } from '../wasm/encode';
+import type { EventCursor } from '../wasm/event-cursor';
+import { WasmBook } from '../wasm/wasm-book';
 
 const HEADER_INTS = 16;
 const SLOT_SIZE = 48;
@@ -36,6 +57,9 @@ const RESULT_HEADER_BYTES = 16;
 const RESULT_SIZE = 32;
 const TAIL = 0;
 const HEAD = 1;
+const FREED = 5;
+const WAITING = 6;
+const CONSUMER_SLEEPS = 7;
 
 /** What the matching thread reports back for one command. */
 export interface CommandResult {
@@ -159,7 +183,7 @@ export class RingProducer {
       this.u8.fill(0, at + CMD_OFFSET, at + SLOT_SIZE);
       encodeCommand(command, this.u8, this.f64, at + CMD_OFFSET);
       Atomics.store(this.seq, i, ticket + 1); // publish
-      Atomics.notify(this.seq, i);
+      if (Atomics.load(this.header, CONSUMER_SLEEPS) !== 0) Atomics.notify(this.seq, i);
       this.inFlight++;
       return true;
     }
@@ -172,16 +196,17 @@ export class RingProducer {
    */
   push(command: Command, timeoutMs = 1_000): boolean {
     const deadline = Date.now() + timeoutMs;
-    while (!this.tryPush(command)) {
+    for (;;) {
+      // Read `freed` first: if the consumer frees a slot after this, the wait returns at once.
+      const freed = Atomics.load(this.header, FREED);
+      if (this.tryPush(command)) return true;
       if (this.inFlight >= this.results.slots) return false; // take results first
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      const ticket = Atomics.load(this.header, TAIL);
-      const i = ticket & this.mask;
-      const seen = Atomics.load(this.seq, i);
-      if (seen - ticket < 0) Atomics.wait(this.seq, i, seen, Math.min(left, 10));
+      Atomics.add(this.header, WAITING, 1);
+      Atomics.wait(this.header, FREED, freed, Math.min(left, 10));
+      Atomics.sub(this.header, WAITING, 1);
     }
-    return true;
   }
 
   /** Take the next result (results arrive in push order), or undefined if none yet. */
@@ -192,11 +217,15 @@ export class RingProducer {
   }
 }
 
+/** Cancel reason code of a user cancel: the first event of a cancel command. */
+const R_USER = REASON_CODES.indexOf('user');
+
 /** The matching thread's side: drains commands into a book. */
 export class RingConsumer {
   private readonly header: Int32Array;
   private readonly seq: Int32Array;
   private readonly u8: Uint8Array;
+  private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly view: DataView;
   private readonly mask: number;
@@ -209,6 +238,7 @@ export class RingConsumer {
     this.header = l.header;
     this.seq = new Int32Array(descriptor.buffer, l.seqAt, l.slots);
     this.u8 = new Uint8Array(descriptor.buffer);
+    this.i32 = new Int32Array(descriptor.buffer);
     this.f64 = new Float64Array(descriptor.buffer);
     this.view = new DataView(descriptor.buffer);
     this.mask = l.slots - 1;
@@ -223,11 +253,13 @@ export class RingConsumer {
 
   /**
    * Apply up to `max` waiting commands to `book`, in ring order, and post each
-   * result to its producer.
+   * result to its producer. A {@link WasmBook} without `onEvents` takes the
+   * binary path (see the file comment).
    * @param onEvents - optional: sees every applied command's events (market data, journals).
    * @returns the number of commands applied or refused.
    */
   drain(book: Book, max = this.slots, onEvents?: (events: BookEvent[]) => void): number {
+    if (!onEvents && book instanceof WasmBook) return this.drainWasm(book, max);
     let done = 0;
     while (done < max) {
       const ticket = this.header[HEAD];
@@ -239,12 +271,134 @@ export class RingConsumer {
       const events = book.apply([command]);
       Atomics.store(this.header, HEAD, ticket + 1);
       Atomics.store(this.seq, i, ticket + this.slots); // free for the ticket one lap later
-      Atomics.notify(this.seq, i);
-      this.results[producer].post(summarise(events, (command as { id?: number }).id ?? 0));
+      this.results[producer].post(summarise(events, (command as { id?: number } | null)?.id ?? 0));
       onEvents?.(events);
       done++;
     }
+    if (done > 0) this.freed();
     return done;
+  }
+
+  /**
+   * Sleep until a command is waiting (or `timeoutMs` passes); for an idle
+   * matching thread, instead of spinning on {@link drain}.
+   * @returns true when a command is waiting.
+   */
+  wait(timeoutMs: number): boolean {
+    const ticket = this.header[HEAD];
+    const i = ticket & this.mask;
+    // Say so before looking: a producer publishing now either sees the flag and
+    // notifies, or published before the look below and the wait returns at once.
+    Atomics.store(this.header, CONSUMER_SLEEPS, 1);
+    const seen = Atomics.load(this.seq, i);
+    if (seen !== ticket + 1) Atomics.wait(this.seq, i, seen, timeoutMs);
+    Atomics.store(this.header, CONSUMER_SLEEPS, 0);
+    return Atomics.load(this.seq, i) === ticket + 1;
+  }
+
+  /** Tell producers waiting in `push` that slots were freed. */
+  private freed(): void {
+    Atomics.add(this.header, FREED, 1);
+    if (Atomics.load(this.header, WAITING) > 0) Atomics.notify(this.header, FREED);
+  }
+
+  // ---- the WASM fast path: records copied straight into the book, no object per command ----
+
+  /** Producer of each command in the batch being applied. */
+  private batchProducer = new Int32Array(0);
+  /** Id of each command in the batch being applied. */
+  private batchId = new Float64Array(0);
+  /** Command of the batch whose events are being read (-1: none yet). */
+  private current = -1;
+  /** The current command's result is not posted yet. */
+  private unposted = false;
+  private status = -1;
+  private trades = 0;
+  private filled = 0;
+  private open = 0;
+  private readonly summarise = (c: EventCursor): void => this.summariseChunk(c);
+
+  /**
+   * Copy up to a command region's worth of published records into the book,
+   * free their slots, apply them in one batch call, and post each result.
+   */
+  private drainWasm(book: WasmBook, max: number): number {
+    const capacity = book.commandCapacity;
+    if (this.batchId.length < capacity) {
+      this.batchProducer = new Int32Array(capacity);
+      this.batchId = new Float64Array(capacity);
+    }
+    let done = 0;
+    while (done < max) {
+      const limit = Math.min(capacity, max - done);
+      let n = 0;
+      let ticket = this.header[HEAD]; // only this thread writes it
+      while (n < limit) {
+        const i = ticket & this.mask;
+        if (Atomics.load(this.seq, i) !== ticket + 1) break; // nothing published there yet
+        const at = this.slotsAt + i * SLOT_SIZE;
+        this.batchProducer[n] = this.i32[at >> 2];
+        this.batchId[n] = this.f64[(at + CMD_OFFSET + 8) >> 3];
+        book.putRecord(n, this.i32, (at + CMD_OFFSET) >> 2);
+        Atomics.store(this.seq, i, ticket + this.slots); // copied: free for the ticket one lap later
+        ticket++;
+        n++;
+      }
+      if (n === 0) break;
+      Atomics.store(this.header, HEAD, ticket);
+      this.freed();
+      this.current = -1;
+      this.unposted = false;
+      book.applyWritten(n, this.summarise);
+      this.postCurrent();
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * Read one chunk of a batch's events. Every command's events open with
+   * `accepted` (limit, market), `cancelled` by the user (cancel), `modified`
+   * (modify) or `rejected` (refused), and none of these appears later in a
+   * command's events (docs/semantics.md), so they mark where each command starts.
+   */
+  private summariseChunk(c: EventCursor): void {
+    while (c.next()) {
+      const type = c.type;
+      if (
+        type === EV_ACCEPTED ||
+        type === EV_MODIFIED ||
+        type === EV_REJECTED ||
+        (type === EV_CANCELLED && c.aux === R_USER)
+      ) {
+        this.postCurrent();
+        this.current++;
+        this.unposted = true;
+        this.status = type === EV_REJECTED ? c.aux : -1;
+        this.trades = 0;
+        this.filled = 0;
+        this.open = 0;
+      }
+      const id = this.batchId[this.current];
+      if (type === EV_TRADE) {
+        if (c.takerId === id) {
+          this.trades++;
+          this.filled += c.qty;
+          this.open = c.takerRemaining;
+        }
+      } else if (type === EV_ACCEPTED || type === EV_MODIFIED) {
+        if (c.id === id) this.open = c.qty;
+      } else if (type === EV_CANCELLED && c.id === id) {
+        this.open = c.remaining;
+      }
+    }
+  }
+
+  private postCurrent(): void {
+    if (!this.unposted) return;
+    this.unposted = false;
+    const j = this.current;
+    this.results[this.batchProducer[j]].postRaw(this.status, this.trades, this.filled, this.open);
   }
 }
 
@@ -286,12 +440,17 @@ class ResultRing {
   }
 
   post(r: CommandResult): void {
+    this.postRaw(r.applied ? -1 : ERROR_CODE_LIST.indexOf(r.code!), r.trades, r.filled, r.open);
+  }
+
+  /** @param status - -1 applied, else the error code's index in ERROR_CODE_LIST. */
+  postRaw(status: number, trades: number, filled: number, open: number): void {
     const tail = this.head[1];
     const at = this.base + (tail % this.slots) * RESULT_SIZE;
-    this.view.setInt32(at, r.applied ? -1 : ERROR_CODE_LIST.indexOf(r.code!), true);
-    this.view.setUint32(at + 4, r.trades, true);
-    this.view.setFloat64(at + 8, r.filled, true);
-    this.view.setFloat64(at + 16, r.open, true);
+    this.view.setInt32(at, status, true);
+    this.view.setUint32(at + 4, trades, true);
+    this.view.setFloat64(at + 8, filled, true);
+    this.view.setFloat64(at + 16, open, true);
     Atomics.store(this.head, 1, tail + 1);
   }
 

@@ -107,12 +107,19 @@ export const CMD_OWNER = 32;
 
 /**
  * Event record: `type u8 @0, side @1, aux @2, count u32 @4, a..f f64 @8..@48`
- * (a id/makerId, b takerId, c price, d qty, e remaining/makerRemaining, f takerRemaining).
+ * (a id/makerId, b takerId/level sequence, c price, d qty, e remaining/makerRemaining, f takerRemaining).
  */
 export const EV_SIZE = 56;
 export const EV_COUNT = 4;
 export const EV_A = 8;
 export const EV_F = 48;
+
+/** Bits table (at geometry `GEO_BITS_TABLE`): word counts, seqlock i32, published sequence f64. */
+export const BITS_WORDS = 32;
+export const BITS_SEQLOCK = 48;
+export const BITS_SEQUENCE = 56;
+/** Event field `b`: taker id (trade), command sequence (level-changed). */
+export const EV_B = 16;
 
 /** Geometry indexes of the wasm `geometry(i)` export. */
 export const GEO_LEVELS = 0;
@@ -127,3 +134,5 @@ export const GEO_CAPACITY = 8;
 export const GEO_SLOTS_TOUCHED = 9;
 export const GEO_FREE_HEAD = 10;
 export const GEO_MAP_SIZE = 11;
+export const GEO_BITS_TABLE = 12;
+export const GEO_BIT_LEVELS = 13;

@@ -123,6 +123,10 @@ export class EventCursor {
   get takerRemaining(): number {
     return this.f64[this.at8 + 6];
   }
+  /** Sequence number of the command that changed the level (level-changed). */
+  get sequence(): number {
+    return this.f64[this.at8 + 2];
+  }
   /** Orders at the level (level-changed). */
   get levelCount(): number {
     return this.u32[(this.at >> 2) + 1];
@@ -158,7 +162,13 @@ export function decodeEvent(
         f64[i + 6],
       );
     case EV_LEVEL:
-      return levelChangedEvent(SIDE_CODES[u8[at + 1]], f64[i + 3], f64[i + 4], u32[(at >> 2) + 1]);
+      return levelChangedEvent(
+        SIDE_CODES[u8[at + 1]],
+        f64[i + 3],
+        f64[i + 4],
+        u32[(at >> 2) + 1],
+        f64[i + 2],
+      );
     case EV_ACCEPTED: {
       const market = u8[at + 2] === 1;
       return acceptedEvent(

@@ -10,8 +10,10 @@ import type { ResolvedConfig } from '../config';
 import { snapshotBook } from '../durability/snapshot';
 import { stateHash } from '../durability/state-hash';
 import { TickbookError } from '../errors';
+import { rejectedEvent } from '../events';
 import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
 import { refusal } from '../refusal';
+import type { BookReaderDescriptor } from '../threads/book-reader';
 import type {
   BookEvent,
   Command,
@@ -24,8 +26,11 @@ import type {
   RestingOrder,
   Side,
 } from '../types';
+import { commandIdOf } from '../validate';
 import {
   CMD_SIZE,
+  GEO_BIT_LEVELS,
+  GEO_BITS_TABLE,
   GEO_CMD_CAPACITY,
   GEO_COMMANDS,
   GEO_EVENTS,
@@ -84,6 +89,7 @@ export class WasmBook implements Book, Restorable {
   private readonly ex: MatcherExports;
   private u8!: Uint8Array;
   private u32!: Uint32Array;
+  private i32!: Int32Array;
   private f64!: Float64Array;
   private readonly minPrice: number;
   private readonly maxPrice: number;
@@ -118,6 +124,7 @@ export class WasmBook implements Book, Restorable {
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
+    this.i32 = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
   }
 
@@ -252,6 +259,46 @@ export class WasmBook implements Book, Restorable {
     }
   }
 
+  /** Commands one {@link applyWritten} call takes (the command region's size). */
+  get commandCapacity(): number {
+    return this.cmdCapacity;
+  }
+
+  /**
+   * Copy one binary command record (10 words, the layout of `CommandBuffer`)
+   * into slot `slot` of the command region, for {@link applyWritten}. For
+   * callers that already hold records in shared memory (the command ring).
+   * @param words - any `Int32Array`; the record starts at index `at`.
+   */
+  putRecord(slot: number, words: Int32Array, at: number): void {
+    if (this.draining) reentered();
+    const to = (this.cmdBase >> 2) + slot * (CMD_SIZE >> 2);
+    const i32 = this.i32;
+    for (let k = 0; k < CMD_SIZE >> 2; k++) i32[to + k] = words[at + k];
+  }
+
+  /**
+   * Apply the records in slots `0 … n-1` of the command region (written by
+   * {@link putRecord}); each chunk's events go to `onEvents`, as in
+   * {@link applyEncoded}.
+   */
+  applyWritten(n: number, onEvents: EventSink): void {
+    if (this.draining) reentered();
+    this.draining = true;
+    try {
+      let done = 0;
+      while (done < n) {
+        done = this.ex.applyBatch(done, n);
+        const count = this.ex.eventCount();
+        this.covering(count);
+        this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
+        onEvents(this.cursor);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
   /** {@link applyEncoded}, collecting the events as plain objects. */
   applyEncodedEvents(commands: CommandBuffer): BookEvent[] {
     const out: BookEvent[] = [];
@@ -330,6 +377,25 @@ export class WasmBook implements Book, Restorable {
     };
   }
 
+  // ---- other threads -------------------------------------------------------------
+
+  /**
+   * What a `BookReader` in another thread needs to read this book's L1/L2
+   * and sequence straight from its shared memory. Plain numbers and a
+   * `SharedArrayBuffer`: pass it in `workerData` or `postMessage`.
+   * Only this thread may send commands to the book; readers never message it.
+   */
+  readerDescriptor(): BookReaderDescriptor {
+    return {
+      buffer: this.memory.buffer,
+      minPrice: this.minPrice,
+      ticks: this.ex.geometry(GEO_TICKS),
+      levelsBase: this.levelsBase,
+      bitsTable: this.ex.geometry(GEO_BITS_TABLE),
+      bitLevels: this.ex.geometry(GEO_BIT_LEVELS),
+    };
+  }
+
   // ---- self-checks -----------------------------------------------------------------
 
   /**
@@ -404,7 +470,50 @@ export class WasmBook implements Book, Restorable {
 
   /** Apply one command with batch semantics: a refusal is a `rejected` event, not a throw. */
   submit(command: Command): BookEvent[] {
-    return this.apply([command]);
+    if (this.draining) reentered();
+    // The per-order exports with scalar arguments, refusals as an event: the
+    // fastest one-command path (no batch encoding, no throw).
+    if (typeof command !== 'object' || command === null) return this.apply([command]);
+    let n: number;
+    switch (command.kind) {
+      case 'limit':
+        n = this.ex.limit(
+          num(command.id),
+          sideCode(command.side),
+          num(command.price),
+          num(command.qty),
+          limitTifCode(command.timeInForce),
+          limitPostOnlyCode(command.postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+        );
+        break;
+      case 'market':
+        n = this.ex.market(
+          num(command.id),
+          sideCode(command.side),
+          num(command.qty),
+          marketTifCode(command.timeInForce),
+          marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+        );
+        break;
+      case 'cancel':
+        n = this.ex.cancel(num(command.id));
+        break;
+      case 'modify': {
+        const { price, qty } = command;
+        const flags =
+          (price !== undefined ? MOD_HAS_PRICE : 0) | (qty !== undefined ? MOD_HAS_QTY : 0);
+        n = this.ex.modify(num(command.id), num(price), num(qty), flags);
+        break;
+      }
+      default:
+        return this.apply([command]);
+    }
+    if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
+    return this.decode(n);
   }
 
   snapshot(): Uint8Array {

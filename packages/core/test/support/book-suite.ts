@@ -45,12 +45,20 @@ const trade = (
   makerRemaining,
   takerRemaining,
 });
-const lvl = (side: 'buy' | 'sell', price: number, qty: number, count: number): BookEvent => ({
+/** `sequence`: the book's sequence once the command that changed the level is applied. */
+const lvl = (
+  side: 'buy' | 'sell',
+  price: number,
+  qty: number,
+  count: number,
+  sequence: number,
+): BookEvent => ({
   type: 'level-changed',
   side,
   price,
   qty,
   count,
+  sequence,
 });
 const cxl = (
   id: number,
@@ -84,7 +92,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       const book = make();
       expect(book.limit({ id: 1, side: 'buy', price: 99, qty: 5 })).toEqual([
         acc(1, 'buy', 99, 5),
-        lvl('buy', 99, 5, 1),
+        lvl('buy', 99, 5, 1, 1),
       ]);
       book.limit({ id: 2, side: 'buy', price: 99, qty: 3, owner: 4 });
       book.limit({ id: 3, side: 'buy', price: 97, qty: 1 });
@@ -130,7 +138,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.market({ id: 3, side: 'sell', qty: 1 })).toEqual([
         acc(3, 'sell', null, 1),
         trade(1, 3, 'sell', 90, 1, 0, 0),
-        lvl('buy', 90, 0, 0),
+        lvl('buy', 90, 0, 0, 3),
       ]);
     });
 
@@ -152,10 +160,10 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 4, side: 'buy', price: 101, qty: 4 })).toEqual([
         acc(4, 'buy', 101, 4),
         trade(3, 4, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0),
+        lvl('sell', 99, 0, 0, 4),
         trade(1, 4, 'buy', 100, 2, 0, 1),
         trade(2, 4, 'buy', 100, 1, 1, 0),
-        lvl('sell', 100, 1, 1),
+        lvl('sell', 100, 1, 1, 4),
       ]);
       expect(book.order(2)).toMatchObject({ remaining: 1, filled: 1, status: 'partially-filled' });
       checkInvariants(book);
@@ -167,8 +175,8 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 2, side: 'sell', price: 99, qty: 5 })).toEqual([
         acc(2, 'sell', 99, 5),
         trade(1, 2, 'sell', 100, 3, 0, 2),
-        lvl('buy', 100, 0, 0),
-        lvl('sell', 99, 2, 1),
+        lvl('buy', 100, 0, 0, 2),
+        lvl('sell', 99, 2, 1, 2),
       ]);
       expect(book.order(2)).toMatchObject({ remaining: 2, filled: 3, price: 99 });
     });
@@ -178,7 +186,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       book.limit({ id: 1, side: 'sell', price: 102, qty: 3 });
       expect(book.limit({ id: 2, side: 'buy', price: 101, qty: 1 })).toEqual([
         acc(2, 'buy', 101, 1),
-        lvl('buy', 101, 1, 1),
+        lvl('buy', 101, 1, 1, 2),
       ]);
     });
 
@@ -188,7 +196,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 2, side: 'buy', price: 100, qty: 5, timeInForce: 'IOC' })).toEqual([
         acc(2, 'buy', 100, 5),
         trade(1, 2, 'buy', 100, 2, 0, 3),
-        lvl('sell', 100, 0, 0),
+        lvl('sell', 100, 0, 0, 2),
         cxl(2, 'remainder', 3),
       ]);
       expect(book.size).toBe(0);
@@ -213,9 +221,9 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 3, side: 'buy', price: 102, qty: 3, timeInForce: 'FOK' })).toEqual([
         acc(3, 'buy', 102, 3),
         trade(1, 3, 'buy', 100, 2, 0, 1),
-        lvl('sell', 100, 0, 0),
+        lvl('sell', 100, 0, 0, 3),
         trade(2, 3, 'buy', 102, 1, 1, 0),
-        lvl('sell', 102, 1, 1),
+        lvl('sell', 102, 1, 1, 3),
       ]);
     });
 
@@ -226,9 +234,9 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.market({ id: 3, side: 'sell', qty: 5 })).toEqual([
         acc(3, 'sell', null, 5),
         trade(1, 3, 'sell', 100, 1, 0, 4),
-        lvl('buy', 100, 0, 0),
+        lvl('buy', 100, 0, 0, 3),
         trade(2, 3, 'sell', 95, 1, 0, 3),
-        lvl('buy', 95, 0, 0),
+        lvl('buy', 95, 0, 0, 3),
         cxl(3, 'remainder', 3),
       ]);
       expect(book.size).toBe(0);
@@ -253,7 +261,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       book.limit({ id: 1, side: 'sell', price: 100, qty: 1 });
       expect(book.limit({ id: 2, side: 'buy', price: 99, qty: 1, postOnly: true })).toEqual([
         acc(2, 'buy', 99, 1),
-        lvl('buy', 99, 1, 1),
+        lvl('buy', 99, 1, 1, 2),
       ]);
       const before = dumpBook(book);
       expect(book.limit({ id: 3, side: 'buy', price: 100, qty: 1, postOnly: true })).toEqual([
@@ -279,7 +287,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7 })).toEqual([
         acc(5, 'buy', 100, 4),
         trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0),
+        lvl('sell', 99, 0, 0, 4),
         cxl(5, 'self-trade', 3),
       ]);
       expect(book.ordersAt('sell', 100).map((o) => o.id)).toEqual([1, 2]);
@@ -292,11 +300,11 @@ export function describeBook(name: string, factory: BookFactory): void {
       ).toEqual([
         acc(5, 'buy', 100, 4),
         trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0),
+        lvl('sell', 99, 0, 0, 4),
         cxl(1, 'self-trade', 2),
         trade(2, 5, 'buy', 100, 2, 0, 1),
-        lvl('sell', 100, 0, 0),
-        lvl('buy', 100, 1, 1),
+        lvl('sell', 100, 0, 0, 4),
+        lvl('buy', 100, 1, 1, 4),
       ]);
     });
 
@@ -307,9 +315,9 @@ export function describeBook(name: string, factory: BookFactory): void {
       ).toEqual([
         acc(5, 'buy', 100, 4),
         trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0),
+        lvl('sell', 99, 0, 0, 4),
         cxl(1, 'self-trade', 2),
-        lvl('sell', 100, 2, 1),
+        lvl('sell', 100, 2, 1, 4),
         cxl(5, 'self-trade', 3),
       ]);
     });
@@ -320,11 +328,11 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7, stp })).toEqual([
         acc(5, 'buy', 100, 4),
         trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0),
+        lvl('sell', 99, 0, 0, 4),
         cxl(1, 'self-trade', 2, 0),
         cxl(5, 'self-trade', 2, 1),
         trade(2, 5, 'buy', 100, 1, 1, 0),
-        lvl('sell', 100, 1, 1),
+        lvl('sell', 100, 1, 1, 4),
       ]);
     });
 
@@ -337,7 +345,7 @@ export function describeBook(name: string, factory: BookFactory): void {
         acc(5, 'buy', 100, 2),
         cxl(1, 'self-trade', 2, 3),
         cxl(5, 'self-trade', 2, 0),
-        lvl('sell', 100, 4, 2),
+        lvl('sell', 100, 4, 2, 3),
       ]);
       expect(book.ordersAt('sell', 100)).toEqual([
         { id: 1, qty: 3, owner: 7 },
@@ -353,7 +361,7 @@ export function describeBook(name: string, factory: BookFactory): void {
         acc(5, 'buy', 100, 2),
         cxl(1, 'self-trade', 2, 0),
         cxl(5, 'self-trade', 2, 0),
-        lvl('sell', 100, 0, 0),
+        lvl('sell', 100, 0, 0, 2),
       ]);
       expect(book.size).toBe(0);
     });
@@ -406,8 +414,8 @@ export function describeBook(name: string, factory: BookFactory): void {
 
     it('cancels a resting order', () => {
       const book = threeBids();
-      expect(book.cancel(1)).toEqual([cxl(1, 'user', 5), lvl('buy', 100, 5, 1)]);
-      expect(book.cancel(3)).toEqual([cxl(3, 'user', 5), lvl('buy', 98, 0, 0)]);
+      expect(book.cancel(1)).toEqual([cxl(1, 'user', 5), lvl('buy', 100, 5, 1, 4)]);
+      expect(book.cancel(3)).toEqual([cxl(3, 'user', 5), lvl('buy', 98, 0, 0, 5)]);
       expect(book.order(1)).toBeUndefined();
       expect(book.size).toBe(1);
       checkInvariants(book);
@@ -417,7 +425,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       const book = threeBids();
       expect(book.modify({ id: 1, qty: 2 })).toEqual([
         mod(1, 'buy', 100, 2, true),
-        lvl('buy', 100, 7, 2),
+        lvl('buy', 100, 7, 2, 4),
       ]);
       expect(book.ordersAt('buy', 100).map((o) => o.id)).toEqual([1, 2]);
       expect(book.modify({ id: 1, qty: 2, price: 100 })).toEqual([mod(1, 'buy', 100, 2, true)]);
@@ -427,8 +435,8 @@ export function describeBook(name: string, factory: BookFactory): void {
       const book = threeBids();
       expect(book.modify({ id: 1, qty: 6 })).toEqual([
         mod(1, 'buy', 100, 6, false),
-        lvl('buy', 100, 5, 1),
-        lvl('buy', 100, 11, 2),
+        lvl('buy', 100, 5, 1, 4),
+        lvl('buy', 100, 11, 2, 4),
       ]);
       expect(book.ordersAt('buy', 100).map((o) => o.id)).toEqual([2, 1]);
     });
@@ -437,8 +445,8 @@ export function describeBook(name: string, factory: BookFactory): void {
       const book = threeBids();
       expect(book.modify({ id: 2, price: 98 })).toEqual([
         mod(2, 'buy', 98, 5, false),
-        lvl('buy', 100, 5, 1),
-        lvl('buy', 98, 10, 2),
+        lvl('buy', 100, 5, 1, 4),
+        lvl('buy', 98, 10, 2, 4),
       ]);
       expect(book.ordersAt('buy', 98).map((o) => o.id)).toEqual([3, 2]);
     });
@@ -450,10 +458,10 @@ export function describeBook(name: string, factory: BookFactory): void {
       expect(book.order(2)).toMatchObject({ remaining: 3, filled: 2 });
       expect(book.modify({ id: 2, price: 103, qty: 4 })).toEqual([
         mod(2, 'buy', 103, 4, false),
-        lvl('buy', 100, 0, 0),
+        lvl('buy', 100, 0, 0, 6),
         trade(4, 2, 'buy', 102, 3, 0, 1),
-        lvl('sell', 102, 0, 0),
-        lvl('buy', 103, 1, 1),
+        lvl('sell', 102, 0, 0, 6),
+        lvl('buy', 103, 1, 1, 6),
       ]);
       expect(book.order(2)).toMatchObject({ remaining: 1, filled: 5, price: 103 });
     });
@@ -464,7 +472,7 @@ export function describeBook(name: string, factory: BookFactory): void {
       book.limit({ id: 2, side: 'buy', price: 98, qty: 1, postOnly: true });
       expect(book.modify({ id: 2, price: 100 })).toEqual([
         mod(2, 'buy', 100, 1, false),
-        lvl('buy', 98, 0, 0),
+        lvl('buy', 98, 0, 0, 3),
         cxl(2, 'post-only', 1),
       ]);
       expect(book.order(2)).toBeUndefined();
@@ -640,7 +648,7 @@ export function describeBook(name: string, factory: BookFactory): void {
         { type: 'rejected', id: 0, code: 'INVALID_COMMAND' },
         { type: 'rejected', id: 4, code: 'INVALID_TYPE' },
         cxl(1, 'user', 5),
-        lvl('buy', 100, 0, 0),
+        lvl('buy', 100, 0, 0, 3),
       ]);
       expect(dumpBook(book).bids).toEqual(before.bids.slice(1));
     });

@@ -27,6 +27,8 @@ export class EventModel {
   readonly finished: ModelOrder[] = [];
   /** L2 kept from level-changed events alone, as a market-data consumer would. */
   private readonly l2 = { buy: new Map<number, Level>(), sell: new Map<number, Level>() };
+  /** Commands applied so far, counted from the events: what the book's `sequence` must be. */
+  sequence = 0;
 
   /**
    * Apply one command's events. `owner` is the command's owner (events do not
@@ -36,6 +38,8 @@ export class EventModel {
     let taker: ModelOrder | undefined;
     let takerClosed = false;
     let restLevelEvent = -1;
+    // An applied command's events open with accepted, cancelled or modified; a refusal emits none here.
+    if (events.length > 0 && events[0].type !== 'rejected') this.sequence += 1;
     events.forEach((e, i) => {
       switch (e.type) {
         case 'accepted':
@@ -113,6 +117,9 @@ export class EventModel {
           break;
         }
         case 'level-changed':
+          if (e.sequence !== this.sequence) {
+            fail(`level-changed carries sequence ${e.sequence}, command ${this.sequence}`);
+          }
           if (e.count === 0) this.l2[e.side].delete(e.price);
           else this.l2[e.side].set(e.price, { price: e.price, qty: e.qty, count: e.count });
           if (

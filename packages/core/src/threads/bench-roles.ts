@@ -1,0 +1,61 @@
+/**
+ * What the thread benchmarks' workers do (see bench-worker.ts). Internal:
+ * exported only so the worker script can reach it through the bundle.
+ */
+import { performance } from 'node:perf_hooks';
+import { toCommands } from '../workloads/replay';
+import { generateW1 } from '../workloads/w1';
+import { CTL_DONE } from './bench-worker';
+import { BookReader, type BookReaderDescriptor, depthBufferLength } from './book-reader';
+import { type RingDescriptor, RingProducer } from './command-ring';
+import type { ReaderReport } from './measure-reader';
+import type { ProducerReport } from './measure-ring';
+
+/**
+ * Run one benchmark worker role; `ready` announces the worker and blocks
+ * until the benchmark starts.
+ * @internal
+ */
+export function runBenchWorker(
+  data: Record<string, unknown>,
+  ready: () => void,
+): ReaderReport | ProducerReport {
+  const control = new Int32Array(data.control as SharedArrayBuffer);
+  if (data.role === 'reader') {
+    const reader = new BookReader(data.descriptor as BookReaderDescriptor);
+    const depth = data.depth as number;
+    const out = new Float64Array(depthBufferLength(depth));
+    ready();
+    const t0 = performance.now();
+    let reads = 0;
+    while (Atomics.load(control, CTL_DONE) === 0) {
+      reader.readDepth(out, depth);
+      reads++;
+    }
+    return { reads, retries: reader.retries, seconds: (performance.now() - t0) / 1000 };
+  }
+  // producer: its contiguous slice of the first `orders` W1 operations
+  const { producer, producers, orders } = data as Record<string, number>;
+  const p = new RingProducer(data.ring as RingDescriptor, producer);
+  const w1 = generateW1({ ops: orders });
+  const commands = toCommands(
+    w1.ops,
+    Math.floor((producer * orders) / producers),
+    Math.floor(((producer + 1) * orders) / producers),
+  );
+  ready();
+  let results = 0;
+  let busy = 0;
+  for (const command of commands) {
+    if (p.tryPush(command)) continue;
+    // Full: take what has come back, then wait for the consumer to free slots.
+    busy++;
+    do {
+      while (p.takeResult()) results++;
+    } while (!p.push(command, 10));
+  }
+  while (results < commands.length) {
+    if (p.takeResult()) results++;
+  }
+  return { pushed: commands.length, results, busy };
+}
