@@ -35,6 +35,7 @@ import {
 import { type ScalingTable, scaleBandWidth, scaleBookSize } from './scaling';
 import { runSustained } from './sustained';
 import { checkTargets } from './targets';
+import { runThreads, threadsText } from './threads';
 import type { EngineAdapter, TargetCheck, ThroughputResult } from './types';
 import { runW1 } from './w1-run';
 
@@ -264,6 +265,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     ? []
     : runMemory(engines, !quick, quick ? QUICK_MEMORY_ORDERS : undefined);
   const durability = o.skip.has('durability') ? undefined : runDurability(workload, quick, runs);
+  const threads = o.skip.has('threads') ? undefined : await runThreads(quick);
   const targets = checkTargets(w1, latency, scaling);
 
   section(
@@ -288,6 +290,9 @@ export async function runBench(o: BenchOptions): Promise<number> {
       'memory · book with capacity 1,000,000 orders × 1,000,000-tick band',
       memoryTable(memory),
     );
+  if (threads) {
+    section('threads · BookReader reads while W1 runs, and the command ring', threadsText(threads));
+  }
   if (durability) {
     section(
       'durability · snapshot/restore, and W1 with the journal on vs off',
@@ -322,6 +327,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       scaling,
       memory,
       durability,
+      threads,
       peakRssBytes: peak,
       targets,
       profiles,

@@ -3,10 +3,8 @@
  * thread gets while the matching thread runs W1 on the same WASM book.
  */
 import { performance } from 'node:perf_hooks';
-import { CommandBuffer } from '../wasm/command-buffer';
 import { createWasmBook } from '../wasm/index';
-import { OP_CANCEL, OP_MARKET, type Ops } from '../workloads/ops';
-import { replayPerOrder } from '../workloads/replay';
+import { replayPerOrder, toCommandBuffer } from '../workloads/replay';
 import { generateW1 } from '../workloads/w1';
 import { awaitReady, CTL_DONE, CTL_INTS, CTL_START, startBenchWorker } from './bench-worker';
 
@@ -46,18 +44,6 @@ export interface ReaderReport {
   seconds: number;
 }
 
-/** W1 as binary commands for `applyEncoded`. */
-export function encodeOps(ops: Ops): CommandBuffer {
-  const buf = new CommandBuffer(ops.length);
-  for (let i = 0; i < ops.length; i++) {
-    const k = ops.kind[i];
-    if (k === OP_CANCEL) buf.cancel(ops.id[i]);
-    else if (k === OP_MARKET) buf.market(ops.id[i], ops.side[i] as 0 | 1, ops.qty[i]);
-    else buf.limit(ops.id[i], ops.side[i] as 0 | 1, ops.price[i], ops.qty[i]);
-  }
-  return buf;
-}
-
 /**
  * Run W1 on a WASM book on this thread while one reader worker reads its top
  * `depth` levels as fast as it can; resolves with reads per second.
@@ -70,7 +56,7 @@ export async function measureReaderThroughput(
   const ops = options.ops ?? 1_000_000;
   const depth = options.depth ?? 1;
   const w1 = generateW1({ ops });
-  const encoded = options.writer === 'batch' ? encodeOps(w1.ops) : undefined;
+  const encoded = options.writer === 'batch' ? toCommandBuffer(w1.ops) : undefined;
   const freshBook = () => {
     const b = createWasmBook({ minPrice: w1.minPrice, maxPrice: w1.maxPrice, capacity: 100_000 });
     replayPerOrder(b, w1.warmup);
