@@ -8,10 +8,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
-import { decodeSnapshot, snapshotBook } from '../src/durability/snapshot';
+import { decodeSnapshot, restingOrders, snapshotBook } from '../src/durability/snapshot';
 import { stateHash } from '../src/durability/state-hash';
 import { type Book, type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
-import { RESTORE, type SnapshotOrder } from '../src/internal';
+import { RESTORE } from '../src/internal';
 import { CMD_SIZE, GEO_MAP_SIZE } from '../src/wasm/codes';
 import { decodeCommand, encodeCommand } from '../src/wasm/encode';
 import { CommandBuffer, createWasmBook, WasmBook } from '../src/wasm/index';
@@ -30,29 +30,6 @@ const STP_MODES = [
   'cancel-both',
   'decrement-and-cancel',
 ] as const;
-
-/** A book's resting orders as a snapshot lists them: each level's queue in order. */
-function snapshotOrders(book: Book): SnapshotOrder[] {
-  const out: SnapshotOrder[] = [];
-  for (const side of ['buy', 'sell'] as const) {
-    for (const level of book.levels(side)) {
-      for (const o of book.ordersAt(side, level.price)) {
-        const info = book.order(o.id)!;
-        out.push({
-          id: o.id,
-          side,
-          price: level.price,
-          remaining: info.remaining,
-          filled: info.filled,
-          owner: info.owner,
-          stp: info.stp,
-          postOnly: info.postOnly,
-        });
-      }
-    }
-  }
-  return out;
-}
 
 function wasmBook(config: BookConfig): WasmBook {
   return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
@@ -243,7 +220,7 @@ describe('WASM engine = reference engine', () => {
               const ref = refBook(space.config);
               ref.apply(before);
               const wasm = wasmBook(space.config);
-              wasm[RESTORE](snapshotOrders(ref), sequenceOf(ref));
+              wasm[RESTORE](restingOrders(ref), sequenceOf(ref));
               expectSameBook(wasm, ref, space);
               // and through the snapshot format, both ways
               const bytes = snapshotBook(ref as Book & { sequence: number });

@@ -336,6 +336,37 @@ function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64,
   return rem;
 }
 
+/** Take a slot for a new resting order and map its id to it. */
+function newOrder(id: f64): usize {
+  const o = allocOrder();
+  used++;
+  mapInsert(id, o);
+  return o;
+}
+
+/** Write every field of the order in slot `o` (its queue links are set by `restOrder`). */
+function fillOrder(
+  o: usize,
+  id: f64,
+  rem: f64,
+  filled: f64,
+  owner: f64,
+  tick: i32,
+  side: i32,
+  stp: i32,
+  postOnly: i32,
+): void {
+  const ord = order(o);
+  ord.id = id;
+  ord.rem = rem;
+  ord.filled = filled;
+  ord.owner = owner;
+  ord.tick = tick;
+  ord.side = <u8>side;
+  ord.stp = <u8>stp;
+  ord.postOnly = <u8>postOnly;
+}
+
 /** Step 5 for a taker with open quantity `rem`; `o` is its slot when it already has one (modify). */
 function restRemainder(
   id: f64,
@@ -354,20 +385,8 @@ function restRemainder(
     if (o !== 0) releaseOrder(o);
     return;
   }
-  if (o === 0) {
-    o = allocOrder();
-    used++;
-    mapInsert(id, o);
-  }
-  const ord = order(o);
-  ord.id = id;
-  ord.rem = rem;
-  ord.filled = filled;
-  ord.owner = owner;
-  ord.tick = tick;
-  ord.side = <u8>side;
-  ord.stp = <u8>stp;
-  ord.postOnly = <u8>postOnly;
+  if (o === 0) o = newOrder(id);
+  fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
   const L = restOrder(o);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
 }
@@ -486,18 +505,8 @@ export function restoreOrder(
   if (crosses(side, tick)) return false;
   const L = level(tick);
   if (L.count !== 0 && (<i32>L.side !== side || L.total > MAX_SAFE - rem)) return false;
-  const o = allocOrder();
-  used++;
-  mapInsert(id, o);
-  const ord = order(o);
-  ord.id = id;
-  ord.rem = rem;
-  ord.filled = filled;
-  ord.owner = owner;
-  ord.tick = tick;
-  ord.side = <u8>side;
-  ord.stp = <u8>stp;
-  ord.postOnly = <u8>postOnly;
+  const o = newOrder(id);
+  fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
   restOrder(o);
   return true;
 }

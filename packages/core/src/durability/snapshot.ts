@@ -48,7 +48,7 @@ export function sameConfig(a: Omit<BookConfig, 'engine'>, b: Omit<BookConfig, 'e
 }
 
 /** Every resting order in canonical order: bids best first, then asks; queue order within a level. */
-function* restingOrders(book: Book): Generator<SnapshotOrder> {
+export function* restingOrders(book: Book): Generator<SnapshotOrder> {
   for (const side of SIDES) {
     for (const level of book.levels(side)) {
       for (const o of book.ordersAt(side, level.price)) {
