@@ -206,6 +206,16 @@ export async function buildGateway(
     schemaErrorFormatter: formatSchemaErrors as never,
   });
 
+  // Clients often send `content-type: application/json` with no body on
+  // DELETE and GET: an empty JSON body counts as no body (routes that need one
+  // still refuse it through their schema). Anything else goes to Fastify's own
+  // parser, prototype-poisoning protection included.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(req, body as string, done);
+  });
+
   // Bodies are validated strictly (no coercion, unknown fields refused); path
   // and query strings are text, so they are coerced ("42" → 42).
   const bodyAjv = new Ajv({

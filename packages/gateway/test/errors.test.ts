@@ -163,6 +163,26 @@ describe('transport errors', () => {
     expect(res.json().code).toBe('INVALID_JSON');
   });
 
+  it('an empty JSON body is no body: DELETE works, POST is refused by its schema', async () => {
+    await h.call('POST', '/v1/orders', limit(7, 'buy', 100, 1));
+    const headers = { 'x-api-key': ALICE, 'content-type': 'application/json' };
+    const del = await h.gw.app.inject({ method: 'DELETE', url: '/v1/orders/BTC-USD/7', headers });
+    expect(del.statusCode).toBe(200);
+    const post = await h.gw.app.inject({ method: 'POST', url: '/v1/orders', headers });
+    expect(post.statusCode).toBe(400);
+    expect(post.json().code).toBe('VALIDATION_ERROR');
+  });
+
+  it('a JSON body that poisons __proto__ is refused', async () => {
+    const res = await h.gw.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { 'x-api-key': ALICE, 'content-type': 'application/json' },
+      payload: '{"symbol":"BTC-USD","id":1,"side":"buy","price":100,"qty":1,"__proto__":{"x":1}}',
+    });
+    expect(res.statusCode).toBe(400);
+  });
+
   it('a body over the limit is 413 BODY_TOO_LARGE', async () => {
     const orders = [1, 2, 3].map((id) => ({
       id,
