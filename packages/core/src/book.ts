@@ -9,6 +9,7 @@ import type {
   MarketOrder,
   ModifyRequest,
   OrderInfo,
+  ReduceRequest,
   RestingOrder,
   Side,
 } from './types';
@@ -51,6 +52,26 @@ export interface Book {
    * @throws {@link TickbookError} `UNKNOWN_ORDER`, or invalid price/qty.
    */
   modify(request: ModifyRequest): BookEvent[];
+
+  /**
+   * Take `qty` lots off a resting order, always keeping its time priority;
+   * taking all of its open quantity (or more) cancels it. Emits
+   * `cancelled {reason:'user', qty: taken, remaining}` then `level-changed`.
+   * @throws {@link TickbookError} `INVALID_ID`, `INVALID_QTY`, `UNKNOWN_ORDER`.
+   */
+  reduce(request: ReduceRequest): BookEvent[];
+
+  /**
+   * Move the book's time to `time` (a non-negative safe integer, never
+   * backwards): emits `time-advanced`, then cancels every resting order with
+   * `expiresAt ≤ time` (reason `expired`), earliest expiry first, then lowest
+   * id, each followed by its `level-changed`. The book has no clock of its own.
+   * @throws {@link TickbookError} `INVALID_TIME`, `TIME_BACKWARDS`.
+   */
+  advanceTime(time: number): BookEvent[];
+
+  /** The book's current time (0 until the first {@link advanceTime}). */
+  readonly time: number;
 
   /**
    * Apply one command without throwing: a refusal is returned as a single

@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   INVALID_SIDE: "Side must be 'buy' or 'sell'",
   /** Unknown command kind or order type. */
   INVALID_TYPE: "Order type must be 'limit' or 'market'",
-  /** `timeInForce` is unknown, or not allowed for this order type. */
+  /** `timeInForce` is unknown, or not allowed for this order (GTC market, FOK notional market). */
   INVALID_TIF: "Time in force must be 'GTC', 'IOC' or 'FOK' (market orders: 'IOC' or 'FOK')",
   /** `price` is not a positive safe integer. */
   INVALID_PRICE: 'Price must be a positive safe integer number of ticks',
@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   INVALID_POST_ONLY: 'Post-only applies to GTC limit orders only',
   /** Another live order already has this id. */
   DUPLICATE_ID: 'A live order with this id already exists',
-  /** Cancel or modify of an id that is not resting. */
+  /** Cancel, modify or reduce of an id that is not resting. */
   UNKNOWN_ORDER: 'No resting order has this id',
   /** A GTC limit order arrived while the book holds `capacity` resting orders. */
   BOOK_FULL: 'The book holds its maximum number of resting orders',
@@ -36,7 +36,8 @@ export const ERROR_CODES = {
   /** The book configuration is invalid. */
   INVALID_CONFIG: 'Invalid book configuration',
   /** A batch command is not an object with a known `kind`. */
-  INVALID_COMMAND: "Command must be an object with kind 'limit', 'market', 'cancel' or 'modify'",
+  INVALID_COMMAND:
+    "Command must be an object with kind 'limit', 'market', 'cancel', 'modify', 'reduce' or 'advance-time'",
   /** Engine registry: no book with this symbol, or the symbol is taken. */
   UNKNOWN_SYMBOL: 'No book is registered under this symbol',
   DUPLICATE_SYMBOL: 'A book is already registered under this symbol',
@@ -48,6 +49,18 @@ export const ERROR_CODES = {
   CONFIG_MISMATCH: 'Snapshot and journal belong to books with different configurations',
   /** The journal misses commands between the snapshot and its first record, or between records. */
   JOURNAL_GAP: 'The journal has a gap in its sequence numbers',
+  /** A market order's `notional` is not a positive safe integer. */
+  INVALID_NOTIONAL: 'Notional must be a positive safe integer number of ticks × lots',
+  /** A market order gives both `qty` and `notional`. */
+  QTY_AND_NOTIONAL: 'A market order gives either qty or notional, not both',
+  /** `expiresAt` is not a positive safe integer, or is given with IOC/FOK. */
+  INVALID_EXPIRY: 'expiresAt must be a positive safe integer, on a GTC limit order',
+  /** A good-till-date order arrived with `expiresAt` at or before the book's time. */
+  ALREADY_EXPIRED: "expiresAt is not after the book's current time",
+  /** `advanceTime`'s time is not a non-negative safe integer. */
+  INVALID_TIME: 'Time must be a non-negative safe integer',
+  /** `advanceTime` to a time before the book's current time. */
+  TIME_BACKWARDS: "Time cannot go back: the new time is before the book's current time",
 } as const;
 
 /** Stable error code string. */

@@ -13,6 +13,7 @@ import type {
   OrderType,
   RejectedEvent,
   Side,
+  TimeAdvancedEvent,
   TradeEvent,
 } from './types';
 
@@ -22,8 +23,32 @@ export function acceptedEvent(
   orderType: OrderType,
   price: number | null,
   qty: number,
+  expiresAt?: number,
 ): AcceptedEvent {
-  return { type: 'accepted', id, side, orderType, price, qty };
+  const e: AcceptedEvent = { type: 'accepted', id, side, orderType, price, qty };
+  if (expiresAt !== undefined) e.expiresAt = expiresAt;
+  return e;
+}
+
+export function timeAdvancedEvent(time: number): TimeAdvancedEvent {
+  return { type: 'time-advanced', time };
+}
+
+/**
+ * A market order's accepted event with its optional sizing fields:
+ * `notional` (then `qty` is null) and `protectionPrice`, each present only when given.
+ */
+export function acceptedMarketEvent(
+  id: number,
+  side: Side,
+  qty: number | null,
+  notional: number | undefined,
+  protectionPrice: number | undefined,
+): AcceptedEvent {
+  const e: AcceptedEvent = { type: 'accepted', id, side, orderType: 'market', price: null, qty };
+  if (notional !== undefined) e.notional = notional;
+  if (protectionPrice !== undefined) e.protectionPrice = protectionPrice;
+  return e;
 }
 
 export function rejectedEvent(id: number, code: ErrorCode): RejectedEvent {

@@ -53,10 +53,12 @@ export type {
   ModifyRequest,
   OrderInfo,
   OrderType,
+  ReduceRequest,
   RejectedEvent,
   RestingOrder,
   Side,
   StpMode,
+  TimeAdvancedEvent,
   TimeInForce,
   TradeEvent,
 } from './types';

@@ -16,6 +16,8 @@ export interface SnapshotOrder {
   owner: number;
   stp: StpMode;
   postOnly: boolean;
+  /** Good-till-date expiry; 0 when none. */
+  expiresAt: number;
 }
 
 /** Method key of {@link Restorable}. */
@@ -25,9 +27,10 @@ export const RESTORE = Symbol.for('tickbook.restore');
 export interface Restorable {
   /**
    * Load orders into an empty book, each appended to the back of its level in
-   * the order given (so queue order is kept), and set the command sequence.
+   * the order given (so queue order is kept), and set the command sequence
+   * and the book's time (set first: every order's expiry is after it).
    */
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void;
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void;
 }
 
 export function isRestorable(book: Book): book is Book & Restorable {

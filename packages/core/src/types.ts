@@ -72,13 +72,38 @@ export interface LimitOrder {
   owner?: number;
   /** Self-trade prevention mode; defaults to the book's `stpMode`. */
   stp?: StpMode;
+  /**
+   * Good-till-date: the book time (a positive safe integer in the caller's
+   * unit) at which a resting remainder expires. GTC only. The book has no
+   * clock: time moves only by {@link Book.advanceTime}, which cancels every
+   * resting order with `expiresAt ≤` the new time (reason `expired`).
+   */
+  expiresAt?: number;
 }
 
-/** A new market order: takes liquidity up to `qty`; the remainder is cancelled, never rests. */
+/**
+ * A new market order: takes liquidity up to `qty` lots, or up to `notional`
+ * (Σ price × qty, in ticks × lots) when sized by quote amount; the remainder
+ * is cancelled, never rests. Give exactly one of `qty` and `notional`.
+ */
 export interface MarketOrder {
   id: number;
   side: Side;
-  qty: number;
+  /** Lots to take. Exactly one of `qty` and `notional`. */
+  qty?: number;
+  /**
+   * Quote amount to spend (buy) or receive (sell) at most, in ticks × lots
+   * (positive safe integer). At each maker the order takes
+   * `min(maker open qty, floor(notionalLeft / price))` and stops at the
+   * first maker where that is 0. Not with `FOK`.
+   */
+  notional?: number;
+  /**
+   * Worst price (ticks, inside the band) the order may trade at: matching
+   * stops at the first level beyond it (buy: above, sell: below) and the
+   * remainder is cancelled.
+   */
+  protectionPrice?: number;
   /** `IOC` (default) or `FOK`. A market order never rests, so `GTC` is refused. */
   timeInForce?: Exclude<TimeInForce, 'GTC'>;
   owner?: number;
@@ -99,16 +124,29 @@ export interface ModifyRequest {
   qty?: number;
 }
 
+/**
+ * Take quantity off a resting order without touching its place in the queue.
+ * `qty` is the amount removed (not the new quantity); removing all of it or
+ * more cancels the order.
+ */
+export interface ReduceRequest {
+  id: number;
+  /** Lots to take off the order's open quantity (positive safe integer). */
+  qty: number;
+}
+
 /** A command for the batch API ({@link Book.apply}). */
 export type Command =
   | ({ kind: 'limit' } & LimitOrder)
   | ({ kind: 'market' } & MarketOrder)
   | { kind: 'cancel'; id: number }
-  | ({ kind: 'modify' } & ModifyRequest);
+  | ({ kind: 'modify' } & ModifyRequest)
+  | ({ kind: 'reduce' } & ReduceRequest)
+  | { kind: 'advance-time'; time: number };
 
 /** Why an order (or part of it) was cancelled. */
 export type CancelReason =
-  /** The caller cancelled it. */
+  /** The caller cancelled it (`cancel`), or took quantity off it (`reduce`). */
   | 'user'
   /** The unfilled remainder of an IOC or market order. */
   | 'remainder'
@@ -117,7 +155,9 @@ export type CancelReason =
   /** Self-trade prevention. */
   | 'self-trade'
   /** A post-only order that would have taken liquidity; nothing traded. */
-  | 'post-only';
+  | 'post-only'
+  /** A good-till-date order whose `expiresAt` the book's time reached. */
+  | 'expired';
 
 /** An order was accepted for matching (it passed validation). */
 export interface AcceptedEvent {
@@ -127,7 +167,28 @@ export interface AcceptedEvent {
   orderType: OrderType;
   /** Limit price; `null` for market orders. */
   price: number | null;
-  qty: number;
+  /** Quantity in lots; `null` for a market order sized by `notional`. */
+  qty: number | null;
+  /**
+   * Present only for a market order sized by quote amount: the notional to
+   * spend (ticks × lots). Its own quantities (trade `takerRemaining`, its
+   * `cancelled` `qty` / `remaining`) are then in notional units too.
+   */
+  notional?: number;
+  /** Present only for a market order given a protection price. */
+  protectionPrice?: number;
+  /** Present only for a good-till-date limit order: when its resting part expires. */
+  expiresAt?: number;
+}
+
+/**
+ * The book's time moved (`advanceTime`): opens that command's events, before
+ * the `expired` cancels it causes.
+ */
+export interface TimeAdvancedEvent {
+  type: 'time-advanced';
+  /** The book's new time. */
+  time: number;
 }
 
 /** A command was refused; the book is unchanged. Only the batch API emits this. */
@@ -149,7 +210,10 @@ export interface TradeEvent {
   qty: number;
   /** Maker's open quantity after this trade (0: fully filled, gone from the book). */
   makerRemaining: number;
-  /** Taker's open quantity after this trade. */
+  /**
+   * Taker's open quantity after this trade; for a market order sized by
+   * `notional`, the notional it has left (ticks × lots).
+   */
   takerRemaining: number;
 }
 
@@ -160,7 +224,10 @@ export interface CancelledEvent {
   reason: CancelReason;
   /** Quantity removed by this cancel. */
   qty: number;
-  /** Open quantity left afterwards; above 0 only for a decrement (self-trade prevention). */
+  /**
+   * Open quantity left afterwards; above 0 only for a partial cancel (a
+   * `reduce`, or a self-trade decrement), where the order keeps its place.
+   */
   remaining: number;
 }
 
@@ -200,7 +267,8 @@ export type BookEvent =
   | TradeEvent
   | CancelledEvent
   | ModifiedEvent
-  | LevelChangedEvent;
+  | LevelChangedEvent
+  | TimeAdvancedEvent;
 
 /** One aggregated price level (L2). */
 export interface Level {
@@ -237,6 +305,8 @@ export interface OrderInfo {
   stp: StpMode;
   /** Whether it is post-only. */
   postOnly: boolean;
+  /** Present only for a good-till-date order: when it expires. */
+  expiresAt?: number;
 }
 
 /** Both sides' depth. */

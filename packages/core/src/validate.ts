@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from './config';
 import { STP_MODES } from './config';
 import type { ErrorCode } from './errors';
-import type { LimitOrder, MarketOrder, ModifyRequest } from './types';
+import type { LimitOrder, MarketOrder, ModifyRequest, ReduceRequest } from './types';
 
 /** True for a positive safe integer: the domain of ids, prices, quantities and owners. */
 export function isPositiveSafeInt(n: unknown): n is number {
@@ -44,16 +44,41 @@ export function checkLimit(order: LimitOrder, config: ResolvedConfig): ErrorCode
   const postOnly = order.postOnly;
   if (postOnly !== undefined && typeof postOnly !== 'boolean') return 'INVALID_POST_ONLY';
   if (postOnly === true && tif !== undefined && tif !== 'GTC') return 'INVALID_POST_ONLY';
-  return checkOwnerAndStp(order);
+  const ownerError = checkOwnerAndStp(order);
+  if (ownerError) return ownerError;
+  if (order.expiresAt !== undefined) {
+    if (!isPositiveSafeInt(order.expiresAt) || (tif !== undefined && tif !== 'GTC')) {
+      return 'INVALID_EXPIRY';
+    }
+  }
+  return undefined;
+}
+
+/** Field checks of an advance-time command. */
+export function checkTime(time: unknown): ErrorCode | undefined {
+  return typeof time === 'number' && Number.isSafeInteger(time) && time >= 0
+    ? undefined
+    : 'INVALID_TIME';
 }
 
 /** Field checks of a market order. */
-export function checkMarket(order: MarketOrder): ErrorCode | undefined {
+export function checkMarket(order: MarketOrder, config: ResolvedConfig): ErrorCode | undefined {
   if (!isPositiveSafeInt(order.id)) return 'INVALID_ID';
   if (!isSide(order.side)) return 'INVALID_SIDE';
-  if (!isPositiveSafeInt(order.qty)) return 'INVALID_QTY';
+  const byNotional = order.notional !== undefined;
+  if (!byNotional) {
+    if (!isPositiveSafeInt(order.qty)) return 'INVALID_QTY';
+  } else {
+    if (order.qty !== undefined) return 'QTY_AND_NOTIONAL';
+    if (!isPositiveSafeInt(order.notional)) return 'INVALID_NOTIONAL';
+  }
+  if (order.protectionPrice !== undefined) {
+    const priceError = checkPrice(order.protectionPrice, config);
+    if (priceError) return priceError;
+  }
   const tif = order.timeInForce;
   if (tif !== undefined && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_TIF';
+  if (tif === 'FOK' && byNotional) return 'INVALID_TIF';
   const postOnly = (order as { postOnly?: unknown }).postOnly;
   if (postOnly !== undefined && postOnly !== false) return 'INVALID_POST_ONLY';
   return checkOwnerAndStp(order);
@@ -72,6 +97,13 @@ export function checkModify(request: ModifyRequest, config: ResolvedConfig): Err
     if (priceError) return priceError;
   }
   if (request.qty !== undefined && !isPositiveSafeInt(request.qty)) return 'INVALID_QTY';
+  return undefined;
+}
+
+/** Field checks of a reduce. */
+export function checkReduce(request: ReduceRequest): ErrorCode | undefined {
+  if (!isPositiveSafeInt(request.id)) return 'INVALID_ID';
+  if (!isPositiveSafeInt(request.qty)) return 'INVALID_QTY';
   return undefined;
 }
 

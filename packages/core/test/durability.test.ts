@@ -1,17 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../src/config';
+import { ByteWriter } from '../src/durability/byte-codec';
+import { crc32 } from '../src/durability/crc32';
+import { beginRecord, endRecord } from '../src/durability/journal-codec';
+import { writeConfig } from '../src/durability/snapshot';
 import {
   type BookConfig,
   type BookEvent,
   type Command,
   createBook,
+  decodeJournal,
   type EngineKind,
   isTickbookError,
+  JOURNAL_VERSION,
   type JournalableBook,
   JournaledBook,
   MemorySink,
   recover,
   restoreBook,
+  SNAPSHOT_VERSION,
   snapshotBook,
   stateHash,
 } from '../src/index';
@@ -42,6 +50,36 @@ function run(book: JournalableBook, commands: readonly Command[]): BookEvent[] {
 }
 
 describe('snapshots', () => {
+  it('restores a version-1 snapshot (no time, no expiries) into either engine', () => {
+    const config = resolveConfig({ ...space.config, engine: 'js' });
+    const w = new ByteWriter();
+    w.u32(0x53424b54).u32(1).u32(0);
+    const bodyStart = w.length;
+    writeConfig(w, config);
+    w.f64(4).f64(2); // sequence, order count
+    // f64 id | u8 side | f64 price | f64 remaining | f64 filled | f64 owner | u8 stp | u8 postOnly
+    w.f64(1).u8(0).f64(104).f64(5).f64(1).f64(0).u8(0).u8(0);
+    w.f64(2).u8(1).f64(107).f64(3).f64(0).f64(9).u8(3).u8(1);
+    const bodyEnd = w.length;
+    w.patchU32(8, bodyEnd - bodyStart);
+    w.u32(crc32(w.written(), bodyStart, bodyEnd));
+    const bytes = w.toBytes();
+    for (const engine of ENGINES) {
+      const book = restoreBook(bytes, { engine });
+      expect(book.time).toBe(0);
+      expect(book.sequence).toBe(4);
+      expect(book.order(1)).toMatchObject({ remaining: 5, filled: 1 });
+      expect(book.order(1)?.expiresAt).toBeUndefined();
+      expect(book.order(2)).toMatchObject({
+        owner: 9,
+        stp: 'decrement-and-cancel',
+        postOnly: true,
+      });
+      expect(new DataView(book.snapshot().buffer).getUint32(4, true)).toBe(SNAPSHOT_VERSION);
+    }
+    expect(SNAPSHOT_VERSION).toBe(2);
+  });
+
   it('a snapshot taken anywhere, restored and replayed gives the same events and state', () => {
     fc.assert(
       fc.property(
@@ -141,10 +179,79 @@ describe('journal and recovery', () => {
     expect(codeOf(() => book.cancel(99))).toBe('UNKNOWN_ORDER');
     book.modify({ id: 1, qty: 3 });
     book.market({ id: 2, side: 'sell', qty: 1, owner: 3 });
+    book.reduce({ id: 1, qty: 1 });
+    expect(codeOf(() => book.reduce({ id: 99, qty: 1 }))).toBe('UNKNOWN_ORDER');
     book.cancel(1);
     const recovered = recover({ journal: sink.bytes() });
-    expect(recovered.replayed).toBe(4);
+    expect(recovered.replayed).toBe(5);
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
+  });
+
+  it('journals reduce, notional / protected market orders, expiries and time (format version 4)', () => {
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
+      { kind: 'reduce', id: 1, qty: 2 },
+      { kind: 'limit', id: 2, side: 'buy', price: 104, qty: 5 },
+      { kind: 'limit', id: 3, side: 'sell', price: 106, qty: 5 },
+      { kind: 'market', id: 4, side: 'buy', notional: 300, owner: 5 },
+      { kind: 'market', id: 5, side: 'sell', qty: 4, protectionPrice: 104, timeInForce: 'FOK' },
+      {
+        kind: 'market',
+        id: 6,
+        side: 'buy',
+        notional: 107,
+        protectionPrice: 106,
+        stp: 'cancel-both',
+      },
+      { kind: 'limit', id: 7, side: 'buy', price: 101, qty: 2, expiresAt: 50 },
+      { kind: 'limit', id: 8, side: 'buy', price: 101, qty: 2, expiresAt: 40 },
+      { kind: 'advance-time', time: 45 },
+    ];
+    const { sink, book } = journaled(commands, 0);
+    const bytes = sink.bytes();
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(JOURNAL_VERSION);
+    expect(JOURNAL_VERSION).toBe(4);
+    expect(decodeJournal(bytes).records.map((r) => r.command)).toEqual(commands);
+    const recovered = recover({ journal: bytes });
+    expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
+    expect(recovered.book.ordersAt('buy', 104).map((o) => o.qty)).toEqual([4]);
+    expect(recovered.book.bestAsk()).toEqual({ price: 106, qty: 2, count: 1 });
+    expect(recovered.book.time).toBe(45);
+    expect(recovered.book.ordersAt('buy', 101)).toEqual([{ id: 7, qty: 2, owner: 0 }]);
+    expect(recovered.book.order(7)?.expiresAt).toBe(50);
+  });
+
+  it('still reads journals of versions 1 and 2 (old limit and market layouts)', () => {
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
+      { kind: 'limit', id: 2, side: 'buy', price: 103, qty: 5 },
+    ];
+    const header = journaled([], 0).sink.bytes();
+    // A record in the old layouts:
+    // limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
+    // market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp
+    const w = new ByteWriter();
+    const start = beginRecord(w, 1);
+    for (const c of commands) {
+      if (c.kind !== 'limit') continue;
+      w.u8(0).f64(c.id).u8(0).f64(c.price).f64(c.qty).u8(0).u8(2).f64(0).u8(255);
+    }
+    w.u8(1).f64(3).u8(1).f64(7).u8(0).f64(0).u8(255);
+    endRecord(w, start, 3);
+    for (const version of [1, 2]) {
+      const old = new Uint8Array(header.length + w.length);
+      old.set(header);
+      old.set(w.written(), header.length);
+      new DataView(old.buffer).setUint32(4, version, true);
+      expect(decodeJournal(old).records.map((r) => r.command)).toEqual([
+        ...commands,
+        { kind: 'market', id: 3, side: 'sell', qty: 7 },
+      ]);
+      expect(recover({ journal: old }).book.ordersAt('buy', 104)).toEqual([]);
+      expect(recover({ journal: old }).book.ordersAt('buy', 103)).toEqual([
+        { id: 2, qty: 3, owner: 0 },
+      ]);
+    }
   });
 
   it('drops a torn last record (crash mid-write) and keeps everything before it', () => {

@@ -1,6 +1,7 @@
 /**
  * Differential tests: random command sequences (valid and invalid, every
- * order type, TIF, post-only, modify, cancel, every self-trade mode, band
+ * order type (market orders by qty or notional, with or without a protection
+ * price), TIF, post-only, modify, reduce, cancel, every self-trade mode, band
  * edges, ids near 2^53-1, a book small enough to fill) run through the
  * reference engine and the WASM engine must give the same events, event for
  * event, the same refusals, and the same book.
@@ -110,6 +111,18 @@ function deepBookArbitrary(space: CommandSpace): fc.Arbitrary<Command[]> {
   const sweep = fc
     .record({ id, side, qty: fc.integer({ min: 1, max: 400 }), owner })
     .map((o): Command => ({ kind: 'market', ...o }));
+  const notionalSweep = fc
+    .record(
+      {
+        id,
+        side,
+        notional: fc.integer({ min: 1, max: 400 * maxPrice }),
+        protectionPrice: fc.integer({ min: minPrice, max: maxPrice }),
+        owner,
+      },
+      { requiredKeys: ['id', 'side', 'notional'] },
+    )
+    .map((o): Command => ({ kind: 'market', ...o }));
   const cancel = id.map((i): Command => ({ kind: 'cancel', id: i }));
   const modify = fc
     .record(
@@ -121,15 +134,55 @@ function deepBookArbitrary(space: CommandSpace): fc.Arbitrary<Command[]> {
       { requiredKeys: ['id'] },
     )
     .map((m): Command => ({ kind: 'modify', ...m }));
-  return fc.array(
-    fc.oneof(
-      { weight: 12, arbitrary: resting },
-      { weight: 4, arbitrary: cancel },
-      { weight: 2, arbitrary: modify },
-      { weight: 1, arbitrary: sweep },
-    ),
-    { minLength: 2_000, maxLength: 4_000 },
-  );
+  const reduce = fc
+    .record({ id, qty: fc.integer({ min: 1, max: 25 }) })
+    .map((r): Command => ({ kind: 'reduce', ...r }));
+  // Good-till-date orders expire `expiresAt` ticks of time after they arrive
+  // and time advances in steps: both relative here, made absolute below.
+  const gtd = fc
+    .record({
+      id,
+      side,
+      off: fc.integer({ min: 1, max: mid - minPrice }),
+      qty: fc.integer({ min: 1, max: 20 }),
+      expiresAt: fc.integer({ min: 1, max: 200 }),
+    })
+    .map(
+      ({ off, ...o }): Command => ({
+        kind: 'limit',
+        ...o,
+        price: o.side === 'buy' ? mid - off : mid + off,
+      }),
+    );
+  const advance = fc
+    .integer({ min: 0, max: 5 })
+    .map((time): Command => ({ kind: 'advance-time', time }));
+  return fc
+    .array(
+      fc.oneof(
+        { weight: 16, arbitrary: resting },
+        { weight: 4, arbitrary: cancel },
+        { weight: 2, arbitrary: modify },
+        { weight: 1, arbitrary: reduce },
+        { weight: 1, arbitrary: sweep },
+        { weight: 1, arbitrary: notionalSweep },
+        { weight: 1, arbitrary: gtd },
+        { weight: 1, arbitrary: advance },
+      ),
+      { minLength: 2_000, maxLength: 4_000 },
+    )
+    .map((commands) => {
+      let now = 0;
+      return commands.map((c): Command => {
+        if (c.kind === 'advance-time') {
+          now += c.time;
+          return { kind: 'advance-time', time: now };
+        }
+        if (c.kind === 'limit' && c.expiresAt !== undefined)
+          return { ...c, expiresAt: now + c.expiresAt };
+        return c;
+      });
+    });
 }
 
 describe('binary command records', () => {
@@ -220,12 +273,12 @@ describe('WASM engine = reference engine', () => {
               const ref = refBook(space.config);
               ref.apply(before);
               const wasm = wasmBook(space.config);
-              wasm[RESTORE](restingOrders(ref), sequenceOf(ref));
+              wasm[RESTORE](restingOrders(ref), sequenceOf(ref), ref.time);
               expectSameBook(wasm, ref, space);
               // and through the snapshot format, both ways
               const bytes = snapshotBook(ref as Book & { sequence: number });
               const viaBytes = wasmBook(space.config);
-              viaBytes[RESTORE](decodeSnapshot(bytes).orders(), sequenceOf(ref));
+              viaBytes[RESTORE](decodeSnapshot(bytes).orders(), sequenceOf(ref), ref.time);
               expect(snapshotBook(viaBytes)).toEqual(bytes);
               expect(stateHash(viaBytes)).toBe(stateHash(ref as Book & { sequence: number }));
               expect(wasm.apply(after)).toEqual(ref.apply(after));
@@ -251,8 +304,10 @@ describe('WASM engine = reference engine', () => {
         const perOrder = wasmBook(sp.config);
         const perOrderRef = refBook(sp.config);
         expect(wasm.apply(commands)).toEqual(ref.apply(commands));
-        for (const c of commands)
+        commands.forEach((c, i) => {
           expect(runCommand(perOrder, c)).toEqual(runCommand(perOrderRef, c));
+          if (i % 250 === 0) perOrder.checkInvariants(); // the expiry heap mid-sequence too
+        });
         expect(dumpBook(wasm)).toEqual(dumpBook(ref));
         expect(dumpBook(perOrder)).toEqual(dumpBook(ref));
         for (let id = 1; id <= space.idPool; id++) expect(wasm.order(id)).toEqual(ref.order(id));

@@ -70,6 +70,7 @@ describe('binary layout mirror', () => {
       codes.CMD_QTY,
       codes.CMD_OWNER,
     ]);
+    expect([31, 32].map(layout)).toEqual([codes.CMD_MFLAGS, codes.CMD_EXPIRES_AT]);
     expect([19, 26, 20, 21, 22].map(layout)).toEqual([
       codes.EV_SIZE,
       codes.EV_SIZE,
@@ -287,9 +288,20 @@ describe('event cursor', () => {
     buffer.limit(5, 0, 40, 3, 0, true);
     buffer.modify(5, 45, 2);
     buffer.modify(5, undefined, 1);
+    buffer.limit(7, 0, 40, 9);
+    buffer.reduce(7, 4); // partial: keeps priority
+    buffer.reduce(7, 9); // the rest: cancelled
+    buffer.reduce(7, 1); // refused: UNKNOWN_ORDER
     buffer.cancel(5);
     buffer.cancel(5); // refused: UNKNOWN_ORDER
     buffer.push({ kind: 'market', id: 6, side: 'sell', qty: 1, timeInForce: 'FOK' });
+    buffer.limit(10, 1, 60, 4);
+    buffer.marketNotional(11, 0, 130, 0, undefined, 60); // 2 @ 60, 10 left
+    buffer.market(12, 0, 5, 1, 0, undefined, 59); // nothing at or below 59
+    buffer.limit(13, 0, 30, 2, 0, false, 0, undefined, 20);
+    buffer.limit(14, 0, 30, 2, 0, false, 0, undefined, 10);
+    buffer.advanceTime(15); // expires 14
+    buffer.advanceTime(14); // refused: TIME_BACKWARDS
     const seen: BookEvent[] = [];
     book.applyEncoded(buffer, (c) => {
       while (c.next()) {
@@ -327,7 +339,10 @@ describe('event cursor', () => {
             ]);
             break;
           case 'accepted':
-            expect([c.id, c.qty]).toEqual([e.id, e.qty]);
+            expect([c.id, c.notional ?? c.qty]).toEqual([e.id, e.notional ?? e.qty]);
+            expect(c.notional).toBe(e.notional);
+            expect(c.protectionPrice).toBe(e.protectionPrice);
+            expect(c.expiresAt).toBe(e.expiresAt);
             if (e.price !== null) expect(c.price).toBe(e.price);
             break;
           case 'modified':
@@ -341,13 +356,66 @@ describe('event cursor', () => {
           case 'rejected':
             expect([c.id, WASM_ERROR_CODES[c.aux]]).toEqual([e.id, e.code]);
             break;
+          case 'time-advanced':
+            expect(c.time).toBe(e.time);
+            break;
         }
       }
     });
+    expect(seen).toContainEqual({
+      type: 'accepted',
+      id: 11,
+      side: 'buy',
+      orderType: 'market',
+      price: null,
+      qty: null,
+      notional: 130,
+      protectionPrice: 60,
+    });
+    expect(seen).toContainEqual({
+      type: 'cancelled',
+      id: 14,
+      reason: 'expired',
+      qty: 2,
+      remaining: 0,
+    });
+    expect(seen).toContainEqual({ type: 'rejected', id: 0, code: 'TIME_BACKWARDS' });
     const types = new Set(seen.map((e) => e.type));
     expect([...types].sort()).toEqual([...EVENT_TYPE_CODES].sort());
     const ref = createBook({ minPrice: 1, maxPrice: 100, capacity: 10, engine: 'js' });
     expect(seen).toEqual(ref.apply(commandsOf(buffer)));
+  });
+});
+
+describe('good-till-date at scale', () => {
+  it('expires tens of thousands of orders in (expiresAt, id) order, like the reference, and leaves the heap exact', () => {
+    const config = { minPrice: 1, maxPrice: 2_000, capacity: 60_000 };
+    const wasm = wasmBook(config);
+    const ref = createBook({ ...config, engine: 'js' });
+    const buffer = new CommandBuffer();
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let id = 1; id <= 50_000; id++) {
+      const side = id % 2 === 0 ? 0 : 1;
+      const price = side === 0 ? 1 + rand(999) : 1_001 + rand(999);
+      buffer.limit(id, side, price, 1 + rand(9), 0, false, 0, undefined, 1 + rand(10_000));
+    }
+    for (let id = 1; id <= 50_000; id += 3) buffer.cancel(id); // leave the heap from its middle
+    for (let id = 2; id <= 50_000; id += 7) buffer.reduce(id, 1 + rand(5));
+    for (let t = 500; t <= 10_000; t += 500) buffer.advanceTime(t);
+    const wasmEvents = wasm.applyEncodedEvents(buffer);
+    expect(wasmEvents).toEqual(ref.apply(commandsOf(buffer)));
+    const count = (reason: string, full: boolean) =>
+      wasmEvents.filter(
+        (e) => e.type === 'cancelled' && e.reason === reason && (e.remaining === 0) === full,
+      ).length;
+    expect(count('expired', true)).toBe(50_000 - count('user', true));
+    expect(count('user', false)).toBeGreaterThan(1_000); // partial reduces kept their expiry
+    expect(wasm.size).toBe(0);
+    wasm.checkInvariants();
   });
 });
 

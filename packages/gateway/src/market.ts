@@ -98,6 +98,8 @@ export class Market {
       market: metrics.commands.labels({ symbol, kind: 'market' }),
       cancel: metrics.commands.labels({ symbol, kind: 'cancel' }),
       modify: metrics.commands.labels({ symbol, kind: 'modify' }),
+      reduce: metrics.commands.labels({ symbol, kind: 'reduce' }),
+      'advance-time': metrics.commands.labels({ symbol, kind: 'advance-time' }),
       orders: metrics.orders.labels(labels),
       trades: metrics.trades.labels(labels),
       tradedQty: metrics.tradedQty.labels(labels),

@@ -76,6 +76,7 @@ export function pushOwnView(e: BookEvent, owner: number, out: OwnEvent[]): void 
       }
       return;
     case 'level-changed':
+    case 'time-advanced':
       return;
     default:
       if (ownerOf(e.id) === owner) out.push({ ...e, id: clientIdOf(e.id) } as OwnEvent);
@@ -95,7 +96,7 @@ export function ownersOf(e: BookEvent, out: number[]): void {
     out.push(ownerOf(e.takerId));
     const maker = ownerOf(e.makerId);
     if (maker !== out[out.length - 1]) out.push(maker);
-  } else if (e.type !== 'level-changed') {
+  } else if (e.type !== 'level-changed' && e.type !== 'time-advanced') {
     out.push(ownerOf(e.id));
   }
 }
@@ -119,7 +120,7 @@ export interface CommandResult {
 
 /** Summarise a command's events (`events` is that command's slice). */
 export function summarize(command: Command, events: readonly BookEvent[]): CommandResult {
-  const id = command.id;
+  const id = command.kind === 'advance-time' ? 0 : command.id; // the gateway sends no advance-time
   const clientId = clientIdOf(id);
   let filled = 0;
   let remaining = 0;
@@ -131,7 +132,7 @@ export function summarize(command: Command, events: readonly BookEvent[]): Comma
         return { id: clientId, status: 'rejected', filled: 0, remaining: 0, code: e.code };
       case 'accepted':
       case 'modified':
-        if (e.id === id) remaining = e.qty;
+        if (e.id === id) remaining = e.qty ?? 0; // null only for notional market orders, which the gateway does not send
         break;
       case 'trade':
         if (e.takerId === id) {

@@ -4,10 +4,14 @@
 
 import { bitClear, bitSet, nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
+  ACC_EXPIRY,
   BUY,
+  E_ALREADY_EXPIRED,
   E_BOOK_FULL,
   E_DUPLICATE_ID,
+  E_INVALID_EXPIRY,
   E_INVALID_ID,
+  E_INVALID_NOTIONAL,
   E_INVALID_OWNER,
   E_INVALID_POST_ONLY,
   E_INVALID_PRICE,
@@ -15,16 +19,23 @@ import {
   E_INVALID_SIDE,
   E_INVALID_STP_MODE,
   E_INVALID_TIF,
+  E_INVALID_TIME,
   E_PRICE_OUT_OF_BAND,
+  E_QTY_AND_NOTIONAL,
   E_QTY_OVERFLOW,
+  E_TIME_BACKWARDS,
   E_UNKNOWN_ORDER,
   FOK,
   GTC,
   IOC,
   MAX_SAFE,
+  MKT_NOTIONAL,
+  MKT_PROTECTION,
+  MKT_QTY_TOO,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
   OK,
+  R_EXPIRED,
   R_FOK_UNFILLED,
   R_POST_ONLY,
   R_REMAINDER,
@@ -38,10 +49,31 @@ import {
   T_LIMIT,
   T_MARKET,
 } from './constants';
-import { emitAccepted, emitCancelled, emitLevel, emitModified, emitTrade } from './events';
+import {
+  emitAccepted,
+  emitAcceptedMarket,
+  emitCancelled,
+  emitLevel,
+  emitModified,
+  emitTime,
+  emitTrade,
+} from './events';
 import { mapFind, mapInsert, mapRemove, resetMap } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { capacity, Level, level, maxPrice, minPrice, nticks, order } from './layout';
+import {
+  capacity,
+  expiryBase,
+  heapBase,
+  heapPosBase,
+  Level,
+  level,
+  maxPrice,
+  minPrice,
+  nticks,
+  ORDER_SIZE,
+  order,
+  ordersBase,
+} from './layout';
 import { allocOrder, freeOrder, resetPool } from './pool';
 
 // ---------------------------------------------------------------- book state
@@ -59,9 +91,115 @@ export function setSequence(value: f64): void {
   sequence = value;
 }
 
+/** The book's time: moved only by advance-time commands. */
+export let now: f64 = 0;
+
+export function setTime(value: f64): void {
+  now = value;
+}
+
+// ---------------------------------------------------------------- expiry heap
+// Good-till-date orders in a binary min-heap of order addresses keyed by
+// (expiresAt, id), with each slot's expiry and 1-based heap position in
+// arrays indexed by slot: an order leaving the book for any reason is taken
+// out in O(log n) (releaseOrder), so the heap holds exactly the resting
+// good-till-date orders and never more than `capacity` entries.
+
+let heapSize: u32 = 0;
+
+/** Good-till-date orders resting (entries in the expiry heap). */
+export function expiryCount(): u32 {
+  return heapSize;
+}
+
+function slotOf(o: usize): usize {
+  return (o - ordersBase) / ORDER_SIZE;
+}
+
+export function expiryOf(o: usize): f64 {
+  return load<f64>(expiryBase + (slotOf(o) << 3));
+}
+
+function setExpiry(o: usize, t: f64): void {
+  store<f64>(expiryBase + (slotOf(o) << 3), t);
+}
+
+function heapPosOf(o: usize): u32 {
+  return load<u32>(heapPosBase + (slotOf(o) << 2));
+}
+
+function setHeapPos(o: usize, i: u32): void {
+  store<u32>(heapPosBase + (slotOf(o) << 2), i);
+}
+
+function heapAt(i: u32): usize {
+  return <usize>load<u32>(heapBase + ((<usize>(i - 1)) << 2));
+}
+
+function heapPut(i: u32, o: usize): void {
+  store<u32>(heapBase + ((<usize>(i - 1)) << 2), <u32>o);
+  setHeapPos(o, i);
+}
+
+function earlier(a: usize, b: usize): bool {
+  const ea = expiryOf(a);
+  const eb = expiryOf(b);
+  return ea < eb || (ea === eb && order(a).id < order(b).id);
+}
+
+function siftUp(i: u32): void {
+  const o = heapAt(i);
+  while (i > 1) {
+    const parent = i >> 1;
+    const p = heapAt(parent);
+    if (!earlier(o, p)) break;
+    heapPut(i, p);
+    i = parent;
+  }
+  heapPut(i, o);
+}
+
+function siftDown(i: u32): void {
+  const o = heapAt(i);
+  for (;;) {
+    let c = i << 1;
+    if (c > heapSize) break;
+    if (c + 1 <= heapSize && earlier(heapAt(c + 1), heapAt(c))) c++;
+    const child = heapAt(c);
+    if (!earlier(child, o)) break;
+    heapPut(i, child);
+    i = c;
+  }
+  heapPut(i, o);
+}
+
+function heapPush(o: usize, expiresAt: f64): void {
+  setExpiry(o, expiresAt);
+  heapSize++;
+  heapPut(heapSize, o);
+  siftUp(heapSize);
+}
+
+/** Take `o` out of the heap if it is there. */
+function heapRemove(o: usize): void {
+  const i = heapPosOf(o);
+  if (i === 0) return;
+  setHeapPos(o, 0);
+  setExpiry(o, 0);
+  const last = heapAt(heapSize);
+  heapSize--;
+  if (i <= heapSize) {
+    heapPut(i, last);
+    siftUp(i);
+    siftDown(heapPosOf(last));
+  }
+}
+
 /** Empty book (after setConfig and computeLayout). */
 export function resetBook(): void {
   sequence = 0;
+  now = 0;
+  heapSize = 0;
   used = 0;
   resetPool();
   resetMap();
@@ -90,6 +228,7 @@ export function validateLimit(
   postOnly: i32,
   owner: f64,
   stp: i32,
+  expiresAt: f64,
 ): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   if (<u32>side > 1) return E_INVALID_SIDE;
@@ -100,7 +239,9 @@ export function validateLimit(
   if (<u32>postOnly > 1 || (postOnly === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
   if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
   if (<u32>stp > 3) return E_INVALID_STP_MODE;
+  if (expiresAt !== 0 && (!isPosInt(expiresAt) || tif !== GTC)) return E_INVALID_EXPIRY;
   if (mapFind(id) !== 0) return E_DUPLICATE_ID;
+  if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
   if (tif === GTC) {
     if (used >= capacity) return E_BOOK_FULL;
     const L = level(<i32>(price - minPrice));
@@ -109,19 +250,33 @@ export function validateLimit(
   return OK;
 }
 
+/** `size` is the qty, or the notional with MKT_NOTIONAL in `mflags`. */
 export function validateMarket(
   id: f64,
   side: i32,
-  qty: f64,
+  size: f64,
   tif: i32,
   postOnly: i32,
   owner: f64,
   stp: i32,
+  mflags: i32,
+  protection: f64,
 ): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   if (<u32>side > 1) return E_INVALID_SIDE;
-  if (!isPosInt(qty)) return E_INVALID_QTY;
+  const byNotional = (mflags & MKT_NOTIONAL) !== 0;
+  if (!byNotional) {
+    if (!isPosInt(size)) return E_INVALID_QTY;
+  } else {
+    if ((mflags & MKT_QTY_TOO) !== 0) return E_QTY_AND_NOTIONAL;
+    if (!isPosInt(size)) return E_INVALID_NOTIONAL;
+  }
+  if ((mflags & MKT_PROTECTION) !== 0) {
+    if (!isPosInt(protection)) return E_INVALID_PRICE;
+    if (protection < minPrice || protection > maxPrice) return E_PRICE_OUT_OF_BAND;
+  }
   if (tif !== IOC && tif !== FOK) return E_INVALID_TIF;
+  if (tif === FOK && byNotional) return E_INVALID_TIF;
   if (postOnly !== 0) return E_INVALID_POST_ONLY;
   if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
   if (<u32>stp > 3) return E_INVALID_STP_MODE;
@@ -163,10 +318,25 @@ export function validateModify(id: f64, price: f64, qty: f64, flags: i32): i32 {
   return OK;
 }
 
+export function validateAdvance(time: f64): i32 {
+  if (!(time >= 0 && time <= MAX_SAFE && Math.floor(time) === time)) return E_INVALID_TIME;
+  if (time < now) return E_TIME_BACKWARDS;
+  return OK;
+}
+
+export function validateReduce(id: f64, qty: f64): i32 {
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (!isPosInt(qty)) return E_INVALID_QTY;
+  found = mapFind(id);
+  if (found === 0) return E_UNKNOWN_ORDER;
+  return OK;
+}
+
 // ---------------------------------------------------------------- order pool
 
 /** Forget a finished order: id map, pool, count. */
 function releaseOrder(o: usize): void {
+  if (heapSize !== 0) heapRemove(o);
   mapRemove(order(o).id, o);
   freeOrder(o);
   used--;
@@ -270,11 +440,27 @@ function popHead(L: Level, m: usize): void {
   releaseOrder(m);
 }
 
+/** `floor(notional / price)`, exact for safe integers (the division may round up). */
+function affordable(notional: f64, price: f64): f64 {
+  const q = Math.floor(notional / price);
+  return q * price > notional ? q - 1 : q;
+}
+
 /**
  * Step 4: match a taker against the opposite side up to `limitTick`.
- * Returns the taker's open quantity; sets `stopped` and `takerFilled`.
+ * `qty` is its open quantity, or with `byNotional` its notional (then each
+ * maker gives at most what the notional left affords at its price).
+ * Returns the taker's open quantity (or notional); sets `stopped` and `takerFilled`.
  */
-function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64, stp: i32): f64 {
+function matchIncoming(
+  id: f64,
+  side: i32,
+  limitTick: i32,
+  qty: f64,
+  owner: f64,
+  stp: i32,
+  byNotional: bool,
+): f64 {
   let rem = qty;
   stopped = false;
   takerFilled = 0;
@@ -284,8 +470,11 @@ function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64,
     if (t < 0 || (side === BUY ? t > limitTick : t < limitTick)) break;
     const L = level(t);
     const price = minPrice + <f64>t;
+    if (byNotional && affordable(rem, price) === 0) break;
     let changed = false;
-    while (rem > 0 && L.count !== 0) {
+    while (L.count !== 0) {
+      const cap = byNotional ? affordable(rem, price) : rem;
+      if (cap === 0) break;
       const m = <usize>L.head;
       const mo = order(m);
       if (owner !== 0 && mo.owner === owner) {
@@ -295,14 +484,15 @@ function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64,
         }
         changed = true;
         if (stp === STP_DECREMENT_AND_CANCEL) {
-          const d = min(rem, mo.rem);
+          const d = min(cap, mo.rem);
           const left = mo.rem - d;
           mo.rem = left;
           L.total -= d;
           emitCancelled(mo.id, R_SELF_TRADE, d, left);
           if (left === 0) popHead(L, m);
-          rem -= d;
-          emitCancelled(id, R_SELF_TRADE, d, rem);
+          const used = byNotional ? d * price : d;
+          rem -= used;
+          emitCancelled(id, R_SELF_TRADE, used, rem);
           continue;
         }
         // cancel-oldest, cancel-both: the maker goes
@@ -316,11 +506,11 @@ function matchIncoming(id: f64, side: i32, limitTick: i32, qty: f64, owner: f64,
         }
         continue;
       }
-      const q = min(rem, mo.rem);
+      const q = min(cap, mo.rem);
       const left = mo.rem - q;
       mo.rem = left;
       mo.filled += q;
-      rem -= q;
+      rem -= byNotional ? q * price : q;
       takerFilled += q;
       L.total -= q;
       emitTrade(mo.id, id, side, price, q, left, rem);
@@ -367,7 +557,10 @@ function fillOrder(
   ord.postOnly = <u8>postOnly;
 }
 
-/** Step 5 for a taker with open quantity `rem`; `o` is its slot when it already has one (modify). */
+/**
+ * Step 5 for a taker with open quantity `rem`; `o` is its slot when it
+ * already has one (modify). Returns the slot it rests in, 0 when it does not.
+ */
 function restRemainder(
   id: f64,
   side: i32,
@@ -379,16 +572,17 @@ function restRemainder(
   postOnly: i32,
   filled: f64,
   o: usize,
-): void {
+): usize {
   if (stopped || tif !== GTC) {
     emitCancelled(id, stopped ? R_SELF_TRADE : R_REMAINDER, rem, 0);
     if (o !== 0) releaseOrder(o);
-    return;
+    return 0;
   }
   if (o === 0) o = newOrder(id);
   fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
   const L = restOrder(o);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+  return o;
 }
 
 // ---------------------------------------------------------------- commands (validated)
@@ -402,9 +596,10 @@ export function execLimit(
   postOnly: i32,
   owner: f64,
   stp: i32,
+  expiresAt: f64,
 ): void {
   sequence += 1;
-  emitAccepted(id, side, T_LIMIT, price, qty);
+  emitAccepted(id, side, T_LIMIT, price, qty, expiresAt !== 0 ? ACC_EXPIRY : 0, expiresAt);
   const tick = <i32>(price - minPrice);
   if (postOnly !== 0 && crosses(side, tick)) {
     emitCancelled(id, R_POST_ONLY, qty, 0);
@@ -414,19 +609,52 @@ export function execLimit(
     emitCancelled(id, R_FOK_UNFILLED, qty, 0);
     return;
   }
-  const rem = matchIncoming(id, side, tick, qty, owner, stp);
-  if (rem > 0) restRemainder(id, side, tick, rem, tif, owner, stp, postOnly, takerFilled, 0);
+  const rem = matchIncoming(id, side, tick, qty, owner, stp, false);
+  if (rem > 0) {
+    const o = restRemainder(id, side, tick, rem, tif, owner, stp, postOnly, takerFilled, 0);
+    if (o !== 0 && expiresAt !== 0) heapPush(o, expiresAt);
+  }
 }
 
-export function execMarket(id: f64, side: i32, qty: f64, tif: i32, owner: f64, stp: i32): void {
+/** Move the book's time (validated) and cancel what expires, earliest (expiresAt, id) first. */
+export function execAdvance(time: f64): void {
   sequence += 1;
-  emitAccepted(id, side, T_MARKET, NaN, qty);
-  const limitTick = side === BUY ? nticks - 1 : 0;
-  if (tif === FOK && !fokFillable(side, limitTick, qty, owner, stp)) {
-    emitCancelled(id, R_FOK_UNFILLED, qty, 0);
+  now = time;
+  emitTime(time);
+  while (heapSize !== 0) {
+    const o = heapAt(1);
+    if (expiryOf(o) > time) break;
+    const ord = order(o);
+    const side = <i32>ord.side;
+    const tick = ord.tick;
+    emitCancelled(ord.id, R_EXPIRED, ord.rem, 0);
+    const L = unlinkOrder(o);
+    releaseOrder(o);
+    emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+  }
+}
+
+/** `size`: the qty, or the notional with MKT_NOTIONAL in `mflags`. */
+export function execMarket(
+  id: f64,
+  side: i32,
+  size: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  mflags: i32,
+  protection: f64,
+): void {
+  sequence += 1;
+  const shown = mflags & (MKT_NOTIONAL | MKT_PROTECTION);
+  emitAcceptedMarket(id, side, T_MARKET, size, shown, protection);
+  const limitTick =
+    (mflags & MKT_PROTECTION) !== 0 ? <i32>(protection - minPrice) : side === BUY ? nticks - 1 : 0;
+  if (tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
+    emitCancelled(id, R_FOK_UNFILLED, size, 0);
     return;
   }
-  const rem = matchIncoming(id, side, limitTick, qty, owner, stp);
+  const rem = matchIncoming(id, side, limitTick, size, owner, stp, (mflags & MKT_NOTIONAL) !== 0);
   if (rem > 0) emitCancelled(id, stopped ? R_SELF_TRADE : R_REMAINDER, rem, 0);
 }
 
@@ -440,6 +668,29 @@ export function execCancel(): void {
   emitCancelled(ord.id, R_USER, ord.rem, 0);
   const L = unlinkOrder(o);
   releaseOrder(o);
+  emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+}
+
+/** Take `qty` off the order found by validateReduce; all of it (or more) cancels it. */
+export function execReduce(qty: f64): void {
+  sequence += 1;
+  const o = found;
+  const ord = order(o);
+  const side = <i32>ord.side;
+  const tick = ord.tick;
+  const rem = ord.rem;
+  if (qty >= rem) {
+    emitCancelled(ord.id, R_USER, rem, 0);
+    const L = unlinkOrder(o);
+    releaseOrder(o);
+    emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+    return;
+  }
+  const left = rem - qty;
+  ord.rem = left;
+  const L = level(tick);
+  L.total -= qty;
+  emitCancelled(ord.id, R_USER, qty, left);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
 }
 
@@ -475,10 +726,11 @@ export function execModify(price: f64, qty: f64, flags: i32): void {
     releaseOrder(o);
     return;
   }
-  const rem = matchIncoming(id, side, newTick, newQty, owner, stp);
+  const rem = matchIncoming(id, side, newTick, newQty, owner, stp, false);
   const filled = ord.filled + takerFilled;
   if (rem > 0) restRemainder(id, side, newTick, rem, GTC, owner, stp, postOnly, filled, o);
   else releaseOrder(o);
+  // a good-till-date order keeps its expiry (and heap entry) through a modify
 }
 
 /**
@@ -495,8 +747,10 @@ export function restoreOrder(
   owner: f64,
   stp: i32,
   postOnly: i32,
+  expiresAt: f64,
 ): bool {
   if (!isPosInt(id) || <u32>side > 1 || !isPosInt(price) || !isPosInt(rem)) return false;
+  if (expiresAt !== 0 && !(isPosInt(expiresAt) && expiresAt > now)) return false;
   if (price < minPrice || price > maxPrice || <u32>stp > 3 || <u32>postOnly > 1) return false;
   // filled has no ceiling: a modify can refill an order past 2^53-1 lots over its life
   if (!(filled >= 0) || (owner !== 0 && !isPosInt(owner))) return false;
@@ -508,5 +762,6 @@ export function restoreOrder(
   const o = newOrder(id);
   fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
   restOrder(o);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
   return true;
 }

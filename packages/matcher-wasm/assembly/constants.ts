@@ -28,6 +28,21 @@ export const CMD_CANCEL: i32 = 2;
 export const CMD_MODIFY: i32 = 3;
 /** Emit `rejected {id, code}` as is: for refusals only the JS side can see (INVALID_COMMAND, INVALID_TYPE). */
 export const CMD_REJECT: i32 = 4;
+/** Take quantity off a resting order, keeping its priority (`qty` = amount taken). */
+export const CMD_REDUCE: i32 = 5;
+/** Move the book's time (time in the record's `price` slot) and expire orders. */
+export const CMD_ADVANCE_TIME: i32 = 6;
+
+/**
+ * Market sizing flags (command byte `mflags`; accepted-event `count` uses
+ * MKT_NOTIONAL and MKT_PROTECTION). 0: sized by qty, no protection price.
+ */
+export const MKT_NOTIONAL: i32 = 1;
+/** The command gave a qty as well as a notional (refused). */
+export const MKT_QTY_TOO: i32 = 2;
+export const MKT_PROTECTION: i32 = 4;
+/** Accepted-event flag (`count`): a good-till-date limit order, `e` holds its expiry. */
+export const ACC_EXPIRY: i32 = 8;
 
 /** Modify flags (command byte `flags`). */
 export const MOD_HAS_PRICE: i32 = 1;
@@ -40,6 +55,7 @@ export const EV_TRADE: i32 = 2;
 export const EV_CANCELLED: i32 = 3;
 export const EV_MODIFIED: i32 = 4;
 export const EV_LEVEL: i32 = 5;
+export const EV_TIME: i32 = 6;
 
 // ---- cancel reasons ----
 export const R_USER: i32 = 0;
@@ -47,6 +63,7 @@ export const R_REMAINDER: i32 = 1;
 export const R_FOK_UNFILLED: i32 = 2;
 export const R_SELF_TRADE: i32 = 3;
 export const R_POST_ONLY: i32 = 4;
+export const R_EXPIRED: i32 = 5;
 
 // ---- order types (accepted events) ----
 export const T_LIMIT: i32 = 0;
@@ -67,5 +84,11 @@ export const E_DUPLICATE_ID: i32 = 10;
 export const E_UNKNOWN_ORDER: i32 = 11;
 export const E_BOOK_FULL: i32 = 12;
 export const E_QTY_OVERFLOW: i32 = 13;
+export const E_INVALID_NOTIONAL: i32 = 22;
+export const E_QTY_AND_NOTIONAL: i32 = 23;
+export const E_INVALID_EXPIRY: i32 = 24;
+export const E_ALREADY_EXPIRED: i32 = 25;
+export const E_INVALID_TIME: i32 = 26;
+export const E_TIME_BACKWARDS: i32 = 27;
 /** Not an error: validation passed. */
 export const OK: i32 = -1;

@@ -9,6 +9,7 @@ import {
   EV_LEVEL,
   EV_MODIFIED,
   EV_REJECTED,
+  EV_TIME,
   EV_TRADE,
 } from './constants';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
@@ -62,13 +63,52 @@ function next(type: i32): Ev {
   return e;
 }
 
-export function emitAccepted(id: f64, side: i32, orderType: i32, price: f64, qty: f64): void {
+/** A limit order's accepted event; `expiresAt` 0: none (else ACC_EXPIRY, in `e`). */
+export function emitAccepted(
+  id: f64,
+  side: i32,
+  orderType: i32,
+  price: f64,
+  qty: f64,
+  flags: i32,
+  expiresAt: f64,
+): void {
   const e = next(EV_ACCEPTED);
   e.side = <u8>side;
   e.aux = <u8>orderType;
+  e.count = <u32>flags;
   e.a = id;
   e.c = price;
   e.d = qty;
+  e.e = expiresAt;
+}
+
+/** The book's time moved to `time`. */
+export function emitTime(time: f64): void {
+  const e = next(EV_TIME);
+  e.a = time;
+}
+
+/**
+ * A market order's accepted event: `size` is its qty or, with MKT_NOTIONAL in
+ * `flags`, its notional; with MKT_PROTECTION, `e` holds the protection price.
+ */
+export function emitAcceptedMarket(
+  id: f64,
+  side: i32,
+  orderType: i32,
+  size: f64,
+  flags: i32,
+  protection: f64,
+): void {
+  const e = next(EV_ACCEPTED);
+  e.side = <u8>side;
+  e.aux = <u8>orderType;
+  e.count = <u32>flags;
+  e.a = id;
+  e.c = NaN;
+  e.d = size;
+  e.e = protection;
 }
 
 export function emitRejected(id: f64, code: i32): void {

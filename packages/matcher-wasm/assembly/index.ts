@@ -6,26 +6,36 @@ import { nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
   bestAsk,
   bestBid,
+  execAdvance,
   execCancel,
   execLimit,
   execMarket,
   execModify,
+  execReduce,
+  expiryCount,
+  expiryOf,
+  now,
   rejectId,
   resetBook,
   restoreOrder,
   sequence,
   setSequence,
+  setTime,
   used,
+  validateAdvance,
   validateCancel,
   validateLimit,
   validateMarket,
   validateModify,
+  validateReduce,
 } from './book';
 import {
+  CMD_ADVANCE_TIME,
   CMD_CANCEL,
   CMD_LIMIT,
   CMD_MARKET,
   CMD_MODIFY,
+  CMD_REDUCE,
   CMD_REJECT,
   OK,
   STP_DEFAULT,
@@ -48,6 +58,9 @@ import {
   EV_SOFT_LIMIT,
   Ev,
   evBase,
+  expiryBase,
+  heapBase,
+  heapPosBase,
   LEVEL_SIZE,
   Level,
   layoutEnd,
@@ -99,32 +112,36 @@ export function limit(
   postOnly: i32,
   owner: f64,
   stp: i32,
+  expiresAt: f64,
 ): i32 {
   stp = stpOf(stp);
-  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp);
+  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp, expiresAt);
   if (code !== OK) return -1 - code;
   evReset();
   writeBegin();
-  execLimit(id, side, price, qty, tif, postOnly, owner, stp);
+  execLimit(id, side, price, qty, tif, postOnly, owner, stp, expiresAt);
   writeEnd();
   return <i32>evCount();
 }
 
+/** `size`: the qty, or the notional with MKT_NOTIONAL in `mflags` (see constants.ts). */
 export function market(
   id: f64,
   side: i32,
-  qty: f64,
+  size: f64,
   tif: i32,
   postOnly: i32,
   owner: f64,
   stp: i32,
+  mflags: i32,
+  protection: f64,
 ): i32 {
   stp = stpOf(stp);
-  const code = validateMarket(id, side, qty, tif, postOnly, owner, stp);
+  const code = validateMarket(id, side, size, tif, postOnly, owner, stp, mflags, protection);
   if (code !== OK) return -1 - code;
   evReset();
   writeBegin();
-  execMarket(id, side, qty, tif, owner, stp);
+  execMarket(id, side, size, tif, owner, stp, mflags, protection);
   writeEnd();
   return <i32>evCount();
 }
@@ -149,6 +166,27 @@ export function modify(id: f64, price: f64, qty: f64, flags: i32): i32 {
   return <i32>evCount();
 }
 
+export function reduce(id: f64, qty: f64): i32 {
+  const code = validateReduce(id, qty);
+  if (code !== OK) return -1 - code;
+  evReset();
+  writeBegin();
+  execReduce(qty);
+  writeEnd();
+  return <i32>evCount();
+}
+
+/** Move the book's time to `time`, cancelling every order with `expiresAt ≤ time`. */
+export function advanceTime(time: f64): i32 {
+  const code = validateAdvance(time);
+  if (code !== OK) return -1 - code;
+  evReset();
+  writeBegin();
+  execAdvance(time);
+  writeEnd();
+  return <i32>evCount();
+}
+
 // ---------------------------------------------------------------- batch API
 
 /**
@@ -165,22 +203,32 @@ export function applyBatch(start: u32, n: u32): u32 {
     const kind = <i32>c.kind;
     if (kind === CMD_LIMIT) {
       const stp = stpOf(c.stp);
-      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp);
+      const x = c.expiresAt;
+      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp);
+      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x);
     } else if (kind === CMD_CANCEL) {
       const code = validateCancel(c.id);
       if (code !== OK) emitRejected(rejectId(c.id), code);
       else execCancel();
     } else if (kind === CMD_MARKET) {
       const stp = stpOf(c.stp);
-      const code = validateMarket(c.id, c.side, c.qty, c.tif, c.flags, c.owner, stp);
+      const mf = <i32>c.mflags;
+      const code = validateMarket(c.id, c.side, c.qty, c.tif, c.flags, c.owner, stp, mf, c.price);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execMarket(c.id, c.side, c.qty, c.tif, c.owner, stp);
+      else execMarket(c.id, c.side, c.qty, c.tif, c.owner, stp, mf, c.price);
     } else if (kind === CMD_MODIFY) {
       const code = validateModify(c.id, c.price, c.qty, c.flags);
       if (code !== OK) emitRejected(rejectId(c.id), code);
       else execModify(c.price, c.qty, c.flags);
+    } else if (kind === CMD_REDUCE) {
+      const code = validateReduce(c.id, c.qty);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execReduce(c.qty);
+    } else if (kind === CMD_ADVANCE_TIME) {
+      const code = validateAdvance(c.price);
+      if (code !== OK) emitRejected(0, code);
+      else execAdvance(c.price);
     } else if (kind === CMD_REJECT) {
       emitRejected(c.id, c.code);
     }
@@ -200,9 +248,10 @@ export function restore(
   owner: f64,
   stp: i32,
   postOnly: i32,
+  expiresAt: f64,
 ): bool {
   writeBegin();
-  const ok = restoreOrder(id, side, price, rem, filled, owner, stp, postOnly);
+  const ok = restoreOrder(id, side, price, rem, filled, owner, stp, postOnly, expiresAt);
   writeEnd();
   return ok;
 }
@@ -216,6 +265,25 @@ export function putSequence(value: f64): void {
   writeBegin();
   setSequence(value);
   writeEnd();
+}
+
+/** The book's time. */
+export function getTime(): f64 {
+  return now;
+}
+
+export function putTime(value: f64): void {
+  setTime(value);
+}
+
+/** Good-till-date orders resting (the expiry heap's size). */
+export function expiryHeapSize(): u32 {
+  return expiryCount();
+}
+
+/** Good-till-date expiry of the order at address `o` (0: none). */
+export function orderExpiry(o: usize): f64 {
+  return expiryOf(o);
 }
 
 export function eventCount(): u32 {
@@ -246,7 +314,8 @@ export function findOrder(id: f64): usize {
  * Geometry for the JS side, by index: 0 levels base, 1 orders base, 2 command base,
  * 3 event base, 4 layout end, 5 command capacity, 6 event soft limit, 7 ticks,
  * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
- * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height.
+ * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height,
+ * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses).
  */
 export function geometry(i: i32): usize {
   switch (i) {
@@ -278,6 +347,12 @@ export function geometry(i: i32): usize {
       return bitsTable;
     case 13:
       return <usize>bitLevels;
+    case 14:
+      return expiryBase;
+    case 15:
+      return heapPosBase;
+    case 16:
+      return heapBase;
     default:
       return 0;
   }
@@ -286,7 +361,8 @@ export function geometry(i: i32): usize {
 /**
  * Record layouts for the JS mirror's self-test, by index: sizes and field
  * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
- * bits table's word counts, seqlock and sequence offsets; 30 Ev.b.
+ * bits table's word counts, seqlock and sequence offsets; 30 Ev.b; 31 Cmd.mflags;
+ * 32 Cmd.expiresAt.
  */
 export function recordLayout(i: i32): usize {
   switch (i) {
@@ -352,6 +428,10 @@ export function recordLayout(i: i32): usize {
       return SEQUENCE_AT;
     case 30:
       return offsetof<Ev>('b');
+    case 31:
+      return offsetof<Cmd>('mflags');
+    case 32:
+      return offsetof<Cmd>('expiresAt');
     default:
       return 0;
   }

@@ -5,7 +5,10 @@
 //         ├─ bits     bid and ask bitset pyramids (1 bit per tick, then 1 bit per 64-bit word, …)
 //         ├─ map      2^k × 8 B       id → order hash map, load factor ≤ 1/2
 //         ├─ orders   capacity × 48 B order pool (free list through `next`)
-//         ├─ commands CMD_CAPACITY × 40 B  batch input, written by JS
+//         ├─ expiry   capacity × 8 B  good-till-date expiry per order slot (0: none)
+//         ├─ heapPos  capacity × 4 B  1-based position of the slot in the expiry heap (0: none)
+//         ├─ heap     capacity × 4 B  expiry heap of order addresses, by (expiresAt, id)
+//         ├─ commands CMD_CAPACITY × 48 B  batch input, written by JS
 //         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -65,14 +68,18 @@ export class Level {
 export const LEVEL_SIZE: u32 = 24;
 
 /**
- * One batch command (40 bytes), encoded by JS.
+ * One batch command (48 bytes), encoded by JS. `expiresAt` @40: a limit
+ * order's good-till-date expiry (0: none, NaN: invalid). An advance-time
+ * command carries its time in `price`.
  * ```
- *  0    1    2    3     4    5    6  8        16        24       32
- *  ┌────┬────┬────┬─────┬────┬────┬──┬────────┬─────────┬────────┬─────────┐
- *  │kind│side│tif │flags│stp │code│  │ id f64 │price f64│ qty f64│owner f64│
- *  └────┴────┴────┴─────┴────┴────┴──┴────────┴─────────┴────────┴─────────┘
+ *  0    1    2    3     4    5    6     7  8        16        24       32
+ *  ┌────┬────┬────┬─────┬────┬────┬──────┬──┬────────┬─────────┬────────┬─────────┐
+ *  │kind│side│tif │flags│stp │code│mflags│  │ id f64 │price f64│ qty f64│owner f64│
+ *  └────┴────┴────┴─────┴────┴────┴──────┴──┴────────┴─────────┴────────┴─────────┘
  * ```
  * `flags`: post-only (0 no, 1 yes, 2 invalid) for orders; MOD_HAS_PRICE|MOD_HAS_QTY for modify.
+ * `mflags` (market): MKT_NOTIONAL (`qty` holds the notional), MKT_QTY_TOO,
+ * MKT_PROTECTION (`price` holds the protection price).
  * `code`: error code of a CMD_REJECT record. Invalid enums are sent as 255.
  */
 @final
@@ -84,13 +91,15 @@ export class Cmd {
   flags: u8;
   stp: u8;
   code: u8;
-  pad: u16;
+  mflags: u8;
+  pad: u8;
   id: f64;
   price: f64;
   qty: f64;
   owner: f64;
+  expiresAt: f64;
 }
-export const CMD_SIZE: u32 = 40;
+export const CMD_SIZE: u32 = 48;
 
 /**
  * One event (56 bytes), decoded by JS.
@@ -106,12 +115,12 @@ export const CMD_SIZE: u32 = 40;
  * | type  | EV_* event type                           | all                                |
  * | side  | side; the taker's side for a trade        | accepted, trade, modified, level   |
  * | aux   | order type / error code / cancel reason / priorityKept | accepted / rejected / cancelled / modified |
- * | count | orders at the level                       | level-changed                      |
+ * | count | orders at the level; market sizing flags   | level-changed; accepted            |
  * | a     | id; the maker's id for a trade            | all but level-changed              |
  * | b     | taker id; the command's sequence number   | trade; level-changed               |
  * | c     | price                                     | accepted, trade, modified, level   |
- * | d     | qty                                       | all but rejected                   |
- * | e     | remaining; the maker's for a trade        | trade, cancelled                   |
+ * | d     | qty (a notional market order: its notional) | all but rejected                 |
+ * | e     | remaining; the maker's for a trade; protection price | trade, cancelled; accepted |
  * | f     | taker's remaining                         | trade                              |
  */
 @final
@@ -171,6 +180,9 @@ export let mapBase: usize = 0;
 /** Entries reserved for the id map (it starts smaller and doubles up to this). */
 export let mapMaxSize: u32 = 0;
 export let ordersBase: usize = 0;
+export let expiryBase: usize = 0;
+export let heapPosBase: usize = 0;
+export let heapBase: usize = 0;
 export let cmdBase: usize = 0;
 export let evBase: usize = 0;
 export let layoutEnd: usize = 0;
@@ -251,6 +263,12 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   p += (<usize>mapSize) << 3;
   const orders = p;
   p = align(p + <usize>cap * ORDER_SIZE, 64);
+  const expiry = p;
+  p = align(p + ((<usize>cap) << 3), 64);
+  const heapPos = p;
+  p = align(p + ((<usize>cap) << 2), 64);
+  const heap = p;
+  p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
   p = align(p + CMD_CAPACITY * CMD_SIZE, 64);
   const evs = p;
@@ -261,6 +279,9 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
     mapBase = map;
     mapMaxSize = mapSize;
     ordersBase = orders;
+    expiryBase = expiry;
+    heapPosBase = heapPos;
+    heapBase = heap;
     cmdBase = cmds;
     evBase = evs;
     layoutEnd = p;

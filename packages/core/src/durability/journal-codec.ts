@@ -11,10 +11,18 @@
  * payload: f64 sequence of its first command | u32 count | count × command
  * command: u8 kind | fields of the kind:
  *   limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
- *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp
+ *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp   (versions 1, 2)
+ *   market f64 id | u8 side | u8 has (1 qty, 2 notional, 4 protection) | f64 qty or notional
+ *          | [f64 protectionPrice if has & 4] | u8 tif | f64 owner | u8 stp   (version 3)
  *   cancel f64 id
  *   modify f64 id | u8 has (1 price, 2 qty) | f64 price | f64 qty
+ *          (version 4: then f64 expiresAt, 0 = none)
+ *   reduce f64 id | f64 qty                       (version 2 and later)
+ *   advance-time f64 time                         (version 4 and later)
  * ```
+ * Version 2 added the `reduce` kind, version 3 market orders sized by
+ * notional and protection prices, version 4 good-till-date expiries and
+ * advance-time; older journals still decode.
  * Optional fields: tif 0 = not given; postOnly 2 = not given; owner 0 = none;
  * stp 255 = not given (the book's default applies on replay).
  */
@@ -27,10 +35,12 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
-export const JOURNAL_VERSION = 1;
+export const JOURNAL_VERSION = 4;
+/** Oldest journal version this code still reads. */
+const OLDEST_JOURNAL_VERSION = 1;
 const SIDES: readonly Side[] = ['buy', 'sell'];
 const TIFS: readonly (TimeInForce | undefined)[] = [undefined, 'GTC', 'IOC', 'FOK'];
-const KINDS = ['limit', 'market', 'cancel', 'modify'] as const;
+const KINDS = ['limit', 'market', 'cancel', 'modify', 'reduce', 'advance-time'] as const;
 const STP_UNSET = 255;
 const RECORD_HEADER = 8;
 
@@ -63,12 +73,19 @@ export function writeCommand(w: ByteWriter, command: Command): void {
       w.u8(TIFS.indexOf(command.timeInForce));
       w.u8(command.postOnly === undefined ? 2 : command.postOnly ? 1 : 0);
       w.f64(command.owner ?? 0).u8(stpCode(command.stp));
+      w.f64(command.expiresAt ?? 0);
       break;
-    case 'market':
-      w.f64(command.id).u8(SIDES.indexOf(command.side)).f64(command.qty);
+    case 'market': {
+      const byNotional = command.notional !== undefined;
+      const protection = command.protectionPrice;
+      w.f64(command.id).u8(SIDES.indexOf(command.side));
+      w.u8((byNotional ? 2 : 1) | (protection !== undefined ? 4 : 0));
+      w.f64(byNotional ? (command.notional as number) : (command.qty as number));
+      if (protection !== undefined) w.f64(protection);
       w.u8(TIFS.indexOf(command.timeInForce));
       w.f64(command.owner ?? 0).u8(stpCode(command.stp));
       break;
+    }
     case 'cancel':
       w.f64(command.id);
       break;
@@ -76,6 +93,12 @@ export function writeCommand(w: ByteWriter, command: Command): void {
       w.f64(command.id);
       w.u8((command.price !== undefined ? 1 : 0) | (command.qty !== undefined ? 2 : 0));
       w.f64(command.price ?? 0).f64(command.qty ?? 0);
+      break;
+    case 'reduce':
+      w.f64(command.id).f64(command.qty);
+      break;
+    case 'advance-time':
+      w.f64(command.time);
       break;
   }
 }
@@ -95,7 +118,7 @@ export function writeRecord(w: ByteWriter, sequence: number, command: Command): 
   endRecord(w, start, 1);
 }
 
-function readCommand(r: ByteReader): Command {
+function readCommand(r: ByteReader, version: number): Command {
   const kind = KINDS[r.u8()];
   const bad = () => new TickbookError('CORRUPT_DATA', 'bad journal record');
   const side = () =>
@@ -128,6 +151,9 @@ function readCommand(r: ByteReader): Command {
       const timeInForce = tif();
       const p = r.u8();
       const postOnly = p === 2 ? undefined : p === 1;
+      const ownerValue = owner();
+      const stpValue = stp();
+      const expiresAt = version >= 4 ? r.f64() || undefined : undefined;
       return withoutUndefined({
         kind,
         id,
@@ -136,16 +162,30 @@ function readCommand(r: ByteReader): Command {
         qty,
         timeInForce,
         postOnly,
-        owner: owner(),
-        stp: stp(),
+        owner: ownerValue,
+        stp: stpValue,
+        expiresAt,
       });
     }
     case 'market': {
       const id = r.f64();
       const s = side();
-      const qty = r.f64();
+      const has = version >= 3 ? r.u8() : 1;
+      if ((has & 3) === 0 || (has & 3) === 3 || has > 7) throw bad();
+      const size = r.f64();
+      const protectionPrice = has & 4 ? r.f64() : undefined;
       const timeInForce = tif() as 'IOC' | 'FOK' | undefined;
-      return withoutUndefined({ kind, id, side: s, qty, timeInForce, owner: owner(), stp: stp() });
+      return withoutUndefined({
+        kind,
+        id,
+        side: s,
+        qty: has & 1 ? size : undefined,
+        notional: has & 2 ? size : undefined,
+        protectionPrice,
+        timeInForce,
+        owner: owner(),
+        stp: stp(),
+      });
     }
     case 'cancel':
       return { kind, id: r.f64() };
@@ -161,6 +201,12 @@ function readCommand(r: ByteReader): Command {
         qty: has & 2 ? qty : undefined,
       });
     }
+    case 'reduce': {
+      const id = r.f64();
+      return { kind, id, qty: r.f64() };
+    }
+    case 'advance-time':
+      return { kind, time: r.f64() };
     default:
       throw bad();
   }
@@ -194,7 +240,7 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
   const r = new ByteReader(bytes, 0, bytes.length, 'journal');
   if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook journal');
   const version = r.u32();
-  if (version !== JOURNAL_VERSION) {
+  if (version < OLDEST_JOURNAL_VERSION || version > JOURNAL_VERSION) {
     throw new TickbookError('UNSUPPORTED_VERSION', `journal version ${version}`);
   }
   const config = readConfig(r);
@@ -225,7 +271,7 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
     const first = payload.f64();
     const count = payload.u32();
     for (let i = 0; i < count; i++)
-      records.push({ sequence: first + i, command: readCommand(payload) });
+      records.push({ sequence: first + i, command: readCommand(payload, version) });
     if (payload.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'journal record too long');
     r.offset = end;
     validLength = end;

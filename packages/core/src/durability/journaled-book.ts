@@ -13,6 +13,7 @@ import type {
   MarketOrder,
   ModifyRequest,
   OrderInfo,
+  ReduceRequest,
   RestingOrder,
   Side,
 } from '../types';
@@ -67,6 +68,15 @@ export class JournaledBook implements Book {
   modify(request: ModifyRequest): BookEvent[] {
     return this.journal({ kind: 'modify', ...request }, () => this.inner.modify(request));
   }
+  reduce(request: ReduceRequest): BookEvent[] {
+    return this.journal({ kind: 'reduce', ...request }, () => this.inner.reduce(request));
+  }
+  advanceTime(time: number): BookEvent[] {
+    return this.journal({ kind: 'advance-time', time }, () => this.inner.advanceTime(time));
+  }
+  get time(): number {
+    return this.inner.time;
+  }
   submit(command: Command): BookEvent[] {
     return this.apply([command]);
   }
@@ -77,7 +87,7 @@ export class JournaledBook implements Book {
     const record = beginRecord(this.records, first);
     // Journal the applied commands, in order. Each command's events start with
     // exactly one of: accepted (limit, market), modified (modify), a `user`
-    // cancel (cancel) or rejected (refused: not journalled) — see
+    // cancel (cancel, reduce), time-advanced (advance-time) or rejected (refused: not journalled) — see
     // docs/semantics.md — so the starts split the stream per command.
     let sequence = first;
     let index = -1;
@@ -86,6 +96,7 @@ export class JournaledBook implements Book {
         e.type === 'accepted' ||
         e.type === 'modified' ||
         e.type === 'rejected' ||
+        e.type === 'time-advanced' ||
         (e.type === 'cancelled' && e.reason === 'user');
       if (!start) continue;
       index++;

@@ -16,6 +16,6 @@ export function restoreBook(bytes: Uint8Array, options: { engine?: EngineKind } 
   const orders = [...snapshot.orders()];
   const book = createBook({ ...snapshot.config, engine: options.engine });
   if (!isRestorable(book)) throw new Error(`engine ${book.engine} cannot restore snapshots`);
-  book[RESTORE](orders, snapshot.sequence);
+  book[RESTORE](orders, snapshot.sequence, snapshot.time);
   return book;
 }

@@ -5,10 +5,13 @@
  * ```
  * "TKBS" | u32 version | u32 body length | body | u32 CRC-32 of body
  * body:  config (f64 minPrice, f64 maxPrice, f64 capacity, u8 stpMode)
- *        f64 sequence | f64 order count
+ *        f64 sequence | f64 time (version 2) | f64 order count
  *        orders: bids best level first, then asks; each level in queue order:
  *        f64 id | u8 side | f64 price | f64 remaining | f64 filled | f64 owner | u8 stp | u8 postOnly
+ *        | f64 expiresAt (version 2; 0 = none)
  * ```
+ * Version 2 added the book's time and good-till-date expiries; version 1
+ * snapshots still restore (time 0, no expiries).
  */
 import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
@@ -20,7 +23,7 @@ import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /** The configuration fields that define a book's identity (not its engine). */
@@ -63,6 +66,7 @@ export function* restingOrders(book: Book): Generator<SnapshotOrder> {
           owner: info.owner,
           stp: info.stp,
           postOnly: info.postOnly,
+          expiresAt: info.expiresAt ?? 0,
         };
       }
     }
@@ -75,12 +79,13 @@ export function snapshotBook(book: Book): Uint8Array {
   w.u32(MAGIC).u32(SNAPSHOT_VERSION).u32(0);
   const bodyStart = w.length;
   writeConfig(w, book.config);
-  w.f64(book.sequence).f64(book.size);
+  w.f64(book.sequence).f64(book.time).f64(book.size);
   for (const o of restingOrders(book)) {
     w.f64(o.id).u8(SIDES.indexOf(o.side)).f64(o.price).f64(o.remaining).f64(o.filled);
     w.f64(o.owner)
       .u8(STP_MODES.indexOf(o.stp))
-      .u8(o.postOnly ? 1 : 0);
+      .u8(o.postOnly ? 1 : 0)
+      .f64(o.expiresAt);
   }
   const bodyEnd = w.length;
   w.patchU32(8, bodyEnd - bodyStart);
@@ -92,6 +97,8 @@ export function snapshotBook(book: Book): Uint8Array {
 export interface DecodedSnapshot {
   config: Omit<BookConfig, 'engine'>;
   sequence: number;
+  /** The book's time (0 in version-1 snapshots). */
+  time: number;
   orders: () => Generator<SnapshotOrder>;
 }
 
@@ -104,7 +111,7 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const r = new ByteReader(bytes, 0, bytes.length, 'snapshot');
   if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook snapshot');
   const version = r.u32();
-  if (version !== SNAPSHOT_VERSION) {
+  if (version !== 1 && version !== SNAPSHOT_VERSION) {
     throw new TickbookError('UNSUPPORTED_VERSION', `snapshot version ${version}`);
   }
   const bodyLength = r.u32();
@@ -119,6 +126,7 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const body = new ByteReader(bytes, bodyStart, bodyStart + bodyLength, 'snapshot');
   const config = readConfig(body);
   const sequence = body.f64();
+  const time = version >= 2 ? body.f64() : 0;
   const count = body.f64();
   const ordersAt = body.offset;
   const orders = function* (): Generator<SnapshotOrder> {
@@ -132,10 +140,11 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       const owner = o.f64();
       const stp = STP_MODES[o.u8()];
       const postOnly = o.u8() === 1;
+      const expiresAt = version >= 2 ? o.f64() : 0;
       if (!side || !stp) throw new TickbookError('CORRUPT_DATA', 'bad order record in snapshot');
-      yield { id, side, price, remaining, filled, owner, stp, postOnly };
+      yield { id, side, price, remaining, filled, owner, stp, postOnly, expiresAt };
     }
     if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
   };
-  return { config, sequence, orders };
+  return { config, sequence, time, orders };
 }

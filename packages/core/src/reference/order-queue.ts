@@ -10,6 +10,13 @@ export class OrderNode {
   next: OrderNode | null = null;
   level: PriceLevel | null = null;
   filled = 0;
+  /**
+   * A market taker sized by quote amount: `remaining` is then the notional it
+   * has left (ticks × lots), not lots.
+   */
+  byNotional = false;
+  /** Good-till-date expiry (book time); 0 when none. */
+  expiresAt = 0;
 
   constructor(
     readonly id: number,

@@ -10,10 +10,12 @@ import { stateHash } from '../durability/state-hash';
 import type { ErrorCode } from '../errors';
 import {
   acceptedEvent,
+  acceptedMarketEvent,
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
   rejectedEvent,
+  timeAdvancedEvent,
   tradeEvent,
 } from '../events';
 import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
@@ -27,10 +29,19 @@ import type {
   MarketOrder,
   ModifyRequest,
   OrderInfo,
+  ReduceRequest,
   RestingOrder,
   Side,
 } from '../types';
-import { checkCancel, checkLimit, checkMarket, checkModify, commandIdOf } from '../validate';
+import {
+  checkCancel,
+  checkLimit,
+  checkMarket,
+  checkModify,
+  checkReduce,
+  checkTime,
+  commandIdOf,
+} from '../validate';
 import { BookSide } from './book-side';
 import { OrderNode, type PriceLevel } from './order-queue';
 
@@ -46,6 +57,10 @@ export class ReferenceBook implements Book, Restorable {
   readonly engine = 'js' as const;
   /** Commands applied so far (refused ones do not count). */
   sequence = 0;
+  /** The book's time: moved only by advanceTime. */
+  time = 0;
+  /** Good-till-date orders by (expiresAt, id); lazy deletion (see popExpired). */
+  private readonly expiries = new ExpiryHeap();
   private readonly bids: BookSide;
   private readonly asks: BookSide;
   private readonly orders = new Map<number, OrderNode>();
@@ -86,6 +101,18 @@ export class ReferenceBook implements Book, Restorable {
     return events;
   }
 
+  reduce(request: ReduceRequest): BookEvent[] {
+    const events: BookEvent[] = [];
+    this.settle(this.reduceOrder(request, events), request?.id);
+    return events;
+  }
+
+  advanceTime(time: number): BookEvent[] {
+    const events: BookEvent[] = [];
+    this.settle(this.advanceTo(time, events), undefined);
+    return events;
+  }
+
   submit(command: Command): BookEvent[] {
     const events: BookEvent[] = [];
     this.applyOne(command, events);
@@ -119,12 +146,15 @@ export class ReferenceBook implements Book, Restorable {
     return stateHash(this);
   }
 
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void {
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void {
+    this.time = time;
     for (const o of orders) {
       const node = new OrderNode(o.id, o.side, o.price, o.remaining, o.owner, o.stp, o.postOnly);
       node.filled = o.filled;
+      node.expiresAt = o.expiresAt;
       this.sideOf(o.side).getOrCreate(o.price).append(node);
       this.orders.set(o.id, node);
+      if (o.expiresAt > 0) this.expiries.push(node);
     }
     this.sequence = sequence;
   }
@@ -140,6 +170,10 @@ export class ReferenceBook implements Book, Restorable {
         return this.cancelOrder(command.id, events);
       case 'modify':
         return this.modifyOrder(command, events);
+      case 'reduce':
+        return this.reduceOrder(command, events);
+      case 'advance-time':
+        return this.advanceTo(command.time, events);
       default:
         return 'INVALID_TYPE';
     }
@@ -152,6 +186,8 @@ export class ReferenceBook implements Book, Restorable {
     const fieldError = checkLimit(order, this.config);
     if (fieldError) return fieldError;
     if (this.orders.has(order.id)) return 'DUPLICATE_ID';
+    const expiresAt = order.expiresAt;
+    if (expiresAt !== undefined && expiresAt <= this.time) return 'ALREADY_EXPIRED';
     const tif = order.timeInForce ?? 'GTC';
     if (tif === 'GTC') {
       if (this.orders.size >= this.config.capacity) return 'BOOK_FULL';
@@ -167,31 +203,47 @@ export class ReferenceBook implements Book, Restorable {
       order.stp ?? this.config.stpMode,
       order.postOnly === true,
     );
-    events.push(acceptedEvent(order.id, order.side, 'limit', order.price, order.qty));
+    events.push(acceptedEvent(order.id, order.side, 'limit', order.price, order.qty, expiresAt));
     if (tif === 'FOK' && !this.fokFillable(taker)) {
       events.push(cancelledEvent(taker.id, 'fok-unfilled', taker.remaining, 0));
       return undefined;
     }
     this.enter(taker, tif === 'GTC', events);
+    if (expiresAt !== undefined && this.orders.get(taker.id) === taker) {
+      taker.expiresAt = expiresAt;
+      this.expiries.push(taker);
+      this.expiries.compact(this.orders);
+    }
     return undefined;
   }
 
   private placeMarket(order: MarketOrder, events: BookEvent[]): ErrorCode | undefined {
     if (typeof order !== 'object' || order === null) return 'INVALID_COMMAND';
-    const fieldError = checkMarket(order);
+    const fieldError = checkMarket(order, this.config);
     if (fieldError) return fieldError;
     if (this.orders.has(order.id)) return 'DUPLICATE_ID';
     const unbounded = order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    const { notional, protectionPrice } = order;
+    const byNotional = notional !== undefined;
     const taker = new OrderNode(
       order.id,
       order.side,
-      unbounded,
-      order.qty,
+      protectionPrice ?? unbounded,
+      byNotional ? notional : (order.qty as number),
       order.owner ?? 0,
       order.stp ?? this.config.stpMode,
       false,
     );
-    events.push(acceptedEvent(order.id, order.side, 'market', null, order.qty));
+    taker.byNotional = byNotional;
+    events.push(
+      acceptedMarketEvent(
+        order.id,
+        order.side,
+        byNotional ? null : (order.qty as number),
+        notional,
+        protectionPrice,
+      ),
+    );
     if (order.timeInForce === 'FOK' && !this.fokFillable(taker)) {
       events.push(cancelledEvent(taker.id, 'fok-unfilled', taker.remaining, 0));
       return undefined;
@@ -248,6 +300,39 @@ export class ReferenceBook implements Book, Restorable {
     return undefined;
   }
 
+  private reduceOrder(request: ReduceRequest, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof request !== 'object' || request === null) return 'INVALID_COMMAND';
+    const fieldError = checkReduce(request);
+    if (fieldError) return fieldError;
+    const order = this.orders.get(request.id);
+    if (!order) return 'UNKNOWN_ORDER';
+    const level = order.level!;
+    const taken = Math.min(request.qty, order.remaining);
+    this.reduceResting(order, taken);
+    events.push(cancelledEvent(order.id, 'user', taken, order.remaining));
+    events.push(this.levelEvent(level));
+    return undefined;
+  }
+
+  private advanceTo(time: number, events: BookEvent[]): ErrorCode | undefined {
+    const fieldError = checkTime(time);
+    if (fieldError) return fieldError;
+    if (time < this.time) return 'TIME_BACKWARDS';
+    this.time = time;
+    events.push(timeAdvancedEvent(time));
+    for (;;) {
+      const order = this.expiries.peek();
+      if (!order || order.expiresAt > time) break;
+      this.expiries.pop();
+      if (this.orders.get(order.id) !== order) continue; // gone already: a stale entry
+      const level = order.level!;
+      events.push(cancelledEvent(order.id, 'expired', order.remaining, 0));
+      this.removeResting(order);
+      events.push(this.levelEvent(level));
+    }
+    return undefined;
+  }
+
   // ---- matching ---------------------------------------------------------------
 
   /**
@@ -277,19 +362,23 @@ export class ReferenceBook implements Book, Restorable {
 
   private matchIncoming(taker: OrderNode, events: BookEvent[]): StoppedBySelfTrade {
     const makers = this.oppositeOf(taker.side);
-    while (taker.remaining > 0) {
+    for (;;) {
       const level = makers.best();
       if (!level || !acceptable(taker, level.price)) return false;
+      // out of quantity, or a notional that affords nothing here: done
+      if (takeable(taker, level.price) === 0) return false;
       if (this.matchLevel(taker, level, events)) return true;
     }
-    return false;
   }
 
   /** Match the taker against one level, oldest maker first; emits the level's change. */
   private matchLevel(taker: OrderNode, level: PriceLevel, events: BookEvent[]): StoppedBySelfTrade {
     let touched = false;
     let stopped = false;
-    while (taker.remaining > 0 && level.head) {
+    const price = level.price;
+    while (level.head) {
+      const cap = takeable(taker, price);
+      if (cap === 0) break;
       const maker = level.head;
       if (isSelfTrade(taker, maker)) {
         const mode = taker.stp;
@@ -299,11 +388,12 @@ export class ReferenceBook implements Book, Restorable {
         }
         touched = true;
         if (mode === 'decrement-and-cancel') {
-          const d = Math.min(taker.remaining, maker.remaining);
+          const d = Math.min(cap, maker.remaining);
           this.reduceResting(maker, d);
           events.push(cancelledEvent(maker.id, 'self-trade', d, maker.remaining));
-          taker.remaining -= d;
-          events.push(cancelledEvent(taker.id, 'self-trade', d, taker.remaining));
+          const used = taker.byNotional ? d * price : d;
+          taker.remaining -= used;
+          events.push(cancelledEvent(taker.id, 'self-trade', used, taker.remaining));
           continue;
         }
         events.push(cancelledEvent(maker.id, 'self-trade', maker.remaining, 0));
@@ -315,8 +405,8 @@ export class ReferenceBook implements Book, Restorable {
         continue;
       }
       touched = true;
-      const qty = Math.min(taker.remaining, maker.remaining);
-      taker.remaining -= qty;
+      const qty = Math.min(cap, maker.remaining);
+      taker.remaining -= taker.byNotional ? qty * price : qty;
       taker.filled += qty;
       maker.filled += qty;
       this.reduceResting(maker, qty);
@@ -444,8 +534,83 @@ export class ReferenceBook implements Book, Restorable {
       owner: o.owner,
       stp: o.stp,
       postOnly: o.postOnly,
+      ...(o.expiresAt > 0 ? { expiresAt: o.expiresAt } : {}),
     };
   }
+}
+
+/**
+ * Lots the taker can still take at `price`: its open quantity, or for a
+ * notional order what its notional left affords (`floor(left / price)`).
+ */
+function takeable(taker: OrderNode, price: number): number {
+  return taker.byNotional ? affordable(taker.remaining, price) : taker.remaining;
+}
+
+/** `floor(notional / price)`, exact for safe integers (the division may round up). */
+export function affordable(notional: number, price: number): number {
+  const q = Math.floor(notional / price);
+  return q * price > notional ? q - 1 : q;
+}
+
+/**
+ * Resting good-till-date orders, earliest `(expiresAt, id)` first: a binary
+ * heap with lazy deletion (an order that left the book stays until it
+ * reaches the top, or until {@link compact} drops it). Keys never change.
+ */
+class ExpiryHeap {
+  private readonly heap: OrderNode[] = [];
+
+  peek(): OrderNode | undefined {
+    return this.heap[0];
+  }
+
+  push(node: OrderNode): void {
+    const h = this.heap;
+    h.push(node);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    this.siftDown(0);
+  }
+
+  /** Drop stale entries once they outnumber the live orders (keeps memory bounded). */
+  compact(live: Map<number, OrderNode>): void {
+    const h = this.heap;
+    if (h.length <= 2 * live.size + 64) return;
+    const kept = h.filter((n) => live.get(n.id) === n);
+    h.length = 0;
+    h.push(...kept);
+    for (let i = (h.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) return;
+      const r = l + 1;
+      const c = r < h.length && earlier(h[r], h[l]) ? r : l;
+      if (!earlier(h[c], h[i])) return;
+      [h[i], h[c]] = [h[c], h[i]];
+      i = c;
+    }
+  }
+}
+
+function earlier(a: OrderNode, b: OrderNode): boolean {
+  return a.expiresAt < b.expiresAt || (a.expiresAt === b.expiresAt && a.id < b.id);
 }
 
 /** Can the taker trade at this maker price? */

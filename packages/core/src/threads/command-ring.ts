@@ -30,7 +30,7 @@
  *                     [5] freed (bumped when the consumer frees slots)  [6] producers waiting
  *                     [7] 1 while the consumer sleeps in `wait`
  * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
- * slots   slots × 48 B               u32 producer | u32 pad | 40-byte command record
+ * slots   slots × 56 B               u32 producer | u32 pad | 48-byte command record
  * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
  *         i32 status (-1 applied, else error-code index) | u32 trades | f64 filled | f64 open | f64 pad
  * ```
@@ -39,10 +39,12 @@ import type { Book } from '../book';
 import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
 import type { BookEvent, Command } from '../types';
 import {
+  CMD_SIZE,
   EV_ACCEPTED,
   EV_CANCELLED,
   EV_MODIFIED,
   EV_REJECTED,
+  EV_TIME,
   EV_TRADE,
   REASON_CODES,
 } from '../wasm/codes';
@@ -51,8 +53,8 @@ import type { EventCursor } from '../wasm/event-cursor';
 import { WasmBook } from '../wasm/wasm-book';
 
 const HEADER_INTS = 16;
-const SLOT_SIZE = 48;
 const CMD_OFFSET = 8;
+const SLOT_SIZE = CMD_OFFSET + CMD_SIZE;
 const RESULT_HEADER_BYTES = 16;
 const RESULT_SIZE = 32;
 const TAIL = 0;
@@ -70,7 +72,10 @@ export interface CommandResult {
   trades: number;
   /** Quantity it filled as taker. */
   filled: number;
-  /** Its open quantity after the command (resting, for a GTC limit). */
+  /**
+   * Its open quantity after the command (resting, for a GTC limit); a market
+   * order sized by notional counts it in notional units (0 once it is done).
+   */
   open: number;
 }
 
@@ -358,8 +363,8 @@ export class RingConsumer {
 
   /**
    * Read one chunk of a batch's events. Every command's events open with
-   * `accepted` (limit, market), `cancelled` by the user (cancel), `modified`
-   * (modify) or `rejected` (refused), and none of these appears later in a
+   * `accepted` (limit, market), `cancelled` by the user (cancel, reduce), `modified`
+   * (modify), `time-advanced` (advance-time) or `rejected` (refused), and none of these appears later in a
    * command's events (docs/semantics.md), so they mark where each command starts.
    */
   private summariseChunk(c: EventCursor): void {
@@ -369,6 +374,7 @@ export class RingConsumer {
         type === EV_ACCEPTED ||
         type === EV_MODIFIED ||
         type === EV_REJECTED ||
+        type === EV_TIME ||
         (type === EV_CANCELLED && c.aux === R_USER)
       ) {
         this.postCurrent();
@@ -412,7 +418,7 @@ function summarise(events: readonly BookEvent[], id: number): CommandResult {
   let filled = 0;
   let open = 0;
   for (const e of events) {
-    if (e.type === 'accepted' && e.id === id) open = e.qty;
+    if (e.type === 'accepted' && e.id === id) open = e.qty ?? e.notional ?? 0;
     else if (e.type === 'modified' && e.id === id) open = e.qty;
     else if (e.type === 'trade' && e.takerId === id) {
       trades++;

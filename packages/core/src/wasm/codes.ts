@@ -25,6 +25,7 @@ export const REASON_CODES: readonly CancelReason[] = [
   'fok-unfilled',
   'self-trade',
   'post-only',
+  'expired',
 ];
 /** Order types of accepted events: index = code. */
 export const ORDER_TYPE_CODES: readonly OrderType[] = ['limit', 'market'];
@@ -48,6 +49,21 @@ export const CMD_MARKET = 1;
 export const CMD_CANCEL = 2;
 export const CMD_MODIFY = 3;
 export const CMD_REJECT = 4;
+export const CMD_REDUCE = 5;
+export const CMD_ADVANCE_TIME = 6;
+
+/**
+ * Market sizing flags (command byte `mflags` @6; the accepted event's `count`
+ * carries MKT_NOTIONAL and MKT_PROTECTION). 0: sized by qty, no protection.
+ */
+export const MKT_NOTIONAL = 1;
+/** The command gave a qty as well as a notional (refused with QTY_AND_NOTIONAL). */
+export const MKT_QTY_TOO = 2;
+export const MKT_PROTECTION = 4;
+/** Byte offset of `mflags` in a command record. */
+export const CMD_MFLAGS = 6;
+/** Accepted-event flag (`count`): a good-till-date limit order; field `e` holds its expiry. */
+export const ACC_EXPIRY = 8;
 
 /** Modify flags. */
 export const MOD_HAS_PRICE = 1;
@@ -60,6 +76,7 @@ export const EV_TRADE = 2;
 export const EV_CANCELLED = 3;
 export const EV_MODIFIED = 4;
 export const EV_LEVEL = 5;
+export const EV_TIME = 6;
 
 /** Event type names, index = code. */
 export const EVENT_TYPE_CODES = [
@@ -69,6 +86,7 @@ export const EVENT_TYPE_CODES = [
   'cancelled',
   'modified',
   'level-changed',
+  'time-advanced',
 ] as const;
 
 // ---- record layouts (bytes) ----
@@ -97,9 +115,14 @@ export const LEVEL_SIDE = 20;
 
 /**
  * Command record: `kind u8 @0, side @1, tif @2, flags @3, stp @4, code @5,
- * id f64 @8, price f64 @16, qty f64 @24, owner f64 @32`.
+ * mflags @6, id f64 @8, price f64 @16, qty f64 @24, owner f64 @32` (a reduce
+ * uses `id` and `qty`, the amount taken off; a market order with
+ * MKT_NOTIONAL has its notional in `qty`, with MKT_PROTECTION its
+ * protection price in `price`), expiresAt f64 @40 (a limit order's expiry:
+ * 0 none, NaN invalid). An advance-time record has its time in `price`.
  */
-export const CMD_SIZE = 40;
+export const CMD_SIZE = 48;
+export const CMD_EXPIRES_AT = 40;
 export const CMD_ID = 8;
 export const CMD_PRICE = 16;
 export const CMD_QTY = 24;
@@ -136,3 +159,6 @@ export const GEO_FREE_HEAD = 10;
 export const GEO_MAP_SIZE = 11;
 export const GEO_BITS_TABLE = 12;
 export const GEO_BIT_LEVELS = 13;
+export const GEO_EXPIRY = 14;
+export const GEO_HEAP_POS = 15;
+export const GEO_HEAP = 16;

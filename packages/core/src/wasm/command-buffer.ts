@@ -5,11 +5,17 @@
  */
 import type { Command, Side, StpMode, TimeInForce } from '../types';
 import {
+  CMD_ADVANCE_TIME,
   CMD_CANCEL,
+  CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
+  CMD_MFLAGS,
   CMD_MODIFY,
+  CMD_REDUCE,
   CMD_SIZE,
+  MKT_NOTIONAL,
+  MKT_PROTECTION,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
   POST_ONLY_NO,
@@ -34,7 +40,7 @@ export const codeOf = {
 export class CommandBuffer {
   /** Commands in the buffer. */
   length = 0;
-  /** The records, `length × 40` bytes used (see codes.ts for the layout). */
+  /** The records, `length × 48` bytes used (see codes.ts for the layout). */
   bytes: Uint8Array;
   private f64: Float64Array;
 
@@ -67,6 +73,7 @@ export class CommandBuffer {
    * @param tif - 0 GTC (default), 1 IOC, 2 FOK.
    * @param owner - 0: none.
    * @param stp - self-trade mode code ({@link codeOf}); omitted: the book's default.
+   * @param expiresAt - good-till-date expiry (GTC only); 0: none.
    */
   limit(
     id: number,
@@ -77,6 +84,7 @@ export class CommandBuffer {
     postOnly = false,
     owner = 0,
     stp = STP_DEFAULT,
+    expiresAt = 0,
   ): void {
     const at = this.slot();
     const b = this.bytes;
@@ -90,10 +98,60 @@ export class CommandBuffer {
     this.f64[i + 2] = price;
     this.f64[i + 3] = qty;
     this.f64[i + 4] = owner;
+    this.f64[(at + CMD_EXPIRES_AT) >> 3] = expiresAt;
   }
 
-  /** Append a market order. @param tif - 1 IOC (default), 2 FOK. */
-  market(id: number, side: SideCode, qty: number, tif = 1, owner = 0, stp = STP_DEFAULT): void {
+  /** Append an advance-time: move the book's time to `time` and expire what is due. */
+  advanceTime(time: number): void {
+    const at = this.slot();
+    this.bytes[at] = CMD_ADVANCE_TIME;
+    this.f64[(at >> 3) + 1] = 0;
+    this.f64[(at >> 3) + 2] = time;
+  }
+
+  /**
+   * Append a market order sized in lots.
+   * @param tif - 1 IOC (default), 2 FOK.
+   * @param protectionPrice - worst price to trade at; omitted: none.
+   */
+  market(
+    id: number,
+    side: SideCode,
+    qty: number,
+    tif = 1,
+    owner = 0,
+    stp = STP_DEFAULT,
+    protectionPrice?: number,
+  ): void {
+    this.marketRecord(id, side, qty, tif, owner, stp, 0, protectionPrice);
+  }
+
+  /**
+   * Append a market order sized by quote amount: it spends (buy) or receives
+   * (sell) at most `notional` ticks × lots. IOC only.
+   * @param protectionPrice - worst price to trade at; omitted: none.
+   */
+  marketNotional(
+    id: number,
+    side: SideCode,
+    notional: number,
+    owner = 0,
+    stp = STP_DEFAULT,
+    protectionPrice?: number,
+  ): void {
+    this.marketRecord(id, side, notional, 1, owner, stp, MKT_NOTIONAL, protectionPrice);
+  }
+
+  private marketRecord(
+    id: number,
+    side: SideCode,
+    size: number,
+    tif: number,
+    owner: number,
+    stp: number,
+    flags: number,
+    protectionPrice: number | undefined,
+  ): void {
     const at = this.slot();
     const b = this.bytes;
     const i = at >> 3;
@@ -102,8 +160,10 @@ export class CommandBuffer {
     b[at + 2] = tif;
     b[at + 3] = POST_ONLY_NO;
     b[at + 4] = stp;
+    b[at + CMD_MFLAGS] = flags | (protectionPrice !== undefined ? MKT_PROTECTION : 0);
     this.f64[i + 1] = id;
-    this.f64[i + 3] = qty;
+    this.f64[i + 2] = protectionPrice ?? 0;
+    this.f64[i + 3] = size;
     this.f64[i + 4] = owner;
   }
 
@@ -124,6 +184,15 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = price ?? 0;
     this.f64[i + 3] = qty ?? 0;
+  }
+
+  /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */
+  reduce(id: number, qty: number): void {
+    const at = this.slot();
+    this.bytes[at] = CMD_REDUCE;
+    const i = at >> 3;
+    this.f64[i + 1] = id;
+    this.f64[i + 3] = qty;
   }
 
   /** Append any {@link Command} object (validated by the engine when applied, as `apply` does). */

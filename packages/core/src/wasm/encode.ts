@@ -1,5 +1,5 @@
 /**
- * Encoding commands into the matcher's 40-byte command records (layout in
+ * Encoding commands into the matcher's 48-byte command records (layout in
  * codes.ts). Enum strings become codes here; everything else (is the id a
  * positive safe integer, is the price in band, …) is checked by the wasm, in
  * the order docs/semantics.md fixes, so one implementation serves the
@@ -9,12 +9,19 @@
 import type { Command, Side, StpMode, TimeInForce } from '../types';
 import { commandIdOf } from '../validate';
 import {
+  CMD_ADVANCE_TIME,
   CMD_CANCEL,
+  CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
+  CMD_MFLAGS,
   CMD_MODIFY,
+  CMD_REDUCE,
   CMD_REJECT,
   INVALID_ENUM,
+  MKT_NOTIONAL,
+  MKT_PROTECTION,
+  MKT_QTY_TOO,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
   POST_ONLY_INVALID,
@@ -56,6 +63,32 @@ export function limitPostOnlyCode(postOnly: unknown): number {
 /** Market post-only: only absent or false are allowed. */
 export function marketPostOnlyCode(postOnly: unknown): number {
   return postOnly === undefined || postOnly === false ? POST_ONLY_NO : POST_ONLY_INVALID;
+}
+
+/** Sizing flags of a market order (MKT_*): which of qty, notional, protection price it gives. */
+export function marketFlags(order: {
+  qty?: unknown;
+  notional?: unknown;
+  protectionPrice?: unknown;
+}): number {
+  let flags = 0;
+  if (order.notional !== undefined) {
+    flags = MKT_NOTIONAL;
+    if (order.qty !== undefined) flags |= MKT_QTY_TOO;
+  }
+  if (order.protectionPrice !== undefined) flags |= MKT_PROTECTION;
+  return flags;
+}
+
+/** A market order's size: its notional when it gives one, else its qty. */
+export function marketSize(order: { qty?: unknown; notional?: unknown }): number {
+  return num(order.notional !== undefined ? order.notional : order.qty);
+}
+
+/** Good-till-date expiry: absent is 0; a present 0 or non-number is invalid (NaN). */
+export function expiryCode(expiresAt: unknown): number {
+  if (expiresAt === undefined) return 0;
+  return typeof expiresAt === 'number' && expiresAt !== 0 ? expiresAt : Number.NaN;
 }
 
 /** Owner: absent is 0; a present 0 or non-number is invalid (NaN). */
@@ -121,6 +154,7 @@ export function encodeCommand(
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
       f64[i + 4] = ownerCode(c.owner);
+      f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
       return;
     case 'cancel':
       u8[at] = CMD_CANCEL;
@@ -132,8 +166,10 @@ export function encodeCommand(
       u8[at + 2] = marketTifCode(c.timeInForce);
       u8[at + 3] = marketPostOnlyCode(c.postOnly);
       u8[at + 4] = stpCode(c.stp);
+      u8[at + CMD_MFLAGS] = marketFlags(c);
       f64[i + 1] = num(c.id);
-      f64[i + 3] = num(c.qty);
+      f64[i + 2] = num(c.protectionPrice);
+      f64[i + 3] = marketSize(c);
       f64[i + 4] = ownerCode(c.owner);
       return;
     case 'modify':
@@ -142,6 +178,16 @@ export function encodeCommand(
         (c.price !== undefined ? MOD_HAS_PRICE : 0) | (c.qty !== undefined ? MOD_HAS_QTY : 0);
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
+      f64[i + 3] = num(c.qty);
+      return;
+    case 'advance-time':
+      u8[at] = CMD_ADVANCE_TIME;
+      f64[i + 1] = 0;
+      f64[i + 2] = num(c.time);
+      return;
+    case 'reduce':
+      u8[at] = CMD_REDUCE;
+      f64[i + 1] = num(c.id);
       f64[i + 3] = num(c.qty);
       return;
     default:
@@ -158,6 +204,10 @@ function sideName(code: number): Side {
 function stpName(code: number): StpMode | undefined {
   if (code === STP_DEFAULT) return undefined;
   return (STP_CODES[code] ?? INVALID) as StpMode;
+}
+
+function expiryName(expiresAt: number): number | undefined {
+  return expiresAt === 0 ? undefined : expiresAt;
 }
 
 function ownerName(owner: number): number | undefined {
@@ -190,19 +240,28 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
           : postOnly === POST_ONLY_YES) as boolean,
         owner: ownerName(f64[i + 4]),
         stp: stpName(u8[at + 4]),
+        expiresAt: expiryName(f64[(at + CMD_EXPIRES_AT) >> 3]),
       };
     }
     case CMD_MARKET: {
       const tif = u8[at + 2];
+      const flags = u8[at + CMD_MFLAGS];
+      const byNotional = (flags & MKT_NOTIONAL) !== 0;
       const market: Command = {
         kind: 'market',
         id,
         side: sideName(u8[at + 1]),
-        qty: f64[i + 3],
         timeInForce: (tif === 1 || tif === 2 ? TIF_CODES[tif] : INVALID) as 'IOC',
         owner: ownerName(f64[i + 4]),
         stp: stpName(u8[at + 4]),
       };
+      if (byNotional) {
+        market.notional = f64[i + 3];
+        if (flags & MKT_QTY_TOO) market.qty = Number.NaN; // refused: both given
+      } else {
+        market.qty = f64[i + 3];
+      }
+      if (flags & MKT_PROTECTION) market.protectionPrice = f64[i + 2];
       if (u8[at + 3] !== POST_ONLY_NO) (market as { postOnly?: unknown }).postOnly = INVALID;
       return market;
     }
@@ -217,6 +276,10 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         qty: flags & MOD_HAS_QTY ? f64[i + 3] : undefined,
       };
     }
+    case CMD_ADVANCE_TIME:
+      return { kind: 'advance-time', time: f64[i + 2] };
+    case CMD_REDUCE:
+      return { kind: 'reduce', id, qty: f64[i + 3] };
     default:
       // CMD_REJECT: rebuild something refused with the same code and id
       if (u8[at + 5] === INVALID_COMMAND) return null as unknown as Command;

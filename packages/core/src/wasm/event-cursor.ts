@@ -5,22 +5,28 @@
  */
 import {
   acceptedEvent,
+  acceptedMarketEvent,
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
   rejectedEvent,
+  timeAdvancedEvent,
   tradeEvent,
 } from '../events';
 import type { BookEvent } from '../types';
 import {
+  ACC_EXPIRY,
   EV_ACCEPTED,
   EV_CANCELLED,
   EV_LEVEL,
   EV_MODIFIED,
   EV_REJECTED,
   EV_SIZE,
+  EV_TIME,
   EV_TRADE,
   EVENT_TYPE_CODES,
+  MKT_NOTIONAL,
+  MKT_PROTECTION,
   ORDER_TYPE_CODES,
   REASON_CODES,
   SIDE_CODES,
@@ -28,7 +34,7 @@ import {
 } from './codes';
 
 /** Numeric event type of {@link EventCursor.type}: index into {@link EVENT_TYPE_CODES}. */
-export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5;
+export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 const F64_PER_EVENT = EV_SIZE / 8;
 
@@ -110,8 +116,31 @@ export class EventCursor {
   get price(): number {
     return this.f64[this.at8 + 3];
   }
+  /** Quantity; for an accepted market order sized by notional (see {@link notional}), its notional. */
   get qty(): number {
     return this.f64[this.at8 + 4];
+  }
+  /** Accepted market order sized by quote amount: its notional, else `undefined`. */
+  get notional(): number | undefined {
+    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & MKT_NOTIONAL) !== 0
+      ? this.f64[this.at8 + 4]
+      : undefined;
+  }
+  /** Accepted good-till-date limit order: its expiry, else `undefined`. */
+  get expiresAt(): number | undefined {
+    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & ACC_EXPIRY) !== 0
+      ? this.f64[this.at8 + 5]
+      : undefined;
+  }
+  /** The book's new time (time-advanced). */
+  get time(): number {
+    return this.f64[this.at8 + 1];
+  }
+  /** Accepted market order with a protection price: that price, else `undefined`. */
+  get protectionPrice(): number | undefined {
+    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & MKT_PROTECTION) !== 0
+      ? this.f64[this.at8 + 5]
+      : undefined;
   }
   /** Remaining quantity (cancelled); the maker's remaining for a trade. */
   get remaining(): number {
@@ -170,13 +199,24 @@ export function decodeEvent(
         f64[i + 2],
       );
     case EV_ACCEPTED: {
-      const market = u8[at + 2] === 1;
-      return acceptedEvent(
+      const flags = u32[(at >> 2) + 1];
+      if (u8[at + 2] !== 1) {
+        return acceptedEvent(
+          f64[i + 1],
+          SIDE_CODES[u8[at + 1]],
+          ORDER_TYPE_CODES[u8[at + 2]],
+          f64[i + 3],
+          f64[i + 4],
+          flags & ACC_EXPIRY ? f64[i + 5] : undefined,
+        );
+      }
+      const byNotional = (flags & MKT_NOTIONAL) !== 0;
+      return acceptedMarketEvent(
         f64[i + 1],
         SIDE_CODES[u8[at + 1]],
-        ORDER_TYPE_CODES[u8[at + 2]],
-        market ? null : f64[i + 3],
-        f64[i + 4],
+        byNotional ? null : f64[i + 4],
+        byNotional ? f64[i + 4] : undefined,
+        flags & MKT_PROTECTION ? f64[i + 5] : undefined,
       );
     }
     case EV_CANCELLED:
@@ -191,6 +231,8 @@ export function decodeEvent(
       );
     case EV_REJECTED:
       return rejectedEvent(f64[i + 1], WASM_ERROR_CODES[u8[at + 2]]);
+    case EV_TIME:
+      return timeAdvancedEvent(f64[i + 1]);
     default:
       throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
   }

@@ -18,18 +18,27 @@ export interface MatcherExports {
     postOnly: number,
     owner: number,
     stp: number,
+    expiresAt: number,
   ): number;
   market(
     id: number,
     side: number,
-    qty: number,
+    size: number,
     tif: number,
     postOnly: number,
     owner: number,
     stp: number,
+    mflags: number,
+    protection: number,
   ): number;
   cancel(id: number): number;
   modify(id: number, price: number, qty: number, flags: number): number;
+  reduce(id: number, qty: number): number;
+  advanceTime(time: number): number;
+  getTime(): number;
+  putTime(value: number): void;
+  orderExpiry(address: number): number;
+  expiryHeapSize(): number;
   applyBatch(start: number, end: number): number;
   eventCount(): number;
   restore(
@@ -41,6 +50,7 @@ export interface MatcherExports {
     owner: number,
     stp: number,
     postOnly: number,
+    expiresAt: number,
   ): number;
   getSequence(): number;
   putSequence(value: number): void;

@@ -23,6 +23,7 @@ import type {
   MarketOrder,
   ModifyRequest,
   OrderInfo,
+  ReduceRequest,
   RestingOrder,
   Side,
 } from '../types';
@@ -34,8 +35,12 @@ import {
   GEO_CMD_CAPACITY,
   GEO_COMMANDS,
   GEO_EVENTS,
+  GEO_EXPIRY,
   GEO_FREE_HEAD,
+  GEO_HEAP,
+  GEO_HEAP_POS,
   GEO_LEVELS,
+  GEO_ORDERS,
   GEO_SLOTS_TOUCHED,
   GEO_TICKS,
   LEVEL_SIZE,
@@ -51,9 +56,12 @@ import {
 import type { CommandBuffer } from './command-buffer';
 import {
   encodeCommand,
+  expiryCode,
   limitPostOnlyCode,
   limitTifCode,
+  marketFlags,
   marketPostOnlyCode,
+  marketSize,
   marketTifCode,
   num,
   ownerCode,
@@ -158,6 +166,7 @@ export class WasmBook implements Book, Restorable {
       limitPostOnlyCode(order.postOnly),
       ownerCode(order.owner),
       stpCode(order.stp),
+      expiryCode(order.expiresAt),
     );
     if (n < 0) refuse(n, order.id);
     return this.decode(n);
@@ -169,11 +178,13 @@ export class WasmBook implements Book, Restorable {
     const n = this.ex.market(
       num(order.id),
       sideCode(order.side),
-      num(order.qty),
+      marketSize(order),
       marketTifCode(order.timeInForce),
       marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
       ownerCode(order.owner),
       stpCode(order.stp),
+      marketFlags(order),
+      num(order.protectionPrice),
     );
     if (n < 0) refuse(n, order.id);
     return this.decode(n);
@@ -194,6 +205,26 @@ export class WasmBook implements Book, Restorable {
     const n = this.ex.modify(num(request.id), num(price), num(qty), flags);
     if (n < 0) refuse(n, request.id);
     return this.decode(n);
+  }
+
+  reduce(request: ReduceRequest): BookEvent[] {
+    if (this.draining) reentered();
+    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
+    const n = this.ex.reduce(num(request.id), num(request.qty));
+    if (n < 0) refuse(n, request.id);
+    return this.decode(n);
+  }
+
+  advanceTime(time: number): BookEvent[] {
+    if (this.draining) reentered();
+    const n = this.ex.advanceTime(num(time));
+    if (n < 0) refuse(n, undefined);
+    return this.decode(n);
+  }
+
+  /** The book's time (moved only by {@link advanceTime}). */
+  get time(): number {
+    return this.ex.getTime();
   }
 
   // ---- batch API ---------------------------------------------------------------
@@ -364,7 +395,7 @@ export class WasmBook implements Book, Restorable {
     if (o === 0) return undefined;
     const i = o >> 3;
     const filled = this.f64[i + 2];
-    return {
+    const info: OrderInfo = {
       id: this.f64[i],
       side: SIDE_CODES[this.u8[o + 44]],
       price: this.minPrice + (this.u32[(o >> 2) + 10] | 0),
@@ -375,6 +406,9 @@ export class WasmBook implements Book, Restorable {
       stp: STP_CODES[this.u8[o + ORDER_STP]],
       postOnly: this.u8[o + ORDER_POST_ONLY] === 1,
     };
+    const expiresAt = this.ex.orderExpiry(o);
+    if (expiresAt !== 0) info.expiresAt = expiresAt;
+    return info;
   }
 
   // ---- other threads -------------------------------------------------------------
@@ -459,6 +493,44 @@ export class WasmBook implements Book, Restorable {
     if (free + resting !== ex.geometry(GEO_SLOTS_TOUCHED)) {
       fail(`${free} free + ${resting} live slots but ${ex.geometry(GEO_SLOTS_TOUCHED)} used`);
     }
+    this.checkExpiryHeap(resting);
+  }
+
+  /** The expiry heap holds exactly the resting good-till-date orders, in heap order. */
+  private checkExpiryHeap(resting: number): void {
+    const { u32, f64, ex } = this;
+    const fail = (what: string) => {
+      throw new Error(`wasm book invariant broken: ${what}`);
+    };
+    const ordersBase = ex.geometry(GEO_ORDERS);
+    const expiry = ex.geometry(GEO_EXPIRY) >> 3;
+    const pos = ex.geometry(GEO_HEAP_POS) >> 2;
+    const heap = ex.geometry(GEO_HEAP) >> 2;
+    const slot = (o: number) => (o - ordersBase) / 48;
+    const n = ex.expiryHeapSize();
+    const key = (o: number): [number, number] => [f64[expiry + slot(o)], f64[o >> 3]];
+    for (let i = 1; i <= n; i++) {
+      const o = u32[heap + i - 1];
+      const [at, id] = key(o);
+      if (ex.findOrder(id) !== o) fail(`expiry heap entry ${i} is not a resting order`);
+      if (u32[pos + slot(o)] !== i)
+        fail(`order ${id} has heap position ${u32[pos + slot(o)]}, not ${i}`);
+      if (!(at > ex.getTime())) fail(`order ${id} rests past its expiry ${at}`);
+      if (i > 1) {
+        const [pat, pid] = key(u32[heap + (i >> 1) - 1]);
+        if (pat > at || (pat === at && pid > id)) fail(`expiry heap order broken at ${i}`);
+      }
+    }
+    let gtd = 0;
+    for (const side of ['buy', 'sell'] as const) {
+      for (const level of this.levels(side)) {
+        for (const o of this.ordersAt(side, level.price)) {
+          if (this.order(o.id)?.expiresAt !== undefined) gtd++;
+        }
+      }
+    }
+    if (gtd !== n)
+      fail(`${gtd} good-till-date orders rest but the heap holds ${n} (of ${resting})`);
   }
 
   // ---- durability hooks ----------------------------------------------------------
@@ -486,17 +558,20 @@ export class WasmBook implements Book, Restorable {
           limitPostOnlyCode(command.postOnly),
           ownerCode(command.owner),
           stpCode(command.stp),
+          expiryCode(command.expiresAt),
         );
         break;
       case 'market':
         n = this.ex.market(
           num(command.id),
           sideCode(command.side),
-          num(command.qty),
+          marketSize(command),
           marketTifCode(command.timeInForce),
           marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
           ownerCode(command.owner),
           stpCode(command.stp),
+          marketFlags(command),
+          num(command.protectionPrice),
         );
         break;
       case 'cancel':
@@ -509,6 +584,12 @@ export class WasmBook implements Book, Restorable {
         n = this.ex.modify(num(command.id), num(price), num(qty), flags);
         break;
       }
+      case 'reduce':
+        n = this.ex.reduce(num(command.id), num(command.qty));
+        break;
+      case 'advance-time':
+        n = this.ex.advanceTime(num(command.time));
+        break;
       default:
         return this.apply([command]);
     }
@@ -524,7 +605,8 @@ export class WasmBook implements Book, Restorable {
     return stateHash(this);
   }
 
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number): void {
+  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void {
+    this.ex.putTime(time);
     for (const o of orders) {
       const ok = this.ex.restore(
         o.id,
@@ -535,6 +617,7 @@ export class WasmBook implements Book, Restorable {
         o.owner,
         STP_CODES.indexOf(o.stp),
         o.postOnly ? 1 : 0,
+        o.expiresAt,
       );
       if (!ok) throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
     }

@@ -10,6 +10,7 @@ import {
   type Command,
   type ErrorCode,
   isTickbookError,
+  restoreBook,
   TickbookError,
 } from '../../src/index';
 import { checkInvariants, dumpBook } from './book-state';
@@ -479,6 +480,383 @@ export function describeBook(name: string, factory: BookFactory): void {
     });
   });
 
+  describe(`${name} engine: reduce`, () => {
+    const threeBids = () => {
+      const book = make();
+      book.limit({ id: 1, side: 'buy', price: 100, qty: 5 });
+      book.limit({ id: 2, side: 'buy', price: 100, qty: 5 });
+      book.limit({ id: 3, side: 'buy', price: 98, qty: 5 });
+      return book;
+    };
+
+    it('takes quantity off and keeps time priority (a partial user cancel)', () => {
+      const book = threeBids();
+      expect(book.reduce({ id: 1, qty: 3 })).toEqual([
+        cxl(1, 'user', 3, 2),
+        lvl('buy', 100, 7, 2, 4),
+      ]);
+      expect(book.ordersAt('buy', 100)).toEqual([
+        { id: 1, qty: 2, owner: 0 },
+        { id: 2, qty: 5, owner: 0 },
+      ]);
+      expect(book.order(1)).toMatchObject({ remaining: 2, filled: 0, status: 'new' });
+      expect(book.sequence).toBe(4);
+      // still first in line: a sell of 3 fills order 1 before order 2
+      expect(book.limit({ id: 9, side: 'sell', price: 100, qty: 3 })).toEqual([
+        acc(9, 'sell', 100, 3),
+        trade(1, 9, 'sell', 100, 2, 0, 1),
+        trade(2, 9, 'sell', 100, 1, 4, 0),
+        lvl('buy', 100, 4, 1, 5),
+      ]);
+      checkInvariants(book);
+    });
+
+    it('keeps priority even on the last order of a level, and after a partial fill', () => {
+      const book = threeBids();
+      book.limit({ id: 9, side: 'sell', price: 100, qty: 1 });
+      expect(book.reduce({ id: 1, qty: 1 })).toEqual([
+        cxl(1, 'user', 1, 3),
+        lvl('buy', 100, 8, 2, 5),
+      ]);
+      expect(book.order(1)).toMatchObject({ remaining: 3, filled: 1, status: 'partially-filled' });
+      expect(book.ordersAt('buy', 100).map((o) => o.id)).toEqual([1, 2]);
+      expect(book.reduce({ id: 2, qty: 4 })).toEqual([
+        cxl(2, 'user', 4, 1),
+        lvl('buy', 100, 4, 2, 6),
+      ]);
+      expect(book.ordersAt('buy', 100).map((o) => o.id)).toEqual([1, 2]);
+    });
+
+    it('cancels the order when taking all of it or more', () => {
+      const book = threeBids();
+      expect(book.reduce({ id: 1, qty: 5 })).toEqual([cxl(1, 'user', 5), lvl('buy', 100, 5, 1, 4)]);
+      expect(book.reduce({ id: 3, qty: Number.MAX_SAFE_INTEGER })).toEqual([
+        cxl(3, 'user', 5),
+        lvl('buy', 98, 0, 0, 5),
+      ]);
+      expect(book.order(1)).toBeUndefined();
+      expect(book.order(3)).toBeUndefined();
+      expect(book.size).toBe(1);
+      expect(book.bestBid()).toEqual({ price: 100, qty: 5, count: 1 });
+      checkInvariants(book);
+    });
+
+    it('works in a batch and through submit, like the per-order call', () => {
+      const a = threeBids();
+      const b = threeBids();
+      const events = a.apply([
+        { kind: 'reduce', id: 2, qty: 2 },
+        { kind: 'reduce', id: 7, qty: 1 },
+        { kind: 'reduce', id: 2, qty: 0 },
+      ]);
+      expect(events).toEqual([
+        cxl(2, 'user', 2, 3),
+        lvl('buy', 100, 8, 2, 4),
+        { type: 'rejected', id: 7, code: 'UNKNOWN_ORDER' },
+        { type: 'rejected', id: 2, code: 'INVALID_QTY' },
+      ]);
+      expect(b.submit({ kind: 'reduce', id: 2, qty: 2 })).toEqual(events.slice(0, 2));
+      expect(b.submit({ kind: 'reduce', id: 7, qty: 1 })).toEqual([events[2]]);
+      expect(dumpBook(a)).toEqual(dumpBook(b));
+      expect(a.sequence).toBe(4);
+    });
+  });
+
+  describe(`${name} engine: market orders by quote amount, protection price`, () => {
+    const accN = (
+      id: number,
+      side: 'buy' | 'sell',
+      notional: number,
+      protectionPrice?: number,
+    ): BookEvent => ({
+      type: 'accepted',
+      id,
+      side,
+      orderType: 'market',
+      price: null,
+      qty: null,
+      notional,
+      ...(protectionPrice === undefined ? {} : { protectionPrice }),
+    });
+    const asks = () => {
+      const book = make();
+      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
+      book.limit({ id: 2, side: 'sell', price: 101, qty: 3 });
+      book.limit({ id: 3, side: 'sell', price: 103, qty: 1 });
+      return book;
+    };
+
+    it('a buy spends at most its notional: min(maker qty, floor(left / price)) per maker', () => {
+      const book = asks();
+      const events = book.market({ id: 9, side: 'buy', notional: 350 });
+      expect(events).toStrictEqual([
+        accN(9, 'buy', 350),
+        trade(1, 9, 'buy', 100, 2, 0, 150),
+        lvl('sell', 100, 0, 0, 4),
+        trade(2, 9, 'buy', 101, 1, 2, 49),
+        lvl('sell', 101, 2, 1, 4),
+        cxl(9, 'remainder', 49),
+      ]);
+      expect(book.bestAsk()).toEqual({ price: 101, qty: 2, count: 1 });
+      checkInvariants(book);
+    });
+
+    it('a notional spent exactly leaves no remainder', () => {
+      const book = asks();
+      expect(book.market({ id: 9, side: 'buy', notional: 402 })).toEqual([
+        accN(9, 'buy', 402),
+        trade(1, 9, 'buy', 100, 2, 0, 202),
+        lvl('sell', 100, 0, 0, 4),
+        trade(2, 9, 'buy', 101, 2, 1, 0),
+        lvl('sell', 101, 1, 1, 4),
+      ]);
+    });
+
+    it('a notional that affords nothing at the best price trades nothing', () => {
+      const book = asks();
+      expect(book.market({ id: 9, side: 'buy', notional: 99 })).toEqual([
+        accN(9, 'buy', 99),
+        cxl(9, 'remainder', 99),
+      ]);
+      expect(book.market({ id: 8, side: 'buy', notional: 1 })).toEqual([
+        accN(8, 'buy', 1),
+        cxl(8, 'remainder', 1),
+      ]);
+      expect(book.size).toBe(3);
+    });
+
+    it('a sell receives at most its notional and stops at the first maker it cannot afford', () => {
+      const book = make();
+      book.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
+      book.limit({ id: 2, side: 'buy', price: 99, qty: 5 });
+      book.limit({ id: 3, side: 'buy', price: 50 + 40, qty: 5 });
+      expect(book.market({ id: 9, side: 'sell', notional: 250 })).toEqual([
+        accN(9, 'sell', 250),
+        trade(1, 9, 'sell', 100, 1, 0, 150),
+        lvl('buy', 100, 0, 0, 4),
+        trade(2, 9, 'sell', 99, 1, 4, 51),
+        lvl('buy', 99, 4, 1, 4),
+        cxl(9, 'remainder', 51),
+      ]);
+    });
+
+    it('with no liquidity, the whole notional is cancelled', () => {
+      const book = make();
+      expect(book.market({ id: 9, side: 'sell', notional: 5 })).toEqual([
+        accN(9, 'sell', 5),
+        cxl(9, 'remainder', 5),
+      ]);
+    });
+
+    it('a protection price stops a market order at the first level beyond it', () => {
+      const book = asks();
+      expect(book.market({ id: 9, side: 'buy', qty: 9, protectionPrice: 101 })).toStrictEqual([
+        {
+          type: 'accepted',
+          id: 9,
+          side: 'buy',
+          orderType: 'market',
+          price: null,
+          qty: 9,
+          protectionPrice: 101,
+        },
+        trade(1, 9, 'buy', 100, 2, 0, 7),
+        lvl('sell', 100, 0, 0, 4),
+        trade(2, 9, 'buy', 101, 3, 0, 4),
+        lvl('sell', 101, 0, 0, 4),
+        cxl(9, 'remainder', 4),
+      ]);
+      expect(book.bestAsk()).toEqual({ price: 103, qty: 1, count: 1 });
+      const sells = make();
+      sells.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
+      expect(sells.market({ id: 2, side: 'sell', qty: 1, protectionPrice: 101 })).toEqual([
+        { ...acc(2, 'sell', null, 1), protectionPrice: 101 },
+        cxl(2, 'remainder', 1),
+      ]);
+    });
+
+    it('a protection price bounds a notional order and a FOK order too', () => {
+      const book = asks();
+      expect(book.market({ id: 9, side: 'buy', notional: 1000, protectionPrice: 100 })).toEqual([
+        accN(9, 'buy', 1000, 100),
+        trade(1, 9, 'buy', 100, 2, 0, 800),
+        lvl('sell', 100, 0, 0, 4),
+        cxl(9, 'remainder', 800),
+      ]);
+      expect(
+        book.market({ id: 8, side: 'buy', qty: 4, protectionPrice: 101, timeInForce: 'FOK' }),
+      ).toEqual([{ ...acc(8, 'buy', null, 4), protectionPrice: 101 }, cxl(8, 'fok-unfilled', 4)]);
+      expect(
+        book.market({ id: 7, side: 'buy', qty: 3, protectionPrice: 101, timeInForce: 'FOK' }),
+      ).toEqual([
+        { ...acc(7, 'buy', null, 3), protectionPrice: 101 },
+        trade(2, 7, 'buy', 101, 3, 0, 0),
+        lvl('sell', 101, 0, 0, 6),
+      ]);
+    });
+
+    it('self-trade prevention: a decrement takes price × qty off the notional', () => {
+      const book = make();
+      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 });
+      book.limit({ id: 2, side: 'sell', price: 100, qty: 5 });
+      const stp = 'decrement-and-cancel' as const;
+      expect(book.market({ id: 9, side: 'buy', notional: 730, owner: 7, stp })).toEqual([
+        accN(9, 'buy', 730),
+        cxl(1, 'self-trade', 5),
+        cxl(9, 'self-trade', 500, 230),
+        trade(2, 9, 'buy', 100, 2, 3, 30),
+        lvl('sell', 100, 3, 1, 3),
+        cxl(9, 'remainder', 30),
+      ]);
+      const newest = make();
+      newest.limit({ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 });
+      expect(newest.market({ id: 9, side: 'buy', notional: 730, owner: 7 })).toEqual([
+        accN(9, 'buy', 730),
+        cxl(9, 'self-trade', 730),
+      ]);
+    });
+
+    it('is the same through apply and submit', () => {
+      const a = asks();
+      const b = asks();
+      const cmd: Command = {
+        kind: 'market',
+        id: 9,
+        side: 'buy',
+        notional: 350,
+        protectionPrice: 103,
+      };
+      expect(a.apply([cmd])).toEqual(b.submit(cmd));
+      expect(dumpBook(a)).toEqual(dumpBook(b));
+    });
+  });
+
+  describe(`${name} engine: good-till-date and time`, () => {
+    const exp = (id: number, qty: number): BookEvent => ({
+      type: 'cancelled',
+      id,
+      reason: 'expired',
+      qty,
+      remaining: 0,
+    });
+    const tick = (time: number): BookEvent => ({ type: 'time-advanced', time });
+
+    it('accepts expiresAt on a GTC order, reports it, and expires it when time reaches it', () => {
+      const book = make();
+      expect(book.time).toBe(0);
+      expect(book.limit({ id: 1, side: 'buy', price: 100, qty: 5, expiresAt: 50 })).toEqual([
+        { ...acc(1, 'buy', 100, 5), expiresAt: 50 },
+        lvl('buy', 100, 5, 1, 1),
+      ]);
+      expect(book.order(1)).toMatchObject({ expiresAt: 50, remaining: 5 });
+      book.limit({ id: 2, side: 'buy', price: 100, qty: 1 });
+      expect(book.order(2)?.expiresAt).toBeUndefined();
+      expect(book.advanceTime(49)).toEqual([tick(49)]);
+      expect(book.time).toBe(49);
+      expect(book.sequence).toBe(3);
+      expect(book.advanceTime(50)).toEqual([tick(50), exp(1, 5), lvl('buy', 100, 1, 1, 4)]);
+      expect(book.order(1)).toBeUndefined();
+      expect(book.advanceTime(50)).toEqual([tick(50)]);
+      expect(book.sequence).toBe(5);
+      checkInvariants(book);
+    });
+
+    it('expires by expiry time, then id, each followed by its level change', () => {
+      const book = make();
+      book.limit({ id: 5, side: 'buy', price: 99, qty: 1, expiresAt: 20 });
+      book.limit({ id: 3, side: 'sell', price: 104, qty: 2, expiresAt: 20 });
+      book.limit({ id: 4, side: 'buy', price: 99, qty: 3, expiresAt: 10 });
+      book.limit({ id: 1, side: 'buy', price: 99, qty: 4, expiresAt: 30 });
+      book.limit({ id: 2, side: 'sell', price: 104, qty: 1 });
+      expect(book.advanceTime(25)).toEqual([
+        tick(25),
+        exp(4, 3),
+        lvl('buy', 99, 5, 2, 6),
+        exp(3, 2),
+        lvl('sell', 104, 1, 1, 6),
+        exp(5, 1),
+        lvl('buy', 99, 4, 1, 6),
+      ]);
+      expect(book.size).toBe(2);
+      checkInvariants(book);
+    });
+
+    it('keeps the expiry through partial fills, reduce and a modify; gone orders never expire', () => {
+      const book = make();
+      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, expiresAt: 10 });
+      book.limit({ id: 2, side: 'sell', price: 101, qty: 5, expiresAt: 10 });
+      book.limit({ id: 3, side: 'sell', price: 102, qty: 5, expiresAt: 10 });
+      book.limit({ id: 9, side: 'buy', price: 100, qty: 2 }); // fills 2 of order 1
+      book.reduce({ id: 1, qty: 1 });
+      book.modify({ id: 2, price: 103, qty: 7 }); // loses priority, keeps its expiry
+      book.cancel(3);
+      expect(book.order(2)).toMatchObject({ price: 103, remaining: 7, expiresAt: 10 });
+      expect(book.advanceTime(10)).toEqual([
+        tick(10),
+        exp(1, 2),
+        lvl('sell', 100, 0, 0, 8),
+        exp(2, 7),
+        lvl('sell', 103, 0, 0, 8),
+      ]);
+      expect(book.size).toBe(0);
+    });
+
+    it('a fully filled or IOC-like remainder never enters the expiry schedule', () => {
+      const book = make();
+      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
+      expect(book.limit({ id: 2, side: 'buy', price: 100, qty: 2, expiresAt: 5 })).toEqual([
+        { ...acc(2, 'buy', 100, 2), expiresAt: 5 },
+        trade(1, 2, 'buy', 100, 2, 0, 0),
+        lvl('sell', 100, 0, 0, 2),
+      ]);
+      book.limit({ id: 2, side: 'buy', price: 99, qty: 1 }); // the id is free again, no expiry
+      expect(book.advanceTime(6)).toEqual([tick(6)]);
+      expect(book.order(2)).toMatchObject({ remaining: 1 });
+    });
+
+    it('refuses orders already expired and time going back; works in batches', () => {
+      const book = make();
+      book.advanceTime(100);
+      expect(
+        refusal(() => book.limit({ id: 1, side: 'buy', price: 99, qty: 1, expiresAt: 100 })),
+      ).toBe('ALREADY_EXPIRED');
+      expect(refusal(() => book.advanceTime(99))).toBe('TIME_BACKWARDS');
+      expect(refusal(() => book.advanceTime(-1))).toBe('INVALID_TIME');
+      expect(book.time).toBe(100);
+      expect(
+        book.apply([
+          { kind: 'limit', id: 1, side: 'buy', price: 99, qty: 1, expiresAt: 101 },
+          { kind: 'advance-time', time: 99 },
+          { kind: 'advance-time', time: 101 },
+        ]),
+      ).toEqual([
+        { ...acc(1, 'buy', 99, 1), expiresAt: 101 },
+        lvl('buy', 99, 1, 1, 2),
+        { type: 'rejected', id: 0, code: 'TIME_BACKWARDS' },
+        tick(101),
+        exp(1, 1),
+        lvl('buy', 99, 0, 0, 3),
+      ]);
+      expect(book.submit({ kind: 'advance-time', time: 5 })).toEqual([
+        { type: 'rejected', id: 0, code: 'TIME_BACKWARDS' },
+      ]);
+      expect(book.sequence).toBe(3);
+    });
+
+    it('snapshots carry the time and every expiry', () => {
+      const book = make();
+      book.advanceTime(7);
+      book.limit({ id: 1, side: 'buy', price: 99, qty: 1, expiresAt: 20 });
+      book.limit({ id: 2, side: 'buy', price: 99, qty: 1, expiresAt: 10 });
+      const restored = restoreBook(book.snapshot(), { engine: book.engine });
+      expect(restored.time).toBe(7);
+      expect(restored.stateHash()).toBe(book.stateHash());
+      expect(restored.advanceTime(15)).toEqual(book.advanceTime(15));
+      expect(restored.advanceTime(20)).toEqual(book.advanceTime(20));
+      expect(restored.size).toBe(0);
+    });
+  });
+
   describe(`${name} engine: refused input leaves the book untouched`, () => {
     const MAX = Number.MAX_SAFE_INTEGER;
     const seeded = () => {
@@ -590,6 +968,101 @@ export function describeBook(name: string, factory: BookFactory): void {
       ['modify out of band', 'PRICE_OUT_OF_BAND', { kind: 'modify', id: 1, price: 200 }],
       ['level overflow', 'QTY_OVERFLOW', { kind: 'limit', id: 9, side: 'buy', price: 95, qty: 2 }],
       ['modify overflow', 'QTY_OVERFLOW', { kind: 'modify', id: 1, price: 95, qty: 2 }],
+      ['reduce bad id', 'INVALID_ID', { kind: 'reduce', id: -1, qty: 0 }],
+      ['reduce zero qty', 'INVALID_QTY', { kind: 'reduce', id: 77, qty: 0 }],
+      ['reduce fractional qty', 'INVALID_QTY', { kind: 'reduce', id: 1, qty: 1.5 }],
+      ['reduce unsafe qty', 'INVALID_QTY', { kind: 'reduce', id: 1, qty: 2 ** 53 }],
+      ['reduce missing qty', 'INVALID_QTY', { kind: 'reduce', id: 1 } as never],
+      ['unknown reduce', 'UNKNOWN_ORDER', { kind: 'reduce', id: 77, qty: 1 }],
+      [
+        'zero expiresAt',
+        'INVALID_EXPIRY',
+        { kind: 'limit', id: 9, side: 'buy', price: 100, qty: 1, expiresAt: 0 },
+      ],
+      [
+        'fractional expiresAt',
+        'INVALID_EXPIRY',
+        { kind: 'limit', id: 9, side: 'buy', price: 100, qty: 1, expiresAt: 1.5 },
+      ],
+      [
+        'expiresAt on IOC',
+        'INVALID_EXPIRY',
+        { kind: 'limit', id: 9, side: 'buy', price: 100, qty: 1, expiresAt: 5, timeInForce: 'IOC' },
+      ],
+      [
+        'expiresAt checked after STP mode',
+        'INVALID_STP_MODE',
+        { kind: 'limit', id: 9, side: 'buy', price: 100, qty: 1, expiresAt: 0, stp: 'x' as never },
+      ],
+      [
+        'duplicate before expiry',
+        'DUPLICATE_ID',
+        { kind: 'limit', id: 1, side: 'buy', price: 100, qty: 1, expiresAt: 5 },
+      ],
+      ['bad time', 'INVALID_TIME', { kind: 'advance-time', time: 1.5 }],
+      ['NaN time', 'INVALID_TIME', { kind: 'advance-time', time: Number.NaN }],
+      ['unsafe time', 'INVALID_TIME', { kind: 'advance-time', time: 2 ** 53 }],
+      ['market without size', 'INVALID_QTY', { kind: 'market', id: 9, side: 'buy' }],
+      [
+        'market with qty and notional',
+        'QTY_AND_NOTIONAL',
+        { kind: 'market', id: 9, side: 'buy', qty: 1, notional: 0 },
+      ],
+      ['zero notional', 'INVALID_NOTIONAL', { kind: 'market', id: 9, side: 'buy', notional: 0 }],
+      [
+        'fractional notional',
+        'INVALID_NOTIONAL',
+        { kind: 'market', id: 9, side: 'buy', notional: 10.5 },
+      ],
+      [
+        'unsafe notional',
+        'INVALID_NOTIONAL',
+        { kind: 'market', id: 9, side: 'sell', notional: 2 ** 53 },
+      ],
+      [
+        'notional on bad side',
+        'INVALID_SIDE',
+        { kind: 'market', id: 9, side: 'x' as never, notional: 0 },
+      ],
+      [
+        'FOK notional',
+        'INVALID_TIF',
+        { kind: 'market', id: 9, side: 'buy', notional: 100, timeInForce: 'FOK' },
+      ],
+      [
+        'bad protection price',
+        'INVALID_PRICE',
+        { kind: 'market', id: 9, side: 'buy', notional: 100, protectionPrice: 100.5 },
+      ],
+      [
+        'protection price out of band',
+        'PRICE_OUT_OF_BAND',
+        {
+          kind: 'market',
+          id: 9,
+          side: 'buy',
+          qty: 1,
+          protectionPrice: 111,
+          timeInForce: 'GTC' as never,
+        },
+      ],
+      [
+        'protection checked before TIF',
+        'INVALID_PRICE',
+        {
+          kind: 'market',
+          id: 9,
+          side: 'buy',
+          qty: 1,
+          protectionPrice: 0,
+          timeInForce: 'GTC' as never,
+        },
+      ],
+      [
+        'notional market duplicate id',
+        'DUPLICATE_ID',
+        { kind: 'market', id: 1, side: 'sell', notional: 100, protectionPrice: 90 },
+      ],
     ];
 
     it.each(cases)('%s → %s (per-order API throws, batch API rejects)', (_label, code, command) => {
@@ -605,6 +1078,10 @@ export function describeBook(name: string, factory: BookFactory): void {
             return book.cancel(command.id);
           case 'modify':
             return book.modify(command);
+          case 'reduce':
+            return book.reduce(command);
+          case 'advance-time':
+            return book.advanceTime(command.time);
         }
       };
       expect(refusal(call)).toBe(code);

@@ -97,6 +97,10 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
         ]),
         owner,
         stp,
+        expiresAt: fc.option(sometimesBad(fc.integer({ min: 1, max: 40 }), [0, -5, 2.5, 'soon']), {
+          nil: undefined,
+          freq: 3,
+        }),
       },
       { requiredKeys: ['kind', 'id', 'side', 'price', 'offset', 'quoted', 'qty'] },
     )
@@ -105,25 +109,54 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
         ? { ...order, price: quotedPrice(order.side, offset) }
         : order,
     );
-  const market = fc.record(
-    {
-      kind: fc.constant('market' as const),
-      id,
-      side,
-      qty,
-      timeInForce: fc.option(sometimesBad(fc.constantFrom('IOC', 'FOK'), ['GTC']), {
-        nil: undefined,
-      }),
-      owner,
-      stp,
-    },
-    { requiredKeys: ['kind', 'id', 'side', 'qty'] },
+  // Market orders: by qty (mostly), by notional (ticks × lots), rarely both or
+  // neither; sometimes with a protection price (in band, or bad).
+  const notional = sometimesBad(
+    fc.oneof(
+      { weight: 10, arbitrary: fc.integer({ min: 1, max: 2_500 }) },
+      { weight: 1, arbitrary: fc.constantFrom(2 ** 53 - 1, 2 ** 52 + 1) },
+    ),
+    BAD_NUMBERS,
   );
+  const sizing = fc.oneof(
+    { weight: 12, arbitrary: qty.map((q) => ({ qty: q })) },
+    { weight: 6, arbitrary: notional.map((n) => ({ notional: n })) },
+    { weight: 1, arbitrary: fc.record({ qty, notional }) },
+    { weight: 1, arbitrary: fc.constant({}) },
+  );
+  const market = fc
+    .record(
+      {
+        kind: fc.constant('market' as const),
+        id,
+        side,
+        sizing,
+        protectionPrice: fc.option(price, { nil: undefined, freq: 2 }),
+        timeInForce: fc.option(sometimesBad(fc.constantFrom('IOC', 'FOK'), ['GTC']), {
+          nil: undefined,
+        }),
+        owner,
+        stp,
+      },
+      { requiredKeys: ['kind', 'id', 'side', 'sizing'] },
+    )
+    .map(({ sizing: size, ...order }) => ({ ...order, ...size }));
   const cancel = fc.record({ kind: fc.constant('cancel' as const), id });
   const modify = fc.record(
     { kind: fc.constant('modify' as const), id, price, qty },
     { requiredKeys: ['kind', 'id'] },
   );
+
+  const reduce = fc.record(
+    { kind: fc.constant('reduce' as const), id, qty },
+    { requiredKeys: ['kind', 'id'] },
+  );
+
+  // Time mostly moves forward in small steps; sometimes backwards (refused) or bad.
+  const advance = fc.record({
+    kind: fc.constant('advance-time' as const),
+    time: sometimesBad(fc.integer({ min: 0, max: 40 }), [-1, 1.5, Number.NaN, 2 ** 53, '7']),
+  });
 
   const junk = fc.constantFrom<unknown>(null, 7, { kind: 'stop', id: 1 }, { id: 3 });
   return fc.oneof(
@@ -131,6 +164,8 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
     { weight: 3, arbitrary: market },
     { weight: 4, arbitrary: cancel },
     { weight: 4, arbitrary: modify },
+    { weight: 3, arbitrary: reduce },
+    { weight: 2, arbitrary: advance },
     { weight: 1, arbitrary: junk },
   ) as fc.Arbitrary<Command>;
 }

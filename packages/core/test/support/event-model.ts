@@ -18,6 +18,10 @@ interface ModelOrder {
   qtyIn: bigint;
   filled: bigint;
   cancelled: bigint;
+  /** A market order sized by notional: `remaining`, filled and cancelled count ticks × lots. */
+  byNotional: boolean;
+  /** Good-till-date expiry (0: none). */
+  expiresAt: number;
 }
 
 export class EventModel {
@@ -29,6 +33,8 @@ export class EventModel {
   private readonly l2 = { buy: new Map<number, Level>(), sell: new Map<number, Level>() };
   /** Commands applied so far, counted from the events: what the book's `sequence` must be. */
   sequence = 0;
+  /** The book's time, from time-advanced events. */
+  time = 0;
 
   /**
    * Apply one command's events. `owner` is the command's owner (events do not
@@ -38,25 +44,52 @@ export class EventModel {
     let taker: ModelOrder | undefined;
     let takerClosed = false;
     let restLevelEvent = -1;
+    /** advance-time: the orders that must expire, in order; and those that did. */
+    let dueToExpire: number[] | undefined;
+    const expired: number[] = [];
     // An applied command's events open with accepted, cancelled or modified; a refusal emits none here.
     if (events.length > 0 && events[0].type !== 'rejected') this.sequence += 1;
     events.forEach((e, i) => {
       switch (e.type) {
         case 'accepted':
           if (this.resting.has(e.id)) fail(`accepted duplicate live id ${e.id}`);
+          if ((e.qty === null) === (e.notional === undefined)) {
+            fail(`accepted ${e.id} must give exactly one of qty and notional`);
+          }
+          if (
+            e.orderType === 'limit' &&
+            (e.notional !== undefined || e.protectionPrice !== undefined)
+          ) {
+            fail(`accepted limit ${e.id} carries market-only fields`);
+          }
           taker = {
             id: e.id,
             side: e.side,
-            price: e.price ?? Number.NaN,
-            remaining: e.qty,
+            price: e.protectionPrice ?? e.price ?? Number.NaN,
+            remaining: e.qty ?? (e.notional as number),
             owner,
-            qtyIn: BigInt(e.qty),
+            qtyIn: BigInt(e.qty ?? (e.notional as number)),
             filled: 0n,
             cancelled: 0n,
+            byNotional: e.qty === null,
+            expiresAt: e.expiresAt ?? 0,
           };
+          if (e.expiresAt !== undefined && e.expiresAt <= this.time) {
+            fail(`order ${e.id} accepted with expiresAt ${e.expiresAt} at time ${this.time}`);
+          }
           break;
         case 'rejected':
           break;
+        case 'time-advanced': {
+          if (i !== 0) fail('time-advanced does not open its command');
+          if (e.time < this.time) fail(`time went back from ${this.time} to ${e.time}`);
+          this.time = e.time;
+          dueToExpire = [...this.resting.values()]
+            .filter((o) => o.expiresAt > 0 && o.expiresAt <= e.time)
+            .sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id)
+            .map((o) => o.id);
+          break;
+        }
         case 'trade': {
           if (!taker || taker.id !== e.takerId)
             fail(`trade taker ${e.takerId} is not the incoming order`);
@@ -70,14 +103,22 @@ export class EventModel {
           }
           if (e.price !== maker.price)
             fail(`trade printed at ${e.price}, maker price ${maker.price}`);
+          if (maker.expiresAt > 0 && maker.expiresAt <= this.time) {
+            fail(`maker ${maker.id} traded after it expired (${maker.expiresAt} ≤ ${this.time})`);
+          }
           if (e.takerSide !== t.side) fail('trade takerSide is wrong');
           if (t.side === 'buy' ? e.price > t.price : e.price < t.price) {
             fail(`trade at ${e.price} beyond taker limit ${t.price}`);
           }
+          const takeable = t.byNotional ? Math.floor(t.remaining / e.price) : t.remaining;
+          if (e.qty !== Math.min(takeable, maker.remaining)) {
+            fail(`trade of ${e.qty} is not min(taker ${takeable}, maker ${maker.remaining})`);
+          }
+          const takerUsed = t.byNotional ? e.qty * e.price : e.qty;
           maker.remaining -= e.qty;
           maker.filled += BigInt(e.qty);
-          t.remaining -= e.qty;
-          t.filled += BigInt(e.qty);
+          t.remaining -= takerUsed;
+          t.filled += BigInt(takerUsed);
           if (maker.remaining !== e.makerRemaining || t.remaining !== e.takerRemaining) {
             fail(`trade remaining quantities disagree (maker ${maker.id}, taker ${t.id})`);
           }
@@ -90,6 +131,12 @@ export class EventModel {
             taker && taker.id === e.id && !takerClosed
               ? taker
               : (this.resting.get(e.id) ?? fail(`cancelled unknown order ${e.id}`));
+          if (e.reason === 'expired') {
+            if (!dueToExpire || order === taker || e.remaining !== 0) {
+              fail(`expired cancel of ${e.id} outside an advance-time, or partial`);
+            }
+            expired.push(e.id);
+          }
           order.remaining -= e.qty;
           order.cancelled += BigInt(e.qty);
           if (order.remaining !== e.remaining || e.qty <= 0) {
@@ -137,6 +184,9 @@ export class EventModel {
           break;
       }
     });
+    if (dueToExpire && dueToExpire.join() !== expired.join()) {
+      fail(`advance-time expired [${expired}], due [${dueToExpire}]`);
+    }
     const t = taker as ModelOrder | undefined;
     if (t && !takerClosed && t.remaining > 0) {
       if (restLevelEvent < 0)

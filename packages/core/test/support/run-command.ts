@@ -28,6 +28,10 @@ export function runCommand(book: Book, command: Command): CommandOutcome {
         return { ok: true, events: book.cancel(c.id) };
       case 'modify':
         return { ok: true, events: book.modify(c) };
+      case 'reduce':
+        return { ok: true, events: book.reduce(c) };
+      case 'advance-time':
+        return { ok: true, events: book.advanceTime(c.time) };
       default:
         return refusedByApply(book, c);
     }
