@@ -187,7 +187,7 @@ describe('journal and recovery', () => {
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
   });
 
-  it('journals reduce, notional / protected market orders, expiries and time (format version 4)', () => {
+  it('journals reduce, notional / protected market orders, expiries and time (format version 2)', () => {
     const commands: Command[] = [
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'reduce', id: 1, qty: 2 },
@@ -210,7 +210,7 @@ describe('journal and recovery', () => {
     const { sink, book } = journaled(commands, 0);
     const bytes = sink.bytes();
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(JOURNAL_VERSION);
-    expect(JOURNAL_VERSION).toBe(4);
+    expect(JOURNAL_VERSION).toBe(2);
     expect(decodeJournal(bytes).records.map((r) => r.command)).toEqual(commands);
     const recovered = recover({ journal: bytes });
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
@@ -221,7 +221,7 @@ describe('journal and recovery', () => {
     expect(recovered.book.order(7)?.expiresAt).toBe(50);
   });
 
-  it('still reads journals of versions 1 and 2 (old limit and market layouts)', () => {
+  it('still reads version-1 journals (old limit and market layouts)', () => {
     const commands: Command[] = [
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'limit', id: 2, side: 'buy', price: 103, qty: 5 },
@@ -238,20 +238,18 @@ describe('journal and recovery', () => {
     }
     w.u8(1).f64(3).u8(1).f64(7).u8(0).f64(0).u8(255);
     endRecord(w, start, 3);
-    for (const version of [1, 2]) {
-      const old = new Uint8Array(header.length + w.length);
-      old.set(header);
-      old.set(w.written(), header.length);
-      new DataView(old.buffer).setUint32(4, version, true);
-      expect(decodeJournal(old).records.map((r) => r.command)).toEqual([
-        ...commands,
-        { kind: 'market', id: 3, side: 'sell', qty: 7 },
-      ]);
-      expect(recover({ journal: old }).book.ordersAt('buy', 104)).toEqual([]);
-      expect(recover({ journal: old }).book.ordersAt('buy', 103)).toEqual([
-        { id: 2, qty: 3, owner: 0 },
-      ]);
-    }
+    const old = new Uint8Array(header.length + w.length);
+    old.set(header);
+    old.set(w.written(), header.length);
+    new DataView(old.buffer).setUint32(4, 1, true);
+    expect(decodeJournal(old).records.map((r) => r.command)).toEqual([
+      ...commands,
+      { kind: 'market', id: 3, side: 'sell', qty: 7 },
+    ]);
+    expect(recover({ journal: old }).book.ordersAt('buy', 104)).toEqual([]);
+    expect(recover({ journal: old }).book.ordersAt('buy', 103)).toEqual([
+      { id: 2, qty: 3, owner: 0 },
+    ]);
   });
 
   it('drops a torn last record (crash mid-write) and keeps everything before it', () => {

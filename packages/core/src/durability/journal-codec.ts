@@ -11,18 +11,18 @@
  * payload: f64 sequence of its first command | u32 count | count × command
  * command: u8 kind | fields of the kind:
  *   limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
- *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp   (versions 1, 2)
+ *          | f64 expiresAt (0 = none; version 2)
  *   market f64 id | u8 side | u8 has (1 qty, 2 notional, 4 protection) | f64 qty or notional
- *          | [f64 protectionPrice if has & 4] | u8 tif | f64 owner | u8 stp   (version 3)
+ *          | [f64 protectionPrice if has & 4] | u8 tif | f64 owner | u8 stp   (version 2)
+ *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp          (version 1)
  *   cancel f64 id
  *   modify f64 id | u8 has (1 price, 2 qty) | f64 price | f64 qty
- *          (version 4: then f64 expiresAt, 0 = none)
- *   reduce f64 id | f64 qty                       (version 2 and later)
- *   advance-time f64 time                         (version 4 and later)
+ *   reduce f64 id | f64 qty                                                  (version 2)
+ *   advance-time f64 time                                                    (version 2)
  * ```
- * Version 2 added the `reduce` kind, version 3 market orders sized by
- * notional and protection prices, version 4 good-till-date expiries and
- * advance-time; older journals still decode.
+ * Version 2 added reduce, market orders sized by notional with protection
+ * prices, good-till-date expiries and advance-time; version-1 journals still
+ * decode.
  * Optional fields: tif 0 = not given; postOnly 2 = not given; owner 0 = none;
  * stp 255 = not given (the book's default applies on replay).
  */
@@ -35,7 +35,7 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
-export const JOURNAL_VERSION = 4;
+export const JOURNAL_VERSION = 2;
 /** Oldest journal version this code still reads. */
 const OLDEST_JOURNAL_VERSION = 1;
 const SIDES: readonly Side[] = ['buy', 'sell'];
@@ -153,7 +153,7 @@ function readCommand(r: ByteReader, version: number): Command {
       const postOnly = p === 2 ? undefined : p === 1;
       const ownerValue = owner();
       const stpValue = stp();
-      const expiresAt = version >= 4 ? r.f64() || undefined : undefined;
+      const expiresAt = version >= 2 ? r.f64() || undefined : undefined;
       return withoutUndefined({
         kind,
         id,
@@ -170,7 +170,7 @@ function readCommand(r: ByteReader, version: number): Command {
     case 'market': {
       const id = r.f64();
       const s = side();
-      const has = version >= 3 ? r.u8() : 1;
+      const has = version >= 2 ? r.u8() : 1;
       if ((has & 3) === 0 || (has & 3) === 3 || has > 7) throw bad();
       const size = r.f64();
       const protectionPrice = has & 4 ? r.f64() : undefined;
