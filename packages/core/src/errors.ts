@@ -61,6 +61,13 @@ export const ERROR_CODES = {
   INVALID_TIME: 'Time must be a non-negative safe integer',
   /** `advanceTime` to a time before the book's current time. */
   TIME_BACKWARDS: "Time cannot go back: the new time is before the book's current time",
+  /**
+   * `displayQty` is not a positive safe integer below `qty`, `qty` is more
+   * than 1,000 × `displayQty`, or it is given with IOC/FOK; or a modify would
+   * give an iceberg more than 1,000 × its `displayQty`.
+   */
+  INVALID_DISPLAY:
+    'displayQty must be a positive safe integer below qty and at least qty / 1000, on a GTC limit order',
 } as const;
 
 /** Stable error code string. */

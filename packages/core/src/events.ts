@@ -11,6 +11,7 @@ import type {
   LevelChangedEvent,
   ModifiedEvent,
   OrderType,
+  RefreshedEvent,
   RejectedEvent,
   Side,
   TimeAdvancedEvent,
@@ -24,10 +25,16 @@ export function acceptedEvent(
   price: number | null,
   qty: number,
   expiresAt?: number,
+  displayQty?: number,
 ): AcceptedEvent {
   const e: AcceptedEvent = { type: 'accepted', id, side, orderType, price, qty };
   if (expiresAt !== undefined) e.expiresAt = expiresAt;
+  if (displayQty !== undefined) e.displayQty = displayQty;
   return e;
+}
+
+export function refreshedEvent(id: number, side: Side, price: number, qty: number): RefreshedEvent {
+  return { type: 'refreshed', id, side, price, qty };
 }
 
 export function timeAdvancedEvent(time: number): TimeAdvancedEvent {

@@ -54,6 +54,7 @@ export type {
   OrderInfo,
   OrderType,
   ReduceRequest,
+  RefreshedEvent,
   RejectedEvent,
   RestingOrder,
   Side,

@@ -18,6 +18,10 @@ export interface SnapshotOrder {
   postOnly: boolean;
   /** Good-till-date expiry; 0 when none. */
   expiresAt: number;
+  /** Iceberg display quantity; 0 when not an iceberg. */
+  displayQty: number;
+  /** Part of `remaining` shown (in the level total); equals `remaining` for a plain order. */
+  displayed: number;
 }
 
 /** Method key of {@link Restorable}. */

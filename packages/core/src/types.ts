@@ -79,6 +79,12 @@ export interface LimitOrder {
    * resting order with `expiresAt ≤` the new time (reason `expired`).
    */
   expiresAt?: number;
+  /**
+   * Iceberg: the quantity shown at a time (a positive safe integer below
+   * `qty`; GTC only). The rest is a hidden reserve that never appears in
+   * market data. See docs/semantics.md.
+   */
+  displayQty?: number;
 }
 
 /**
@@ -179,6 +185,8 @@ export interface AcceptedEvent {
   protectionPrice?: number;
   /** Present only for a good-till-date limit order: when its resting part expires. */
   expiresAt?: number;
+  /** An iceberg order's display quantity (present only for one). */
+  displayQty?: number;
 }
 
 /**
@@ -189,6 +197,18 @@ export interface TimeAdvancedEvent {
   type: 'time-advanced';
   /** The book's new time. */
   time: number;
+}
+
+/**
+ * An iceberg order's shown part ran out and was refreshed from its hidden
+ * reserve: it now shows `qty` and has moved to the back of its level.
+ */
+export interface RefreshedEvent {
+  type: 'refreshed';
+  id: number;
+  side: Side;
+  price: number;
+  qty: number;
 }
 
 /** A command was refused; the book is unchanged. Only the batch API emits this. */
@@ -268,7 +288,8 @@ export type BookEvent =
   | CancelledEvent
   | ModifiedEvent
   | LevelChangedEvent
-  | TimeAdvancedEvent;
+  | TimeAdvancedEvent
+  | RefreshedEvent;
 
 /** One aggregated price level (L2). */
 export interface Level {
@@ -307,6 +328,9 @@ export interface OrderInfo {
   postOnly: boolean;
   /** Present only for a good-till-date order: when it expires. */
   expiresAt?: number;
+  /** An iceberg order: its display quantity, and the part of `remaining` shown now (what market data sees). */
+  displayQty?: number;
+  displayed?: number;
 }
 
 /** Both sides' depth. */

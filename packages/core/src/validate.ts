@@ -9,6 +9,12 @@ import { STP_MODES } from './config';
 import type { ErrorCode } from './errors';
 import type { LimitOrder, MarketOrder, ModifyRequest, ReduceRequest } from './types';
 
+/**
+ * An iceberg's open quantity is at most this many times its display quantity,
+ * so one sweep emits a bounded number of refreshes.
+ */
+export const MAX_ICEBERG_SLICES = 1000;
+
 /** True for a positive safe integer: the domain of ids, prices, quantities and owners. */
 export function isPositiveSafeInt(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
@@ -49,6 +55,17 @@ export function checkLimit(order: LimitOrder, config: ResolvedConfig): ErrorCode
   if (order.expiresAt !== undefined) {
     if (!isPositiveSafeInt(order.expiresAt) || (tif !== undefined && tif !== 'GTC')) {
       return 'INVALID_EXPIRY';
+    }
+  }
+  if (order.displayQty !== undefined) {
+    const d = order.displayQty;
+    if (
+      !isPositiveSafeInt(d) ||
+      d >= order.qty ||
+      order.qty > d * MAX_ICEBERG_SLICES ||
+      (tif !== undefined && tif !== 'GTC')
+    ) {
+      return 'INVALID_DISPLAY';
     }
   }
   return undefined;

@@ -77,7 +77,40 @@ describe('snapshots', () => {
       });
       expect(new DataView(book.snapshot().buffer).getUint32(4, true)).toBe(SNAPSHOT_VERSION);
     }
-    expect(SNAPSHOT_VERSION).toBe(2);
+    expect(SNAPSHOT_VERSION).toBe(3);
+  });
+
+  it('restores a version-2 snapshot (no icebergs) into either engine, and refuses bad iceberg records', () => {
+    const config = resolveConfig({ ...space.config, engine: 'js' });
+    const snapshot = (version: number, iceberg?: [number, number]) => {
+      const w = new ByteWriter();
+      w.u32(0x53424b54).u32(version).u32(0);
+      const bodyStart = w.length;
+      writeConfig(w, config);
+      w.f64(4).f64(3).f64(1); // sequence, time, order count
+      w.f64(1).u8(0).f64(104).f64(5).f64(1).f64(0).u8(0).u8(0).f64(9); // expiresAt 9
+      if (iceberg) w.f64(iceberg[0]).f64(iceberg[1]);
+      const bodyEnd = w.length;
+      w.patchU32(8, bodyEnd - bodyStart);
+      w.u32(crc32(w.written(), bodyStart, bodyEnd));
+      return w.toBytes();
+    };
+    for (const engine of ENGINES) {
+      const book = restoreBook(snapshot(2), { engine });
+      expect(book.time).toBe(3);
+      expect(book.order(1)).toMatchObject({ remaining: 5, filled: 1, expiresAt: 9 });
+      expect(book.order(1)?.displayQty).toBeUndefined();
+      const ice = restoreBook(snapshot(3, [2, 1]), { engine });
+      expect(ice.order(1)).toMatchObject({ remaining: 5, displayQty: 2, displayed: 1 });
+      expect(ice.bestBid()).toEqual({ price: 104, qty: 1, count: 1 });
+      for (const bad of [
+        [2, 3],
+        [0, 4],
+        [2, 0],
+      ] as [number, number][]) {
+        expect(() => restoreBook(snapshot(3, bad), { engine })).toThrow(/CORRUPT_DATA/);
+      }
+    }
   });
 
   it('a snapshot taken anywhere, restored and replayed gives the same events and state', () => {
@@ -187,7 +220,7 @@ describe('journal and recovery', () => {
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
   });
 
-  it('journals reduce, notional / protected market orders, expiries and time (format version 2)', () => {
+  it('journals reduce, notional / protected market orders, expiries, time and icebergs (format version 3)', () => {
     const commands: Command[] = [
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'reduce', id: 1, qty: 2 },
@@ -206,11 +239,13 @@ describe('journal and recovery', () => {
       { kind: 'limit', id: 7, side: 'buy', price: 101, qty: 2, expiresAt: 50 },
       { kind: 'limit', id: 8, side: 'buy', price: 101, qty: 2, expiresAt: 40 },
       { kind: 'advance-time', time: 45 },
+      { kind: 'limit', id: 9, side: 'sell', price: 108, qty: 9, displayQty: 2 },
+      { kind: 'reduce', id: 9, qty: 4 },
     ];
     const { sink, book } = journaled(commands, 0);
     const bytes = sink.bytes();
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(JOURNAL_VERSION);
-    expect(JOURNAL_VERSION).toBe(2);
+    expect(JOURNAL_VERSION).toBe(3);
     expect(decodeJournal(bytes).records.map((r) => r.command)).toEqual(commands);
     const recovered = recover({ journal: bytes });
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
@@ -219,6 +254,8 @@ describe('journal and recovery', () => {
     expect(recovered.book.time).toBe(45);
     expect(recovered.book.ordersAt('buy', 101)).toEqual([{ id: 7, qty: 2, owner: 0 }]);
     expect(recovered.book.order(7)?.expiresAt).toBe(50);
+    expect(recovered.book.order(9)).toMatchObject({ remaining: 5, displayed: 2, displayQty: 2 });
+    expect(recovered.book.ordersAt('sell', 108)).toEqual([{ id: 9, qty: 2, owner: 0 }]);
   });
 
   it('still reads version-1 journals (old limit and market layouts)', () => {

@@ -70,7 +70,12 @@ describe('binary layout mirror', () => {
       codes.CMD_QTY,
       codes.CMD_OWNER,
     ]);
-    expect([31, 32].map(layout)).toEqual([codes.CMD_MFLAGS, codes.CMD_EXPIRES_AT]);
+    expect([31, 32, 33, 34].map(layout)).toEqual([
+      codes.CMD_MFLAGS,
+      codes.CMD_EXPIRES_AT,
+      codes.CMD_DISPLAY_QTY,
+      codes.ORDER_ICEBERG,
+    ]);
     expect([19, 26, 20, 21, 22].map(layout)).toEqual([
       codes.EV_SIZE,
       codes.EV_SIZE,
@@ -302,6 +307,8 @@ describe('event cursor', () => {
     buffer.limit(14, 0, 30, 2, 0, false, 0, undefined, 10);
     buffer.advanceTime(15); // expires 14
     buffer.advanceTime(14); // refused: TIME_BACKWARDS
+    buffer.limit(20, 1, 70, 5, 0, false, 0, undefined, 0, 2); // iceberg showing 2
+    buffer.limit(21, 0, 70, 5); // 2 @ 60, then 2 of 20, refreshes it, 1 more
     const seen: BookEvent[] = [];
     book.applyEncoded(buffer, (c) => {
       while (c.next()) {
@@ -343,7 +350,16 @@ describe('event cursor', () => {
             expect(c.notional).toBe(e.notional);
             expect(c.protectionPrice).toBe(e.protectionPrice);
             expect(c.expiresAt).toBe(e.expiresAt);
+            expect(c.displayQty).toBe(e.displayQty);
             if (e.price !== null) expect(c.price).toBe(e.price);
+            break;
+          case 'refreshed':
+            expect([c.id, c.price, c.qty, c.side]).toEqual([
+              e.id,
+              e.price,
+              e.qty,
+              e.side === 'buy' ? 0 : 1,
+            ]);
             break;
           case 'modified':
             expect([c.id, c.price, c.qty, c.aux === 1]).toEqual([
@@ -380,6 +396,16 @@ describe('event cursor', () => {
       remaining: 0,
     });
     expect(seen).toContainEqual({ type: 'rejected', id: 0, code: 'TIME_BACKWARDS' });
+    expect(seen).toContainEqual({ type: 'refreshed', id: 20, side: 'sell', price: 70, qty: 2 });
+    expect(seen).toContainEqual({
+      type: 'accepted',
+      id: 20,
+      side: 'sell',
+      orderType: 'limit',
+      price: 70,
+      qty: 5,
+      displayQty: 2,
+    });
     const types = new Set(seen.map((e) => e.type));
     expect([...types].sort()).toEqual([...EVENT_TYPE_CODES].sort());
     const ref = createBook({ minPrice: 1, maxPrice: 100, capacity: 10, engine: 'js' });

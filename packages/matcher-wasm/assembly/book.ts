@@ -4,11 +4,13 @@
 
 import { bitClear, bitSet, nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
+  ACC_DISPLAY,
   ACC_EXPIRY,
   BUY,
   E_ALREADY_EXPIRED,
   E_BOOK_FULL,
   E_DUPLICATE_ID,
+  E_INVALID_DISPLAY,
   E_INVALID_EXPIRY,
   E_INVALID_ID,
   E_INVALID_NOTIONAL,
@@ -28,6 +30,7 @@ import {
   FOK,
   GTC,
   IOC,
+  MAX_ICEBERG_SLICES,
   MAX_SAFE,
   MKT_NOTIONAL,
   MKT_PROTECTION,
@@ -55,6 +58,7 @@ import {
   emitCancelled,
   emitLevel,
   emitModified,
+  emitRefreshed,
   emitTime,
   emitTrade,
 } from './events';
@@ -65,6 +69,7 @@ import {
   expiryBase,
   heapBase,
   heapPosBase,
+  icebergBase,
   Level,
   level,
   maxPrice,
@@ -122,6 +127,31 @@ export function expiryOf(o: usize): f64 {
 
 function setExpiry(o: usize, t: f64): void {
   store<f64>(expiryBase + (slotOf(o) << 3), t);
+}
+
+// ---------------------------------------------------------------- icebergs
+// Per slot: display quantity and hidden reserve, valid only while the
+// order's `iceberg` flag is set (plain orders never touch the region). A
+// resting order's `rem` is what it shows (what its level's total counts).
+
+export function peakOf(o: usize): f64 {
+  return order(o).iceberg !== 0 ? load<f64>(icebergBase + (slotOf(o) << 4)) : 0;
+}
+
+export function hiddenOf(o: usize): f64 {
+  return order(o).iceberg !== 0 ? load<f64>(icebergBase + (slotOf(o) << 4) + 8) : 0;
+}
+
+function setIceberg(o: usize, peak: f64, hidden: f64): void {
+  order(o).iceberg = peak !== 0 ? 1 : 0;
+  if (peak === 0) return;
+  const at = icebergBase + (slotOf(o) << 4);
+  store<f64>(at, peak);
+  store<f64>(at + 8, hidden);
+}
+
+function setHidden(o: usize, hidden: f64): void {
+  store<f64>(icebergBase + (slotOf(o) << 4) + 8, hidden);
 }
 
 function heapPosOf(o: usize): u32 {
@@ -229,6 +259,7 @@ export function validateLimit(
   owner: f64,
   stp: i32,
   expiresAt: f64,
+  displayQty: f64,
 ): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   if (<u32>side > 1) return E_INVALID_SIDE;
@@ -240,6 +271,12 @@ export function validateLimit(
   if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
   if (<u32>stp > 3) return E_INVALID_STP_MODE;
   if (expiresAt !== 0 && (!isPosInt(expiresAt) || tif !== GTC)) return E_INVALID_EXPIRY;
+  if (displayQty !== 0) {
+    if (!isPosInt(displayQty) || displayQty >= qty || qty > displayQty * MAX_ICEBERG_SLICES) {
+      return E_INVALID_DISPLAY;
+    }
+    if (tif !== GTC) return E_INVALID_DISPLAY;
+  }
   if (mapFind(id) !== 0) return E_DUPLICATE_ID;
   if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
   if (tif === GTC) {
@@ -308,8 +345,11 @@ export function validateModify(id: f64, price: f64, qty: f64, flags: i32): i32 {
   found = o;
   const ord = order(o);
   const newTick = hasPrice ? <i32>(price - minPrice) : ord.tick;
-  const newQty = hasQty ? qty : ord.rem;
-  if (newTick === ord.tick && newQty <= ord.rem) return OK; // keeps priority: cannot overflow
+  const open = ord.rem + hiddenOf(o);
+  const newQty = hasQty ? qty : open;
+  const peak = peakOf(o);
+  if (peak !== 0 && newQty > peak * MAX_ICEBERG_SLICES) return E_INVALID_DISPLAY;
+  if (newTick === ord.tick && newQty <= open) return OK; // keeps priority: cannot overflow
   const L = level(newTick);
   if (L.count !== 0 && <i32>L.side === <i32>ord.side) {
     const other = newTick === ord.tick ? L.total - ord.rem : L.total;
@@ -416,6 +456,7 @@ function fokFillable(side: i32, limitTick: i32, qty: f64, owner: f64, stp: i32):
   let t = side === BUY ? bestAsk : bestBid;
   while (t >= 0 && (side === BUY ? t <= limitTick : t >= limitTick)) {
     let m = level(t).head;
+    let hidden: f64 = 0;
     while (m !== 0) {
       const mo = order(m);
       if (owner !== 0 && mo.owner === owner) {
@@ -423,9 +464,13 @@ function fokFillable(side: i32, limitTick: i32, qty: f64, owner: f64, stp: i32):
       } else {
         need -= min(need, mo.rem);
         if (need === 0) return true;
+        hidden += hiddenOf(m);
       }
       m = mo.next;
     }
+    // nothing stops matching at this level: icebergs refresh until their reserves are gone
+    need -= min(need, hidden);
+    if (need === 0) return true;
     t = side === BUY ? nextAtOrAbove(SELL, t + 1) : nextAtOrBelow(BUY, t - 1);
   }
   return false;
@@ -438,6 +483,33 @@ function popHead(L: Level, m: usize): void {
   if (next !== 0) order(next).prev = 0;
   L.count--;
   releaseOrder(m);
+}
+
+/**
+ * The head maker `m` of `L` showed nothing more: an iceberg with a reserve
+ * shows the next part at the back of the level; any other order leaves.
+ */
+function makerDone(L: Level, m: usize, side: i32, price: f64): void {
+  const hidden = hiddenOf(m);
+  if (hidden === 0) {
+    popHead(L, m);
+    return;
+  }
+  const mo = order(m);
+  const shown = min(peakOf(m), hidden);
+  setHidden(m, hidden - shown);
+  mo.rem = shown;
+  L.total += shown;
+  if (L.count > 1) {
+    const next = mo.next;
+    L.head = next;
+    order(next).prev = 0;
+    order(L.tail).next = <u32>m;
+    mo.prev = L.tail;
+    mo.next = 0;
+    L.tail = <u32>m;
+  }
+  emitRefreshed(mo.id, side, price, shown);
 }
 
 /** `floor(notional / price)`, exact for safe integers (the division may round up). */
@@ -488,8 +560,8 @@ function matchIncoming(
           const left = mo.rem - d;
           mo.rem = left;
           L.total -= d;
-          emitCancelled(mo.id, R_SELF_TRADE, d, left);
-          if (left === 0) popHead(L, m);
+          emitCancelled(mo.id, R_SELF_TRADE, d, left + hiddenOf(m));
+          if (left === 0) makerDone(L, m, makerSide, price);
           const used = byNotional ? d * price : d;
           rem -= used;
           emitCancelled(id, R_SELF_TRADE, used, rem);
@@ -498,7 +570,7 @@ function matchIncoming(
         // cancel-oldest, cancel-both: the maker goes
         const r = mo.rem;
         L.total -= r;
-        emitCancelled(mo.id, R_SELF_TRADE, r, 0);
+        emitCancelled(mo.id, R_SELF_TRADE, r + hiddenOf(m), 0);
         popHead(L, m);
         if (stp === STP_CANCEL_BOTH) {
           stopped = true;
@@ -514,7 +586,7 @@ function matchIncoming(
       takerFilled += q;
       L.total -= q;
       emitTrade(mo.id, id, side, price, q, left, rem);
-      if (left === 0) popHead(L, m);
+      if (left === 0) makerDone(L, m, makerSide, price);
       changed = true;
     }
     if (changed) {
@@ -545,7 +617,10 @@ function fillOrder(
   side: i32,
   stp: i32,
   postOnly: i32,
+  peak: f64,
+  hidden: f64,
 ): void {
+  setIceberg(o, peak, hidden);
   const ord = order(o);
   ord.id = id;
   ord.rem = rem;
@@ -572,6 +647,7 @@ function restRemainder(
   postOnly: i32,
   filled: f64,
   o: usize,
+  peak: f64,
 ): usize {
   if (stopped || tif !== GTC) {
     emitCancelled(id, stopped ? R_SELF_TRADE : R_REMAINDER, rem, 0);
@@ -579,7 +655,8 @@ function restRemainder(
     return 0;
   }
   if (o === 0) o = newOrder(id);
-  fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
+  const shown = peak !== 0 ? min(peak, rem) : rem;
+  fillOrder(o, id, shown, filled, owner, tick, side, stp, postOnly, peak, rem - shown);
   const L = restOrder(o);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
   return o;
@@ -597,9 +674,11 @@ export function execLimit(
   owner: f64,
   stp: i32,
   expiresAt: f64,
+  displayQty: f64,
 ): void {
   sequence += 1;
-  emitAccepted(id, side, T_LIMIT, price, qty, expiresAt !== 0 ? ACC_EXPIRY : 0, expiresAt);
+  const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (displayQty !== 0 ? ACC_DISPLAY : 0);
+  emitAccepted(id, side, T_LIMIT, price, qty, aflags, expiresAt, displayQty);
   const tick = <i32>(price - minPrice);
   if (postOnly !== 0 && crosses(side, tick)) {
     emitCancelled(id, R_POST_ONLY, qty, 0);
@@ -611,7 +690,19 @@ export function execLimit(
   }
   const rem = matchIncoming(id, side, tick, qty, owner, stp, false);
   if (rem > 0) {
-    const o = restRemainder(id, side, tick, rem, tif, owner, stp, postOnly, takerFilled, 0);
+    const o = restRemainder(
+      id,
+      side,
+      tick,
+      rem,
+      tif,
+      owner,
+      stp,
+      postOnly,
+      takerFilled,
+      0,
+      displayQty,
+    );
     if (o !== 0 && expiresAt !== 0) heapPush(o, expiresAt);
   }
 }
@@ -627,7 +718,7 @@ export function execAdvance(time: f64): void {
     const ord = order(o);
     const side = <i32>ord.side;
     const tick = ord.tick;
-    emitCancelled(ord.id, R_EXPIRED, ord.rem, 0);
+    emitCancelled(ord.id, R_EXPIRED, ord.rem + hiddenOf(o), 0);
     const L = unlinkOrder(o);
     releaseOrder(o);
     emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
@@ -665,7 +756,7 @@ export function execCancel(): void {
   const ord = order(o);
   const side = <i32>ord.side;
   const tick = ord.tick;
-  emitCancelled(ord.id, R_USER, ord.rem, 0);
+  emitCancelled(ord.id, R_USER, ord.rem + hiddenOf(o), 0);
   const L = unlinkOrder(o);
   releaseOrder(o);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
@@ -678,20 +769,24 @@ export function execReduce(qty: f64): void {
   const ord = order(o);
   const side = <i32>ord.side;
   const tick = ord.tick;
-  const rem = ord.rem;
-  if (qty >= rem) {
-    emitCancelled(ord.id, R_USER, rem, 0);
+  const hidden = hiddenOf(o);
+  const open = ord.rem + hidden;
+  if (qty >= open) {
+    emitCancelled(ord.id, R_USER, open, 0);
     const L = unlinkOrder(o);
     releaseOrder(o);
     emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
     return;
   }
-  const left = rem - qty;
-  ord.rem = left;
+  // an iceberg gives up its reserve first: the shown part drops only after it
+  const fromHidden = min(qty, hidden);
+  if (fromHidden !== 0) setHidden(o, hidden - fromHidden);
+  const drop = qty - fromHidden;
+  ord.rem -= drop;
   const L = level(tick);
-  L.total -= qty;
-  emitCancelled(ord.id, R_USER, qty, left);
-  emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+  L.total -= drop;
+  emitCancelled(ord.id, R_USER, qty, open - qty);
+  if (drop > 0) emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
 }
 
 /** Modify the order found by validateModify. */
@@ -703,12 +798,16 @@ export function execModify(price: f64, qty: f64, flags: i32): void {
   const side = <i32>ord.side;
   const oldTick = ord.tick;
   const newTick = (flags & MOD_HAS_PRICE) !== 0 ? <i32>(price - minPrice) : oldTick;
-  const newQty = (flags & MOD_HAS_QTY) !== 0 ? qty : ord.rem;
+  const hidden = hiddenOf(o);
+  const open = ord.rem + hidden;
+  const newQty = (flags & MOD_HAS_QTY) !== 0 ? qty : open;
   const newPrice = minPrice + <f64>newTick;
-  if (newTick === oldTick && newQty <= ord.rem) {
+  if (newTick === oldTick && newQty <= open) {
     const L = level(oldTick);
-    const drop = ord.rem - newQty;
-    ord.rem = newQty;
+    // an iceberg gives up its reserve first
+    const drop = ord.rem > newQty ? ord.rem - newQty : 0;
+    if (hidden !== 0) setHidden(o, newQty - ord.rem + drop);
+    ord.rem -= drop;
     L.total -= drop;
     emitModified(id, side, newPrice, newQty, true);
     if (drop > 0) emitLevel(side, newPrice, L.total, L.count, sequence);
@@ -728,7 +827,8 @@ export function execModify(price: f64, qty: f64, flags: i32): void {
   }
   const rem = matchIncoming(id, side, newTick, newQty, owner, stp, false);
   const filled = ord.filled + takerFilled;
-  if (rem > 0) restRemainder(id, side, newTick, rem, GTC, owner, stp, postOnly, filled, o);
+  const peak = peakOf(o);
+  if (rem > 0) restRemainder(id, side, newTick, rem, GTC, owner, stp, postOnly, filled, o, peak);
   else releaseOrder(o);
   // a good-till-date order keeps its expiry (and heap entry) through a modify
 }
@@ -748,8 +848,14 @@ export function restoreOrder(
   stp: i32,
   postOnly: i32,
   expiresAt: f64,
+  displayQty: f64,
+  displayed: f64,
 ): bool {
   if (!isPosInt(id) || <u32>side > 1 || !isPosInt(price) || !isPosInt(rem)) return false;
+  if (!isPosInt(displayed) || displayed > rem) return false;
+  if (displayQty === 0 ? displayed !== rem : !isPosInt(displayQty) || displayed > displayQty) {
+    return false;
+  }
   if (expiresAt !== 0 && !(isPosInt(expiresAt) && expiresAt > now)) return false;
   if (price < minPrice || price > maxPrice || <u32>stp > 3 || <u32>postOnly > 1) return false;
   // filled has no ceiling: a modify can refill an order past 2^53-1 lots over its life
@@ -760,7 +866,19 @@ export function restoreOrder(
   const L = level(tick);
   if (L.count !== 0 && (<i32>L.side !== side || L.total > MAX_SAFE - rem)) return false;
   const o = newOrder(id);
-  fillOrder(o, id, rem, filled, owner, tick, side, stp, postOnly);
+  fillOrder(
+    o,
+    id,
+    displayed,
+    filled,
+    owner,
+    tick,
+    side,
+    stp,
+    postOnly,
+    displayQty,
+    rem - displayed,
+  );
   restOrder(o);
   if (expiresAt !== 0) heapPush(o, expiresAt);
   return true;

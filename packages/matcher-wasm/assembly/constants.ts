@@ -4,6 +4,9 @@
 /** Largest safe integer, 2^53 - 1: the ceiling for prices, quantities and ids. */
 export const MAX_SAFE: f64 = 9007199254740991.0;
 
+/** An iceberg's open quantity is at most this many times its display quantity. */
+export const MAX_ICEBERG_SLICES: f64 = 1000;
+
 // ---- sides ----
 export const BUY: i32 = 0;
 export const SELL: i32 = 1;
@@ -43,6 +46,8 @@ export const MKT_QTY_TOO: i32 = 2;
 export const MKT_PROTECTION: i32 = 4;
 /** Accepted-event flag (`count`): a good-till-date limit order, `e` holds its expiry. */
 export const ACC_EXPIRY: i32 = 8;
+/** Accepted-event flag (`count`): an iceberg limit order, `f` holds its display quantity. */
+export const ACC_DISPLAY: i32 = 16;
 
 /** Modify flags (command byte `flags`). */
 export const MOD_HAS_PRICE: i32 = 1;
@@ -56,6 +61,7 @@ export const EV_CANCELLED: i32 = 3;
 export const EV_MODIFIED: i32 = 4;
 export const EV_LEVEL: i32 = 5;
 export const EV_TIME: i32 = 6;
+export const EV_REFRESHED: i32 = 7;
 
 // ---- cancel reasons ----
 export const R_USER: i32 = 0;
@@ -90,5 +96,6 @@ export const E_INVALID_EXPIRY: i32 = 24;
 export const E_ALREADY_EXPIRED: i32 = 25;
 export const E_INVALID_TIME: i32 = 26;
 export const E_TIME_BACKWARDS: i32 = 27;
+export const E_INVALID_DISPLAY: i32 = 28;
 /** Not an error: validation passed. */
 export const OK: i32 = -1;

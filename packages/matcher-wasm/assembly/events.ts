@@ -8,6 +8,7 @@ import {
   EV_CANCELLED,
   EV_LEVEL,
   EV_MODIFIED,
+  EV_REFRESHED,
   EV_REJECTED,
   EV_TIME,
   EV_TRADE,
@@ -63,7 +64,10 @@ function next(type: i32): Ev {
   return e;
 }
 
-/** A limit order's accepted event; `expiresAt` 0: none (else ACC_EXPIRY, in `e`). */
+/**
+ * A limit order's accepted event; `expiresAt` 0: none (else ACC_EXPIRY, in `e`);
+ * `displayQty` 0: none (else ACC_DISPLAY, in `f`).
+ */
 export function emitAccepted(
   id: f64,
   side: i32,
@@ -72,6 +76,7 @@ export function emitAccepted(
   qty: f64,
   flags: i32,
   expiresAt: f64,
+  displayQty: f64,
 ): void {
   const e = next(EV_ACCEPTED);
   e.side = <u8>side;
@@ -81,6 +86,16 @@ export function emitAccepted(
   e.c = price;
   e.d = qty;
   e.e = expiresAt;
+  e.f = displayQty;
+}
+
+/** An iceberg refreshed: it now shows `qty` at the back of its level. */
+export function emitRefreshed(id: f64, side: i32, price: f64, qty: f64): void {
+  const e = next(EV_REFRESHED);
+  e.side = <u8>side;
+  e.a = id;
+  e.c = price;
+  e.d = qty;
 }
 
 /** The book's time moved to `time`. */

@@ -14,7 +14,9 @@ import {
   execReduce,
   expiryCount,
   expiryOf,
+  hiddenOf,
   now,
+  peakOf,
   rejectId,
   resetBook,
   restoreOrder,
@@ -61,6 +63,7 @@ import {
   expiryBase,
   heapBase,
   heapPosBase,
+  icebergBase,
   LEVEL_SIZE,
   Level,
   layoutEnd,
@@ -113,13 +116,16 @@ export function limit(
   owner: f64,
   stp: i32,
   expiresAt: f64,
+  displayQty: f64,
 ): i32 {
   stp = stpOf(stp);
-  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp, expiresAt);
+  const x = expiresAt;
+  const d = displayQty;
+  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp, x, d);
   if (code !== OK) return -1 - code;
   evReset();
   writeBegin();
-  execLimit(id, side, price, qty, tif, postOnly, owner, stp, expiresAt);
+  execLimit(id, side, price, qty, tif, postOnly, owner, stp, x, d);
   writeEnd();
   return <i32>evCount();
 }
@@ -204,9 +210,10 @@ export function applyBatch(start: u32, n: u32): u32 {
     if (kind === CMD_LIMIT) {
       const stp = stpOf(c.stp);
       const x = c.expiresAt;
-      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x);
+      const d = c.displayQty;
+      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x, d);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x);
+      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x, d);
     } else if (kind === CMD_CANCEL) {
       const code = validateCancel(c.id);
       if (code !== OK) emitRejected(rejectId(c.id), code);
@@ -249,9 +256,24 @@ export function restore(
   stp: i32,
   postOnly: i32,
   expiresAt: f64,
+  displayQty: f64,
+  displayed: f64,
 ): bool {
   writeBegin();
-  const ok = restoreOrder(id, side, price, rem, filled, owner, stp, postOnly, expiresAt);
+  const x = expiresAt;
+  const ok = restoreOrder(
+    id,
+    side,
+    price,
+    rem,
+    filled,
+    owner,
+    stp,
+    postOnly,
+    x,
+    displayQty,
+    displayed,
+  );
   writeEnd();
   return ok;
 }
@@ -286,6 +308,16 @@ export function orderExpiry(o: usize): f64 {
   return expiryOf(o);
 }
 
+/** An iceberg's display quantity (0: not an iceberg) of the order at address `o`. */
+export function orderDisplayQty(o: usize): f64 {
+  return peakOf(o);
+}
+
+/** The hidden reserve of the order at address `o` (0 for a plain order). */
+export function orderHidden(o: usize): f64 {
+  return hiddenOf(o);
+}
+
 export function eventCount(): u32 {
   return evCount();
 }
@@ -315,7 +347,8 @@ export function findOrder(id: f64): usize {
  * 3 event base, 4 layout end, 5 command capacity, 6 event soft limit, 7 ticks,
  * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
  * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height,
- * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses).
+ * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses),
+ * 17 iceberg display quantity and hidden reserve per slot (2 × f64).
  */
 export function geometry(i: i32): usize {
   switch (i) {
@@ -353,6 +386,8 @@ export function geometry(i: i32): usize {
       return heapPosBase;
     case 16:
       return heapBase;
+    case 17:
+      return icebergBase;
     default:
       return 0;
   }
@@ -362,7 +397,7 @@ export function geometry(i: i32): usize {
  * Record layouts for the JS mirror's self-test, by index: sizes and field
  * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
  * bits table's word counts, seqlock and sequence offsets; 30 Ev.b; 31 Cmd.mflags;
- * 32 Cmd.expiresAt.
+ * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg.
  */
 export function recordLayout(i: i32): usize {
   switch (i) {
@@ -432,6 +467,10 @@ export function recordLayout(i: i32): usize {
       return offsetof<Cmd>('mflags');
     case 32:
       return offsetof<Cmd>('expiresAt');
+    case 33:
+      return offsetof<Cmd>('displayQty');
+    case 34:
+      return offsetof<Order>('iceberg');
     default:
       return 0;
   }

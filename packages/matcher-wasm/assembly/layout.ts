@@ -8,7 +8,9 @@
 //         ├─ expiry   capacity × 8 B  good-till-date expiry per order slot (0: none)
 //         ├─ heapPos  capacity × 4 B  1-based position of the slot in the expiry heap (0: none)
 //         ├─ heap     capacity × 4 B  expiry heap of order addresses, by (expiresAt, id)
-//         ├─ commands CMD_CAPACITY × 48 B  batch input, written by JS
+//         ├─ iceberg  capacity × 16 B per order slot: f64 display quantity (0: not an
+//         │                           iceberg), f64 hidden reserve
+//         ├─ commands CMD_CAPACITY × 56 B  batch input, written by JS
 //         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -20,12 +22,14 @@
  * ```
  *  0        8        16       24       32   36   40   44 45 46 47
  *  ┌────────┬────────┬────────┬────────┬────┬────┬────┬──┬──┬──┬──┐
- *  │ id f64 │ rem f64│fill f64│owner f64│prev│next│tick│sd│st│po│  │
+ *  │ id f64 │ rem f64│fill f64│owner f64│prev│next│tick│sd│st│po│ic│
  *  └────────┴────────┴────────┴────────┴────┴────┴────┴──┴──┴──┴──┘
  * ```
  * `prev`/`next` are byte addresses of neighbours in the level's FIFO (0: none);
  * `next` also links the free list. `tick` = price - minPrice; `sd` side,
- * `st` self-trade mode, `po` post-only flag.
+ * `st` self-trade mode, `po` post-only flag, `ic` 1 for an iceberg (its
+ * display quantity and reserve are in the iceberg region; `rem` is its shown
+ * part). Plain orders never touch the iceberg region.
  */
 @final
 @unmanaged
@@ -40,7 +44,7 @@ export class Order {
   side: u8;
   stp: u8;
   postOnly: u8;
-  pad: u8;
+  iceberg: u8;
 }
 export const ORDER_SIZE: u32 = 48;
 
@@ -68,9 +72,10 @@ export class Level {
 export const LEVEL_SIZE: u32 = 24;
 
 /**
- * One batch command (48 bytes), encoded by JS. `expiresAt` @40: a limit
- * order's good-till-date expiry (0: none, NaN: invalid). An advance-time
- * command carries its time in `price`.
+ * One batch command (56 bytes), encoded by JS. `expiresAt` @40: a limit
+ * order's good-till-date expiry (0: none, NaN: invalid); `displayQty` @48: a
+ * limit order's iceberg display quantity (0: none, NaN: invalid). An
+ * advance-time command carries its time in `price`.
  * ```
  *  0    1    2    3     4    5    6     7  8        16        24       32
  *  ┌────┬────┬────┬─────┬────┬────┬──────┬──┬────────┬─────────┬────────┬─────────┐
@@ -98,8 +103,9 @@ export class Cmd {
   qty: f64;
   owner: f64;
   expiresAt: f64;
+  displayQty: f64;
 }
-export const CMD_SIZE: u32 = 48;
+export const CMD_SIZE: u32 = 56;
 
 /**
  * One event (56 bytes), decoded by JS.
@@ -183,6 +189,7 @@ export let ordersBase: usize = 0;
 export let expiryBase: usize = 0;
 export let heapPosBase: usize = 0;
 export let heapBase: usize = 0;
+export let icebergBase: usize = 0;
 export let cmdBase: usize = 0;
 export let evBase: usize = 0;
 export let layoutEnd: usize = 0;
@@ -269,6 +276,8 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   p = align(p + ((<usize>cap) << 2), 64);
   const heap = p;
   p = align(p + ((<usize>cap) << 2), 64);
+  const iceberg = p;
+  p = align(p + ((<usize>cap) << 4), 64);
   const cmds = p;
   p = align(p + CMD_CAPACITY * CMD_SIZE, 64);
   const evs = p;
@@ -282,6 +291,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
     expiryBase = expiry;
     heapPosBase = heapPos;
     heapBase = heap;
+    icebergBase = iceberg;
     cmdBase = cmds;
     evBase = evs;
     layoutEnd = p;

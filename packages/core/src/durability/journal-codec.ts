@@ -11,7 +11,7 @@
  * payload: f64 sequence of its first command | u32 count | count × command
  * command: u8 kind | fields of the kind:
  *   limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
- *          | f64 expiresAt (0 = none; version 2)
+ *          | f64 expiresAt (0 = none; version 2) | f64 displayQty (0 = none; version 3)
  *   market f64 id | u8 side | u8 has (1 qty, 2 notional, 4 protection) | f64 qty or notional
  *          | [f64 protectionPrice if has & 4] | u8 tif | f64 owner | u8 stp   (version 2)
  *   market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp          (version 1)
@@ -21,7 +21,8 @@
  *   advance-time f64 time                                                    (version 2)
  * ```
  * Version 2 added reduce, market orders sized by notional with protection
- * prices, good-till-date expiries and advance-time; version-1 journals still
+ * prices, good-till-date expiries and advance-time; version 3 added iceberg
+ * display quantities; version-1 and version-2 journals still
  * decode.
  * Optional fields: tif 0 = not given; postOnly 2 = not given; owner 0 = none;
  * stp 255 = not given (the book's default applies on replay).
@@ -35,7 +36,7 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
-export const JOURNAL_VERSION = 2;
+export const JOURNAL_VERSION = 3;
 /** Oldest journal version this code still reads. */
 const OLDEST_JOURNAL_VERSION = 1;
 const SIDES: readonly Side[] = ['buy', 'sell'];
@@ -74,6 +75,7 @@ export function writeCommand(w: ByteWriter, command: Command): void {
       w.u8(command.postOnly === undefined ? 2 : command.postOnly ? 1 : 0);
       w.f64(command.owner ?? 0).u8(stpCode(command.stp));
       w.f64(command.expiresAt ?? 0);
+      w.f64(command.displayQty ?? 0);
       break;
     case 'market': {
       const byNotional = command.notional !== undefined;
@@ -154,6 +156,7 @@ function readCommand(r: ByteReader, version: number): Command {
       const ownerValue = owner();
       const stpValue = stp();
       const expiresAt = version >= 2 ? r.f64() || undefined : undefined;
+      const displayQty = version >= 3 ? r.f64() || undefined : undefined;
       return withoutUndefined({
         kind,
         id,
@@ -165,6 +168,7 @@ function readCommand(r: ByteReader, version: number): Command {
         owner: ownerValue,
         stp: stpValue,
         expiresAt,
+        displayQty,
       });
     }
     case 'market': {

@@ -9,7 +9,10 @@
  *        orders: bids best level first, then asks; each level in queue order:
  *        f64 id | u8 side | f64 price | f64 remaining | f64 filled | f64 owner | u8 stp | u8 postOnly
  *        | f64 expiresAt (version 2; 0 = none)
+ *        | f64 displayQty | f64 displayed (version 3; an iceberg's display quantity, 0 = none,
+ *          and the part of `remaining` it shows: `remaining` for a plain order)
  * ```
+ * Version 3 added icebergs; version 1 and 2 snapshots still restore.
  * Version 2 added the book's time and good-till-date expiries; version 1
  * snapshots still restore (time 0, no expiries).
  */
@@ -23,7 +26,7 @@ import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /** The configuration fields that define a book's identity (not its engine). */
@@ -67,6 +70,8 @@ export function* restingOrders(book: Book): Generator<SnapshotOrder> {
           stp: info.stp,
           postOnly: info.postOnly,
           expiresAt: info.expiresAt ?? 0,
+          displayQty: info.displayQty ?? 0,
+          displayed: info.displayed ?? info.remaining,
         };
       }
     }
@@ -85,7 +90,9 @@ export function snapshotBook(book: Book): Uint8Array {
     w.f64(o.owner)
       .u8(STP_MODES.indexOf(o.stp))
       .u8(o.postOnly ? 1 : 0)
-      .f64(o.expiresAt);
+      .f64(o.expiresAt)
+      .f64(o.displayQty)
+      .f64(o.displayed);
   }
   const bodyEnd = w.length;
   w.patchU32(8, bodyEnd - bodyStart);
@@ -111,7 +118,7 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const r = new ByteReader(bytes, 0, bytes.length, 'snapshot');
   if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook snapshot');
   const version = r.u32();
-  if (version !== 1 && version !== SNAPSHOT_VERSION) {
+  if (version < 1 || version > SNAPSHOT_VERSION) {
     throw new TickbookError('UNSUPPORTED_VERSION', `snapshot version ${version}`);
   }
   const bodyLength = r.u32();
@@ -141,8 +148,28 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       const stp = STP_MODES[o.u8()];
       const postOnly = o.u8() === 1;
       const expiresAt = version >= 2 ? o.f64() : 0;
+      const displayQty = version >= 3 ? o.f64() : 0;
+      const displayed = version >= 3 ? o.f64() : remaining;
       if (!side || !stp) throw new TickbookError('CORRUPT_DATA', 'bad order record in snapshot');
-      yield { id, side, price, remaining, filled, owner, stp, postOnly, expiresAt };
+      if (
+        !(displayed >= 1 && displayed <= remaining) ||
+        (displayQty === 0 ? displayed !== remaining : !(displayQty >= 1 && displayed <= displayQty))
+      ) {
+        throw new TickbookError('CORRUPT_DATA', 'bad iceberg quantities in snapshot');
+      }
+      yield {
+        id,
+        side,
+        price,
+        remaining,
+        filled,
+        owner,
+        stp,
+        postOnly,
+        expiresAt,
+        displayQty,
+        displayed,
+      };
     }
     if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
   };

@@ -17,6 +17,13 @@ export class OrderNode {
   byNotional = false;
   /** Good-till-date expiry (book time); 0 when none. */
   expiresAt = 0;
+  /**
+   * Iceberg display quantity; 0 when not an iceberg. A resting iceberg's
+   * `remaining` is its shown part (what its level's total counts) and
+   * `hidden` its reserve; a taker's `remaining` is all it has open.
+   */
+  peak = 0;
+  hidden = 0;
 
   constructor(
     readonly id: number,
@@ -34,7 +41,7 @@ export class OrderNode {
 export class PriceLevel {
   head: OrderNode | null = null;
   tail: OrderNode | null = null;
-  /** Sum of the orders' remaining quantities. */
+  /** Sum of the orders' remaining (shown) quantities. */
   total = 0;
   count = 0;
 

@@ -14,6 +14,7 @@ import {
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
+  refreshedEvent,
   rejectedEvent,
   timeAdvancedEvent,
   tradeEvent,
@@ -41,6 +42,7 @@ import {
   checkReduce,
   checkTime,
   commandIdOf,
+  MAX_ICEBERG_SLICES,
 } from '../validate';
 import { BookSide } from './book-side';
 import { OrderNode, type PriceLevel } from './order-queue';
@@ -152,6 +154,9 @@ export class ReferenceBook implements Book, Restorable {
       const node = new OrderNode(o.id, o.side, o.price, o.remaining, o.owner, o.stp, o.postOnly);
       node.filled = o.filled;
       node.expiresAt = o.expiresAt;
+      node.peak = o.displayQty;
+      node.remaining = o.displayed;
+      node.hidden = o.remaining - o.displayed;
       this.sideOf(o.side).getOrCreate(o.price).append(node);
       this.orders.set(o.id, node);
       if (o.expiresAt > 0) this.expiries.push(node);
@@ -203,7 +208,18 @@ export class ReferenceBook implements Book, Restorable {
       order.stp ?? this.config.stpMode,
       order.postOnly === true,
     );
-    events.push(acceptedEvent(order.id, order.side, 'limit', order.price, order.qty, expiresAt));
+    taker.peak = order.displayQty ?? 0;
+    events.push(
+      acceptedEvent(
+        order.id,
+        order.side,
+        'limit',
+        order.price,
+        order.qty,
+        expiresAt,
+        order.displayQty,
+      ),
+    );
     if (tif === 'FOK' && !this.fokFillable(taker)) {
       events.push(cancelledEvent(taker.id, 'fok-unfilled', taker.remaining, 0));
       return undefined;
@@ -258,7 +274,7 @@ export class ReferenceBook implements Book, Restorable {
     const order = this.orders.get(id);
     if (!order) return 'UNKNOWN_ORDER';
     const level = order.level!;
-    events.push(cancelledEvent(id, 'user', order.remaining, 0));
+    events.push(cancelledEvent(id, 'user', order.remaining + order.hidden, 0));
     this.removeResting(order);
     events.push(this.levelEvent(level));
     return undefined;
@@ -271,7 +287,9 @@ export class ReferenceBook implements Book, Restorable {
     const order = this.orders.get(request.id);
     if (!order) return 'UNKNOWN_ORDER';
     const newPrice = request.price ?? order.price;
-    const newQty = request.qty ?? order.remaining;
+    const open = order.remaining + order.hidden;
+    const newQty = request.qty ?? open;
+    if (order.peak > 0 && newQty > order.peak * MAX_ICEBERG_SLICES) return 'INVALID_DISPLAY';
     const target = this.sideOf(order.side).get(newPrice);
     if (target) {
       const othersTotal = target === order.level ? target.total - order.remaining : target.total;
@@ -279,9 +297,11 @@ export class ReferenceBook implements Book, Restorable {
     }
 
     const level = order.level!;
-    if (newPrice === order.price && newQty <= order.remaining) {
-      const drop = order.remaining - newQty;
-      order.remaining = newQty;
+    if (newPrice === order.price && newQty <= open) {
+      // an iceberg gives up its reserve first
+      const drop = Math.max(0, order.remaining - newQty);
+      order.hidden = newQty - order.remaining + drop;
+      order.remaining -= drop;
       level.total -= drop;
       events.push(modifiedEvent(order.id, order.side, newPrice, newQty, true));
       if (drop > 0) events.push(this.levelEvent(level));
@@ -296,6 +316,7 @@ export class ReferenceBook implements Book, Restorable {
     events.push(this.levelEvent(level));
     order.price = newPrice;
     order.remaining = newQty;
+    order.hidden = 0;
     this.enter(order, true, events);
     return undefined;
   }
@@ -307,10 +328,15 @@ export class ReferenceBook implements Book, Restorable {
     const order = this.orders.get(request.id);
     if (!order) return 'UNKNOWN_ORDER';
     const level = order.level!;
-    const taken = Math.min(request.qty, order.remaining);
-    this.reduceResting(order, taken);
-    events.push(cancelledEvent(order.id, 'user', taken, order.remaining));
-    events.push(this.levelEvent(level));
+    const open = order.remaining + order.hidden;
+    const taken = Math.min(request.qty, open);
+    // an iceberg gives up its reserve first: the shown part drops only after it
+    const fromHidden = Math.min(taken, order.hidden);
+    order.hidden -= fromHidden;
+    const drop = taken - fromHidden;
+    if (drop > 0) this.reduceResting(order, drop);
+    events.push(cancelledEvent(order.id, 'user', taken, open - taken));
+    if (drop > 0) events.push(this.levelEvent(level));
     return undefined;
   }
 
@@ -326,7 +352,7 @@ export class ReferenceBook implements Book, Restorable {
       this.expiries.pop();
       if (this.orders.get(order.id) !== order) continue; // gone already: a stale entry
       const level = order.level!;
-      events.push(cancelledEvent(order.id, 'expired', order.remaining, 0));
+      events.push(cancelledEvent(order.id, 'expired', order.remaining + order.hidden, 0));
       this.removeResting(order);
       events.push(this.levelEvent(level));
     }
@@ -389,14 +415,15 @@ export class ReferenceBook implements Book, Restorable {
         touched = true;
         if (mode === 'decrement-and-cancel') {
           const d = Math.min(cap, maker.remaining);
-          this.reduceResting(maker, d);
-          events.push(cancelledEvent(maker.id, 'self-trade', d, maker.remaining));
+          this.takeShown(maker, d);
+          events.push(cancelledEvent(maker.id, 'self-trade', d, maker.remaining + maker.hidden));
+          if (maker.remaining === 0 && maker.hidden > 0) this.refresh(maker, events);
           const used = taker.byNotional ? d * price : d;
           taker.remaining -= used;
           events.push(cancelledEvent(taker.id, 'self-trade', used, taker.remaining));
           continue;
         }
-        events.push(cancelledEvent(maker.id, 'self-trade', maker.remaining, 0));
+        events.push(cancelledEvent(maker.id, 'self-trade', maker.remaining + maker.hidden, 0));
         this.removeResting(maker);
         if (mode === 'cancel-both') {
           stopped = true;
@@ -409,7 +436,7 @@ export class ReferenceBook implements Book, Restorable {
       taker.remaining -= taker.byNotional ? qty * price : qty;
       taker.filled += qty;
       maker.filled += qty;
-      this.reduceResting(maker, qty);
+      this.takeShown(maker, qty);
       events.push(
         tradeEvent(
           maker.id,
@@ -421,6 +448,7 @@ export class ReferenceBook implements Book, Restorable {
           taker.remaining,
         ),
       );
+      if (maker.remaining === 0 && maker.hidden > 0) this.refresh(maker, events);
     }
     if (touched) events.push(this.levelEvent(level));
     return stopped;
@@ -431,6 +459,7 @@ export class ReferenceBook implements Book, Restorable {
     let need = taker.remaining;
     for (const level of this.oppositeOf(taker.side).bestFirst()) {
       if (!acceptable(taker, level.price)) return false;
+      let hidden = 0;
       for (let maker = level.head; maker; maker = maker.next) {
         if (isSelfTrade(taker, maker)) {
           if (taker.stp === 'cancel-oldest') continue;
@@ -438,7 +467,11 @@ export class ReferenceBook implements Book, Restorable {
         }
         need -= Math.min(need, maker.remaining);
         if (need === 0) return true;
+        hidden += maker.hidden;
       }
+      // nothing stops matching at this level: icebergs refresh until their reserves are gone
+      need -= Math.min(need, hidden);
+      if (need === 0) return true;
     }
     return false;
   }
@@ -449,6 +482,11 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   private restRemainder(order: OrderNode, events: BookEvent[]): void {
+    if (order.peak > 0) {
+      const open = order.remaining;
+      order.remaining = Math.min(order.peak, open);
+      order.hidden = open - order.remaining;
+    }
     const level = this.sideOf(order.side).getOrCreate(order.price);
     level.append(order);
     this.orders.set(order.id, order);
@@ -456,6 +494,30 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   // ---- book upkeep ------------------------------------------------------------
+
+  /**
+   * A maker loses `qty` of its shown part. It leaves the book at 0 unless it
+   * is an iceberg with a reserve (the caller then refreshes it).
+   */
+  private takeShown(order: OrderNode, qty: number): void {
+    if (qty === order.remaining && order.hidden > 0) {
+      order.remaining = 0;
+      order.level!.total -= qty;
+      return;
+    }
+    this.reduceResting(order, qty);
+  }
+
+  /** An iceberg whose shown part ran out shows more from its reserve, at the back of its level. */
+  private refresh(order: OrderNode, events: BookEvent[]): void {
+    const level = order.level!;
+    level.remove(order);
+    const shown = Math.min(order.peak, order.hidden);
+    order.hidden -= shown;
+    order.remaining = shown;
+    level.append(order);
+    events.push(refreshedEvent(order.id, order.side, order.price, shown));
+  }
 
   /** Lower a resting order's quantity; it leaves the book at 0. */
   private reduceResting(order: OrderNode, qty: number): void {
@@ -528,13 +590,14 @@ export class ReferenceBook implements Book, Restorable {
       id: o.id,
       side: o.side,
       price: o.price,
-      remaining: o.remaining,
+      remaining: o.remaining + o.hidden,
       filled: o.filled,
       status: o.filled > 0 ? 'partially-filled' : 'new',
       owner: o.owner,
       stp: o.stp,
       postOnly: o.postOnly,
       ...(o.expiresAt > 0 ? { expiresAt: o.expiresAt } : {}),
+      ...(o.peak > 0 ? { displayQty: o.peak, displayed: o.remaining } : {}),
     };
   }
 }

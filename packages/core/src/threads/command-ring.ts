@@ -30,7 +30,7 @@
  *                     [5] freed (bumped when the consumer frees slots)  [6] producers waiting
  *                     [7] 1 while the consumer sleeps in `wait`
  * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
- * slots   slots × 56 B               u32 producer | u32 pad | 48-byte command record
+ * slots   slots × 64 B               u32 producer | u32 pad | 56-byte command record
  * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
  *         i32 status (-1 applied, else error-code index) | u32 trades | f64 filled | f64 open | f64 pad
  * ```

@@ -64,6 +64,8 @@ export const MKT_PROTECTION = 4;
 export const CMD_MFLAGS = 6;
 /** Accepted-event flag (`count`): a good-till-date limit order; field `e` holds its expiry. */
 export const ACC_EXPIRY = 8;
+/** Accepted-event flag (`count`): an iceberg limit order; field `f` holds its display quantity. */
+export const ACC_DISPLAY = 16;
 
 /** Modify flags. */
 export const MOD_HAS_PRICE = 1;
@@ -77,6 +79,7 @@ export const EV_CANCELLED = 3;
 export const EV_MODIFIED = 4;
 export const EV_LEVEL = 5;
 export const EV_TIME = 6;
+export const EV_REFRESHED = 7;
 
 /** Event type names, index = code. */
 export const EVENT_TYPE_CODES = [
@@ -87,12 +90,14 @@ export const EVENT_TYPE_CODES = [
   'modified',
   'level-changed',
   'time-advanced',
+  'refreshed',
 ] as const;
 
 // ---- record layouts (bytes) ----
 /**
  * Order record: `id f64 @0, rem f64 @8, filled f64 @16, owner f64 @24,
- * prev u32 @32, next u32 @36, tick i32 @40, side u8 @44, stp u8 @45, postOnly u8 @46`.
+ * prev u32 @32, next u32 @36, tick i32 @40, side u8 @44, stp u8 @45, postOnly u8 @46,
+ * iceberg u8 @47`.
  */
 export const ORDER_SIZE = 48;
 export const ORDER_ID = 0;
@@ -105,6 +110,8 @@ export const ORDER_TICK = 40;
 export const ORDER_SIDE = 44;
 export const ORDER_STP = 45;
 export const ORDER_POST_ONLY = 46;
+/** 1 for an iceberg: its display quantity and reserve are in the iceberg region (`GEO_ICEBERG`). */
+export const ORDER_ICEBERG = 47;
 
 /** Level record: `total f64 @0, head u32 @8, tail u32 @12, count u32 @16, side u32 @20`. */
 export const LEVEL_SIZE = 24;
@@ -119,10 +126,12 @@ export const LEVEL_SIDE = 20;
  * uses `id` and `qty`, the amount taken off; a market order with
  * MKT_NOTIONAL has its notional in `qty`, with MKT_PROTECTION its
  * protection price in `price`), expiresAt f64 @40 (a limit order's expiry:
- * 0 none, NaN invalid). An advance-time record has its time in `price`.
+ * 0 none, NaN invalid), displayQty f64 @48 (a limit order's iceberg display
+ * quantity: 0 none, NaN invalid). An advance-time record has its time in `price`.
  */
-export const CMD_SIZE = 48;
+export const CMD_SIZE = 56;
 export const CMD_EXPIRES_AT = 40;
+export const CMD_DISPLAY_QTY = 48;
 export const CMD_ID = 8;
 export const CMD_PRICE = 16;
 export const CMD_QTY = 24;
@@ -162,3 +171,4 @@ export const GEO_BIT_LEVELS = 13;
 export const GEO_EXPIRY = 14;
 export const GEO_HEAP_POS = 15;
 export const GEO_HEAP = 16;
+export const GEO_ICEBERG = 17;

@@ -7,6 +7,7 @@ import type { Command, Side, StpMode, TimeInForce } from '../types';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
+  CMD_DISPLAY_QTY,
   CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
@@ -40,7 +41,7 @@ export const codeOf = {
 export class CommandBuffer {
   /** Commands in the buffer. */
   length = 0;
-  /** The records, `length × 48` bytes used (see codes.ts for the layout). */
+  /** The records, `length × 56` bytes used (see codes.ts for the layout). */
   bytes: Uint8Array;
   private f64: Float64Array;
 
@@ -74,6 +75,7 @@ export class CommandBuffer {
    * @param owner - 0: none.
    * @param stp - self-trade mode code ({@link codeOf}); omitted: the book's default.
    * @param expiresAt - good-till-date expiry (GTC only); 0: none.
+   * @param displayQty - iceberg display quantity (GTC only, below `qty`); 0: none.
    */
   limit(
     id: number,
@@ -85,6 +87,7 @@ export class CommandBuffer {
     owner = 0,
     stp = STP_DEFAULT,
     expiresAt = 0,
+    displayQty = 0,
   ): void {
     const at = this.slot();
     const b = this.bytes;
@@ -99,6 +102,7 @@ export class CommandBuffer {
     this.f64[i + 3] = qty;
     this.f64[i + 4] = owner;
     this.f64[(at + CMD_EXPIRES_AT) >> 3] = expiresAt;
+    this.f64[(at + CMD_DISPLAY_QTY) >> 3] = displayQty;
   }
 
   /** Append an advance-time: move the book's time to `time` and expire what is due. */

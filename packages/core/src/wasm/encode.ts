@@ -1,5 +1,5 @@
 /**
- * Encoding commands into the matcher's 48-byte command records (layout in
+ * Encoding commands into the matcher's 56-byte command records (layout in
  * codes.ts). Enum strings become codes here; everything else (is the id a
  * positive safe integer, is the price in band, …) is checked by the wasm, in
  * the order docs/semantics.md fixes, so one implementation serves the
@@ -11,6 +11,7 @@ import { commandIdOf } from '../validate';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
+  CMD_DISPLAY_QTY,
   CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
@@ -91,6 +92,12 @@ export function expiryCode(expiresAt: unknown): number {
   return typeof expiresAt === 'number' && expiresAt !== 0 ? expiresAt : Number.NaN;
 }
 
+/** Iceberg display quantity: absent is 0; a present 0 or non-number is invalid (NaN). */
+export function displayCode(displayQty: unknown): number {
+  if (displayQty === undefined) return 0;
+  return typeof displayQty === 'number' && displayQty !== 0 ? displayQty : Number.NaN;
+}
+
 /** Owner: absent is 0; a present 0 or non-number is invalid (NaN). */
 export function ownerCode(owner: unknown): number {
   if (owner === undefined) return 0;
@@ -155,6 +162,7 @@ export function encodeCommand(
       f64[i + 3] = num(c.qty);
       f64[i + 4] = ownerCode(c.owner);
       f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
+      f64[(at + CMD_DISPLAY_QTY) >> 3] = displayCode(c.displayQty);
       return;
     case 'cancel':
       u8[at] = CMD_CANCEL;
@@ -241,6 +249,7 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         owner: ownerName(f64[i + 4]),
         stp: stpName(u8[at + 4]),
         expiresAt: expiryName(f64[(at + CMD_EXPIRES_AT) >> 3]),
+        displayQty: expiryName(f64[(at + CMD_DISPLAY_QTY) >> 3]),
       };
     }
     case CMD_MARKET: {

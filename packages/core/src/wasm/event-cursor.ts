@@ -9,17 +9,20 @@ import {
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
+  refreshedEvent,
   rejectedEvent,
   timeAdvancedEvent,
   tradeEvent,
 } from '../events';
 import type { BookEvent } from '../types';
 import {
+  ACC_DISPLAY,
   ACC_EXPIRY,
   EV_ACCEPTED,
   EV_CANCELLED,
   EV_LEVEL,
   EV_MODIFIED,
+  EV_REFRESHED,
   EV_REJECTED,
   EV_SIZE,
   EV_TIME,
@@ -34,7 +37,7 @@ import {
 } from './codes';
 
 /** Numeric event type of {@link EventCursor.type}: index into {@link EVENT_TYPE_CODES}. */
-export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 const F64_PER_EVENT = EV_SIZE / 8;
 
@@ -132,6 +135,12 @@ export class EventCursor {
       ? this.f64[this.at8 + 5]
       : undefined;
   }
+  /** Accepted iceberg limit order: its display quantity, else `undefined`. */
+  get displayQty(): number | undefined {
+    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & ACC_DISPLAY) !== 0
+      ? this.f64[this.at8 + 6]
+      : undefined;
+  }
   /** The book's new time (time-advanced). */
   get time(): number {
     return this.f64[this.at8 + 1];
@@ -208,6 +217,7 @@ export function decodeEvent(
           f64[i + 3],
           f64[i + 4],
           flags & ACC_EXPIRY ? f64[i + 5] : undefined,
+          flags & ACC_DISPLAY ? f64[i + 6] : undefined,
         );
       }
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
@@ -233,6 +243,8 @@ export function decodeEvent(
       return rejectedEvent(f64[i + 1], WASM_ERROR_CODES[u8[at + 2]]);
     case EV_TIME:
       return timeAdvancedEvent(f64[i + 1]);
+    case EV_REFRESHED:
+      return refreshedEvent(f64[i + 1], SIDE_CODES[u8[at + 1]], f64[i + 3], f64[i + 4]);
     default:
       throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
   }

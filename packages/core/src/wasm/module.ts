@@ -19,6 +19,7 @@ export interface MatcherExports {
     owner: number,
     stp: number,
     expiresAt: number,
+    displayQty: number,
   ): number;
   market(
     id: number,
@@ -51,7 +52,11 @@ export interface MatcherExports {
     stp: number,
     postOnly: number,
     expiresAt: number,
+    displayQty: number,
+    displayed: number,
   ): number;
+  orderDisplayQty(address: number): number;
+  orderHidden(address: number): number;
   getSequence(): number;
   putSequence(value: number): void;
   size(): number;

@@ -46,6 +46,7 @@ import {
   LEVEL_SIZE,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
+  ORDER_ICEBERG,
   ORDER_POST_ONLY,
   ORDER_SIDE,
   ORDER_STP,
@@ -55,6 +56,7 @@ import {
 } from './codes';
 import type { CommandBuffer } from './command-buffer';
 import {
+  displayCode,
   encodeCommand,
   expiryCode,
   limitPostOnlyCode,
@@ -167,6 +169,7 @@ export class WasmBook implements Book, Restorable {
       ownerCode(order.owner),
       stpCode(order.stp),
       expiryCode(order.expiresAt),
+      displayCode(order.displayQty),
     );
     if (n < 0) refuse(n, order.id);
     return this.decode(n);
@@ -395,11 +398,12 @@ export class WasmBook implements Book, Restorable {
     if (o === 0) return undefined;
     const i = o >> 3;
     const filled = this.f64[i + 2];
+    const displayed = this.f64[i + 1];
     const info: OrderInfo = {
       id: this.f64[i],
       side: SIDE_CODES[this.u8[o + 44]],
       price: this.minPrice + (this.u32[(o >> 2) + 10] | 0),
-      remaining: this.f64[i + 1],
+      remaining: this.u8[o + ORDER_ICEBERG] !== 0 ? displayed + this.ex.orderHidden(o) : displayed,
       filled,
       status: filled > 0 ? 'partially-filled' : 'new',
       owner: this.f64[i + 3],
@@ -408,6 +412,10 @@ export class WasmBook implements Book, Restorable {
     };
     const expiresAt = this.ex.orderExpiry(o);
     if (expiresAt !== 0) info.expiresAt = expiresAt;
+    if (this.u8[o + ORDER_ICEBERG] !== 0) {
+      info.displayQty = this.ex.orderDisplayQty(o);
+      info.displayed = displayed;
+    }
     return info;
   }
 
@@ -559,6 +567,7 @@ export class WasmBook implements Book, Restorable {
           ownerCode(command.owner),
           stpCode(command.stp),
           expiryCode(command.expiresAt),
+          displayCode(command.displayQty),
         );
         break;
       case 'market':
@@ -618,6 +627,8 @@ export class WasmBook implements Book, Restorable {
         STP_CODES.indexOf(o.stp),
         o.postOnly ? 1 : 0,
         o.expiresAt,
+        o.displayQty,
+        o.displayed,
       );
       if (!ok) throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
     }

@@ -50,8 +50,16 @@ export function checkInvariants(book: Book): void {
       }
       for (const o of level.orders) {
         const info = book.order(o.id);
-        if (!info || info.price !== level.price || info.remaining !== o.qty || o.qty <= 0) {
+        // market data (L2, L3) shows only an iceberg's displayed part, never its reserve
+        const shown = info?.displayed ?? info?.remaining;
+        if (!info || info.price !== level.price || shown !== o.qty || o.qty <= 0) {
           throw new Error(`order ${o.id} at ${name} ${level.price} disagrees with order(id)`);
+        }
+        if (
+          info.displayQty !== undefined &&
+          (o.qty > info.displayQty || o.qty > info.remaining || info.displayQty <= 0)
+        ) {
+          throw new Error(`iceberg ${o.id} shows ${o.qty}: more than its display quantity`);
         }
       }
       count += level.count;

@@ -101,6 +101,11 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
           nil: undefined,
           freq: 3,
         }),
+        // icebergs: small display quantities (often below qty), sometimes bad
+        displayQty: fc.option(
+          sometimesBad(fc.integer({ min: 1, max: 6 }), [0, -1, 2.5, 2 ** 53, 'some']),
+          { nil: undefined, freq: 3 },
+        ),
       },
       { requiredKeys: ['kind', 'id', 'side', 'price', 'offset', 'quoted', 'qty'] },
     )

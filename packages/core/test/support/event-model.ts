@@ -3,7 +3,10 @@
  * event against what it knows as it goes. Tests use it to prove that events
  * fully describe what happened, that price-time priority holds (every trade's
  * maker is the oldest order at the best opposite price), that trades print at
- * the maker's price, and that quantity is conserved per order.
+ * the maker's price, and that quantity is conserved per order. Icebergs:
+ * level totals and L3 quantities must be exactly the shown parts (hidden
+ * reserves never appear in market data), and an iceberg whose shown part runs
+ * out while it has a reserve must be refreshed at once, to the back of its level.
  */
 import type { BookEvent, Level, Side } from '../../src/index';
 import type { BookDump, LevelDump } from './book-state';
@@ -22,6 +25,13 @@ interface ModelOrder {
   byNotional: boolean;
   /** Good-till-date expiry (0: none). */
   expiresAt: number;
+  /**
+   * Iceberg display quantity (0: none) and hidden reserve. A resting
+   * iceberg's `remaining` is its shown part; its reserve is known only from
+   * its own accepted event and never from market data.
+   */
+  peak: number;
+  hidden: number;
 }
 
 export class EventModel {
@@ -47,9 +57,13 @@ export class EventModel {
     /** advance-time: the orders that must expire, in order; and those that did. */
     let dueToExpire: number[] | undefined;
     const expired: number[] = [];
+    /** An iceberg whose shown part just ran out with a reserve left: the next event must refresh it. */
+    let mustRefresh: ModelOrder | undefined;
     // An applied command's events open with accepted, cancelled or modified; a refusal emits none here.
     if (events.length > 0 && events[0].type !== 'rejected') this.sequence += 1;
     events.forEach((e, i) => {
+      if (mustRefresh && e.type !== 'refreshed')
+        fail(`iceberg ${mustRefresh.id} was not refreshed`);
       switch (e.type) {
         case 'accepted':
           if (this.resting.has(e.id)) fail(`accepted duplicate live id ${e.id}`);
@@ -73,7 +87,12 @@ export class EventModel {
             cancelled: 0n,
             byNotional: e.qty === null,
             expiresAt: e.expiresAt ?? 0,
+            peak: e.displayQty ?? 0,
+            hidden: 0,
           };
+          if (e.displayQty !== undefined && !(e.displayQty > 0 && e.displayQty < (e.qty ?? 0))) {
+            fail(`iceberg ${e.id} accepted with displayQty ${e.displayQty}, qty ${e.qty}`);
+          }
           if (e.expiresAt !== undefined && e.expiresAt <= this.time) {
             fail(`order ${e.id} accepted with expiresAt ${e.expiresAt} at time ${this.time}`);
           }
@@ -123,7 +142,27 @@ export class EventModel {
             fail(`trade remaining quantities disagree (maker ${maker.id}, taker ${t.id})`);
           }
           if (e.qty <= 0) fail('trade with non-positive quantity');
-          if (maker.remaining === 0) this.removeResting(maker);
+          if (maker.remaining === 0) {
+            if (maker.hidden > 0) mustRefresh = maker;
+            else this.removeResting(maker);
+          }
+          break;
+        }
+        case 'refreshed': {
+          const order = mustRefresh ?? fail(`refreshed ${e.id} out of place`);
+          mustRefresh = undefined;
+          if (order.id !== e.id || e.side !== order.side || e.price !== order.price) {
+            fail(`refreshed ${e.id}, expected ${order.id}`);
+          }
+          if (e.qty !== Math.min(order.peak, order.hidden)) {
+            fail(`iceberg ${e.id} refreshed to ${e.qty}, not min(${order.peak}, ${order.hidden})`);
+          }
+          order.hidden -= e.qty;
+          order.remaining = e.qty;
+          // to the back of its level
+          const queue = this.queues[order.side].get(order.price)!;
+          queue.splice(queue.indexOf(order.id), 1);
+          queue.push(order.id);
           break;
         }
         case 'cancelled': {
@@ -137,28 +176,51 @@ export class EventModel {
             }
             expired.push(e.id);
           }
-          order.remaining -= e.qty;
+          // quantities in cancelled events are all the order has open, reserve included
+          const open = order.remaining + order.hidden;
           order.cancelled += BigInt(e.qty);
-          if (order.remaining !== e.remaining || e.qty <= 0) {
-            fail(`cancel of ${e.id} leaves ${order.remaining}, event says ${e.remaining}`);
+          if (open - e.qty !== e.remaining || e.qty <= 0) {
+            fail(`cancel of ${e.id} leaves ${open - e.qty}, event says ${e.remaining}`);
+          }
+          if (e.remaining === 0) {
+            order.remaining = 0;
+            order.hidden = 0;
+          } else if (e.reason === 'self-trade' && order !== taker) {
+            // decrement-and-cancel takes from the shown part, like a trade
+            if (e.qty > order.remaining)
+              fail(`self-trade decrement of ${e.id} beyond its shown part`);
+            order.remaining -= e.qty;
+            if (order.remaining === 0) mustRefresh = order;
+          } else {
+            // reduce (and a taker's decrement): from the reserve first
+            const fromHidden = Math.min(e.qty, order.hidden);
+            order.hidden -= fromHidden;
+            order.remaining -= e.qty - fromHidden;
           }
           if (order === taker) {
             if (e.remaining === 0) takerClosed = true;
-          } else if (order.remaining === 0) {
+          } else if (e.remaining === 0) {
             this.removeResting(order);
           }
           break;
         }
         case 'modified': {
           const order = this.resting.get(e.id) ?? fail(`modified unknown order ${e.id}`);
-          order.qtyIn += BigInt(e.qty) - BigInt(order.remaining);
+          const open = order.remaining + order.hidden;
+          order.qtyIn += BigInt(e.qty) - BigInt(open);
           if (e.priorityKept) {
-            if (e.price !== order.price || e.qty > order.remaining) fail('priority kept wrongly');
-            order.remaining = e.qty;
+            if (e.price !== order.price || e.qty > open) fail('priority kept wrongly');
+            // an iceberg gives up its reserve first
+            if (e.qty >= order.remaining) order.hidden = e.qty - order.remaining;
+            else {
+              order.remaining = e.qty;
+              order.hidden = 0;
+            }
           } else {
             this.removeResting(order, false);
             order.price = e.price;
             order.remaining = e.qty;
+            order.hidden = 0;
             taker = order;
           }
           break;
@@ -184,6 +246,7 @@ export class EventModel {
           break;
       }
     });
+    if (mustRefresh) fail(`iceberg ${mustRefresh.id} was not refreshed`);
     if (dueToExpire && dueToExpire.join() !== expired.join()) {
       fail(`advance-time expired [${expired}], due [${dueToExpire}]`);
     }
@@ -227,9 +290,9 @@ export class EventModel {
   /** Every order: quantity in = filled + cancelled + still resting. */
   checkConservation(): void {
     for (const o of [...this.resting.values(), ...this.finished]) {
-      if (o.qtyIn !== o.filled + o.cancelled + BigInt(o.remaining)) {
+      if (o.qtyIn !== o.filled + o.cancelled + BigInt(o.remaining + o.hidden)) {
         fail(
-          `order ${o.id}: ${o.qtyIn} in != ${o.filled} filled + ${o.cancelled} cancelled + ${o.remaining} open`,
+          `order ${o.id}: ${o.qtyIn} in != ${o.filled} filled + ${o.cancelled} cancelled + ${o.remaining + o.hidden} open`,
         );
       }
     }
@@ -253,6 +316,11 @@ export class EventModel {
   }
 
   private rest(order: ModelOrder): void {
+    if (order.peak > 0) {
+      const open = order.remaining + order.hidden;
+      order.remaining = Math.min(order.peak, open);
+      order.hidden = open - order.remaining;
+    }
     this.resting.set(order.id, order);
     const queue = this.queues[order.side].get(order.price);
     if (queue) queue.push(order.id);
