@@ -12,6 +12,7 @@ import type {
   ReduceRequest,
   RestingOrder,
   Side,
+  StopOrder,
 } from './types';
 
 /**
@@ -60,6 +61,12 @@ export interface Book {
    * @throws {@link TickbookError} `INVALID_ID`, `INVALID_QTY`, `UNKNOWN_ORDER`.
    */
   reduce(request: ReduceRequest): BookEvent[];
+  /** Place a stop market (no `price`) or stop limit order: off-book until the last trade price reaches `trigger`. */
+  stop(order: StopOrder): BookEvent[];
+  /** Price of the book's last trade; `undefined` before the first. */
+  readonly lastPrice: number | undefined;
+  /** Untriggered stops (`order(id)` of each) in trigger order: buy stops lowest trigger first, then sell stops highest first; ties by arming. */
+  stops(): OrderInfo[];
 
   /**
    * Move the book's time to `time` (a non-negative safe integer, never

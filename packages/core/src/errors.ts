@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   INVALID_CONFIG: 'Invalid book configuration',
   /** A batch command is not an object with a known `kind`. */
   INVALID_COMMAND:
-    "Command must be an object with kind 'limit', 'market', 'cancel', 'modify', 'reduce' or 'advance-time'",
+    "Command must be an object with kind 'limit', 'market', 'stop', 'cancel', 'modify', 'reduce' or 'advance-time'",
   /** Engine registry: no book with this symbol, or the symbol is taken. */
   UNKNOWN_SYMBOL: 'No book is registered under this symbol',
   DUPLICATE_SYMBOL: 'A book is already registered under this symbol',
@@ -68,6 +68,8 @@ export const ERROR_CODES = {
    */
   INVALID_DISPLAY:
     'displayQty must be a positive safe integer below qty and at least qty / 1000, on a GTC limit order',
+  /** A stop's `trigger` is not a positive safe integer inside the band, or a modify gives a trigger to an order that is not an untriggered stop. */
+  INVALID_TRIGGER: 'trigger must be a positive safe integer inside the band, on a stop order',
 } as const;
 
 /** Stable error code string. */

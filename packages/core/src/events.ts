@@ -16,6 +16,7 @@ import type {
   Side,
   TimeAdvancedEvent,
   TradeEvent,
+  TriggeredEvent,
 } from './types';
 
 export function acceptedEvent(
@@ -86,11 +87,14 @@ export function cancelledEvent(
 export function modifiedEvent(
   id: number,
   side: Side,
-  price: number,
+  price: number | null,
   qty: number,
   priorityKept: boolean,
+  trigger?: number,
 ): ModifiedEvent {
-  return { type: 'modified', id, side, price, qty, priorityKept };
+  const e: ModifiedEvent = { type: 'modified', id, side, price, qty, priorityKept };
+  if (trigger !== undefined) e.trigger = trigger;
+  return e;
 }
 
 export function levelChangedEvent(
@@ -101,4 +105,43 @@ export function levelChangedEvent(
   sequence: number,
 ): LevelChangedEvent {
   return { type: 'level-changed', side, price, qty, count, sequence };
+}
+
+export function acceptedStopEvent(
+  id: number,
+  side: Side,
+  price: number | null,
+  qty: number,
+  trigger: number,
+  expiresAt?: number,
+): AcceptedEvent {
+  const e: AcceptedEvent = {
+    type: 'accepted',
+    id,
+    side,
+    orderType: price === null ? 'stop-market' : 'stop-limit',
+    price,
+    qty,
+  };
+  if (expiresAt !== undefined) e.expiresAt = expiresAt;
+  e.trigger = trigger;
+  return e;
+}
+
+export function triggeredEvent(
+  id: number,
+  side: Side,
+  price: number | null,
+  qty: number,
+  trigger: number,
+): TriggeredEvent {
+  return {
+    type: 'triggered',
+    id,
+    side,
+    orderType: price === null ? 'market' : 'limit',
+    price,
+    qty,
+    trigger,
+  };
 }

@@ -3,7 +3,7 @@
  * loading a snapshot's orders straight into queues (no matching, no events).
  */
 import type { Book } from './book';
-import type { Side, StpMode } from './types';
+import type { Side, StpMode, TimeInForce } from './types';
 
 /** One resting order as a snapshot stores it. */
 export interface SnapshotOrder {
@@ -24,6 +24,21 @@ export interface SnapshotOrder {
   displayed: number;
 }
 
+/** One untriggered stop as a snapshot stores it (stops are stored in trigger order). */
+export interface SnapshotStop {
+  id: number;
+  side: Side;
+  trigger: number;
+  /** Limit price of a stop limit; `undefined` for a stop market. */
+  price: number | undefined;
+  qty: number;
+  timeInForce: TimeInForce;
+  owner: number;
+  stp: StpMode;
+  /** 0 when none. */
+  expiresAt: number;
+}
+
 /** Method key of {@link Restorable}. */
 export const RESTORE = Symbol.for('tickbook.restore');
 
@@ -32,9 +47,16 @@ export interface Restorable {
   /**
    * Load orders into an empty book, each appended to the back of its level in
    * the order given (so queue order is kept), and set the command sequence
-   * and the book's time (set first: every order's expiry is after it).
+   * and the book's time (set first: every order's expiry is after it); then the
+   * last trade price and the untriggered stops, in trigger order.
    */
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void;
+  [RESTORE](
+    orders: Iterable<SnapshotOrder>,
+    sequence: number,
+    time: number,
+    stops: Iterable<SnapshotStop>,
+    lastPrice: number,
+  ): void;
 }
 
 export function isRestorable(book: Book): book is Book & Restorable {

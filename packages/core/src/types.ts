@@ -10,7 +10,7 @@ import type { ErrorCode } from './errors';
 export type Side = 'buy' | 'sell';
 
 /** Limit orders carry a price; market orders take whatever liquidity there is. */
-export type OrderType = 'limit' | 'market';
+export type OrderType = 'limit' | 'market' | 'stop-market' | 'stop-limit';
 
 /**
  * Time in force.
@@ -128,6 +128,8 @@ export interface ModifyRequest {
   price?: number;
   /** New open quantity; omitted keeps the current remaining quantity. */
   qty?: number;
+  /** Untriggered stops only: new trigger price. */
+  trigger?: number;
 }
 
 /**
@@ -141,6 +143,20 @@ export interface ReduceRequest {
   qty: number;
 }
 
+/** A stop order: off-book until the last trade price reaches `trigger`. */
+export interface StopOrder {
+  id: number;
+  side: Side;
+  trigger: number;
+  qty: number;
+  /** Given: a stop limit at this price; omitted: a stop market. */
+  price?: number;
+  timeInForce?: TimeInForce;
+  owner?: number;
+  stp?: StpMode;
+  expiresAt?: number;
+}
+
 /** A command for the batch API ({@link Book.apply}). */
 export type Command =
   | ({ kind: 'limit' } & LimitOrder)
@@ -148,7 +164,8 @@ export type Command =
   | { kind: 'cancel'; id: number }
   | ({ kind: 'modify' } & ModifyRequest)
   | ({ kind: 'reduce' } & ReduceRequest)
-  | { kind: 'advance-time'; time: number };
+  | { kind: 'advance-time'; time: number }
+  | ({ kind: 'stop' } & StopOrder);
 
 /** Why an order (or part of it) was cancelled. */
 export type CancelReason =
@@ -187,6 +204,19 @@ export interface AcceptedEvent {
   expiresAt?: number;
   /** An iceberg order's display quantity (present only for one). */
   displayQty?: number;
+  /** A stop order's trigger price (present only for one). */
+  trigger?: number;
+}
+
+/** A stop order fired: it enters the book now as a market or limit order. */
+export interface TriggeredEvent {
+  type: 'triggered';
+  id: number;
+  side: Side;
+  orderType: 'market' | 'limit';
+  price: number | null;
+  qty: number;
+  trigger: number;
 }
 
 /**
@@ -256,11 +286,13 @@ export interface ModifiedEvent {
   type: 'modified';
   id: number;
   side: Side;
-  price: number;
+  price: number | null;
   /** New open quantity. */
   qty: number;
   /** True when the order kept its place in the queue. */
   priorityKept: boolean;
+  /** An untriggered stop: its (new) trigger. */
+  trigger?: number;
 }
 
 /** A price level's total open quantity or order count changed (L2 update). */
@@ -282,6 +314,7 @@ export interface LevelChangedEvent {
 
 /** Everything a command can emit, in order. */
 export type BookEvent =
+  | TriggeredEvent
   | AcceptedEvent
   | RejectedEvent
   | TradeEvent
@@ -313,13 +346,16 @@ export interface RestingOrder {
 export interface OrderInfo {
   id: number;
   side: Side;
-  price: number;
+  price: number | null;
   /** Open quantity. */
   remaining: number;
   /** Quantity filled since it was accepted. */
   filled: number;
   /** `'new'` until something fills, then `'partially-filled'`. */
-  status: 'new' | 'partially-filled';
+  status: 'new' | 'partially-filled' | 'untriggered';
+  /** An untriggered stop: its trigger price, and the time in force it will enter with. */
+  trigger?: number;
+  timeInForce?: TimeInForce;
   /** Owner, or 0 when the order has none. */
   owner: number;
   /** Self-trade prevention mode it uses when it takes liquidity (after a modify). */

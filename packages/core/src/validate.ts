@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from './config';
 import { STP_MODES } from './config';
 import type { ErrorCode } from './errors';
-import type { LimitOrder, MarketOrder, ModifyRequest, ReduceRequest } from './types';
+import type { LimitOrder, MarketOrder, ModifyRequest, ReduceRequest, StopOrder } from './types';
 
 /**
  * An iceberg's open quantity is at most this many times its display quantity,
@@ -114,6 +114,30 @@ export function checkModify(request: ModifyRequest, config: ResolvedConfig): Err
     if (priceError) return priceError;
   }
   if (request.qty !== undefined && !isPositiveSafeInt(request.qty)) return 'INVALID_QTY';
+  if (request.trigger !== undefined && !inBand(request.trigger, config)) return 'INVALID_TRIGGER';
+  return undefined;
+}
+
+function inBand(x: unknown, config: ResolvedConfig): boolean {
+  return isPositiveSafeInt(x) && x >= config.minPrice && x <= config.maxPrice;
+}
+
+/** Field checks of a stop order. */
+export function checkStop(order: StopOrder, config: ResolvedConfig): ErrorCode | undefined {
+  if (!isPositiveSafeInt(order.id)) return 'INVALID_ID';
+  if (!isSide(order.side)) return 'INVALID_SIDE';
+  if (!inBand(order.trigger, config)) return 'INVALID_TRIGGER';
+  if (order.price !== undefined) {
+    const priceError = checkPrice(order.price, config);
+    if (priceError) return priceError;
+  }
+  if (!isPositiveSafeInt(order.qty)) return 'INVALID_QTY';
+  const tif = order.timeInForce;
+  if (tif !== undefined && tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') return 'INVALID_TIF';
+  if (tif === 'GTC' && order.price === undefined) return 'INVALID_TIF';
+  const ownerError = checkOwnerAndStp(order);
+  if (ownerError) return ownerError;
+  if (order.expiresAt !== undefined && !isPositiveSafeInt(order.expiresAt)) return 'INVALID_EXPIRY';
   return undefined;
 }
 

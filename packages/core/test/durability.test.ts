@@ -77,7 +77,7 @@ describe('snapshots', () => {
       });
       expect(new DataView(book.snapshot().buffer).getUint32(4, true)).toBe(SNAPSHOT_VERSION);
     }
-    expect(SNAPSHOT_VERSION).toBe(3);
+    expect(SNAPSHOT_VERSION).toBe(4);
   });
 
   it('restores a version-2 snapshot (no icebergs) into either engine, and refuses bad iceberg records', () => {
@@ -220,7 +220,7 @@ describe('journal and recovery', () => {
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
   });
 
-  it('journals reduce, notional / protected market orders, expiries, time and icebergs (format version 3)', () => {
+  it('journals reduce, notional / protected market orders, expiries, time, icebergs and stops (format version 4)', () => {
     const commands: Command[] = [
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'reduce', id: 1, qty: 2 },
@@ -241,11 +241,14 @@ describe('journal and recovery', () => {
       { kind: 'advance-time', time: 45 },
       { kind: 'limit', id: 9, side: 'sell', price: 108, qty: 9, displayQty: 2 },
       { kind: 'reduce', id: 9, qty: 4 },
+      { kind: 'stop', id: 10, side: 'buy', trigger: 107, qty: 3, owner: 2, expiresAt: 90 },
+      { kind: 'stop', id: 11, side: 'sell', trigger: 102, qty: 2, price: 100, timeInForce: 'IOC' },
+      { kind: 'modify', id: 10, trigger: 109, qty: 2 },
     ];
     const { sink, book } = journaled(commands, 0);
     const bytes = sink.bytes();
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(JOURNAL_VERSION);
-    expect(JOURNAL_VERSION).toBe(3);
+    expect(JOURNAL_VERSION).toBe(4);
     expect(decodeJournal(bytes).records.map((r) => r.command)).toEqual(commands);
     const recovered = recover({ journal: bytes });
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));

@@ -79,7 +79,7 @@ interface QueueBefore {
 function queueOf(book: Book, command: Command): QueueBefore | undefined {
   if (command?.kind !== 'reduce') return undefined;
   const info = book.order(command.id);
-  if (!info) return undefined;
+  if (!info || info.price === null || info.trigger !== undefined) return undefined;
   const ids = book.ordersAt(info.side, info.price).map((o) => o.id);
   return { side: info.side, price: info.price, ids };
 }
@@ -111,7 +111,9 @@ function checkOrderTypeRules(
     .reduce((sum, e) => sum + (e.type === 'trade' ? e.qty : 0), 0);
   const tif = command.timeInForce ?? (command.kind === 'market' ? 'IOC' : 'GTC');
   if (tif === 'FOK') {
-    const killed = events.some((e) => e.type === 'cancelled' && e.reason === 'fok-unfilled');
+    const killed = events.some(
+      (e) => e.type === 'cancelled' && e.reason === 'fok-unfilled' && e.id === id,
+    );
     expect(traded).toBe(killed ? 0 : command.qty);
   }
   if (tif !== 'GTC') expect(order(id)).toBeUndefined();

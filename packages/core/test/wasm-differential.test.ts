@@ -273,12 +273,25 @@ describe('WASM engine = reference engine', () => {
               const ref = refBook(space.config);
               ref.apply(before);
               const wasm = wasmBook(space.config);
-              wasm[RESTORE](restingOrders(ref), sequenceOf(ref), ref.time);
+              wasm[RESTORE](
+                restingOrders(ref),
+                sequenceOf(ref),
+                ref.time,
+                decodeSnapshot(snapshotBook(ref as Book & { sequence: number })).stops(),
+                ref.lastPrice ?? 0,
+              );
               expectSameBook(wasm, ref, space);
               // and through the snapshot format, both ways
               const bytes = snapshotBook(ref as Book & { sequence: number });
               const viaBytes = wasmBook(space.config);
-              viaBytes[RESTORE](decodeSnapshot(bytes).orders(), sequenceOf(ref), ref.time);
+              const decoded = decodeSnapshot(bytes);
+              viaBytes[RESTORE](
+                decoded.orders(),
+                sequenceOf(ref),
+                ref.time,
+                decoded.stops(),
+                decoded.lastPrice,
+              );
               expect(snapshotBook(viaBytes)).toEqual(bytes);
               expect(stateHash(viaBytes)).toBe(stateHash(ref as Book & { sequence: number }));
               expect(wasm.apply(after)).toEqual(ref.apply(after));

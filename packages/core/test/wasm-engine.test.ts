@@ -113,7 +113,7 @@ describe('binary layout mirror', () => {
     book.limit({ id: 1, side: 'buy', price: 5, qty: 1 });
     expect(codeOf(() => book.limit({ id: 2, side: 'buy', price: 5, qty: 1 }))).toBe('BOOK_FULL');
     expect(codeOf(() => book.limit({ id: 1, side: 'buy', price: 5, qty: 1 }))).toBe('DUPLICATE_ID');
-    expect(book.apply([{ kind: 'stop' } as never, null as never])).toEqual([
+    expect(book.apply([{ kind: 'iceberg' } as never, null as never])).toEqual([
       { type: 'rejected', id: 0, code: 'INVALID_TYPE' },
       { type: 'rejected', id: 0, code: 'INVALID_COMMAND' },
     ]);
@@ -309,6 +309,9 @@ describe('event cursor', () => {
     buffer.advanceTime(14); // refused: TIME_BACKWARDS
     buffer.limit(20, 1, 70, 5, 0, false, 0, undefined, 0, 2); // iceberg showing 2
     buffer.limit(21, 0, 70, 5); // 2 @ 60, then 2 of 20, refreshes it, 1 more
+    buffer.push({ kind: 'stop', id: 30, side: 'buy', trigger: 70, qty: 1 }); // reached: triggers at once
+    buffer.push({ kind: 'stop', id: 31, side: 'sell', trigger: 50, qty: 1, price: 40 });
+    buffer.push({ kind: 'modify', id: 31, trigger: 45, qty: 2 });
     const seen: BookEvent[] = [];
     book.applyEncoded(buffer, (c) => {
       while (c.next()) {
@@ -351,6 +354,7 @@ describe('event cursor', () => {
             expect(c.protectionPrice).toBe(e.protectionPrice);
             expect(c.expiresAt).toBe(e.expiresAt);
             expect(c.displayQty).toBe(e.displayQty);
+            expect(c.trigger).toBe(e.trigger);
             if (e.price !== null) expect(c.price).toBe(e.price);
             break;
           case 'refreshed':
@@ -374,6 +378,9 @@ describe('event cursor', () => {
             break;
           case 'time-advanced':
             expect(c.time).toBe(e.time);
+            break;
+          case 'triggered':
+            expect([c.id, c.qty, c.trigger]).toEqual([e.id, e.qty, e.trigger]);
             break;
         }
       }

@@ -100,6 +100,7 @@ export class Market {
       modify: metrics.commands.labels({ symbol, kind: 'modify' }),
       reduce: metrics.commands.labels({ symbol, kind: 'reduce' }),
       'advance-time': metrics.commands.labels({ symbol, kind: 'advance-time' }),
+      stop: metrics.commands.labels({ symbol, kind: 'stop' }),
       orders: metrics.orders.labels(labels),
       trades: metrics.trades.labels(labels),
       tradedQty: metrics.tradedQty.labels(labels),

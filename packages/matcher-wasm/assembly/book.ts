@@ -6,6 +6,7 @@ import { bitClear, bitSet, nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
   ACC_DISPLAY,
   ACC_EXPIRY,
+  ACC_TRIGGER,
   BUY,
   E_ALREADY_EXPIRED,
   E_BOOK_FULL,
@@ -22,6 +23,7 @@ import {
   E_INVALID_STP_MODE,
   E_INVALID_TIF,
   E_INVALID_TIME,
+  E_INVALID_TRIGGER,
   E_PRICE_OUT_OF_BAND,
   E_QTY_AND_NOTIONAL,
   E_QTY_OVERFLOW,
@@ -37,6 +39,9 @@ import {
   MKT_QTY_TOO,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
+  MOD_HAS_TRIGGER,
+  MODEV_NO_PRICE,
+  MODEV_STOP,
   OK,
   R_EXPIRED,
   R_FOK_UNFILLED,
@@ -51,6 +56,8 @@ import {
   STP_DECREMENT_AND_CANCEL,
   T_LIMIT,
   T_MARKET,
+  T_STOP_LIMIT,
+  T_STOP_MARKET,
 } from './constants';
 import {
   emitAccepted,
@@ -58,9 +65,11 @@ import {
   emitCancelled,
   emitLevel,
   emitModified,
+  emitModifiedStop,
   emitRefreshed,
   emitTime,
   emitTrade,
+  emitTriggered,
 } from './events';
 import { mapFind, mapInsert, mapRemove, resetMap } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
@@ -78,6 +87,7 @@ import {
   ORDER_SIZE,
   order,
   ordersBase,
+  stopHeapBase,
 } from './layout';
 import { allocOrder, freeOrder, resetPool } from './pool';
 
@@ -135,11 +145,11 @@ function setExpiry(o: usize, t: f64): void {
 // resting order's `rem` is what it shows (what its level's total counts).
 
 export function peakOf(o: usize): f64 {
-  return order(o).iceberg !== 0 ? load<f64>(icebergBase + (slotOf(o) << 4)) : 0;
+  return order(o).iceberg === 1 ? load<f64>(icebergBase + (slotOf(o) << 4)) : 0;
 }
 
 export function hiddenOf(o: usize): f64 {
-  return order(o).iceberg !== 0 ? load<f64>(icebergBase + (slotOf(o) << 4) + 8) : 0;
+  return order(o).iceberg === 1 ? load<f64>(icebergBase + (slotOf(o) << 4) + 8) : 0;
 }
 
 function setIceberg(o: usize, peak: f64, hidden: f64): void {
@@ -225,11 +235,241 @@ function heapRemove(o: usize): void {
   }
 }
 
+// ---------------------------------------------------------------- stops
+// An untriggered stop holds an order slot (it counts against capacity) but
+// no level: its trigger, arming stamp, heap position, kind and tif are in the
+// stop region, and it sits in its side's binary heap (buy: lowest trigger
+// first, sell: highest first; equal triggers by arming stamp). A trade pops
+// every stop it reaches onto the pending FIFO (linked through `next`), which
+// runTriggered drains after the command's own matching.
+
+/** Last trade price; 0 before the first trade. */
+export let lastPrice: f64 = 0;
+/** Arming stamps handed out so far. */
+let armed: f64 = 0;
+let buyStops: u32 = 0;
+let sellStops: u32 = 0;
+let pendHead: usize = 0;
+let pendTail: usize = 0;
+
+export function setLastPrice(value: f64): void {
+  lastPrice = value;
+}
+
+// An untriggered stop reuses its slot's iceberg record (a stop is never an
+// iceberg): f64 trigger @0, f64 arming stamp @8; and fields of its order
+// record that only a resting order uses: `iceberg` holds 2 (stop market) or
+// 3 (stop limit), `postOnly` its time in force, `prev` its 1-based heap position.
+function stopAt(o: usize): usize {
+  return icebergBase + (slotOf(o) << 4);
+}
+
+/** Stop kind of the order at `o`: 0 none, 1 stop market, 2 stop limit. */
+export function stopKindOf(o: usize): i32 {
+  const k = <i32>order(o).iceberg;
+  return k >= 2 ? k - 1 : 0;
+}
+
+export function triggerOf(o: usize): f64 {
+  return stopKindOf(o) !== 0 ? load<f64>(stopAt(o)) : 0;
+}
+
+export function stopTifOf(o: usize): i32 {
+  return <i32>order(o).postOnly;
+}
+
+export function stampOf(o: usize): f64 {
+  return load<f64>(stopAt(o) + 8);
+}
+
+export function stopCount(side: i32): u32 {
+  return side === BUY ? buyStops : sellStops;
+}
+
+function setStopCount(side: i32, n: u32): void {
+  if (side === BUY) buyStops = n;
+  else sellStops = n;
+}
+
+/** Heap slots: buy stops from the front of the region, sell stops from the back. */
+function sSlot(side: i32, i: u32): usize {
+  const k = side === BUY ? <usize>(i - 1) : <usize>capacity - <usize>i;
+  return stopHeapBase + (k << 2);
+}
+
+export function stopHeapAt(side: i32, i: u32): usize {
+  return <usize>load<u32>(sSlot(side, i));
+}
+
+function sPut(side: i32, i: u32, o: usize): void {
+  store<u32>(sSlot(side, i), <u32>o);
+  order(o).prev = i;
+}
+
+function sBefore(side: i32, a: usize, b: usize): bool {
+  const ta = triggerOf(a);
+  const tb = triggerOf(b);
+  if (ta !== tb) return side === BUY ? ta < tb : ta > tb;
+  return stampOf(a) < stampOf(b);
+}
+
+function sSiftUp(side: i32, i: u32): void {
+  const o = stopHeapAt(side, i);
+  while (i > 1) {
+    const parent = i >> 1;
+    const p = stopHeapAt(side, parent);
+    if (!sBefore(side, o, p)) break;
+    sPut(side, i, p);
+    i = parent;
+  }
+  sPut(side, i, o);
+}
+
+function sSiftDown(side: i32, i: u32): void {
+  const n = stopCount(side);
+  const o = stopHeapAt(side, i);
+  for (;;) {
+    let c = i << 1;
+    if (c > n) break;
+    if (c + 1 <= n && sBefore(side, stopHeapAt(side, c + 1), stopHeapAt(side, c))) c++;
+    const child = stopHeapAt(side, c);
+    if (!sBefore(side, child, o)) break;
+    sPut(side, i, child);
+    i = c;
+  }
+  sPut(side, i, o);
+}
+
+/** Take an armed stop out of its heap. */
+function sRemove(o: usize): void {
+  const i = order(o).prev;
+  if (i === 0) return;
+  order(o).prev = 0;
+  const side = <i32>order(o).side;
+  const n = stopCount(side);
+  const last = stopHeapAt(side, n);
+  setStopCount(side, n - 1);
+  if (i <= n - 1) {
+    sPut(side, i, last);
+    sSiftUp(side, i);
+    sSiftDown(side, order(last).prev);
+  }
+}
+
+function reached(side: i32, trigger: f64): bool {
+  return lastPrice > 0 && (side === BUY ? lastPrice >= trigger : lastPrice <= trigger);
+}
+
+function pendPush(o: usize): void {
+  order(o).next = 0;
+  if (pendTail !== 0) order(pendTail).next = <u32>o;
+  else pendHead = o;
+  pendTail = o;
+}
+
+/** Put a stop in its heap, or straight on the pending FIFO when the last price already reaches it. */
+function armStop(o: usize): void {
+  const side = <i32>order(o).side;
+  if (reached(side, triggerOf(o))) {
+    pendPush(o);
+    return;
+  }
+  armed += 1;
+  store<f64>(stopAt(o) + 8, armed);
+  const n = stopCount(side) + 1;
+  setStopCount(side, n);
+  sPut(side, n, o);
+  sSiftUp(side, n);
+}
+
+/** A trade printed at `price`: the new last price; every stop it reaches goes pending, in crossing order. */
+function onTrade(price: f64): void {
+  lastPrice = price;
+  while (buyStops !== 0) {
+    const o = stopHeapAt(BUY, 1);
+    if (triggerOf(o) > price) break;
+    sRemove(o);
+    pendPush(o);
+  }
+  while (sellStops !== 0) {
+    const o = stopHeapAt(SELL, 1);
+    if (triggerOf(o) < price) break;
+    sRemove(o);
+    pendPush(o);
+  }
+}
+
+function setStop(o: usize, kind: i32, tif: i32, trigger: f64): void {
+  store<f64>(stopAt(o), trigger);
+  const ord = order(o);
+  ord.iceberg = <u8>(kind !== 0 ? kind + 1 : 0);
+  ord.postOnly = <u8>tif;
+  ord.prev = 0;
+}
+
+/** Forget a slot's stop data (it triggered or left the book). */
+function clearStop(o: usize): void {
+  sRemove(o);
+  setStop(o, 0, 0, 0);
+  store<f64>(stopAt(o) + 8, 0);
+}
+
+/** Enter the pending stops, earliest triggered first; their trades may queue more. */
+function runTriggered(): void {
+  while (pendHead !== 0) {
+    const o = pendHead;
+    const ord = order(o);
+    pendHead = <usize>ord.next;
+    if (pendHead === 0) pendTail = 0;
+    const kind = stopKindOf(o);
+    const tif = stopTifOf(o);
+    const trigger = triggerOf(o);
+    clearStop(o);
+    const id = ord.id;
+    const side = <i32>ord.side;
+    const tick = ord.tick;
+    const qty = ord.rem;
+    const owner = ord.owner;
+    const stp = <i32>ord.stp;
+    const isLimit = kind === 2;
+    emitTriggered(
+      id,
+      side,
+      isLimit ? T_LIMIT : T_MARKET,
+      isLimit ? minPrice + <f64>tick : NaN,
+      qty,
+      trigger,
+    );
+    if (tif === GTC) {
+      const L = level(tick);
+      if (L.count !== 0 && <i32>L.side === side && L.total > MAX_SAFE - qty) {
+        emitCancelled(id, R_REMAINDER, qty, 0);
+        releaseOrder(o);
+        continue;
+      }
+    }
+    if (tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
+      emitCancelled(id, R_FOK_UNFILLED, qty, 0);
+      releaseOrder(o);
+      continue;
+    }
+    const rem = matchIncoming(id, side, tick, qty, owner, stp, false);
+    if (rem > 0) restRemainder(id, side, tick, rem, tif, owner, stp, 0, takerFilled, o, 0);
+    else releaseOrder(o);
+  }
+}
+
 /** Empty book (after setConfig and computeLayout). */
 export function resetBook(): void {
   sequence = 0;
   now = 0;
   heapSize = 0;
+  buyStops = 0;
+  sellStops = 0;
+  lastPrice = 0;
+  armed = 0;
+  pendHead = 0;
+  pendTail = 0;
   used = 0;
   resetPool();
   resetMap();
@@ -331,31 +571,99 @@ export function validateCancel(id: f64): i32 {
   return OK;
 }
 
-export function validateModify(id: f64, price: f64, qty: f64, flags: i32): i32 {
+export function validateModify(id: f64, price: f64, qty: f64, flags: i32, trigger: f64): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   const hasPrice = (flags & MOD_HAS_PRICE) !== 0;
   const hasQty = (flags & MOD_HAS_QTY) !== 0;
+  const hasTrigger = (flags & MOD_HAS_TRIGGER) !== 0;
   if (hasPrice) {
     if (!isPosInt(price)) return E_INVALID_PRICE;
     if (price < minPrice || price > maxPrice) return E_PRICE_OUT_OF_BAND;
   }
   if (hasQty && !isPosInt(qty)) return E_INVALID_QTY;
+  if (hasTrigger && !inBand(trigger)) return E_INVALID_TRIGGER;
   const o = mapFind(id);
   if (o === 0) return E_UNKNOWN_ORDER;
   found = o;
+  const kind = stopKindOf(o);
+  if (kind !== 0) return hasPrice && kind === 1 ? E_INVALID_PRICE : OK;
+  if (hasTrigger) return E_INVALID_TRIGGER;
   const ord = order(o);
   const newTick = hasPrice ? <i32>(price - minPrice) : ord.tick;
   const open = ord.rem + hiddenOf(o);
   const newQty = hasQty ? qty : open;
   const peak = peakOf(o);
   if (peak !== 0 && newQty > peak * MAX_ICEBERG_SLICES) return E_INVALID_DISPLAY;
-  if (newTick === ord.tick && newQty <= open) return OK; // keeps priority: cannot overflow
+  // keeps priority: a plain order cannot overflow (an iceberg counts its reserve too)
+  if (newTick === ord.tick && newQty <= open && peak === 0) return OK;
   const L = level(newTick);
   if (L.count !== 0 && <i32>L.side === <i32>ord.side) {
     const other = newTick === ord.tick ? L.total - ord.rem : L.total;
     if (other > MAX_SAFE - newQty) return E_QTY_OVERFLOW;
   }
   return OK;
+}
+
+function inBand(x: f64): bool {
+  return isPosInt(x) && x >= minPrice && x <= maxPrice;
+}
+
+/** `hasPrice`: a stop limit; `tif` 3 when not given (stop limit: GTC, stop market: IOC). */
+export function validateStop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: bool,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): i32 {
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (<u32>side > 1) return E_INVALID_SIDE;
+  if (!inBand(trigger)) return E_INVALID_TRIGGER;
+  if (hasPrice) {
+    if (!isPosInt(price)) return E_INVALID_PRICE;
+    if (price < minPrice || price > maxPrice) return E_PRICE_OUT_OF_BAND;
+  }
+  if (!isPosInt(qty)) return E_INVALID_QTY;
+  if (tif !== 3 && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
+  if (tif === GTC && !hasPrice) return E_INVALID_TIF;
+  if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
+  if (<u32>stp > 3) return E_INVALID_STP_MODE;
+  if (expiresAt !== 0 && !isPosInt(expiresAt)) return E_INVALID_EXPIRY;
+  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
+  if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
+  if (used >= capacity) return E_BOOK_FULL;
+  return OK;
+}
+
+export function execStop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: bool,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): void {
+  sequence += 1;
+  const flags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | ACC_TRIGGER;
+  const type = hasPrice ? T_STOP_LIMIT : T_STOP_MARKET;
+  emitAccepted(id, side, type, hasPrice ? price : NaN, qty, flags, expiresAt, trigger);
+  const o = newOrder(id);
+  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
+  if (tif === 3) tif = hasPrice ? GTC : IOC;
+  setStop(o, hasPrice ? 2 : 1, tif, trigger);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
+  armStop(o);
+  runTriggered();
 }
 
 export function validateAdvance(time: f64): i32 {
@@ -377,6 +685,7 @@ export function validateReduce(id: f64, qty: f64): i32 {
 /** Forget a finished order: id map, pool, count. */
 function releaseOrder(o: usize): void {
   if (heapSize !== 0) heapRemove(o);
+  if (stopKindOf(o) !== 0) clearStop(o);
   mapRemove(order(o).id, o);
   freeOrder(o);
   used--;
@@ -588,6 +897,7 @@ function matchIncoming(
       emitTrade(mo.id, id, side, price, q, left, rem);
       if (left === 0) makerDone(L, m, makerSide, price);
       changed = true;
+      onTrade(price);
     }
     if (changed) {
       if (L.count === 0) levelEmptied(makerSide, t);
@@ -705,6 +1015,7 @@ export function execLimit(
     );
     if (o !== 0 && expiresAt !== 0) heapPush(o, expiresAt);
   }
+  runTriggered();
 }
 
 /** Move the book's time (validated) and cancel what expires, earliest (expiresAt, id) first. */
@@ -716,6 +1027,11 @@ export function execAdvance(time: f64): void {
     const o = heapAt(1);
     if (expiryOf(o) > time) break;
     const ord = order(o);
+    if (stopKindOf(o) !== 0) {
+      emitCancelled(ord.id, R_EXPIRED, ord.rem, 0);
+      releaseOrder(o);
+      continue;
+    }
     const side = <i32>ord.side;
     const tick = ord.tick;
     emitCancelled(ord.id, R_EXPIRED, ord.rem + hiddenOf(o), 0);
@@ -747,6 +1063,7 @@ export function execMarket(
   }
   const rem = matchIncoming(id, side, limitTick, size, owner, stp, (mflags & MKT_NOTIONAL) !== 0);
   if (rem > 0) emitCancelled(id, stopped ? R_SELF_TRADE : R_REMAINDER, rem, 0);
+  runTriggered();
 }
 
 /** Cancel the order found by validateCancel. */
@@ -754,6 +1071,11 @@ export function execCancel(): void {
   sequence += 1;
   const o = found;
   const ord = order(o);
+  if (stopKindOf(o) !== 0) {
+    emitCancelled(ord.id, R_USER, ord.rem, 0);
+    releaseOrder(o);
+    return;
+  }
   const side = <i32>ord.side;
   const tick = ord.tick;
   emitCancelled(ord.id, R_USER, ord.rem + hiddenOf(o), 0);
@@ -767,6 +1089,13 @@ export function execReduce(qty: f64): void {
   sequence += 1;
   const o = found;
   const ord = order(o);
+  if (stopKindOf(o) !== 0) {
+    const taken = min(qty, ord.rem);
+    ord.rem -= taken;
+    emitCancelled(ord.id, R_USER, taken, ord.rem);
+    if (ord.rem === 0) releaseOrder(o);
+    return;
+  }
   const side = <i32>ord.side;
   const tick = ord.tick;
   const hidden = hiddenOf(o);
@@ -790,12 +1119,31 @@ export function execReduce(qty: f64): void {
 }
 
 /** Modify the order found by validateModify. */
-export function execModify(price: f64, qty: f64, flags: i32): void {
+export function execModify(price: f64, qty: f64, flags: i32, trigger: f64): void {
   sequence += 1;
   const o = found;
   const ord = order(o);
   const id = ord.id;
   const side = <i32>ord.side;
+  const kind = stopKindOf(o);
+  if (kind !== 0) {
+    const old = triggerOf(o);
+    const t = (flags & MOD_HAS_TRIGGER) !== 0 ? trigger : old;
+    const kept = t === old;
+    if ((flags & MOD_HAS_PRICE) !== 0) ord.tick = <i32>(price - minPrice);
+    if ((flags & MOD_HAS_QTY) !== 0) ord.rem = qty;
+    const isLimit = kind === 2;
+    const mflags = MODEV_STOP | (isLimit ? 0 : MODEV_NO_PRICE);
+    const shownPrice = isLimit ? minPrice + <f64>ord.tick : NaN;
+    emitModifiedStop(id, side, shownPrice, ord.rem, kept, mflags, t);
+    if (!kept) {
+      sRemove(o);
+      store<f64>(stopAt(o), t);
+      armStop(o);
+      runTriggered();
+    }
+    return;
+  }
   const oldTick = ord.tick;
   const newTick = (flags & MOD_HAS_PRICE) !== 0 ? <i32>(price - minPrice) : oldTick;
   const hidden = hiddenOf(o);
@@ -831,6 +1179,7 @@ export function execModify(price: f64, qty: f64, flags: i32): void {
   if (rem > 0) restRemainder(id, side, newTick, rem, GTC, owner, stp, postOnly, filled, o, peak);
   else releaseOrder(o);
   // a good-till-date order keeps its expiry (and heap entry) through a modify
+  runTriggered();
 }
 
 /**
@@ -881,5 +1230,34 @@ export function restoreOrder(
   );
   restOrder(o);
   if (expiresAt !== 0) heapPush(o, expiresAt);
+  return true;
+}
+
+/**
+ * Load one snapshot stop at the back of its trigger order: no events.
+ * Returns false for a stop that cannot be in a valid book.
+ */
+export function restoreStop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: bool,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): bool {
+  if (validateStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt) !== OK) {
+    return false;
+  }
+  if (tif === 3 || reached(side, trigger)) return false;
+  const o = newOrder(id);
+  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
+  setStop(o, hasPrice ? 2 : 1, tif, trigger);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
+  armStop(o);
   return true;
 }

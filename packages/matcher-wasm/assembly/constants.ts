@@ -35,6 +35,10 @@ export const CMD_REJECT: i32 = 4;
 export const CMD_REDUCE: i32 = 5;
 /** Move the book's time (time in the record's `price` slot) and expire orders. */
 export const CMD_ADVANCE_TIME: i32 = 6;
+/** A stop order: trigger in the record's `displayQty` slot, limit price in `price` with STOP_HAS_PRICE in `mflags`. */
+export const CMD_STOP: i32 = 7;
+/** Stop command flag (`mflags`): a stop limit (`price` holds its limit price). */
+export const STOP_HAS_PRICE: i32 = 1;
 
 /**
  * Market sizing flags (command byte `mflags`; accepted-event `count` uses
@@ -48,10 +52,17 @@ export const MKT_PROTECTION: i32 = 4;
 export const ACC_EXPIRY: i32 = 8;
 /** Accepted-event flag (`count`): an iceberg limit order, `f` holds its display quantity. */
 export const ACC_DISPLAY: i32 = 16;
+/** Accepted-event flag (`count`): a stop order, `f` holds its trigger. */
+export const ACC_TRIGGER: i32 = 32;
+/** Modified-event flags (`count`): an untriggered stop (`e` holds its trigger); a stop market (no price). */
+export const MODEV_STOP: i32 = 1;
+export const MODEV_NO_PRICE: i32 = 2;
 
 /** Modify flags (command byte `flags`). */
 export const MOD_HAS_PRICE: i32 = 1;
 export const MOD_HAS_QTY: i32 = 2;
+/** Modify of an untriggered stop's trigger (in the record's `displayQty` slot). */
+export const MOD_HAS_TRIGGER: i32 = 4;
 
 // ---- event types ----
 export const EV_ACCEPTED: i32 = 0;
@@ -62,6 +73,7 @@ export const EV_MODIFIED: i32 = 4;
 export const EV_LEVEL: i32 = 5;
 export const EV_TIME: i32 = 6;
 export const EV_REFRESHED: i32 = 7;
+export const EV_TRIGGERED: i32 = 8;
 
 // ---- cancel reasons ----
 export const R_USER: i32 = 0;
@@ -74,6 +86,8 @@ export const R_EXPIRED: i32 = 5;
 // ---- order types (accepted events) ----
 export const T_LIMIT: i32 = 0;
 export const T_MARKET: i32 = 1;
+export const T_STOP_MARKET: i32 = 2;
+export const T_STOP_LIMIT: i32 = 3;
 
 // ---- error codes: the index of the code in core's ERROR_CODE_LIST ----
 export const E_INVALID_ID: i32 = 0;
@@ -97,5 +111,6 @@ export const E_ALREADY_EXPIRED: i32 = 25;
 export const E_INVALID_TIME: i32 = 26;
 export const E_TIME_BACKWARDS: i32 = 27;
 export const E_INVALID_DISPLAY: i32 = 28;
+export const E_INVALID_TRIGGER: i32 = 29;
 /** Not an error: validation passed. */
 export const OK: i32 = -1;

@@ -12,6 +12,7 @@ import {
   EV_REJECTED,
   EV_TIME,
   EV_TRADE,
+  EV_TRIGGERED,
 } from './constants';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import { EV_SIZE, EV_SOFT_LIMIT, Ev, evBase } from './layout';
@@ -163,9 +164,48 @@ export function emitModified(id: f64, side: i32, price: f64, qty: f64, kept: boo
   const e = next(EV_MODIFIED);
   e.side = <u8>side;
   e.aux = <u8>kept;
+  e.count = 0;
   e.a = id;
   e.c = price;
   e.d = qty;
+}
+
+/** An untriggered stop was modified: `flags` MODEV_STOP (| MODEV_NO_PRICE for a stop market), trigger in `e`. */
+export function emitModifiedStop(
+  id: f64,
+  side: i32,
+  price: f64,
+  qty: f64,
+  kept: bool,
+  flags: i32,
+  trigger: f64,
+): void {
+  const e = next(EV_MODIFIED);
+  e.side = <u8>side;
+  e.aux = <u8>kept;
+  e.count = <u32>flags;
+  e.a = id;
+  e.c = price;
+  e.d = qty;
+  e.e = trigger;
+}
+
+/** A stop fired: `aux` T_LIMIT or T_MARKET (what it enters as), trigger in `e`. */
+export function emitTriggered(
+  id: f64,
+  side: i32,
+  orderType: i32,
+  price: f64,
+  qty: f64,
+  trigger: f64,
+): void {
+  const e = next(EV_TRIGGERED);
+  e.side = <u8>side;
+  e.aux = <u8>orderType;
+  e.a = id;
+  e.c = price;
+  e.d = qty;
+  e.e = trigger;
 }
 
 /** `seq`: the sequence number of the command that changed the level. */

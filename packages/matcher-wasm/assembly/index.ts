@@ -12,17 +12,27 @@ import {
   execMarket,
   execModify,
   execReduce,
+  execStop,
   expiryCount,
   expiryOf,
   hiddenOf,
+  lastPrice,
   now,
   peakOf,
   rejectId,
   resetBook,
   restoreOrder,
+  restoreStop,
   sequence,
+  setLastPrice,
   setSequence,
   setTime,
+  stampOf,
+  stopCount,
+  stopHeapAt,
+  stopKindOf,
+  stopTifOf,
+  triggerOf,
   used,
   validateAdvance,
   validateCancel,
@@ -30,6 +40,7 @@ import {
   validateMarket,
   validateModify,
   validateReduce,
+  validateStop,
 } from './book';
 import {
   CMD_ADVANCE_TIME,
@@ -39,7 +50,9 @@ import {
   CMD_MODIFY,
   CMD_REDUCE,
   CMD_REJECT,
+  CMD_STOP,
   OK,
+  STOP_HAS_PRICE,
   STP_DEFAULT,
 } from './constants';
 import { emitRejected, evCount, evFull, evInit, evReset } from './events';
@@ -162,12 +175,12 @@ export function cancel(id: f64): i32 {
   return <i32>evCount();
 }
 
-export function modify(id: f64, price: f64, qty: f64, flags: i32): i32 {
-  const code = validateModify(id, price, qty, flags);
+export function modify(id: f64, price: f64, qty: f64, flags: i32, trigger: f64): i32 {
+  const code = validateModify(id, price, qty, flags, trigger);
   if (code !== OK) return -1 - code;
   evReset();
   writeBegin();
-  execModify(price, qty, flags);
+  execModify(price, qty, flags, trigger);
   writeEnd();
   return <i32>evCount();
 }
@@ -178,6 +191,30 @@ export function reduce(id: f64, qty: f64): i32 {
   evReset();
   writeBegin();
   execReduce(qty);
+  writeEnd();
+  return <i32>evCount();
+}
+
+/** A stop order; `tif` 3 when not given. */
+export function stop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: i32,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): i32 {
+  stp = stpOf(stp);
+  const hp = hasPrice !== 0;
+  const code = validateStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
+  if (code !== OK) return -1 - code;
+  evReset();
+  writeBegin();
+  execStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
   writeEnd();
   return <i32>evCount();
 }
@@ -225,9 +262,17 @@ export function applyBatch(start: u32, n: u32): u32 {
       if (code !== OK) emitRejected(rejectId(c.id), code);
       else execMarket(c.id, c.side, c.qty, c.tif, c.owner, stp, mf, c.price);
     } else if (kind === CMD_MODIFY) {
-      const code = validateModify(c.id, c.price, c.qty, c.flags);
+      const code = validateModify(c.id, c.price, c.qty, c.flags, c.displayQty);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execModify(c.price, c.qty, c.flags);
+      else execModify(c.price, c.qty, c.flags, c.displayQty);
+    } else if (kind === CMD_STOP) {
+      const stp = stpOf(c.stp);
+      const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+      const x = c.expiresAt;
+      const t = c.displayQty;
+      const code = validateStop(c.id, c.side, t, hp, c.price, c.qty, c.tif, c.owner, stp, x);
+      if (code !== OK) emitRejected(rejectId(c.id), code);
+      else execStop(c.id, c.side, t, hp, c.price, c.qty, c.tif, c.owner, stp, x);
     } else if (kind === CMD_REDUCE) {
       const code = validateReduce(c.id, c.qty);
       if (code !== OK) emitRejected(rejectId(c.id), code);
@@ -276,6 +321,58 @@ export function restore(
   );
   writeEnd();
   return ok;
+}
+
+/** Load a snapshot stop (see book.ts). */
+export function restoreStopOrder(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: i32,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): bool {
+  return restoreStop(id, side, trigger, hasPrice !== 0, price, qty, tif, owner, stp, expiresAt);
+}
+
+/** Last trade price (0: no trade yet). */
+export function getLastPrice(): f64 {
+  return lastPrice;
+}
+
+export function putLastPrice(value: f64): void {
+  setLastPrice(value);
+}
+
+/** Untriggered stops of `side` (0 buy, 1 sell). */
+export function stopsOn(side: i32): u32 {
+  return stopCount(side);
+}
+
+/** The order address at 1-based position `i` of `side`'s stop heap. */
+export function stopHeapEntry(side: i32, i: u32): usize {
+  return stopHeapAt(side, i);
+}
+
+/** Stop kind (0 not a stop, 1 stop market, 2 stop limit) of the order at `o`. */
+export function orderStopKind(o: usize): i32 {
+  return stopKindOf(o);
+}
+
+export function orderTrigger(o: usize): f64 {
+  return triggerOf(o);
+}
+
+export function orderStopTif(o: usize): i32 {
+  return stopTifOf(o);
+}
+
+export function orderStopStamp(o: usize): f64 {
+  return stampOf(o);
 }
 
 /** Commands applied so far (refusals excluded). */

@@ -10,6 +10,9 @@
 //         ├─ heap     capacity × 4 B  expiry heap of order addresses, by (expiresAt, id)
 //         ├─ iceberg  capacity × 16 B per order slot: f64 display quantity (0: not an
 //         │                           iceberg), f64 hidden reserve
+//         │                           (an untriggered stop keeps its trigger and arming stamp here)
+//         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
+//         │                           front, the sell heap (highest first) from the back; ties by stamp
 //         ├─ commands CMD_CAPACITY × 56 B  batch input, written by JS
 //         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
 //
@@ -27,7 +30,7 @@
  * ```
  * `prev`/`next` are byte addresses of neighbours in the level's FIFO (0: none);
  * `next` also links the free list. `tick` = price - minPrice; `sd` side,
- * `st` self-trade mode, `po` post-only flag, `ic` 1 for an iceberg (its
+ * `st` self-trade mode, `po` post-only flag, `ic` 1 for an iceberg, 2 or 3 for an untriggered stop market or limit (its
  * display quantity and reserve are in the iceberg region; `rem` is its shown
  * part). Plain orders never touch the iceberg region.
  */
@@ -190,6 +193,7 @@ export let expiryBase: usize = 0;
 export let heapPosBase: usize = 0;
 export let heapBase: usize = 0;
 export let icebergBase: usize = 0;
+export let stopHeapBase: usize = 0;
 export let cmdBase: usize = 0;
 export let evBase: usize = 0;
 export let layoutEnd: usize = 0;
@@ -278,6 +282,8 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   p = align(p + ((<usize>cap) << 2), 64);
   const iceberg = p;
   p = align(p + ((<usize>cap) << 4), 64);
+  const stopHeap = p;
+  p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
   p = align(p + CMD_CAPACITY * CMD_SIZE, 64);
   const evs = p;
@@ -292,6 +298,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
     heapPosBase = heapPos;
     heapBase = heap;
     icebergBase = iceberg;
+    stopHeapBase = stopHeap;
     cmdBase = cmds;
     evBase = evs;
     layoutEnd = p;

@@ -19,7 +19,11 @@
  *   modify f64 id | u8 has (1 price, 2 qty) | f64 price | f64 qty
  *   reduce f64 id | f64 qty                                                  (version 2)
  *   advance-time f64 time                                                    (version 2)
+ *   stop   f64 id | u8 side | f64 trigger | u8 has (1 price) | f64 price (0 = none) | f64 qty
+ *          | u8 tif | f64 owner | u8 stp | f64 expiresAt (0 = none)          (version 4)
+ * modify (version 4): f64 id | u8 has (1 price, 2 qty, 4 trigger) | f64 price | f64 qty | f64 trigger
  * ```
+ * Version 4 added stop orders and modify's trigger.
  * Version 2 added reduce, market orders sized by notional with protection
  * prices, good-till-date expiries and advance-time; version 3 added iceberg
  * display quantities; version-1 and version-2 journals still
@@ -36,12 +40,12 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
-export const JOURNAL_VERSION = 3;
+export const JOURNAL_VERSION = 4;
 /** Oldest journal version this code still reads. */
 const OLDEST_JOURNAL_VERSION = 1;
 const SIDES: readonly Side[] = ['buy', 'sell'];
 const TIFS: readonly (TimeInForce | undefined)[] = [undefined, 'GTC', 'IOC', 'FOK'];
-const KINDS = ['limit', 'market', 'cancel', 'modify', 'reduce', 'advance-time'] as const;
+const KINDS = ['limit', 'market', 'cancel', 'modify', 'reduce', 'advance-time', 'stop'] as const;
 const STP_UNSET = 255;
 const RECORD_HEADER = 8;
 
@@ -93,8 +97,23 @@ export function writeCommand(w: ByteWriter, command: Command): void {
       break;
     case 'modify':
       w.f64(command.id);
-      w.u8((command.price !== undefined ? 1 : 0) | (command.qty !== undefined ? 2 : 0));
-      w.f64(command.price ?? 0).f64(command.qty ?? 0);
+      w.u8(
+        (command.price !== undefined ? 1 : 0) |
+          (command.qty !== undefined ? 2 : 0) |
+          (command.trigger !== undefined ? 4 : 0),
+      );
+      w.f64(command.price ?? 0)
+        .f64(command.qty ?? 0)
+        .f64(command.trigger ?? 0);
+      break;
+    case 'stop':
+      w.f64(command.id).u8(SIDES.indexOf(command.side)).f64(command.trigger);
+      w.u8(command.price !== undefined ? 1 : 0)
+        .f64(command.price ?? 0)
+        .f64(command.qty);
+      w.u8(TIFS.indexOf(command.timeInForce));
+      w.f64(command.owner ?? 0).u8(stpCode(command.stp));
+      w.f64(command.expiresAt ?? 0);
       break;
     case 'reduce':
       w.f64(command.id).f64(command.qty);
@@ -198,11 +217,34 @@ function readCommand(r: ByteReader, version: number): Command {
       const has = r.u8();
       const price = r.f64();
       const qty = r.f64();
+      const trigger = version >= 4 ? r.f64() : 0;
       return withoutUndefined({
         kind,
         id,
         price: has & 1 ? price : undefined,
         qty: has & 2 ? qty : undefined,
+        trigger: has & 4 ? trigger : undefined,
+      });
+    }
+    case 'stop': {
+      if (version < 4) throw bad();
+      const id = r.f64();
+      const s = side();
+      const trigger = r.f64();
+      const has = r.u8();
+      const price = r.f64();
+      const qty = r.f64();
+      return withoutUndefined({
+        kind,
+        id,
+        side: s,
+        trigger,
+        price: has & 1 ? price : undefined,
+        qty,
+        timeInForce: tif(),
+        owner: owner(),
+        stp: stp(),
+        expiresAt: r.f64() || undefined,
       });
     }
     case 'reduce': {

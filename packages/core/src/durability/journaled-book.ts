@@ -16,6 +16,7 @@ import type {
   ReduceRequest,
   RestingOrder,
   Side,
+  StopOrder,
 } from '../types';
 import { ByteWriter } from './byte-codec';
 import {
@@ -70,6 +71,15 @@ export class JournaledBook implements Book {
   }
   reduce(request: ReduceRequest): BookEvent[] {
     return this.journal({ kind: 'reduce', ...request }, () => this.inner.reduce(request));
+  }
+  stop(order: StopOrder): BookEvent[] {
+    return this.journal({ kind: 'stop', ...order }, () => this.inner.stop(order));
+  }
+  get lastPrice(): number | undefined {
+    return this.inner.lastPrice;
+  }
+  stops(): OrderInfo[] {
+    return this.inner.stops();
   }
   advanceTime(time: number): BookEvent[] {
     return this.journal({ kind: 'advance-time', time }, () => this.inner.advanceTime(time));

@@ -14,8 +14,9 @@ export function restoreBook(bytes: Uint8Array, options: { engine?: EngineKind } 
   const snapshot = decodeSnapshot(bytes);
   // Decode every order first, so a corrupt record fails before any book exists.
   const orders = [...snapshot.orders()];
+  const stops = [...snapshot.stops()];
   const book = createBook({ ...snapshot.config, engine: options.engine });
   if (!isRestorable(book)) throw new Error(`engine ${book.engine} cannot restore snapshots`);
-  book[RESTORE](orders, snapshot.sequence, snapshot.time);
+  book[RESTORE](orders, snapshot.sequence, snapshot.time, stops, snapshot.lastPrice);
   return book;
 }

@@ -11,8 +11,13 @@
  *        | f64 expiresAt (version 2; 0 = none)
  *        | f64 displayQty | f64 displayed (version 3; an iceberg's display quantity, 0 = none,
  *          and the part of `remaining` it shows: `remaining` for a plain order)
+ *        | f64 lastPrice (version 4; 0 = no trade yet) | f64 stop count
+ *        stops (version 4), in trigger order: buy stops lowest trigger first, then sell stops
+ *        highest first, equal triggers in arming order:
+ *        f64 id | u8 side | f64 trigger | u8 kind (1 stop market, 2 stop limit) | f64 price (0 for
+ *        a stop market) | f64 qty | u8 tif (0 GTC, 1 IOC, 2 FOK) | f64 owner | u8 stp | f64 expiresAt
  * ```
- * Version 3 added icebergs; version 1 and 2 snapshots still restore.
+ * Version 4 added stop orders and the last trade price; version 3 added icebergs; version 1 and 2 snapshots still restore.
  * Version 2 added the book's time and good-till-date expiries; version 1
  * snapshots still restore (time 0, no expiries).
  */
@@ -20,13 +25,14 @@ import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
 import { STP_MODES } from '../config';
 import { TickbookError } from '../errors';
-import type { SnapshotOrder } from '../internal';
-import type { BookConfig, Side } from '../types';
+import type { SnapshotOrder, SnapshotStop } from '../internal';
+import type { BookConfig, Side, TimeInForce } from '../types';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
+const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /** The configuration fields that define a book's identity (not its engine). */
@@ -84,7 +90,10 @@ export function snapshotBook(book: Book): Uint8Array {
   w.u32(MAGIC).u32(SNAPSHOT_VERSION).u32(0);
   const bodyStart = w.length;
   writeConfig(w, book.config);
-  w.f64(book.sequence).f64(book.time).f64(book.size);
+  const stops = book.stops();
+  w.f64(book.sequence)
+    .f64(book.time)
+    .f64(book.size - stops.length);
   for (const o of restingOrders(book)) {
     w.f64(o.id).u8(SIDES.indexOf(o.side)).f64(o.price).f64(o.remaining).f64(o.filled);
     w.f64(o.owner)
@@ -93,6 +102,20 @@ export function snapshotBook(book: Book): Uint8Array {
       .f64(o.expiresAt)
       .f64(o.displayQty)
       .f64(o.displayed);
+  }
+  w.f64(book.lastPrice ?? 0).f64(stops.length);
+  for (const o of stops) {
+    const tif = o.timeInForce ?? 'GTC';
+    w.f64(o.id)
+      .u8(SIDES.indexOf(o.side))
+      .f64(o.trigger ?? 0);
+    w.u8(o.price === null ? 1 : 2)
+      .f64(o.price ?? 0)
+      .f64(o.remaining);
+    w.u8(TIFS.indexOf(tif))
+      .f64(o.owner)
+      .u8(STP_MODES.indexOf(o.stp))
+      .f64(o.expiresAt ?? 0);
   }
   const bodyEnd = w.length;
   w.patchU32(8, bodyEnd - bodyStart);
@@ -107,6 +130,9 @@ export interface DecodedSnapshot {
   /** The book's time (0 in version-1 snapshots). */
   time: number;
   orders: () => Generator<SnapshotOrder>;
+  /** Last trade price (0: none; always 0 before version 4). */
+  lastPrice: number;
+  stops: () => Generator<SnapshotStop>;
 }
 
 /**
@@ -136,8 +162,52 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
   const time = version >= 2 ? body.f64() : 0;
   const count = body.f64();
   const ordersAt = body.offset;
+  const recordSize = 43 + (version >= 2 ? 8 : 0) + (version >= 3 ? 16 : 0);
+  const end = bodyStart + bodyLength;
+  let lastPrice = 0;
+  let stopCount = 0;
+  let stopsAt = end;
+  if (version >= 4) {
+    if (!(count >= 0 && Number.isSafeInteger(count)) || ordersAt + count * recordSize + 16 > end) {
+      throw new TickbookError('CORRUPT_DATA', 'bad order count in snapshot');
+    }
+    const t = new ByteReader(bytes, ordersAt + count * recordSize, end, 'snapshot');
+    lastPrice = t.f64();
+    stopCount = t.f64();
+    stopsAt = t.offset;
+  }
+  const stops = function* (): Generator<SnapshotStop> {
+    const o = new ByteReader(bytes, stopsAt, end, 'snapshot');
+    for (let i = 0; i < stopCount; i++) {
+      const id = o.f64();
+      const side = SIDES[o.u8()];
+      const trigger = o.f64();
+      const kind = o.u8();
+      const price = o.f64();
+      const qty = o.f64();
+      const timeInForce = TIFS[o.u8()];
+      const owner = o.f64();
+      const stp = STP_MODES[o.u8()];
+      const expiresAt = o.f64();
+      if (!side || !stp || !timeInForce || (kind !== 1 && kind !== 2)) {
+        throw new TickbookError('CORRUPT_DATA', 'bad stop record in snapshot');
+      }
+      yield {
+        id,
+        side,
+        trigger,
+        price: kind === 2 ? price : undefined,
+        qty,
+        timeInForce,
+        owner,
+        stp,
+        expiresAt,
+      };
+    }
+    if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
+  };
   const orders = function* (): Generator<SnapshotOrder> {
-    const o = new ByteReader(bytes, ordersAt, bodyStart + bodyLength, 'snapshot');
+    const o = new ByteReader(bytes, ordersAt, version >= 4 ? stopsAt - 16 : end, 'snapshot');
     for (let i = 0; i < count; i++) {
       const id = o.f64();
       const side = SIDES[o.u8()];
@@ -173,5 +243,5 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
     }
     if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
   };
-  return { config, sequence, time, orders };
+  return { config, sequence, time, orders, lastPrice, stops };
 }

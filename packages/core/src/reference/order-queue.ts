@@ -24,6 +24,10 @@ export class OrderNode {
    */
   peak = 0;
   hidden = 0;
+  /** An untriggered stop's trigger price; 0 otherwise. Its `level` is then a stop list. */
+  trigger = 0;
+  /** A stop's time in force once triggered. */
+  tif: 'GTC' | 'IOC' | 'FOK' = 'GTC';
 
   constructor(
     readonly id: number,

@@ -7,10 +7,11 @@ import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
 import { snapshotBook } from '../durability/snapshot';
 import { stateHash } from '../durability/state-hash';
-import type { ErrorCode } from '../errors';
+import { type ErrorCode, TickbookError } from '../errors';
 import {
   acceptedEvent,
   acceptedMarketEvent,
+  acceptedStopEvent,
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
@@ -18,8 +19,9 @@ import {
   rejectedEvent,
   timeAdvancedEvent,
   tradeEvent,
+  triggeredEvent,
 } from '../events';
-import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
+import { RESTORE, type Restorable, type SnapshotOrder, type SnapshotStop } from '../internal';
 import { refusal } from '../refusal';
 import type {
   BookEvent,
@@ -33,6 +35,7 @@ import type {
   ReduceRequest,
   RestingOrder,
   Side,
+  StopOrder,
 } from '../types';
 import {
   checkCancel,
@@ -40,6 +43,7 @@ import {
   checkMarket,
   checkModify,
   checkReduce,
+  checkStop,
   checkTime,
   commandIdOf,
   MAX_ICEBERG_SLICES,
@@ -66,11 +70,30 @@ export class ReferenceBook implements Book, Restorable {
   private readonly bids: BookSide;
   private readonly asks: BookSide;
   private readonly orders = new Map<number, OrderNode>();
+  /** Last trade price; 0 before the first trade. */
+  private last = 0;
+  /** Untriggered stops by trigger: buy stops lowest trigger first, sell stops highest first; FIFO per trigger. */
+  private readonly buyStops: BookSide;
+  private readonly sellStops: BookSide;
+  /** Stops triggered by the running command, not yet entered (earliest triggered first). */
+  private readonly pending: OrderNode[] = [];
 
   constructor(readonly config: ResolvedConfig) {
     const band = config.maxPrice - config.minPrice + 1;
     this.bids = new BookSide('buy', config.minPrice, band);
     this.asks = new BookSide('sell', config.minPrice, band);
+    this.buyStops = new BookSide('sell', config.minPrice, band);
+    this.sellStops = new BookSide('buy', config.minPrice, band);
+  }
+
+  get lastPrice(): number | undefined {
+    return this.last === 0 ? undefined : this.last;
+  }
+
+  stop(order: StopOrder): BookEvent[] {
+    const events: BookEvent[] = [];
+    this.settle(this.placeStop(order, events), order?.id, events);
+    return events;
   }
 
   get size(): number {
@@ -81,37 +104,37 @@ export class ReferenceBook implements Book, Restorable {
 
   limit(order: LimitOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.placeLimit(order, events), order?.id);
+    this.settle(this.placeLimit(order, events), order?.id, events);
     return events;
   }
 
   market(order: MarketOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.placeMarket(order, events), order?.id);
+    this.settle(this.placeMarket(order, events), order?.id, events);
     return events;
   }
 
   cancel(id: number): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.cancelOrder(id, events), id);
+    this.settle(this.cancelOrder(id, events), id, events);
     return events;
   }
 
   modify(request: ModifyRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.modifyOrder(request, events), request?.id);
+    this.settle(this.modifyOrder(request, events), request?.id, events);
     return events;
   }
 
   reduce(request: ReduceRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.reduceOrder(request, events), request?.id);
+    this.settle(this.reduceOrder(request, events), request?.id, events);
     return events;
   }
 
   advanceTime(time: number): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.advanceTo(time, events), undefined);
+    this.settle(this.advanceTo(time, events), undefined, events);
     return events;
   }
 
@@ -128,8 +151,9 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   /** Count an applied command, or throw for a refused one. */
-  private settle(code: ErrorCode | undefined, id: unknown): void {
+  private settle(code: ErrorCode | undefined, id: unknown, events: BookEvent[]): void {
     if (code) throw refusal(code, typeof id === 'number' ? id : undefined);
+    this.runTriggered(events);
     this.sequence += 1;
   }
 
@@ -137,7 +161,10 @@ export class ReferenceBook implements Book, Restorable {
   private applyOne(command: Command, events: BookEvent[]): void {
     const code = this.dispatch(command, events);
     if (code) events.push(rejectedEvent(commandIdOf(command), code));
-    else this.sequence += 1;
+    else {
+      this.runTriggered(events);
+      this.sequence += 1;
+    }
   }
 
   snapshot(): Uint8Array {
@@ -148,8 +175,38 @@ export class ReferenceBook implements Book, Restorable {
     return stateHash(this);
   }
 
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void {
+  stops(): OrderInfo[] {
+    const out: OrderInfo[] = [];
+    for (const side of [this.buyStops, this.sellStops]) {
+      for (const level of side.bestFirst()) {
+        for (let o = level.head; o; o = o.next) out.push(this.order(o.id)!);
+      }
+    }
+    return out;
+  }
+
+  [RESTORE](
+    orders: Iterable<SnapshotOrder>,
+    sequence: number,
+    time: number,
+    stops: Iterable<SnapshotStop>,
+    lastPrice: number,
+  ): void {
     this.time = time;
+    this.last = lastPrice;
+    for (const s of stops) {
+      const unbounded = s.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      const node = new OrderNode(s.id, s.side, s.price ?? unbounded, s.qty, s.owner, s.stp, false);
+      node.trigger = s.trigger;
+      node.tif = s.timeInForce;
+      node.expiresAt = s.expiresAt;
+      if (this.orders.has(s.id) || this.reached(node, lastPrice)) {
+        throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
+      }
+      this.orders.set(s.id, node);
+      if (s.expiresAt > 0) this.expiries.push(node);
+      (s.side === 'buy' ? this.buyStops : this.sellStops).getOrCreate(s.trigger).append(node);
+    }
     for (const o of orders) {
       const node = new OrderNode(o.id, o.side, o.price, o.remaining, o.owner, o.stp, o.postOnly);
       node.filled = o.filled;
@@ -179,6 +236,8 @@ export class ReferenceBook implements Book, Restorable {
         return this.reduceOrder(command, events);
       case 'advance-time':
         return this.advanceTo(command.time, events);
+      case 'stop':
+        return this.placeStop(command, events);
       default:
         return 'INVALID_TYPE';
     }
@@ -273,6 +332,11 @@ export class ReferenceBook implements Book, Restorable {
     if (fieldError) return fieldError;
     const order = this.orders.get(id);
     if (!order) return 'UNKNOWN_ORDER';
+    if (order.trigger > 0) {
+      events.push(cancelledEvent(id, 'user', order.remaining, 0));
+      this.removeStop(order);
+      return undefined;
+    }
     const level = order.level!;
     events.push(cancelledEvent(id, 'user', order.remaining + order.hidden, 0));
     this.removeResting(order);
@@ -286,6 +350,8 @@ export class ReferenceBook implements Book, Restorable {
     if (fieldError) return fieldError;
     const order = this.orders.get(request.id);
     if (!order) return 'UNKNOWN_ORDER';
+    if (order.trigger > 0) return this.modifyStop(order, request, events);
+    if (request.trigger !== undefined) return 'INVALID_TRIGGER';
     const newPrice = request.price ?? order.price;
     const open = order.remaining + order.hidden;
     const newQty = request.qty ?? open;
@@ -327,6 +393,13 @@ export class ReferenceBook implements Book, Restorable {
     if (fieldError) return fieldError;
     const order = this.orders.get(request.id);
     if (!order) return 'UNKNOWN_ORDER';
+    if (order.trigger > 0) {
+      const taken = Math.min(request.qty, order.remaining);
+      order.remaining -= taken;
+      events.push(cancelledEvent(order.id, 'user', taken, order.remaining));
+      if (order.remaining === 0) this.removeStop(order);
+      return undefined;
+    }
     const level = order.level!;
     const open = order.remaining + order.hidden;
     const taken = Math.min(request.qty, open);
@@ -351,6 +424,11 @@ export class ReferenceBook implements Book, Restorable {
       if (!order || order.expiresAt > time) break;
       this.expiries.pop();
       if (this.orders.get(order.id) !== order) continue; // gone already: a stale entry
+      if (order.trigger > 0) {
+        events.push(cancelledEvent(order.id, 'expired', order.remaining, 0));
+        this.removeStop(order);
+        continue;
+      }
       const level = order.level!;
       events.push(cancelledEvent(order.id, 'expired', order.remaining + order.hidden, 0));
       this.removeResting(order);
@@ -449,6 +527,7 @@ export class ReferenceBook implements Book, Restorable {
         ),
       );
       if (maker.remaining === 0 && maker.hidden > 0) this.refresh(maker, events);
+      this.onTrade(price);
     }
     if (touched) events.push(this.levelEvent(level));
     return stopped;
@@ -554,6 +633,156 @@ export class ReferenceBook implements Book, Restorable {
     return side === 'buy' ? this.asks : this.bids;
   }
 
+  // ---- stops ----------------------------------------------------------------
+
+  private placeStop(order: StopOrder, events: BookEvent[]): ErrorCode | undefined {
+    if (typeof order !== 'object' || order === null) return 'INVALID_COMMAND';
+    const fieldError = checkStop(order, this.config);
+    if (fieldError) return fieldError;
+    if (this.orders.has(order.id)) return 'DUPLICATE_ID';
+    const expiresAt = order.expiresAt;
+    if (expiresAt !== undefined && expiresAt <= this.time) return 'ALREADY_EXPIRED';
+    if (this.orders.size >= this.config.capacity) return 'BOOK_FULL';
+    const isLimit = order.price !== undefined;
+    const unbounded = order.side === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    const node = new OrderNode(
+      order.id,
+      order.side,
+      order.price ?? unbounded,
+      order.qty,
+      order.owner ?? 0,
+      order.stp ?? this.config.stpMode,
+      false,
+    );
+    node.trigger = order.trigger;
+    node.tif = order.timeInForce ?? (isLimit ? 'GTC' : 'IOC');
+    events.push(
+      acceptedStopEvent(
+        order.id,
+        order.side,
+        order.price ?? null,
+        order.qty,
+        order.trigger,
+        expiresAt,
+      ),
+    );
+    this.orders.set(node.id, node);
+    if (expiresAt !== undefined) {
+      node.expiresAt = expiresAt;
+      this.expiries.push(node);
+      this.expiries.compact(this.orders);
+    }
+    this.armStop(node);
+    return undefined;
+  }
+
+  private modifyStop(
+    order: OrderNode,
+    request: ModifyRequest,
+    events: BookEvent[],
+  ): ErrorCode | undefined {
+    const isLimit = Number.isFinite(order.price);
+    if (request.price !== undefined && !isLimit) return 'INVALID_PRICE';
+    const trigger = request.trigger ?? order.trigger;
+    const kept = trigger === order.trigger;
+    if (request.price !== undefined) order.price = request.price;
+    if (request.qty !== undefined) order.remaining = request.qty;
+    events.push(
+      modifiedEvent(
+        order.id,
+        order.side,
+        isLimit ? order.price : null,
+        order.remaining,
+        kept,
+        trigger,
+      ),
+    );
+    if (!kept) {
+      this.unlinkStop(order);
+      order.trigger = trigger;
+      this.armStop(order);
+    }
+    return undefined;
+  }
+
+  /** Is the stop's trigger reached by the last trade price? */
+  private reached(order: OrderNode, price: number): boolean {
+    return price > 0 && (order.side === 'buy' ? price >= order.trigger : price <= order.trigger);
+  }
+
+  /** Put a stop into its trigger list, or straight into the triggered queue when already reached. */
+  private armStop(order: OrderNode): void {
+    if (this.reached(order, this.last)) this.pending.push(order);
+    else
+      (order.side === 'buy' ? this.buyStops : this.sellStops)
+        .getOrCreate(order.trigger)
+        .append(order);
+  }
+
+  private unlinkStop(order: OrderNode): void {
+    const level = order.level!;
+    level.remove(order);
+    if (level.count === 0) (order.side === 'buy' ? this.buyStops : this.sellStops).drop(level);
+  }
+
+  private removeStop(order: OrderNode): void {
+    this.unlinkStop(order);
+    this.orders.delete(order.id);
+  }
+
+  /** A trade printed at `price`: it is the last price; queue every stop it reaches, in crossing order. */
+  private onTrade(price: number): void {
+    this.last = price;
+    for (
+      let level = this.buyStops.best();
+      level && level.price <= price;
+      level = this.buyStops.best()
+    ) {
+      this.queueLevel(this.buyStops, level);
+    }
+    for (
+      let level = this.sellStops.best();
+      level && level.price >= price;
+      level = this.sellStops.best()
+    ) {
+      this.queueLevel(this.sellStops, level);
+    }
+  }
+
+  private queueLevel(side: BookSide, level: PriceLevel): void {
+    for (let o = level.head; o; o = level.head) {
+      level.remove(o);
+      this.pending.push(o);
+    }
+    side.drop(level);
+  }
+
+  /** Enter the triggered stops, earliest triggered first; their trades may queue more. */
+  private runTriggered(events: BookEvent[]): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const o = this.pending[i];
+      const isLimit = Number.isFinite(o.price);
+      events.push(triggeredEvent(o.id, o.side, isLimit ? o.price : null, o.remaining, o.trigger));
+      o.trigger = 0;
+      const rests = o.tif === 'GTC';
+      if (rests) {
+        const own = this.sideOf(o.side).get(o.price);
+        if (own && own.total + o.remaining > MAX_QTY) {
+          events.push(cancelledEvent(o.id, 'remainder', o.remaining, 0));
+          this.orders.delete(o.id);
+          continue;
+        }
+      }
+      if (o.tif === 'FOK' && !this.fokFillable(o)) {
+        events.push(cancelledEvent(o.id, 'fok-unfilled', o.remaining, 0));
+        this.orders.delete(o.id);
+        continue;
+      }
+      this.enter(o, rests, events);
+    }
+    this.pending.length = 0;
+  }
+
   // ---- queries ----------------------------------------------------------------
 
   bestBid(): Level | undefined {
@@ -586,6 +815,22 @@ export class ReferenceBook implements Book, Restorable {
   order(id: number): OrderInfo | undefined {
     const o = this.orders.get(id);
     if (!o) return undefined;
+    if (o.trigger > 0) {
+      return {
+        id: o.id,
+        side: o.side,
+        price: Number.isFinite(o.price) ? o.price : null,
+        remaining: o.remaining,
+        filled: 0,
+        status: 'untriggered',
+        owner: o.owner,
+        stp: o.stp,
+        postOnly: false,
+        ...(o.expiresAt > 0 ? { expiresAt: o.expiresAt } : {}),
+        trigger: o.trigger,
+        timeInForce: o.tif,
+      };
+    }
     return {
       id: o.id,
       side: o.side,

@@ -28,7 +28,12 @@ export const REASON_CODES: readonly CancelReason[] = [
   'expired',
 ];
 /** Order types of accepted events: index = code. */
-export const ORDER_TYPE_CODES: readonly OrderType[] = ['limit', 'market'];
+export const ORDER_TYPE_CODES: readonly OrderType[] = [
+  'limit',
+  'market',
+  'stop-market',
+  'stop-limit',
+];
 /** Error codes: the wasm numbers them by their index in {@link ERROR_CODE_LIST}. */
 export const WASM_ERROR_CODES: readonly ErrorCode[] = ERROR_CODE_LIST;
 
@@ -51,6 +56,9 @@ export const CMD_MODIFY = 3;
 export const CMD_REJECT = 4;
 export const CMD_REDUCE = 5;
 export const CMD_ADVANCE_TIME = 6;
+/** A stop order: trigger in the `displayQty` slot (@48); STOP_HAS_PRICE in `mflags` when `price` holds a limit price. */
+export const CMD_STOP = 7;
+export const STOP_HAS_PRICE = 1;
 
 /**
  * Market sizing flags (command byte `mflags` @6; the accepted event's `count`
@@ -66,10 +74,17 @@ export const CMD_MFLAGS = 6;
 export const ACC_EXPIRY = 8;
 /** Accepted-event flag (`count`): an iceberg limit order; field `f` holds its display quantity. */
 export const ACC_DISPLAY = 16;
+/** Accepted-event flag (`count`): a stop order; field `f` holds its trigger. */
+export const ACC_TRIGGER = 32;
+/** Modified-event flags (`count`): an untriggered stop (`e`: trigger); a stop market (no price). */
+export const MODEV_STOP = 1;
+export const MODEV_NO_PRICE = 2;
 
 /** Modify flags. */
 export const MOD_HAS_PRICE = 1;
 export const MOD_HAS_QTY = 2;
+/** Modify of a stop's trigger (in the record's `displayQty` slot). */
+export const MOD_HAS_TRIGGER = 4;
 
 /** Event type codes of the binary event record. */
 export const EV_ACCEPTED = 0;
@@ -80,6 +95,7 @@ export const EV_MODIFIED = 4;
 export const EV_LEVEL = 5;
 export const EV_TIME = 6;
 export const EV_REFRESHED = 7;
+export const EV_TRIGGERED = 8;
 
 /** Event type names, index = code. */
 export const EVENT_TYPE_CODES = [
@@ -91,6 +107,7 @@ export const EVENT_TYPE_CODES = [
   'level-changed',
   'time-advanced',
   'refreshed',
+  'triggered',
 ] as const;
 
 // ---- record layouts (bytes) ----

@@ -19,15 +19,18 @@ import {
   CMD_MODIFY,
   CMD_REDUCE,
   CMD_REJECT,
+  CMD_STOP,
   INVALID_ENUM,
   MKT_NOTIONAL,
   MKT_PROTECTION,
   MKT_QTY_TOO,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
+  MOD_HAS_TRIGGER,
   POST_ONLY_INVALID,
   POST_ONLY_NO,
   POST_ONLY_YES,
+  STOP_HAS_PRICE,
   STP_CODES,
   STP_DEFAULT,
   TIF_CODES,
@@ -47,6 +50,24 @@ export function sideCode(side: unknown): number {
 export function limitTifCode(tif: unknown): number {
   if (tif === undefined || tif === 'GTC') return 0;
   return tif === 'IOC' ? 1 : tif === 'FOK' ? 2 : INVALID_ENUM;
+}
+
+/** Stop TIF code meaning "not given" (stop limit: GTC, stop market: IOC). */
+export const STOP_TIF_UNSET = 3;
+
+/** Stop TIF: undefined is {@link STOP_TIF_UNSET}. */
+export function stopTifCode(tif: unknown): number {
+  if (tif === undefined) return STOP_TIF_UNSET;
+  return tif === 'GTC' ? 0 : tif === 'IOC' ? 1 : tif === 'FOK' ? 2 : INVALID_ENUM;
+}
+
+/** Modify flags of a request. */
+export function modifyFlags(c: { price?: unknown; qty?: unknown; trigger?: unknown }): number {
+  return (
+    (c.price !== undefined ? MOD_HAS_PRICE : 0) |
+    (c.qty !== undefined ? MOD_HAS_QTY : 0) |
+    (c.trigger !== undefined ? MOD_HAS_TRIGGER : 0)
+  );
 }
 
 /** Market TIF: undefined means IOC; GTC is refused. */
@@ -182,11 +203,24 @@ export function encodeCommand(
       return;
     case 'modify':
       u8[at] = CMD_MODIFY;
-      u8[at + 3] =
-        (c.price !== undefined ? MOD_HAS_PRICE : 0) | (c.qty !== undefined ? MOD_HAS_QTY : 0);
+      u8[at + 3] = modifyFlags(c);
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
+      f64[(at + CMD_DISPLAY_QTY) >> 3] = num(c.trigger);
+      return;
+    case 'stop':
+      u8[at] = CMD_STOP;
+      u8[at + 1] = sideCode(c.side);
+      u8[at + 2] = stopTifCode(c.timeInForce);
+      u8[at + 4] = stpCode(c.stp);
+      u8[at + CMD_MFLAGS] = c.price !== undefined ? STOP_HAS_PRICE : 0;
+      f64[i + 1] = num(c.id);
+      f64[i + 2] = num(c.price);
+      f64[i + 3] = num(c.qty);
+      f64[i + 4] = ownerCode(c.owner);
+      f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
+      f64[(at + CMD_DISPLAY_QTY) >> 3] = num(c.trigger);
       return;
     case 'advance-time':
       u8[at] = CMD_ADVANCE_TIME;
@@ -283,6 +317,24 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         id,
         price: flags & MOD_HAS_PRICE ? f64[i + 2] : undefined,
         qty: flags & MOD_HAS_QTY ? f64[i + 3] : undefined,
+        trigger: flags & MOD_HAS_TRIGGER ? f64[(at + CMD_DISPLAY_QTY) >> 3] : undefined,
+      };
+    }
+    case CMD_STOP: {
+      const tif = u8[at + 2];
+      return {
+        kind: 'stop',
+        id,
+        side: sideName(u8[at + 1]),
+        trigger: f64[(at + CMD_DISPLAY_QTY) >> 3],
+        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? f64[i + 2] : undefined,
+        qty: f64[i + 3],
+        timeInForce: (tif === STOP_TIF_UNSET
+          ? undefined
+          : (TIF_CODES[tif] ?? INVALID)) as TimeInForce,
+        owner: ownerName(f64[i + 4]),
+        stp: stpName(u8[at + 4]),
+        expiresAt: expiryName(f64[(at + CMD_EXPIRES_AT) >> 3]),
       };
     }
     case CMD_ADVANCE_TIME:

@@ -6,6 +6,7 @@
 import {
   acceptedEvent,
   acceptedMarketEvent,
+  acceptedStopEvent,
   cancelledEvent,
   levelChangedEvent,
   modifiedEvent,
@@ -13,11 +14,13 @@ import {
   rejectedEvent,
   timeAdvancedEvent,
   tradeEvent,
+  triggeredEvent,
 } from '../events';
 import type { BookEvent } from '../types';
 import {
   ACC_DISPLAY,
   ACC_EXPIRY,
+  ACC_TRIGGER,
   EV_ACCEPTED,
   EV_CANCELLED,
   EV_LEVEL,
@@ -27,9 +30,12 @@ import {
   EV_SIZE,
   EV_TIME,
   EV_TRADE,
+  EV_TRIGGERED,
   EVENT_TYPE_CODES,
   MKT_NOTIONAL,
   MKT_PROTECTION,
+  MODEV_NO_PRICE,
+  MODEV_STOP,
   ORDER_TYPE_CODES,
   REASON_CODES,
   SIDE_CODES,
@@ -135,6 +141,14 @@ export class EventCursor {
       ? this.f64[this.at8 + 5]
       : undefined;
   }
+  /** Accepted stop (its trigger in `f`), modified stop or triggered stop (in `e`): the trigger, else `undefined`. */
+  get trigger(): number | undefined {
+    const type = this.u8[this.at];
+    const flags = this.u32[(this.at >> 2) + 1];
+    if (type === EV_ACCEPTED) return flags & ACC_TRIGGER ? this.f64[this.at8 + 6] : undefined;
+    if (type === EV_MODIFIED) return flags & MODEV_STOP ? this.f64[this.at8 + 5] : undefined;
+    return type === EV_TRIGGERED ? this.f64[this.at8 + 5] : undefined;
+  }
   /** Accepted iceberg limit order: its display quantity, else `undefined`. */
   get displayQty(): number | undefined {
     return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & ACC_DISPLAY) !== 0
@@ -209,6 +223,16 @@ export function decodeEvent(
       );
     case EV_ACCEPTED: {
       const flags = u32[(at >> 2) + 1];
+      if (flags & ACC_TRIGGER) {
+        return acceptedStopEvent(
+          f64[i + 1],
+          SIDE_CODES[u8[at + 1]],
+          u8[at + 2] === 3 ? f64[i + 3] : null,
+          f64[i + 4],
+          f64[i + 6],
+          flags & ACC_EXPIRY ? f64[i + 5] : undefined,
+        );
+      }
       if (u8[at + 2] !== 1) {
         return acceptedEvent(
           f64[i + 1],
@@ -231,13 +255,24 @@ export function decodeEvent(
     }
     case EV_CANCELLED:
       return cancelledEvent(f64[i + 1], REASON_CODES[u8[at + 2]], f64[i + 4], f64[i + 5]);
-    case EV_MODIFIED:
+    case EV_MODIFIED: {
+      const flags = u32[(at >> 2) + 1];
       return modifiedEvent(
         f64[i + 1],
         SIDE_CODES[u8[at + 1]],
-        f64[i + 3],
+        flags & MODEV_NO_PRICE ? null : f64[i + 3],
         f64[i + 4],
         u8[at + 2] === 1,
+        flags & MODEV_STOP ? f64[i + 5] : undefined,
+      );
+    }
+    case EV_TRIGGERED:
+      return triggeredEvent(
+        f64[i + 1],
+        SIDE_CODES[u8[at + 1]],
+        u8[at + 2] === 0 ? f64[i + 3] : null,
+        f64[i + 4],
+        f64[i + 5],
       );
     case EV_REJECTED:
       return rejectedEvent(f64[i + 1], WASM_ERROR_CODES[u8[at + 2]]);

@@ -33,7 +33,39 @@ export interface MatcherExports {
     protection: number,
   ): number;
   cancel(id: number): number;
-  modify(id: number, price: number, qty: number, flags: number): number;
+  modify(id: number, price: number, qty: number, flags: number, trigger: number): number;
+  stop(
+    id: number,
+    side: number,
+    trigger: number,
+    hasPrice: number,
+    price: number,
+    qty: number,
+    tif: number,
+    owner: number,
+    stp: number,
+    expiresAt: number,
+  ): number;
+  restoreStopOrder(
+    id: number,
+    side: number,
+    trigger: number,
+    hasPrice: number,
+    price: number,
+    qty: number,
+    tif: number,
+    owner: number,
+    stp: number,
+    expiresAt: number,
+  ): number;
+  getLastPrice(): number;
+  putLastPrice(value: number): void;
+  stopsOn(side: number): number;
+  stopHeapEntry(side: number, i: number): number;
+  orderStopKind(address: number): number;
+  orderTrigger(address: number): number;
+  orderStopTif(address: number): number;
+  orderStopStamp(address: number): number;
   reduce(id: number, qty: number): number;
   advanceTime(time: number): number;
   getTime(): number;

@@ -11,7 +11,7 @@ import { snapshotBook } from '../durability/snapshot';
 import { stateHash } from '../durability/state-hash';
 import { TickbookError } from '../errors';
 import { rejectedEvent } from '../events';
-import { RESTORE, type Restorable, type SnapshotOrder } from '../internal';
+import { RESTORE, type Restorable, type SnapshotOrder, type SnapshotStop } from '../internal';
 import { refusal } from '../refusal';
 import type { BookReaderDescriptor } from '../threads/book-reader';
 import type {
@@ -26,6 +26,7 @@ import type {
   ReduceRequest,
   RestingOrder,
   Side,
+  StopOrder,
 } from '../types';
 import { commandIdOf } from '../validate';
 import {
@@ -44,14 +45,13 @@ import {
   GEO_SLOTS_TOUCHED,
   GEO_TICKS,
   LEVEL_SIZE,
-  MOD_HAS_PRICE,
-  MOD_HAS_QTY,
   ORDER_ICEBERG,
   ORDER_POST_ONLY,
   ORDER_SIDE,
   ORDER_STP,
   SIDE_CODES,
   STP_CODES,
+  TIF_CODES,
   WASM_ERROR_CODES,
 } from './codes';
 import type { CommandBuffer } from './command-buffer';
@@ -65,9 +65,11 @@ import {
   marketPostOnlyCode,
   marketSize,
   marketTifCode,
+  modifyFlags,
   num,
   ownerCode,
   sideCode,
+  stopTifCode,
   stpCode,
 } from './encode';
 import { decodeEvents, EventCursor } from './event-cursor';
@@ -204,8 +206,13 @@ export class WasmBook implements Book, Restorable {
     if (this.draining) reentered();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
     const { price, qty } = request;
-    const flags = (price !== undefined ? MOD_HAS_PRICE : 0) | (qty !== undefined ? MOD_HAS_QTY : 0);
-    const n = this.ex.modify(num(request.id), num(price), num(qty), flags);
+    const n = this.ex.modify(
+      num(request.id),
+      num(price),
+      num(qty),
+      modifyFlags(request),
+      num(request.trigger),
+    );
     if (n < 0) refuse(n, request.id);
     return this.decode(n);
   }
@@ -216,6 +223,51 @@ export class WasmBook implements Book, Restorable {
     const n = this.ex.reduce(num(request.id), num(request.qty));
     if (n < 0) refuse(n, request.id);
     return this.decode(n);
+  }
+
+  stop(order: StopOrder): BookEvent[] {
+    if (this.draining) reentered();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    const n = this.callStop(order);
+    if (n < 0) refuse(n, order.id);
+    return this.decode(n);
+  }
+
+  private callStop(order: StopOrder): number {
+    return this.ex.stop(
+      num(order.id),
+      sideCode(order.side),
+      num(order.trigger),
+      order.price !== undefined ? 1 : 0,
+      num(order.price),
+      num(order.qty),
+      stopTifCode(order.timeInForce),
+      ownerCode(order.owner),
+      stpCode(order.stp),
+      expiryCode(order.expiresAt),
+    );
+  }
+
+  /** Price of the last trade; `undefined` before the first. */
+  get lastPrice(): number | undefined {
+    const p = this.ex.getLastPrice();
+    return p === 0 ? undefined : p;
+  }
+
+  stops(): OrderInfo[] {
+    const out: OrderInfo[] = [];
+    for (let side = 0; side < 2; side++) {
+      const n = this.ex.stopsOn(side);
+      const at: number[] = [];
+      for (let i = 1; i <= n; i++) at.push(this.ex.stopHeapEntry(side, i));
+      const key = (o: number) => this.ex.orderTrigger(o);
+      at.sort((a, b) => {
+        const d = side === 0 ? key(a) - key(b) : key(b) - key(a);
+        return d !== 0 ? d : this.ex.orderStopStamp(a) - this.ex.orderStopStamp(b);
+      });
+      for (const o of at) out.push(this.orderAt(o));
+    }
+    return out;
   }
 
   advanceTime(time: number): BookEvent[] {
@@ -396,7 +448,30 @@ export class WasmBook implements Book, Restorable {
     if (typeof id !== 'number') return undefined;
     const o = this.ex.findOrder(id);
     if (o === 0) return undefined;
+    return this.orderAt(o);
+  }
+
+  private orderAt(o: number): OrderInfo {
     const i = o >> 3;
+    const kind = this.ex.orderStopKind(o);
+    if (kind !== 0) {
+      const info: OrderInfo = {
+        id: this.f64[i],
+        side: SIDE_CODES[this.u8[o + 44]],
+        price: kind === 2 ? this.minPrice + (this.u32[(o >> 2) + 10] | 0) : null,
+        remaining: this.f64[i + 1],
+        filled: 0,
+        status: 'untriggered',
+        owner: this.f64[i + 3],
+        stp: STP_CODES[this.u8[o + ORDER_STP]],
+        postOnly: false,
+      };
+      const expiresAt = this.ex.orderExpiry(o);
+      if (expiresAt !== 0) info.expiresAt = expiresAt;
+      info.trigger = this.ex.orderTrigger(o);
+      info.timeInForce = TIF_CODES[this.ex.orderStopTif(o)];
+      return info;
+    }
     const filled = this.f64[i + 2];
     const displayed = this.f64[i + 1];
     const info: OrderInfo = {
@@ -482,7 +557,10 @@ export class WasmBook implements Book, Restorable {
       if (total !== f64[L >> 1]) fail(`level ${t} total ${f64[L >> 1]} but orders sum to ${total}`);
       resting += n;
     }
-    if (resting !== ex.size()) fail(`size ${ex.size()} but levels hold ${resting} orders`);
+    const stops = ex.stopsOn(0) + ex.stopsOn(1);
+    if (resting + stops !== ex.size()) {
+      fail(`size ${ex.size()} but levels hold ${resting} orders and ${stops} stops wait`);
+    }
     const walk = (side: number, first: number) => {
       const out: number[] = [];
       for (let t = first; t >= 0; t = ex.nextLevel(side, t)) out.push(t);
@@ -498,8 +576,10 @@ export class WasmBook implements Book, Restorable {
       if (f64[o >> 3] !== 0) fail(`free slot ${o} still has an id`);
       if (++free > ex.geometry(GEO_SLOTS_TOUCHED)) fail('free list has a cycle');
     }
-    if (free + resting !== ex.geometry(GEO_SLOTS_TOUCHED)) {
-      fail(`${free} free + ${resting} live slots but ${ex.geometry(GEO_SLOTS_TOUCHED)} used`);
+    if (free + resting + stops !== ex.geometry(GEO_SLOTS_TOUCHED)) {
+      fail(
+        `${free} free + ${resting + stops} live slots but ${ex.geometry(GEO_SLOTS_TOUCHED)} used`,
+      );
     }
     this.checkExpiryHeap(resting);
   }
@@ -537,6 +617,7 @@ export class WasmBook implements Book, Restorable {
         }
       }
     }
+    for (const st of this.stops()) if (st.expiresAt !== undefined) gtd++;
     if (gtd !== n)
       fail(`${gtd} good-till-date orders rest but the heap holds ${n} (of ${resting})`);
   }
@@ -588,11 +669,18 @@ export class WasmBook implements Book, Restorable {
         break;
       case 'modify': {
         const { price, qty } = command;
-        const flags =
-          (price !== undefined ? MOD_HAS_PRICE : 0) | (qty !== undefined ? MOD_HAS_QTY : 0);
-        n = this.ex.modify(num(command.id), num(price), num(qty), flags);
+        n = this.ex.modify(
+          num(command.id),
+          num(price),
+          num(qty),
+          modifyFlags(command),
+          num(command.trigger),
+        );
         break;
       }
+      case 'stop':
+        n = this.callStop(command);
+        break;
       case 'reduce':
         n = this.ex.reduce(num(command.id), num(command.qty));
         break;
@@ -614,8 +702,15 @@ export class WasmBook implements Book, Restorable {
     return stateHash(this);
   }
 
-  [RESTORE](orders: Iterable<SnapshotOrder>, sequence: number, time: number): void {
+  [RESTORE](
+    orders: Iterable<SnapshotOrder>,
+    sequence: number,
+    time: number,
+    stops: Iterable<SnapshotStop>,
+    lastPrice: number,
+  ): void {
     this.ex.putTime(time);
+    this.ex.putLastPrice(lastPrice);
     for (const o of orders) {
       const ok = this.ex.restore(
         o.id,
@@ -631,6 +726,22 @@ export class WasmBook implements Book, Restorable {
         o.displayed,
       );
       if (!ok) throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
+    }
+    for (const s of stops) {
+      const ok = this.ex.restoreStopOrder(
+        s.id,
+        sideCode(s.side),
+        s.trigger,
+        s.price !== undefined ? 1 : 0,
+        s.price ?? 0,
+        s.qty,
+        stopTifCode(s.timeInForce),
+        s.owner,
+        STP_CODES.indexOf(s.stp),
+        s.expiresAt,
+      );
+      if (!ok)
+        throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
     }
     this.ex.putSequence(sequence);
   }

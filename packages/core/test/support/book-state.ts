@@ -65,6 +65,29 @@ export function checkInvariants(book: Book): void {
       count += level.count;
     });
   }
+  // untriggered stops hold slots but no level; none is reached by the last trade price
+  const stops = book.stops();
+  const last = book.lastPrice;
+  for (const st of stops) {
+    const trigger = st.trigger ?? Number.NaN;
+    if (st.status !== 'untriggered' || book.order(st.id)?.trigger !== trigger) {
+      throw new Error(`stop ${st.id} is listed but order(id) disagrees`);
+    }
+    if (last !== undefined && (st.side === 'buy' ? last >= trigger : last <= trigger)) {
+      throw new Error(`stop ${st.id} (trigger ${trigger}) is reached by last ${last} but rests`);
+    }
+  }
+  const buys = stops.filter((st) => st.side === 'buy').map((st) => st.trigger as number);
+  const sells = stops.filter((st) => st.side === 'sell').map((st) => st.trigger as number);
+  if (stops.slice(0, buys.length).some((st) => st.side !== 'buy'))
+    throw new Error('stops() order: buys first');
+  if (
+    buys.some((t, i) => i > 0 && t < buys[i - 1]) ||
+    sells.some((t, i) => i > 0 && t > sells[i - 1])
+  ) {
+    throw new Error('stops() is not in trigger order');
+  }
+  count += stops.length;
   if (count !== book.size) throw new Error(`size ${book.size} but levels hold ${count} orders`);
   if (book.size > book.config.capacity) {
     throw new Error(`size ${book.size} exceeds capacity ${book.config.capacity}`);

@@ -147,8 +147,35 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
     )
     .map(({ sizing: size, ...order }) => ({ ...order, ...size }));
   const cancel = fc.record({ kind: fc.constant('cancel' as const), id });
+  // stops: triggers around the middle of the band so they fire often; sometimes bad
+  const trigger = sometimesBad(fc.integer({ min: minPrice, max: maxPrice }), [
+    ...BAD_NUMBERS,
+    minPrice - 1,
+    maxPrice + 1,
+  ]);
+  const stop = fc.record(
+    {
+      kind: fc.constant('stop' as const),
+      id,
+      side,
+      trigger,
+      qty,
+      price,
+      timeInForce: fc.option(sometimesBad(fc.constantFrom('GTC', 'IOC', 'FOK'), ['DAY']), {
+        nil: undefined,
+        freq: 2,
+      }),
+      owner,
+      stp,
+      expiresAt: fc.option(sometimesBad(fc.integer({ min: 1, max: 40 }), [0, 2.5]), {
+        nil: undefined,
+        freq: 3,
+      }),
+    },
+    { requiredKeys: ['kind', 'id', 'side', 'trigger', 'qty'] },
+  );
   const modify = fc.record(
-    { kind: fc.constant('modify' as const), id, price, qty },
+    { kind: fc.constant('modify' as const), id, price, qty, trigger },
     { requiredKeys: ['kind', 'id'] },
   );
 
@@ -163,7 +190,7 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
     time: sometimesBad(fc.integer({ min: 0, max: 40 }), [-1, 1.5, Number.NaN, 2 ** 53, '7']),
   });
 
-  const junk = fc.constantFrom<unknown>(null, 7, { kind: 'stop', id: 1 }, { id: 3 });
+  const junk = fc.constantFrom<unknown>(null, 7, { kind: 'iceberg', id: 1 }, { id: 3 });
   return fc.oneof(
     { weight: 12, arbitrary: limit },
     { weight: 3, arbitrary: market },
@@ -171,6 +198,7 @@ export function commandArbitrary(space: CommandSpace): fc.Arbitrary<Command> {
     { weight: 4, arbitrary: modify },
     { weight: 3, arbitrary: reduce },
     { weight: 2, arbitrary: advance },
+    { weight: 4, arbitrary: stop },
     { weight: 1, arbitrary: junk },
   ) as fc.Arbitrary<Command>;
 }

@@ -34,8 +34,20 @@ interface ModelOrder {
   hidden: number;
 }
 
+/** An untriggered stop, known from its accepted, modified and cancelled events. */
+interface ModelStop {
+  order: ModelOrder;
+  trigger: number;
+  /** Enters as a limit order (stop limit) or a market order. */
+  isLimit: boolean;
+}
+
 export class EventModel {
   private readonly resting = new Map<number, ModelOrder>();
+  /** Untriggered stops: off-book, never in market data. */
+  private readonly stops = new Map<number, ModelStop>();
+  /** Last trade price from trade events (0: none yet). */
+  lastPrice = 0;
   private readonly queues = { buy: new Map<number, number[]>(), sell: new Map<number, number[]>() };
   /** Orders that finished (filled or cancelled), kept for the conservation check. */
   readonly finished: ModelOrder[] = [];
@@ -59,6 +71,8 @@ export class EventModel {
     const expired: number[] = [];
     /** An iceberg whose shown part just ran out with a reserve left: the next event must refresh it. */
     let mustRefresh: ModelOrder | undefined;
+    /** The last price before the command, then every trade price of it. */
+    const seen = [this.lastPrice];
     // An applied command's events open with accepted, cancelled or modified; a refusal emits none here.
     if (events.length > 0 && events[0].type !== 'rejected') this.sequence += 1;
     events.forEach((e, i) => {
@@ -66,7 +80,32 @@ export class EventModel {
         fail(`iceberg ${mustRefresh.id} was not refreshed`);
       switch (e.type) {
         case 'accepted':
-          if (this.resting.has(e.id)) fail(`accepted duplicate live id ${e.id}`);
+          if (this.resting.has(e.id) || this.stops.has(e.id)) {
+            fail(`accepted duplicate live id ${e.id}`);
+          }
+          if (e.orderType === 'stop-market' || e.orderType === 'stop-limit') {
+            if (i !== 0 || e.trigger === undefined || e.qty === null) fail('bad stop accepted');
+            const order: ModelOrder = {
+              id: e.id,
+              side: e.side,
+              price: e.price ?? (e.side === 'buy' ? Infinity : -Infinity),
+              remaining: e.qty as number,
+              owner,
+              qtyIn: BigInt(e.qty as number),
+              filled: 0n,
+              cancelled: 0n,
+              byNotional: false,
+              expiresAt: e.expiresAt ?? 0,
+              peak: 0,
+              hidden: 0,
+            };
+            this.stops.set(e.id, {
+              order,
+              trigger: e.trigger as number,
+              isLimit: e.orderType === 'stop-limit',
+            });
+            break;
+          }
           if ((e.qty === null) === (e.notional === undefined)) {
             fail(`accepted ${e.id} must give exactly one of qty and notional`);
           }
@@ -99,11 +138,31 @@ export class EventModel {
           break;
         case 'rejected':
           break;
+        case 'triggered': {
+          const stop = this.stops.get(e.id) ?? fail(`triggered ${e.id} is not an untriggered stop`);
+          this.stops.delete(e.id);
+          // reached by the last price before the command or by one of its trades so far
+          const reached = seen.some(
+            (p) => p > 0 && (e.side === 'buy' ? p >= stop.trigger : p <= stop.trigger),
+          );
+          if (!reached || e.trigger !== stop.trigger || e.side !== stop.order.side) {
+            fail(`stop ${e.id} triggered at last price ${this.lastPrice}, trigger ${stop.trigger}`);
+          }
+          if (e.qty !== stop.order.remaining || (e.orderType === 'limit') !== stop.isLimit) {
+            fail(`triggered ${e.id} does not match its stop`);
+          }
+          this.closeTaker(taker, takerClosed, restLevelEvent, events);
+          taker = stop.order;
+          takerClosed = false;
+          restLevelEvent = -1;
+          break;
+        }
         case 'time-advanced': {
           if (i !== 0) fail('time-advanced does not open its command');
           if (e.time < this.time) fail(`time went back from ${this.time} to ${e.time}`);
           this.time = e.time;
           dueToExpire = [...this.resting.values()]
+            .concat([...this.stops.values()].map((st) => st.order))
             .filter((o) => o.expiresAt > 0 && o.expiresAt <= e.time)
             .sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id)
             .map((o) => o.id);
@@ -138,6 +197,8 @@ export class EventModel {
           maker.filled += BigInt(e.qty);
           t.remaining -= takerUsed;
           t.filled += BigInt(takerUsed);
+          this.lastPrice = e.price;
+          seen.push(e.price);
           if (maker.remaining !== e.makerRemaining || t.remaining !== e.takerRemaining) {
             fail(`trade remaining quantities disagree (maker ${maker.id}, taker ${t.id})`);
           }
@@ -166,6 +227,26 @@ export class EventModel {
           break;
         }
         case 'cancelled': {
+          const stop = this.stops.get(e.id);
+          if (stop && !(taker && taker.id === e.id && !takerClosed)) {
+            if (e.reason !== 'user' && e.reason !== 'expired')
+              fail(`stop ${e.id} cancelled: ${e.reason}`);
+            if (e.reason === 'expired') {
+              if (!dueToExpire || e.remaining !== 0)
+                fail(`stop ${e.id} expired outside advance-time`);
+              expired.push(e.id);
+            }
+            const so = stop.order;
+            if (so.remaining - e.qty !== e.remaining || e.qty <= 0)
+              fail(`stop ${e.id} cancel quantities`);
+            so.cancelled += BigInt(e.qty);
+            so.remaining = e.remaining;
+            if (e.remaining === 0) {
+              this.stops.delete(e.id);
+              this.finish(so);
+            }
+            break;
+          }
           const order =
             taker && taker.id === e.id && !takerClosed
               ? taker
@@ -205,6 +286,19 @@ export class EventModel {
           break;
         }
         case 'modified': {
+          const stop = this.stops.get(e.id);
+          if (stop) {
+            if (e.trigger === undefined || (e.price === null) === stop.isLimit)
+              fail('bad stop modify');
+            if (e.priorityKept !== (e.trigger === stop.trigger)) fail('stop priority flag wrong');
+            stop.order.qtyIn += BigInt(e.qty) - BigInt(stop.order.remaining);
+            stop.order.remaining = e.qty;
+            if (e.price !== null) stop.order.price = e.price;
+            stop.trigger = e.trigger;
+            break;
+          }
+          if (e.trigger !== undefined || e.price === null)
+            fail(`modified ${e.id}: stop fields on an order`);
           const order = this.resting.get(e.id) ?? fail(`modified unknown order ${e.id}`);
           const open = order.remaining + order.hidden;
           order.qtyIn += BigInt(e.qty) - BigInt(open);
@@ -218,7 +312,7 @@ export class EventModel {
             }
           } else {
             this.removeResting(order, false);
-            order.price = e.price;
+            order.price = e.price as number;
             order.remaining = e.qty;
             order.hidden = 0;
             taker = order;
@@ -232,7 +326,7 @@ export class EventModel {
           if (e.count === 0) this.l2[e.side].delete(e.price);
           else this.l2[e.side].set(e.price, { price: e.price, qty: e.qty, count: e.count });
           if (
-            i === events.length - 1 &&
+            (i === events.length - 1 || events[i + 1].type === 'triggered') &&
             taker &&
             !takerClosed &&
             taker.remaining > 0 &&
@@ -250,7 +344,29 @@ export class EventModel {
     if (dueToExpire && dueToExpire.join() !== expired.join()) {
       fail(`advance-time expired [${expired}], due [${dueToExpire}]`);
     }
-    const t = taker as ModelOrder | undefined;
+    this.closeTaker(taker, takerClosed, restLevelEvent, events);
+    // every stop the last price reaches has triggered
+    for (const stop of this.stops.values()) {
+      const side = stop.order.side;
+      if (
+        this.lastPrice > 0 &&
+        (side === 'buy' ? this.lastPrice >= stop.trigger : this.lastPrice <= stop.trigger)
+      ) {
+        fail(
+          `stop ${stop.order.id} (trigger ${stop.trigger}) is reached by ${this.lastPrice} but did not trigger`,
+        );
+      }
+    }
+  }
+
+  /** The incoming order's run of events ended: it rests (its level change was the run's last event) or is done. */
+  private closeTaker(
+    taker: ModelOrder | undefined,
+    takerClosed: boolean,
+    restLevelEvent: number,
+    events: readonly BookEvent[],
+  ): void {
+    const t = taker;
     if (t && !takerClosed && t.remaining > 0) {
       if (restLevelEvent < 0)
         fail(`order ${t.id} has quantity left but neither rested nor cancelled`);
@@ -260,6 +376,11 @@ export class EventModel {
     } else if (t) {
       this.finish(t);
     }
+  }
+
+  /** Ids of the untriggered stops (any order). */
+  stopIds(): number[] {
+    return [...this.stops.keys()].sort((a, b) => a - b);
   }
 
   /** The book as the events describe it, in the shape of `dumpBook`. */
@@ -275,7 +396,7 @@ export class EventModel {
         return { price, qty: orders.reduce((a, o) => a + o.qty, 0), count: ids.length, orders };
       });
     };
-    return { size: this.resting.size, bids: side('buy'), asks: side('sell') };
+    return { size: this.resting.size + this.stops.size, bids: side('buy'), asks: side('sell') };
   }
 
   /** L2 built from level-changed events only, best first. */
@@ -289,7 +410,8 @@ export class EventModel {
 
   /** Every order: quantity in = filled + cancelled + still resting. */
   checkConservation(): void {
-    for (const o of [...this.resting.values(), ...this.finished]) {
+    const stops = [...this.stops.values()].map((st) => st.order);
+    for (const o of [...this.resting.values(), ...stops, ...this.finished]) {
       if (o.qtyIn !== o.filled + o.cancelled + BigInt(o.remaining + o.hidden)) {
         fail(
           `order ${o.id}: ${o.qtyIn} in != ${o.filled} filled + ${o.cancelled} cancelled + ${o.remaining + o.hidden} open`,

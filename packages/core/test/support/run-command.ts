@@ -32,6 +32,8 @@ export function runCommand(book: Book, command: Command): CommandOutcome {
         return { ok: true, events: book.reduce(c) };
       case 'advance-time':
         return { ok: true, events: book.advanceTime(c.time) };
+      case 'stop':
+        return { ok: true, events: book.stop(c) };
       default:
         return refusedByApply(book, c);
     }
