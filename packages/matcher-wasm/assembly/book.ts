@@ -1026,18 +1026,7 @@ export function execAdvance(time: f64): void {
   while (heapSize !== 0) {
     const o = heapAt(1);
     if (expiryOf(o) > time) break;
-    const ord = order(o);
-    if (stopKindOf(o) !== 0) {
-      emitCancelled(ord.id, R_EXPIRED, ord.rem, 0);
-      releaseOrder(o);
-      continue;
-    }
-    const side = <i32>ord.side;
-    const tick = ord.tick;
-    emitCancelled(ord.id, R_EXPIRED, ord.rem + hiddenOf(o), 0);
-    const L = unlinkOrder(o);
-    releaseOrder(o);
-    emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
+    cancelWhole(o, R_EXPIRED);
   }
 }
 
@@ -1069,16 +1058,23 @@ export function execMarket(
 /** Cancel the order found by validateCancel. */
 export function execCancel(): void {
   sequence += 1;
-  const o = found;
+  cancelWhole(found, R_USER);
+}
+
+/**
+ * Cancel everything an order still has (shown part and iceberg reserve) for
+ * `reason`; a resting order's level change follows, an untriggered stop has none.
+ */
+function cancelWhole(o: usize, reason: i32): void {
   const ord = order(o);
   if (stopKindOf(o) !== 0) {
-    emitCancelled(ord.id, R_USER, ord.rem, 0);
+    emitCancelled(ord.id, reason, ord.rem, 0);
     releaseOrder(o);
     return;
   }
   const side = <i32>ord.side;
   const tick = ord.tick;
-  emitCancelled(ord.id, R_USER, ord.rem + hiddenOf(o), 0);
+  emitCancelled(ord.id, reason, ord.rem + hiddenOf(o), 0);
   const L = unlinkOrder(o);
   releaseOrder(o);
   emitLevel(side, minPrice + <f64>tick, L.total, L.count, sequence);
