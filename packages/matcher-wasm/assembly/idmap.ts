@@ -23,6 +23,15 @@ let mapMask: u32 = 0;
 let mapShift: u32 = 0;
 let mapCount: u32 = 0;
 
+// Where the last `mapFind` stopped (the id's entry, or the empty entry that
+// ended its probe). A command looks its id up in validation and then inserts
+// or removes that same id: the memo saves the second probe. Any change to the
+// table's entries clears it (a removal's backward shift moves entries).
+let memoValid = false;
+let memoId: f64 = 0;
+let memoAt: u32 = 0;
+let memoHash: u32 = 0;
+
 function setSize(size: u32): void {
   mapSize = size;
   mapMask = size - 1;
@@ -38,10 +47,12 @@ export function mapCapacity(): u32 {
 export function resetMap(): void {
   setSize(min(MAP_MIN_SIZE, mapMaxSize));
   mapCount = 0;
+  memoValid = false;
 }
 
 /** Double the table and rebuild it from the live orders of the pool. */
 function grow(): void {
+  memoValid = false;
   setSize(mapSize << 1);
   memory.fill(mapBase, 0, (<usize>mapSize) << 3);
   for (let o = ordersBase; o < bumpNext; o += ORDER_SIZE) {
@@ -68,11 +79,16 @@ function entryAt(i: u32): usize {
 export function mapFind(id: f64): usize {
   const h = hashId(id);
   let i = h >>> mapShift;
+  memoValid = true;
+  memoId = id;
+  memoHash = h;
   while (true) {
     const e = entryAt(i);
     const o = load<u32>(e, 4);
-    if (o === 0) return 0;
-    if (load<u32>(e) === h && order(o).id === id) return o;
+    if (o === 0 || (load<u32>(e) === h && order(o).id === id)) {
+      memoAt = i;
+      return <usize>o;
+    }
     i = (i + 1) & mapMask;
   }
 }
@@ -81,10 +97,19 @@ export function mapFind(id: f64): usize {
 export function mapInsert(id: f64, o: usize): void {
   mapCount++;
   if (mapCount << 1 > mapSize && mapSize < mapMaxSize) grow();
+  if (memoValid && memoId === id) {
+    // the probe of this id's lookup ended at this empty entry, and nothing moved since
+    memoValid = false;
+    const e = entryAt(memoAt);
+    store<u32>(e, memoHash);
+    store<u32>(e, <u32>o, 4);
+    return;
+  }
   place(id, o);
 }
 
 function place(id: f64, o: usize): void {
+  memoValid = false;
   const h = hashId(id);
   let i = h >>> mapShift;
   while (load<u32>(entryAt(i), 4) !== 0) i = (i + 1) & mapMask;
@@ -96,9 +121,14 @@ function place(id: f64, o: usize): void {
 /** Remove the entry for order `o` (present), shifting later entries of its cluster back. */
 export function mapRemove(id: f64, o: usize): void {
   mapCount--;
-  const h = hashId(id);
-  let i = h >>> mapShift;
-  while (load<u32>(entryAt(i), 4) !== <u32>o) i = (i + 1) & mapMask;
+  let i: u32;
+  if (memoValid && memoId === id) {
+    i = memoAt;
+  } else {
+    i = hashId(id) >>> mapShift;
+    while (load<u32>(entryAt(i), 4) !== <u32>o) i = (i + 1) & mapMask;
+  }
+  memoValid = false;
   // backward shift: pull each later entry of the cluster into the hole unless
   // that would move it before its home slot
   let hole = i;
