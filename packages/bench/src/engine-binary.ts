@@ -6,6 +6,8 @@
  * engine offers it. Timed runs read every event's type through the cursor
  * (counting trades and refused cancels, as a consumer would), so each timed
  * run is checked against the verification run's fill and refusal counts.
+ * They read it the fastest documented way: by index (`typeAt`, then `seek`
+ * for the events whose fields they need), as the cursor's TSDoc shows.
  */
 import type { Book, BookConfig } from 'tickbook';
 import { ChecksumAccumulator, type Ops, toCommandBuffer } from 'tickbook/workloads';
@@ -22,7 +24,9 @@ export interface CommandBufferLike {
 
 /** The structural shape of the event cursor handed to `onEvents`. */
 export interface EventCursorLike {
-  next(): boolean;
+  readonly count: number;
+  typeAt(i: number): number;
+  seek(i: number): void;
   readonly type: number;
   readonly aux: number;
   readonly price: number;
@@ -72,10 +76,14 @@ export function tickbookBinary(
       let trades = 0;
       let refused = 0;
       const sink = (c: EventCursorLike) => {
-        while (c.next()) {
-          const t = c.type;
+        const n = c.count;
+        for (let i = 0; i < n; i++) {
+          const t = c.typeAt(i);
           if (t === evTrade) trades++;
-          else if (t === evRejected && c.aux === unknownOrder) refused++;
+          else if (t === evRejected) {
+            c.seek(i);
+            if (c.aux === unknownOrder) refused++;
+          }
         }
       };
       return {
@@ -89,8 +97,10 @@ export function tickbookBinary(
         runChecked(ops) {
           const acc = new ChecksumAccumulator();
           const checkedSink = (c: EventCursorLike) => {
-            while (c.next()) {
-              const t = c.type;
+            for (let i = 0; i < c.count; i++) {
+              const t = c.typeAt(i);
+              if (t !== evTrade && t !== evRejected) continue;
+              c.seek(i);
               if (t === evTrade) acc.trade(c.price, c.qty);
               else if (t === evRejected && c.aux === unknownOrder) acc.refusedCancel();
               else if (t === evRejected)

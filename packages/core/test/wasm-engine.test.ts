@@ -282,6 +282,49 @@ describe('event region', () => {
   });
 });
 
+describe('event cursor by index', () => {
+  it('typeAt and seek read the same events as next(), over many chunks, and next() goes on from a seek', () => {
+    const config = { minPrice: 1, maxPrice: 1_000, capacity: 10_000 };
+    const buffer = new CommandBuffer();
+    let id = 1;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2_000; i++) buffer.limit(id++, 1, 500 + (i % 9), 2);
+      buffer.market(id++, 0, 3_000);
+      for (let i = 0; i < 400; i++) buffer.cancel(id - 1 - 2 * i); // about half refused
+    }
+    const inOrder: BookEvent[] = [];
+    wasmBook(config).applyEncoded(buffer, (c) => {
+      while (c.next()) inOrder.push(c.toEvent());
+    });
+    const byIndex: BookEvent[] = [];
+    let chunks = 0;
+    wasmBook(config).applyEncoded(buffer, (c) => {
+      chunks++;
+      for (let i = 0; i < c.count; i++) {
+        const type = c.typeAt(i);
+        c.seek(i);
+        expect(c.index).toBe(i);
+        expect(c.type).toBe(type);
+        byIndex.push(c.toEvent());
+      }
+      // seek backwards, then next() walks on from there
+      c.seek(0);
+      const first = c.toEvent();
+      expect(c.next()).toBe(c.count > 1);
+      if (c.count > 1) expect(c.toEvent()).toEqual(byIndex[byIndex.length - c.count + 1]);
+      expect(first).toEqual(byIndex[byIndex.length - c.count]);
+      expect(() => c.typeAt(c.count)).toThrow(RangeError);
+      expect(() => c.typeAt(-1)).toThrow(RangeError);
+      expect(() => c.seek(c.count)).toThrow(/outside this chunk/);
+      expect(() => c.seek(Number.NaN)).toThrow(RangeError);
+    });
+    expect(chunks).toBeGreaterThan(1);
+    expect(byIndex).toEqual(inOrder);
+    expect(byIndex.filter((e) => e.type === 'trade').length).toBeGreaterThan(1_000);
+    expect(byIndex.filter((e) => e.type === 'rejected').length).toBeGreaterThan(100);
+  });
+});
+
 describe('event cursor', () => {
   it('reads every field of every event type as the decoded objects have it', () => {
     const book = wasmBook({ minPrice: 1, maxPrice: 100, capacity: 10 });
