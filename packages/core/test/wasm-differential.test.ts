@@ -14,7 +14,7 @@ import { stateHash } from '../src/durability/state-hash';
 import { type Book, type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
 import { RESTORE } from '../src/internal';
 import { CMD_SIZE, GEO_MAP_SIZE } from '../src/wasm/codes';
-import { decodeCommand, encodeCommand } from '../src/wasm/encode';
+import { decodeCommand, encodeCommand, recordBytes } from '../src/wasm/encode';
 import { CommandBuffer, createWasmBook, WasmBook } from '../src/wasm/index';
 import { checkInvariants, dumpBook } from './support/book-state';
 import {
@@ -190,11 +190,16 @@ describe('binary command records', () => {
     const space = commandSpace(4);
     fc.assert(
       fc.property(configured(space), commandsArbitrary(space), (sp, commands) => {
+        // packed one after another, as in a CommandBuffer
         const bytes = new Uint8Array(CMD_SIZE * commands.length);
         const f64 = new Float64Array(bytes.buffer);
-        const decoded = commands.map((c, k) => {
-          encodeCommand(c, bytes, f64, k * CMD_SIZE);
-          return decodeCommand(bytes, f64, k * CMD_SIZE);
+        let at = 0;
+        const decoded = commands.map((c) => {
+          const size = encodeCommand(c, bytes, f64, at);
+          expect(recordBytes(bytes, at)).toBe(size);
+          const command = decodeCommand(bytes, f64, at);
+          at += size;
+          return command;
         });
         expect(refBook(sp.config).apply(decoded)).toEqual(refBook(sp.config).apply(commands));
       }),

@@ -8,7 +8,7 @@ import { resolveConfig } from '../src/config';
 import { ERROR_CODE_LIST, isTickbookError, TickbookError } from '../src/errors';
 import { type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
 import * as codes from '../src/wasm/codes';
-import { decodeCommand } from '../src/wasm/encode';
+import { decodeCommand, recordBytes } from '../src/wasm/encode';
 import {
   CommandBuffer,
   codeOf,
@@ -19,6 +19,7 @@ import {
   type WasmBook,
 } from '../src/wasm/index';
 import { matcherModule, memoryPlan } from '../src/wasm/module';
+import { mulberry32 } from '../src/workloads/prng';
 import { checkInvariants, dumpBook } from './support/book-state';
 
 function wasmBook(config: BookConfig): WasmBook {
@@ -29,8 +30,10 @@ function wasmBook(config: BookConfig): WasmBook {
 function commandsOf(buffer: CommandBuffer): Command[] {
   const f64 = new Float64Array(buffer.bytes.buffer);
   const out: Command[] = [];
-  for (let i = 0; i < buffer.length; i++)
-    out.push(decodeCommand(buffer.bytes, f64, i * codes.CMD_SIZE));
+  for (let at = 0; at < buffer.byteLength; at += recordBytes(buffer.bytes, at)) {
+    out.push(decodeCommand(buffer.bytes, f64, at));
+  }
+  expect(out.length).toBe(buffer.length);
   return out;
 }
 
@@ -70,11 +73,12 @@ describe('binary layout mirror', () => {
       codes.CMD_QTY,
       codes.CMD_OWNER,
     ]);
-    expect([31, 32, 33, 34].map(layout)).toEqual([
+    expect([31, 32, 33, 34, 35].map(layout)).toEqual([
       codes.CMD_MFLAGS,
       codes.CMD_EXPIRES_AT,
       codes.CMD_DISPLAY_QTY,
       codes.ORDER_ICEBERG,
+      codes.CMD_WORDS,
     ]);
     expect([19, 26, 20, 21, 22].map(layout)).toEqual([
       codes.EV_SIZE,
@@ -279,6 +283,104 @@ describe('event region', () => {
     encoded.checkInvariants();
     expect(chunks.length).toBeGreaterThan(5);
     expect(Math.max(...chunks)).toBeLessThan(4_096 + 3_100);
+  });
+});
+
+describe('variable-length command records', () => {
+  it('leave out trailing zero fields: 16 bytes for a cancel, 32 for a plain limit order', () => {
+    const buffer = new CommandBuffer();
+    const sizes: number[] = [];
+    const add = (append: () => void) => {
+      const before = buffer.byteLength;
+      append();
+      sizes.push(buffer.byteLength - before);
+    };
+    add(() => buffer.cancel(1));
+    add(() => buffer.limit(2, 0, 10, 5));
+    add(() => buffer.limit(3, 0, 10, 5, 0, false, 7)); // owner
+    add(() => buffer.limit(4, 0, 10, 5, 0, false, 0, undefined, 99)); // good-till-date
+    add(() => buffer.limit(5, 0, 10, 5, 0, false, 0, undefined, 0, 2)); // iceberg
+    add(() => buffer.market(6, 1, 3));
+    add(() => buffer.reduce(2, 1));
+    add(() => buffer.advanceTime(50));
+    add(() => buffer.push({ kind: 'stop', id: 7, side: 'buy', trigger: 12, qty: 1 }));
+    add(() => buffer.push({ kind: 'modify', id: 5, trigger: 3 }));
+    add(() => buffer.push({ kind: 'limit', id: 8, side: 'buy', price: Number.NaN, qty: 0 }));
+    expect(sizes).toEqual([16, 32, 40, 48, 56, 32, 32, 24, 56, 40, 24]);
+    expect(buffer.length).toBe(sizes.length);
+    expect(buffer.byteLength).toBe(sizes.reduce((a, b) => a + b));
+  });
+
+  it('cross command-region boundaries anywhere: long mixed streams match the reference, binary and apply()', () => {
+    const config = { minPrice: 1, maxPrice: 200, capacity: 5_000 };
+    const rand = mulberry32(7);
+    const pick = (n: number) => Math.floor(rand() * n);
+    const commands: Command[] = [];
+    let id = 1;
+    let time = 0;
+    const side = () => (pick(2) === 0 ? 'buy' : 'sell');
+    for (let k = 0; k < 30_000; k++) {
+      const r = pick(100);
+      const price = 90 + pick(21);
+      const qty = 1 + pick(20);
+      const old = 1 + pick(id);
+      if (r < 30) commands.push({ kind: 'limit', id: id++, side: side(), price, qty });
+      else if (r < 55) commands.push({ kind: 'cancel', id: old });
+      else if (r < 60)
+        commands.push({ kind: 'limit', id: id++, side: side(), price, qty, owner: 1 + pick(3) });
+      else if (r < 64)
+        commands.push({
+          kind: 'limit',
+          id: id++,
+          side: side(),
+          price,
+          qty,
+          expiresAt: time + 1 + pick(50),
+        });
+      else if (r < 67)
+        commands.push({
+          kind: 'limit',
+          id: id++,
+          side: side(),
+          price,
+          qty: qty + 5,
+          displayQty: 1 + pick(5),
+        });
+      else if (r < 72) commands.push({ kind: 'market', id: id++, side: side(), qty });
+      else if (r < 76) commands.push({ kind: 'modify', id: old, price, qty });
+      else if (r < 80) commands.push({ kind: 'reduce', id: old, qty: 1 + pick(3) });
+      else if (r < 84)
+        commands.push({
+          kind: 'stop',
+          id: id++,
+          side: side(),
+          trigger: price,
+          qty,
+          price: pick(2) ? price : undefined,
+        });
+      else if (r < 86) commands.push({ kind: 'modify', id: old, trigger: price });
+      else if (r < 90) {
+        time += pick(3);
+        commands.push({ kind: 'advance-time', time });
+      } else if (r < 95)
+        commands.push({ kind: 'limit', id: id++, side: side(), price: 500, qty }); // out of band
+      else commands.push({ kind: 'limit', id: old, side: side(), price, qty }); // duplicate id, mostly
+    }
+    const expected = createBook({ ...config, engine: 'js' }).apply(commands);
+    expect(new Set(expected.map((e) => e.type)).size).toBe(codes.EVENT_TYPE_CODES.length);
+
+    const buffer = new CommandBuffer();
+    for (const c of commands) buffer.push(c);
+    // several regions' worth, so records straddle region ends at many offsets
+    expect(buffer.byteLength).toBeGreaterThan(5 * 1_024 * codes.CMD_SIZE);
+    expect(commandsOf(buffer)).toHaveLength(commands.length);
+    const encoded = wasmBook(config);
+    expect(encoded.applyEncodedEvents(buffer)).toEqual(expected);
+    encoded.checkInvariants();
+
+    const viaApply = wasmBook(config);
+    expect(viaApply.apply(commands)).toEqual(expected);
+    expect(dumpBook(viaApply)).toEqual(dumpBook(encoded));
   });
 });
 

@@ -62,11 +62,13 @@ import {
   BITS_WORDS_AT,
   bitLevels,
   bitsTable,
-  CMD_CAPACITY,
+  CMD_REGION_BYTES,
   CMD_SIZE,
   Cmd,
   capacity,
   cmdBase,
+  cmdBytes,
+  cmdField,
   computeLayout,
   defaultStp,
   EV_SIZE,
@@ -233,24 +235,31 @@ export function advanceTime(time: f64): i32 {
 // ---------------------------------------------------------------- batch API
 
 /**
- * Apply commands `start … n-1` of the command region. Stops early at a
- * command boundary once EV_SOFT_LIMIT events are written. Returns the index
- * of the first command not applied; `eventCount()` tells how many events.
+ * Apply the command records in bytes `start … end-1` of the command region,
+ * up to the last whole record. Stops early at a command boundary once
+ * EV_SOFT_LIMIT events are written. Returns the byte offset of the first
+ * record not applied; `eventCount()` tells how many events.
  */
-export function applyBatch(start: u32, n: u32): u32 {
+export function applyBatch(start: u32, end: u32): u32 {
   evReset();
   writeBegin();
-  let i = start;
-  while (i < n && !evFull()) {
-    const c = changetype<Cmd>(cmdBase + <usize>i * CMD_SIZE);
+  let p = start;
+  while (p + 8 <= end && !evFull()) {
+    const c = changetype<Cmd>(cmdBase + <usize>p);
+    const bytes = cmdBytes(c);
+    if (p + bytes > end) break;
+    p += bytes;
     const kind = <i32>c.kind;
     if (kind === CMD_LIMIT) {
       const stp = stpOf(c.stp);
-      const x = c.expiresAt;
-      const d = c.displayQty;
-      const code = validateLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x, d);
+      const price = cmdField(c, bytes, 2);
+      const qty = cmdField(c, bytes, 3);
+      const owner = cmdField(c, bytes, 4);
+      const x = cmdField(c, bytes, 5);
+      const d = cmdField(c, bytes, 6);
+      const code = validateLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stp, x, d);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execLimit(c.id, c.side, c.price, c.qty, c.tif, c.flags, c.owner, stp, x, d);
+      else execLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stp, x, d);
     } else if (kind === CMD_CANCEL) {
       const code = validateCancel(c.id);
       if (code !== OK) emitRejected(rejectId(c.id), code);
@@ -258,36 +267,46 @@ export function applyBatch(start: u32, n: u32): u32 {
     } else if (kind === CMD_MARKET) {
       const stp = stpOf(c.stp);
       const mf = <i32>c.mflags;
-      const code = validateMarket(c.id, c.side, c.qty, c.tif, c.flags, c.owner, stp, mf, c.price);
+      const protection = cmdField(c, bytes, 2);
+      const size = cmdField(c, bytes, 3);
+      const owner = cmdField(c, bytes, 4);
+      const code = validateMarket(c.id, c.side, size, c.tif, c.flags, owner, stp, mf, protection);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execMarket(c.id, c.side, c.qty, c.tif, c.owner, stp, mf, c.price);
+      else execMarket(c.id, c.side, size, c.tif, owner, stp, mf, protection);
     } else if (kind === CMD_MODIFY) {
-      const code = validateModify(c.id, c.price, c.qty, c.flags, c.displayQty);
+      const price = cmdField(c, bytes, 2);
+      const qty = cmdField(c, bytes, 3);
+      const trigger = cmdField(c, bytes, 4);
+      const code = validateModify(c.id, price, qty, c.flags, trigger);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execModify(c.price, c.qty, c.flags, c.displayQty);
+      else execModify(price, qty, c.flags, trigger);
     } else if (kind === CMD_STOP) {
       const stp = stpOf(c.stp);
       const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
-      const x = c.expiresAt;
-      const t = c.displayQty;
-      const code = validateStop(c.id, c.side, t, hp, c.price, c.qty, c.tif, c.owner, stp, x);
+      const price = cmdField(c, bytes, 2);
+      const qty = cmdField(c, bytes, 3);
+      const owner = cmdField(c, bytes, 4);
+      const x = cmdField(c, bytes, 5);
+      const t = cmdField(c, bytes, 6);
+      const code = validateStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execStop(c.id, c.side, t, hp, c.price, c.qty, c.tif, c.owner, stp, x);
+      else execStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
     } else if (kind === CMD_REDUCE) {
-      const code = validateReduce(c.id, c.qty);
+      const qty = cmdField(c, bytes, 3);
+      const code = validateReduce(c.id, qty);
       if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execReduce(c.qty);
+      else execReduce(qty);
     } else if (kind === CMD_ADVANCE_TIME) {
-      const code = validateAdvance(c.price);
+      const time = cmdField(c, bytes, 2);
+      const code = validateAdvance(time);
       if (code !== OK) emitRejected(0, code);
-      else execAdvance(c.price);
+      else execAdvance(time);
     } else if (kind === CMD_REJECT) {
       emitRejected(c.id, c.code);
     }
-    i++;
   }
   writeEnd();
-  return i;
+  return p;
 }
 
 /** Load a snapshot order (see book.ts). */
@@ -441,7 +460,7 @@ export function findOrder(id: f64): usize {
 
 /**
  * Geometry for the JS side, by index: 0 levels base, 1 orders base, 2 command base,
- * 3 event base, 4 layout end, 5 command capacity, 6 event soft limit, 7 ticks,
+ * 3 event base, 4 layout end, 5 command region bytes, 6 event soft limit, 7 ticks,
  * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
  * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height,
  * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses),
@@ -460,7 +479,7 @@ export function geometry(i: i32): usize {
     case 4:
       return layoutEnd;
     case 5:
-      return CMD_CAPACITY;
+      return CMD_REGION_BYTES;
     case 6:
       return EV_SOFT_LIMIT;
     case 7:
@@ -494,7 +513,7 @@ export function geometry(i: i32): usize {
  * Record layouts for the JS mirror's self-test, by index: sizes and field
  * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
  * bits table's word counts, seqlock and sequence offsets; 30 Ev.b; 31 Cmd.mflags;
- * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg.
+ * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg; 35 Cmd.words.
  */
 export function recordLayout(i: i32): usize {
   switch (i) {
@@ -566,6 +585,8 @@ export function recordLayout(i: i32): usize {
       return offsetof<Cmd>('expiresAt');
     case 33:
       return offsetof<Cmd>('displayQty');
+    case 35:
+      return offsetof<Cmd>('words');
     case 34:
       return offsetof<Order>('iceberg');
     default:

@@ -13,7 +13,7 @@
 //         │                           (an untriggered stop keeps its trigger and arming stamp here)
 //         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
 //         │                           front, the sell heap (highest first) from the back; ties by stamp
-//         ├─ commands CMD_CAPACITY × 56 B  batch input, written by JS
+//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS
 //         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -75,20 +75,24 @@ export class Level {
 export const LEVEL_SIZE: u32 = 24;
 
 /**
- * One batch command (56 bytes), encoded by JS. `expiresAt` @40: a limit
- * order's good-till-date expiry (0: none, NaN: invalid); `displayQty` @48: a
- * limit order's iceberg display quantity (0: none, NaN: invalid). An
- * advance-time command carries its time in `price`.
+ * One batch command: an 8-byte header and up to six f64 fields, 16 to 56
+ * bytes. `words` is the record's size in 8-byte words (2-7): trailing fields
+ * that are zero are left out (they read as 0), so a cancel takes 16 bytes and
+ * a plain limit order 32; commands are packed one after another.
  * ```
- *  0    1    2    3     4    5    6     7  8        16        24       32
- *  ┌────┬────┬────┬─────┬────┬────┬──────┬──┬────────┬─────────┬────────┬─────────┐
- *  │kind│side│tif │flags│stp │code│mflags│  │ id f64 │price f64│ qty f64│owner f64│
- *  └────┴────┴────┴─────┴────┴────┴──────┴──┴────────┴─────────┴────────┴─────────┘
+ *  0    1    2    3     4    5    6      7     8      16       24     32       40          48
+ *  ┌────┬────┬────┬─────┬────┬────┬──────┬─────┬──────┬────────┬──────┬────────┬───────────┬──────────┐
+ *  │kind│side│tif │flags│stp │code│mflags│words│id f64│price   │qty   │owner   │expiresAt  │displayQty│
+ *  └────┴────┴────┴─────┴────┴────┴──────┴─────┴──────┴────────┴──────┴────────┴───────────┴──────────┘
  * ```
- * `flags`: post-only (0 no, 1 yes, 2 invalid) for orders; MOD_HAS_PRICE|MOD_HAS_QTY for modify.
+ * `flags`: post-only (0 no, 1 yes, 2 invalid) for orders; MOD_HAS_* for modify.
  * `mflags` (market): MKT_NOTIONAL (`qty` holds the notional), MKT_QTY_TOO,
- * MKT_PROTECTION (`price` holds the protection price).
- * `code`: error code of a CMD_REJECT record. Invalid enums are sent as 255.
+ * MKT_PROTECTION (`price` holds the protection price); (stop) STOP_HAS_PRICE.
+ * `expiresAt`: good-till-date expiry (0: none, NaN: invalid); `displayQty`:
+ * a limit order's iceberg display quantity, a stop's trigger (0: none, NaN:
+ * invalid). A modify carries its new trigger in `owner`; an advance-time its
+ * time in `price`. `code`: error code of a CMD_REJECT record. Invalid enums
+ * are sent as 255.
  */
 @final
 @unmanaged
@@ -100,7 +104,7 @@ export class Cmd {
   stp: u8;
   code: u8;
   mflags: u8;
-  pad: u8;
+  words: u8;
   id: f64;
   price: f64;
   qty: f64;
@@ -108,7 +112,20 @@ export class Cmd {
   expiresAt: f64;
   displayQty: f64;
 }
+/** Largest command record (all six fields). */
 export const CMD_SIZE: u32 = 56;
+/** Smallest command record: header and id. */
+export const CMD_MIN_WORDS: u32 = 2;
+
+/** Size in bytes of the record `c`, its `words` clamped to 2-7 (only JS writes it). */
+export function cmdBytes(c: Cmd): u32 {
+  return min(max(<u32>c.words, CMD_MIN_WORDS), CMD_SIZE >> 3) << 3;
+}
+
+/** Field `k` (1 id … 6 displayQty) of a record of `bytes` bytes; 0 when left out. */
+export function cmdField(c: Cmd, bytes: u32, k: u32): f64 {
+  return bytes > k << 3 ? load<f64>(changetype<usize>(c) + ((<usize>k) << 3)) : 0;
+}
 
 /**
  * One event (56 bytes), decoded by JS.
@@ -149,8 +166,8 @@ export class Ev {
 }
 export const EV_SIZE: u32 = 56;
 
-/** Commands per batch call. */
-export const CMD_CAPACITY: u32 = 1024;
+/** Bytes of the command region: 1,024 of the largest records, up to 3,584 cancels. */
+export const CMD_REGION_BYTES: u32 = 1024 * CMD_SIZE;
 /** A batch call stops at the first command boundary after this many events. */
 export const EV_SOFT_LIMIT: u32 = 4096;
 /** Event slots laid out at init; the region grows past them only for huge sweeps. */
@@ -285,7 +302,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   const stopHeap = p;
   p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
-  p = align(p + CMD_CAPACITY * CMD_SIZE, 64);
+  p = align(p + CMD_REGION_BYTES, 64);
   const evs = p;
   p += EV_INITIAL * EV_SIZE;
   if (commit) {

@@ -30,7 +30,7 @@
  *                     [5] freed (bumped when the consumer frees slots)  [6] producers waiting
  *                     [7] 1 while the consumer sleeps in `wait`
  * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
- * slots   slots × 64 B               u32 producer | u32 pad | 56-byte command record
+ * slots   slots × 64 B               u32 producer | u32 pad | command record (16-56 B)
  * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
  *         i32 status (-1 applied, else error-code index) | u32 trades | f64 filled | f64 open | f64 pad
  * ```
@@ -39,6 +39,7 @@ import type { Book } from '../book';
 import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
 import type { BookEvent, Command } from '../types';
 import {
+  CMD_MIN_SIZE,
   CMD_SIZE,
   EV_ACCEPTED,
   EV_CANCELLED,
@@ -328,23 +329,25 @@ export class RingConsumer {
    * free their slots, apply them in one batch call, and post each result.
    */
   private drainWasm(book: WasmBook, max: number): number {
-    const capacity = book.commandCapacity;
+    const region = book.commandRegionBytes;
+    const capacity = region / CMD_MIN_SIZE; // commands one region can hold
     if (this.batchId.length < capacity) {
       this.batchProducer = new Int32Array(capacity);
       this.batchId = new Float64Array(capacity);
     }
     let done = 0;
     while (done < max) {
-      const limit = Math.min(capacity, max - done);
+      const limit = max - done;
       let n = 0;
+      let bytes = 0;
       let ticket = this.header[HEAD]; // only this thread writes it
-      while (n < limit) {
+      while (n < limit && bytes + CMD_SIZE <= region) {
         const i = ticket & this.mask;
         if (Atomics.load(this.seq, i) !== ticket + 1) break; // nothing published there yet
         const at = this.slotsAt + i * SLOT_SIZE;
         this.batchProducer[n] = this.i32[at >> 2];
         this.batchId[n] = this.f64[(at + CMD_OFFSET + 8) >> 3];
-        book.putRecord(n, this.i32, (at + CMD_OFFSET) >> 2);
+        bytes += book.putRecord(bytes, this.i32, (at + CMD_OFFSET) >> 2);
         Atomics.store(this.seq, i, ticket + this.slots); // copied: free for the ticket one lap later
         ticket++;
         n++;
@@ -354,7 +357,7 @@ export class RingConsumer {
       this.freed();
       this.current = -1;
       this.unposted = false;
-      book.applyWritten(n, this.summarise);
+      book.applyWritten(bytes, this.summarise);
       this.postCurrent();
       done += n;
     }

@@ -138,15 +138,23 @@ export const LEVEL_COUNT = 16;
 export const LEVEL_SIDE = 20;
 
 /**
- * Command record: `kind u8 @0, side @1, tif @2, flags @3, stp @4, code @5,
- * mflags @6, id f64 @8, price f64 @16, qty f64 @24, owner f64 @32` (a reduce
- * uses `id` and `qty`, the amount taken off; a market order with
- * MKT_NOTIONAL has its notional in `qty`, with MKT_PROTECTION its
- * protection price in `price`), expiresAt f64 @40 (a limit order's expiry:
- * 0 none, NaN invalid), displayQty f64 @48 (a limit order's iceberg display
- * quantity: 0 none, NaN invalid). An advance-time record has its time in `price`.
+ * Command record, 16 to 56 bytes, packed one after another: header `kind u8
+ * @0, side @1, tif @2, flags @3, stp @4, code @5, mflags @6, words @7`, then
+ * f64 fields `id @8, price @16, qty @24, owner @32, expiresAt @40,
+ * displayQty @48`. `words` is the record's size in 8-byte words (2-7): trailing
+ * fields that are zero are left out and read as 0, so a cancel takes 16 bytes
+ * and a plain limit order 32. A reduce uses `id` and `qty` (the amount taken
+ * off); a market order with MKT_NOTIONAL has its notional in `qty`, with
+ * MKT_PROTECTION its protection price in `price`; a modify its new trigger in
+ * `owner`; a stop its trigger in `displayQty`; an advance-time its time in
+ * `price`. `expiresAt`: a limit or stop order's expiry (0 none, NaN invalid);
+ * `displayQty`: a limit order's iceberg display quantity (0 none, NaN invalid).
  */
 export const CMD_SIZE = 56;
+/** Smallest command record: the header and `id`. */
+export const CMD_MIN_SIZE = 16;
+/** Offset of the record's size in 8-byte words. */
+export const CMD_WORDS = 7;
 export const CMD_EXPIRES_AT = 40;
 export const CMD_DISPLAY_QTY = 48;
 export const CMD_ID = 8;
@@ -176,7 +184,7 @@ export const GEO_ORDERS = 1;
 export const GEO_COMMANDS = 2;
 export const GEO_EVENTS = 3;
 export const GEO_END = 4;
-export const GEO_CMD_CAPACITY = 5;
+export const GEO_CMD_REGION = 5;
 export const GEO_EV_SOFT_LIMIT = 6;
 export const GEO_TICKS = 7;
 export const GEO_CAPACITY = 8;

@@ -25,7 +25,7 @@ import {
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand } from './encode';
+import { encodeCommand, finishRecord } from './encode';
 
 /** Side code of {@link CommandBuffer}: 0 buy, 1 sell. */
 export type SideCode = 0 | 1;
@@ -37,36 +37,49 @@ export const codeOf = {
   stp: (stp: StpMode): number => STP_CODES.indexOf(stp),
 } as const;
 
-/** Fixed-size binary commands, appended with numeric arguments. */
+/**
+ * Binary commands, appended with numeric arguments: variable-length records
+ * packed one after another (16 bytes for a cancel, 32 for a plain limit
+ * order, at most 56; layout in codes.ts).
+ */
 export class CommandBuffer {
   /** Commands in the buffer. */
   length = 0;
-  /** The records, `length × 56` bytes used (see codes.ts for the layout). */
+  /** Bytes of {@link bytes} the records use. */
+  byteLength = 0;
+  /** The records (read-only: the engine trusts their sizes). */
   bytes: Uint8Array;
   private f64: Float64Array;
 
   /** @param capacity - initial room, in commands; the buffer grows as needed. */
   constructor(capacity = 4096) {
-    this.bytes = new Uint8Array(Math.max(1, capacity) * CMD_SIZE);
+    this.bytes = new Uint8Array(Math.max(1, capacity) * 32 + CMD_SIZE);
     this.f64 = new Float64Array(this.bytes.buffer);
   }
 
   /** Empty the buffer (keeps its memory). */
   clear(): void {
     this.length = 0;
+    this.byteLength = 0;
   }
 
+  /** Start a record: room for the largest, header zeroed. Returns its address. */
   private slot(): number {
-    const at = this.length * CMD_SIZE;
+    const at = this.byteLength;
     if (at + CMD_SIZE > this.bytes.length) {
       const bigger = new Uint8Array(this.bytes.length * 2);
       bigger.set(this.bytes);
       this.bytes = bigger;
       this.f64 = new Float64Array(bigger.buffer);
     }
-    this.length++;
     this.bytes.fill(0, at, at + 8);
     return at;
+  }
+
+  /** Close the record at `at` whose fields up to `last` are written (see finishRecord). */
+  private close(at: number, last: number): void {
+    this.byteLength = at + finishRecord(this.bytes, this.f64, at, last);
+    this.length++;
   }
 
   /**
@@ -103,6 +116,7 @@ export class CommandBuffer {
     this.f64[i + 4] = owner;
     this.f64[(at + CMD_EXPIRES_AT) >> 3] = expiresAt;
     this.f64[(at + CMD_DISPLAY_QTY) >> 3] = displayQty;
+    this.close(at, 6);
   }
 
   /** Append an advance-time: move the book's time to `time` and expire what is due. */
@@ -111,6 +125,7 @@ export class CommandBuffer {
     this.bytes[at] = CMD_ADVANCE_TIME;
     this.f64[(at >> 3) + 1] = 0;
     this.f64[(at >> 3) + 2] = time;
+    this.close(at, 2);
   }
 
   /**
@@ -169,6 +184,7 @@ export class CommandBuffer {
     this.f64[i + 2] = protectionPrice ?? 0;
     this.f64[i + 3] = size;
     this.f64[i + 4] = owner;
+    this.close(at, 4);
   }
 
   /** Append a cancel. */
@@ -176,6 +192,7 @@ export class CommandBuffer {
     const at = this.slot();
     this.bytes[at] = CMD_CANCEL;
     this.f64[(at >> 3) + 1] = id;
+    this.close(at, 1);
   }
 
   /** Append a modify; `price` / `qty` undefined keep the current value. */
@@ -188,6 +205,7 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = price ?? 0;
     this.f64[i + 3] = qty ?? 0;
+    this.close(at, 3);
   }
 
   /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */
@@ -196,12 +214,15 @@ export class CommandBuffer {
     this.bytes[at] = CMD_REDUCE;
     const i = at >> 3;
     this.f64[i + 1] = id;
+    this.f64[i + 2] = 0;
     this.f64[i + 3] = qty;
+    this.close(at, 3);
   }
 
   /** Append any {@link Command} object (validated by the engine when applied, as `apply` does). */
   push(command: Command): void {
     const at = this.slot();
-    encodeCommand(command, this.bytes, this.f64, at);
+    this.byteLength = at + encodeCommand(command, this.bytes, this.f64, at);
+    this.length++;
   }
 }

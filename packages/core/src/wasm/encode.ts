@@ -1,6 +1,6 @@
 /**
- * Encoding commands into the matcher's 56-byte command records (layout in
- * codes.ts). Enum strings become codes here; everything else (is the id a
+ * Encoding commands into the matcher's variable-length command records
+ * (16-56 bytes, layout in codes.ts). Enum strings become codes here; everything else (is the id a
  * positive safe integer, is the price in band, …) is checked by the wasm, in
  * the order docs/semantics.md fixes, so one implementation serves the
  * per-order and batch paths. A value of the wrong JS type is sent as NaN or
@@ -19,7 +19,9 @@ import {
   CMD_MODIFY,
   CMD_REDUCE,
   CMD_REJECT,
+  CMD_SIZE,
   CMD_STOP,
+  CMD_WORDS,
   INVALID_ENUM,
   MKT_NOTIONAL,
   MKT_PROTECTION,
@@ -145,6 +147,24 @@ export function stpCode(stp: unknown): number {
 const INVALID_COMMAND = WASM_ERROR_CODES.indexOf('INVALID_COMMAND');
 const INVALID_TYPE = WASM_ERROR_CODES.indexOf('INVALID_TYPE');
 
+/**
+ * Close the record at `at` whose fields up to `last` (1 id … 6 displayQty) are
+ * written: trailing zero fields are left out, and the size goes in the header.
+ * @returns the record's size in bytes.
+ */
+export function finishRecord(u8: Uint8Array, f64: Float64Array, at: number, last: number): number {
+  const i = at >> 3;
+  let k = last;
+  while (k > 1 && f64[i + k] === 0) k--;
+  u8[at + CMD_WORDS] = k + 1;
+  return (k + 1) << 3;
+}
+
+/** Size in bytes of the record at `at` (its `words`, clamped to 2-7 as the wasm does). */
+export function recordBytes(u8: Uint8Array, at: number): number {
+  return Math.min(Math.max(u8[at + CMD_WORDS], 2), CMD_SIZE >> 3) << 3;
+}
+
 /** Write a CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */
 function encodeReject(
   u8: Uint8Array,
@@ -152,22 +172,26 @@ function encodeReject(
   at: number,
   id: number,
   code: number,
-): void {
+): number {
   u8[at] = CMD_REJECT;
   u8[at + 5] = code;
   f64[(at >> 3) + 1] = id;
+  return finishRecord(u8, f64, at, 1);
 }
 
-/** Encode one {@link Command} (of any shape) as the record at byte address `at` (8-aligned). */
+/**
+ * Encode one {@link Command} (of any shape) as the record at byte address `at`
+ * (8-aligned, with room for {@link CMD_SIZE} bytes).
+ * @returns the record's size in bytes.
+ */
 export function encodeCommand(
   command: unknown,
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
-): void {
+): number {
   if (typeof command !== 'object' || command === null) {
-    encodeReject(u8, f64, at, 0, INVALID_COMMAND);
-    return;
+    return encodeReject(u8, f64, at, 0, INVALID_COMMAND);
   }
   const c = command as Record<string, unknown>;
   const i = at >> 3;
@@ -184,11 +208,11 @@ export function encodeCommand(
       f64[i + 4] = ownerCode(c.owner);
       f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
       f64[(at + CMD_DISPLAY_QTY) >> 3] = displayCode(c.displayQty);
-      return;
+      return finishRecord(u8, f64, at, 6);
     case 'cancel':
       u8[at] = CMD_CANCEL;
       f64[i + 1] = num(c.id);
-      return;
+      return finishRecord(u8, f64, at, 1);
     case 'market':
       u8[at] = CMD_MARKET;
       u8[at + 1] = sideCode(c.side);
@@ -200,15 +224,15 @@ export function encodeCommand(
       f64[i + 2] = num(c.protectionPrice);
       f64[i + 3] = marketSize(c);
       f64[i + 4] = ownerCode(c.owner);
-      return;
+      return finishRecord(u8, f64, at, 4);
     case 'modify':
       u8[at] = CMD_MODIFY;
       u8[at + 3] = modifyFlags(c);
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
-      f64[(at + CMD_DISPLAY_QTY) >> 3] = num(c.trigger);
-      return;
+      f64[i + 4] = num(c.trigger);
+      return finishRecord(u8, f64, at, 4);
     case 'stop':
       u8[at] = CMD_STOP;
       u8[at + 1] = sideCode(c.side);
@@ -221,19 +245,20 @@ export function encodeCommand(
       f64[i + 4] = ownerCode(c.owner);
       f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
       f64[(at + CMD_DISPLAY_QTY) >> 3] = num(c.trigger);
-      return;
+      return finishRecord(u8, f64, at, 6);
     case 'advance-time':
       u8[at] = CMD_ADVANCE_TIME;
       f64[i + 1] = 0;
       f64[i + 2] = num(c.time);
-      return;
+      return finishRecord(u8, f64, at, 2);
     case 'reduce':
       u8[at] = CMD_REDUCE;
       f64[i + 1] = num(c.id);
+      f64[i + 2] = 0;
       f64[i + 3] = num(c.qty);
-      return;
+      return finishRecord(u8, f64, at, 3);
     default:
-      encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
+      return encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
   }
 }
 
@@ -265,6 +290,9 @@ function ownerName(owner: number): number | undefined {
  */
 export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Command {
   const i = at >> 3;
+  const words = recordBytes(u8, at) >> 3;
+  // a field left out of the record reads as 0, as in the wasm
+  const field = (k: number): number => (k < words ? f64[i + k] : 0);
   const id = f64[i + 1];
   switch (u8[at]) {
     case CMD_LIMIT: {
@@ -274,16 +302,16 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         kind: 'limit',
         id,
         side: sideName(u8[at + 1]),
-        price: f64[i + 2],
-        qty: f64[i + 3],
+        price: field(2),
+        qty: field(3),
         timeInForce: (TIF_CODES[tif] ?? INVALID) as TimeInForce,
         postOnly: (postOnly === POST_ONLY_INVALID
           ? INVALID
           : postOnly === POST_ONLY_YES) as boolean,
-        owner: ownerName(f64[i + 4]),
+        owner: ownerName(field(4)),
         stp: stpName(u8[at + 4]),
-        expiresAt: expiryName(f64[(at + CMD_EXPIRES_AT) >> 3]),
-        displayQty: expiryName(f64[(at + CMD_DISPLAY_QTY) >> 3]),
+        expiresAt: expiryName(field(5)),
+        displayQty: expiryName(field(6)),
       };
     }
     case CMD_MARKET: {
@@ -295,16 +323,16 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         id,
         side: sideName(u8[at + 1]),
         timeInForce: (tif === 1 || tif === 2 ? TIF_CODES[tif] : INVALID) as 'IOC',
-        owner: ownerName(f64[i + 4]),
+        owner: ownerName(field(4)),
         stp: stpName(u8[at + 4]),
       };
       if (byNotional) {
-        market.notional = f64[i + 3];
+        market.notional = field(3);
         if (flags & MKT_QTY_TOO) market.qty = Number.NaN; // refused: both given
       } else {
-        market.qty = f64[i + 3];
+        market.qty = field(3);
       }
-      if (flags & MKT_PROTECTION) market.protectionPrice = f64[i + 2];
+      if (flags & MKT_PROTECTION) market.protectionPrice = field(2);
       if (u8[at + 3] !== POST_ONLY_NO) (market as { postOnly?: unknown }).postOnly = INVALID;
       return market;
     }
@@ -315,9 +343,9 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
       return {
         kind: 'modify',
         id,
-        price: flags & MOD_HAS_PRICE ? f64[i + 2] : undefined,
-        qty: flags & MOD_HAS_QTY ? f64[i + 3] : undefined,
-        trigger: flags & MOD_HAS_TRIGGER ? f64[(at + CMD_DISPLAY_QTY) >> 3] : undefined,
+        price: flags & MOD_HAS_PRICE ? field(2) : undefined,
+        qty: flags & MOD_HAS_QTY ? field(3) : undefined,
+        trigger: flags & MOD_HAS_TRIGGER ? field(4) : undefined,
       };
     }
     case CMD_STOP: {
@@ -326,21 +354,21 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         kind: 'stop',
         id,
         side: sideName(u8[at + 1]),
-        trigger: f64[(at + CMD_DISPLAY_QTY) >> 3],
-        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? f64[i + 2] : undefined,
-        qty: f64[i + 3],
+        trigger: field(6),
+        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? field(2) : undefined,
+        qty: field(3),
         timeInForce: (tif === STOP_TIF_UNSET
           ? undefined
           : (TIF_CODES[tif] ?? INVALID)) as TimeInForce,
-        owner: ownerName(f64[i + 4]),
+        owner: ownerName(field(4)),
         stp: stpName(u8[at + 4]),
-        expiresAt: expiryName(f64[(at + CMD_EXPIRES_AT) >> 3]),
+        expiresAt: expiryName(field(5)),
       };
     }
     case CMD_ADVANCE_TIME:
-      return { kind: 'advance-time', time: f64[i + 2] };
+      return { kind: 'advance-time', time: field(2) };
     case CMD_REDUCE:
-      return { kind: 'reduce', id, qty: f64[i + 3] };
+      return { kind: 'reduce', id, qty: field(3) };
     default:
       // CMD_REJECT: rebuild something refused with the same code and id
       if (u8[at + 5] === INVALID_COMMAND) return null as unknown as Command;

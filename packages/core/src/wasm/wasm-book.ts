@@ -33,7 +33,7 @@ import {
   CMD_SIZE,
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
-  GEO_CMD_CAPACITY,
+  GEO_CMD_REGION,
   GEO_COMMANDS,
   GEO_EVENTS,
   GEO_EXPIRY,
@@ -68,6 +68,7 @@ import {
   modifyFlags,
   num,
   ownerCode,
+  recordBytes,
   sideCode,
   stopTifCode,
   stpCode,
@@ -108,7 +109,8 @@ export class WasmBook implements Book, Restorable {
   private readonly levelsBase: number;
   private readonly cmdBase: number;
   private readonly evBase: number;
-  private readonly cmdCapacity: number;
+  /** Bytes of the command region (room for 1,024 of the largest records). */
+  private readonly cmdRegion: number;
   private readonly cursor = new EventCursor();
   /** True while an `applyEncoded` sink runs: the regions it reads must not be reused. */
   private draining = false;
@@ -127,7 +129,7 @@ export class WasmBook implements Book, Restorable {
     this.levelsBase = this.ex.geometry(GEO_LEVELS);
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
-    this.cmdCapacity = this.ex.geometry(GEO_CMD_CAPACITY);
+    this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
     this.refreshViews();
   }
 
@@ -289,15 +291,16 @@ export class WasmBook implements Book, Restorable {
     const out: BookEvent[] = [];
     const total = commands.length;
     const cmdBase = this.cmdBase;
-    for (let start = 0; start < total; start += this.cmdCapacity) {
-      const n = Math.min(this.cmdCapacity, total - start);
+    let next = 0;
+    while (next < total) {
       const { u8, f64 } = this;
-      for (let j = 0; j < n; j++) {
-        encodeCommand(commands[start + j], u8, f64, cmdBase + j * CMD_SIZE);
+      let bytes = 0;
+      while (next < total && bytes + CMD_SIZE <= this.cmdRegion) {
+        bytes += encodeCommand(commands[next++], u8, f64, cmdBase + bytes);
       }
       let done = 0;
-      while (done < n) {
-        done = this.ex.applyBatch(done, n);
+      while (done < bytes) {
+        done = this.ex.applyBatch(done, bytes);
         const count = this.ex.eventCount();
         this.covering(count);
         decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
@@ -327,54 +330,62 @@ export class WasmBook implements Book, Restorable {
   }
 
   private runEncoded(commands: CommandBuffer, onEvents: EventSink | undefined): void {
-    const total = commands.length;
+    const total = commands.byteLength;
     const src = commands.bytes;
-    for (let start = 0; start < total; start += this.cmdCapacity) {
-      const n = Math.min(this.cmdCapacity, total - start);
-      this.u8.set(src.subarray(start * CMD_SIZE, (start + n) * CMD_SIZE), this.cmdBase);
+    const cmdBase = this.cmdBase;
+    // Copy a region's worth of bytes; the wasm applies the whole records in it
+    // and the next copy starts at the first record it did not reach.
+    let pos = 0;
+    while (pos < total) {
+      const len = Math.min(this.cmdRegion, total - pos);
+      this.u8.set(src.subarray(pos, pos + len), cmdBase);
       let done = 0;
-      while (done < n) {
-        done = this.ex.applyBatch(done, n);
+      do {
+        done = this.ex.applyBatch(done, len);
         if (onEvents) {
           const count = this.ex.eventCount();
           this.covering(count);
           this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
           onEvents(this.cursor);
         }
-      }
+      } while (len - done >= 8 && len - done >= recordBytes(this.u8, cmdBase + done));
+      pos += done;
     }
   }
 
-  /** Commands one {@link applyWritten} call takes (the command region's size). */
-  get commandCapacity(): number {
-    return this.cmdCapacity;
+  /** Bytes of the command region: what one {@link applyWritten} call takes. */
+  get commandRegionBytes(): number {
+    return this.cmdRegion;
   }
 
   /**
-   * Copy one binary command record (10 words, the layout of `CommandBuffer`)
-   * into slot `slot` of the command region, for {@link applyWritten}. For
-   * callers that already hold records in shared memory (the command ring).
+   * Copy one binary command record (the layout of `CommandBuffer`, 16-56
+   * bytes) to byte `offset` of the command region, for {@link applyWritten}.
+   * For callers that already hold records in shared memory (the command ring).
    * @param words - any `Int32Array`; the record starts at index `at`.
+   * @returns the record's size in bytes (the next record's offset is `offset` plus it).
    */
-  putRecord(slot: number, words: Int32Array, at: number): void {
+  putRecord(offset: number, words: Int32Array, at: number): number {
     if (this.draining) reentered();
-    const to = (this.cmdBase >> 2) + slot * (CMD_SIZE >> 2);
+    const size = Math.min(Math.max(words[at + 1] >>> 24, 2), CMD_SIZE >> 3) << 3;
+    const to = (this.cmdBase + offset) >> 2;
     const i32 = this.i32;
-    for (let k = 0; k < CMD_SIZE >> 2; k++) i32[to + k] = words[at + k];
+    for (let k = 0; k < size >> 2; k++) i32[to + k] = words[at + k];
+    return size;
   }
 
   /**
-   * Apply the records in slots `0 … n-1` of the command region (written by
-   * {@link putRecord}); each chunk's events go to `onEvents`, as in
+   * Apply the records in bytes `0 … bytes-1` of the command region (written
+   * by {@link putRecord}); each chunk's events go to `onEvents`, as in
    * {@link applyEncoded}.
    */
-  applyWritten(n: number, onEvents: EventSink): void {
+  applyWritten(bytes: number, onEvents: EventSink): void {
     if (this.draining) reentered();
     this.draining = true;
     try {
       let done = 0;
-      while (done < n) {
-        done = this.ex.applyBatch(done, n);
+      while (done < bytes) {
+        done = this.ex.applyBatch(done, bytes);
         const count = this.ex.eventCount();
         this.covering(count);
         this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
