@@ -56,7 +56,7 @@ import {
   STP_DEFAULT,
 } from './constants';
 import { emitRejected, evCount, evFull, evInit, evReset } from './events';
-import { mapCapacity, mapFind } from './idmap';
+import { mapCapacity, mapFind, mapTouch } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
   BITS_WORDS_AT,
@@ -249,6 +249,8 @@ export function applyBatch(start: u32, end: u32): u32 {
     const bytes = cmdBytes(c);
     if (p + bytes > end) break;
     p += bytes;
+    // start the next command's id-map miss now, to overlap it with this one
+    if (p + 16 <= end) mapTouch(changetype<Cmd>(cmdBase + <usize>p).id);
     const kind = <i32>c.kind;
     if (kind === CMD_LIMIT) {
       const stp = stpOf(c.stp);
