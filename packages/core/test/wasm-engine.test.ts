@@ -306,7 +306,7 @@ describe('variable-length command records', () => {
     add(() => buffer.push({ kind: 'stop', id: 7, side: 'buy', trigger: 12, qty: 1 }));
     add(() => buffer.push({ kind: 'modify', id: 5, trigger: 3 }));
     add(() => buffer.push({ kind: 'limit', id: 8, side: 'buy', price: Number.NaN, qty: 0 }));
-    expect(sizes).toEqual([16, 32, 40, 48, 56, 32, 32, 24, 56, 40, 24]);
+    expect(sizes).toEqual([16, 32, 40, 48, 56, 32, 32, 24, 56, 40, 32]);
     expect(buffer.length).toBe(sizes.length);
     expect(buffer.byteLength).toBe(sizes.reduce((a, b) => a + b));
   });

@@ -7,8 +7,6 @@ import type { Command, Side, StpMode, TimeInForce } from '../types';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
-  CMD_DISPLAY_QTY,
-  CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
   CMD_MFLAGS,
@@ -25,7 +23,7 @@ import {
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand, finishRecord } from './encode';
+import { encodeCommand, writeTail } from './encode';
 
 /** Side code of {@link CommandBuffer}: 0 buy, 1 sell. */
 export type SideCode = 0 | 1;
@@ -76,9 +74,9 @@ export class CommandBuffer {
     return at;
   }
 
-  /** Close the record at `at` whose fields up to `last` are written (see finishRecord). */
-  private close(at: number, last: number): void {
-    this.byteLength = at + finishRecord(this.bytes, this.f64, at, last);
+  /** Close the record at `at`: its optional trailing fields and size (see writeTail). */
+  private close(at: number, words: number, a = 0, b = 0, c = 0): void {
+    this.byteLength = at + writeTail(this.bytes, this.f64, at, words, a, b, c);
     this.length++;
   }
 
@@ -113,10 +111,7 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = price;
     this.f64[i + 3] = qty;
-    this.f64[i + 4] = owner;
-    this.f64[(at + CMD_EXPIRES_AT) >> 3] = expiresAt;
-    this.f64[(at + CMD_DISPLAY_QTY) >> 3] = displayQty;
-    this.close(at, 6);
+    this.close(at, 4, owner, expiresAt, displayQty);
   }
 
   /** Append an advance-time: move the book's time to `time` and expire what is due. */
@@ -125,7 +120,7 @@ export class CommandBuffer {
     this.bytes[at] = CMD_ADVANCE_TIME;
     this.f64[(at >> 3) + 1] = 0;
     this.f64[(at >> 3) + 2] = time;
-    this.close(at, 2);
+    this.close(at, 3);
   }
 
   /**
@@ -183,8 +178,7 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = protectionPrice ?? 0;
     this.f64[i + 3] = size;
-    this.f64[i + 4] = owner;
-    this.close(at, 4);
+    this.close(at, 4, owner);
   }
 
   /** Append a cancel. */
@@ -192,7 +186,7 @@ export class CommandBuffer {
     const at = this.slot();
     this.bytes[at] = CMD_CANCEL;
     this.f64[(at >> 3) + 1] = id;
-    this.close(at, 1);
+    this.close(at, 2);
   }
 
   /** Append a modify; `price` / `qty` undefined keep the current value. */
@@ -205,7 +199,7 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = price ?? 0;
     this.f64[i + 3] = qty ?? 0;
-    this.close(at, 3);
+    this.close(at, 4);
   }
 
   /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */
@@ -216,7 +210,7 @@ export class CommandBuffer {
     this.f64[i + 1] = id;
     this.f64[i + 2] = 0;
     this.f64[i + 3] = qty;
-    this.close(at, 3);
+    this.close(at, 4);
   }
 
   /** Append any {@link Command} object (validated by the engine when applied, as `apply` does). */

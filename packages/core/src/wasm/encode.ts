@@ -11,8 +11,6 @@ import { commandIdOf } from '../validate';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
-  CMD_DISPLAY_QTY,
-  CMD_EXPIRES_AT,
   CMD_LIMIT,
   CMD_MARKET,
   CMD_MFLAGS,
@@ -148,16 +146,37 @@ const INVALID_COMMAND = WASM_ERROR_CODES.indexOf('INVALID_COMMAND');
 const INVALID_TYPE = WASM_ERROR_CODES.indexOf('INVALID_TYPE');
 
 /**
- * Close the record at `at` whose fields up to `last` (1 id … 6 displayQty) are
- * written: trailing zero fields are left out, and the size goes in the header.
+ * Write a record's optional trailing fields `a`, `b`, `c` at fields `from`,
+ * `from + 1`, `from + 2` as far as the last non-zero one (a field left out
+ * reads as 0), and its size in words in the header.
  * @returns the record's size in bytes.
  */
-export function finishRecord(u8: Uint8Array, f64: Float64Array, at: number, last: number): number {
-  const i = at >> 3;
-  let k = last;
-  while (k > 1 && f64[i + k] === 0) k--;
-  u8[at + CMD_WORDS] = k + 1;
-  return (k + 1) << 3;
+export function writeTail(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  from: number,
+  a: number,
+  b: number,
+  c: number,
+): number {
+  const i = (at >> 3) + from;
+  let words = from;
+  if (c !== 0) {
+    f64[i + 2] = c;
+    f64[i + 1] = b;
+    f64[i] = a;
+    words += 3;
+  } else if (b !== 0) {
+    f64[i + 1] = b;
+    f64[i] = a;
+    words += 2;
+  } else if (a !== 0) {
+    f64[i] = a;
+    words += 1;
+  }
+  u8[at + CMD_WORDS] = words;
+  return words << 3;
 }
 
 /** Size in bytes of the record at `at` (its `words`, clamped to 2-7 as the wasm does). */
@@ -176,7 +195,7 @@ function encodeReject(
   u8[at] = CMD_REJECT;
   u8[at + 5] = code;
   f64[(at >> 3) + 1] = id;
-  return finishRecord(u8, f64, at, 1);
+  return writeTail(u8, f64, at, 2, 0, 0, 0);
 }
 
 /**
@@ -205,14 +224,19 @@ export function encodeCommand(
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
-      f64[i + 4] = ownerCode(c.owner);
-      f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
-      f64[(at + CMD_DISPLAY_QTY) >> 3] = displayCode(c.displayQty);
-      return finishRecord(u8, f64, at, 6);
+      return writeTail(
+        u8,
+        f64,
+        at,
+        4,
+        ownerCode(c.owner),
+        expiryCode(c.expiresAt),
+        displayCode(c.displayQty),
+      );
     case 'cancel':
       u8[at] = CMD_CANCEL;
       f64[i + 1] = num(c.id);
-      return finishRecord(u8, f64, at, 1);
+      return writeTail(u8, f64, at, 2, 0, 0, 0);
     case 'market':
       u8[at] = CMD_MARKET;
       u8[at + 1] = sideCode(c.side);
@@ -223,16 +247,16 @@ export function encodeCommand(
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.protectionPrice);
       f64[i + 3] = marketSize(c);
-      f64[i + 4] = ownerCode(c.owner);
-      return finishRecord(u8, f64, at, 4);
-    case 'modify':
+      return writeTail(u8, f64, at, 4, ownerCode(c.owner), 0, 0);
+    case 'modify': {
+      const flags = modifyFlags(c);
       u8[at] = CMD_MODIFY;
-      u8[at + 3] = modifyFlags(c);
+      u8[at + 3] = flags;
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
-      f64[i + 4] = num(c.trigger);
-      return finishRecord(u8, f64, at, 4);
+      return writeTail(u8, f64, at, 4, flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0, 0, 0);
+    }
     case 'stop':
       u8[at] = CMD_STOP;
       u8[at + 1] = sideCode(c.side);
@@ -242,21 +266,18 @@ export function encodeCommand(
       f64[i + 1] = num(c.id);
       f64[i + 2] = num(c.price);
       f64[i + 3] = num(c.qty);
-      f64[i + 4] = ownerCode(c.owner);
-      f64[(at + CMD_EXPIRES_AT) >> 3] = expiryCode(c.expiresAt);
-      f64[(at + CMD_DISPLAY_QTY) >> 3] = num(c.trigger);
-      return finishRecord(u8, f64, at, 6);
+      return writeTail(u8, f64, at, 4, ownerCode(c.owner), expiryCode(c.expiresAt), num(c.trigger));
     case 'advance-time':
       u8[at] = CMD_ADVANCE_TIME;
       f64[i + 1] = 0;
       f64[i + 2] = num(c.time);
-      return finishRecord(u8, f64, at, 2);
+      return writeTail(u8, f64, at, 3, 0, 0, 0);
     case 'reduce':
       u8[at] = CMD_REDUCE;
       f64[i + 1] = num(c.id);
       f64[i + 2] = 0;
       f64[i + 3] = num(c.qty);
-      return finishRecord(u8, f64, at, 3);
+      return writeTail(u8, f64, at, 4, 0, 0, 0);
     default:
       return encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
   }
