@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import type { CpuProfile } from './profile-data';
+import { type CpuProfile, sampleDurations } from './profile-data';
 
 /** d3-flame-graph's input: a tree with inclusive values. */
 interface FlameNode {
@@ -17,9 +17,10 @@ interface FlameNode {
 /** Converts a CPU profile into a tree of inclusive sample time (µs). */
 export function flameTree(profile: CpuProfile): FlameNode {
   const self = new Map<number, number>();
+  const durations = sampleDurations(profile);
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    self.set(id, (self.get(id) ?? 0) + durations[i]);
   }
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const build = (id: number): FlameNode => {

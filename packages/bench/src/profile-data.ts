@@ -26,14 +26,37 @@ export interface SelfTime {
   percent: number;
 }
 
+/**
+ * How long each sample stood for: from its timestamp to the next one's (the
+ * last runs to `endTime`). `timeDeltas[i]` is the gap *before* sample i, so
+ * charging it to sample i would charge the profiler's own start-up (before
+ * the first sample, often milliseconds) to whatever that sample caught,
+ * usually the inspector's `dispatch` of `Profiler.start`.
+ */
+export function sampleDurations(profile: CpuProfile): number[] {
+  const n = profile.samples.length;
+  const out = new Array<number>(n);
+  let t = profile.startTime;
+  const at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    at.push(t);
+  }
+  for (let i = 0; i < n; i++) {
+    out[i] = Math.max(0, (i + 1 < n ? at[i + 1] : profile.endTime) - at[i]);
+  }
+  return out;
+}
+
 /** Functions by self time, highest first. */
 export function topSelfTime(profile: CpuProfile, limit: number): SelfTime[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, SelfTime>();
+  const durations = sampleDurations(profile);
   let all = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const n = byId.get(profile.samples[i]);
-    const dt = profile.timeDeltas[i] ?? 0;
+    const dt = durations[i];
     all += dt;
     if (!n) continue;
     const f = n.callFrame;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { flameTree } from '../src/flamegraph';
-import { type CpuProfile, topSelfTime } from '../src/profile-data';
+import { type CpuProfile, sampleDurations, topSelfTime } from '../src/profile-data';
 import { table } from '../src/report';
 import { percentile, spread, summarize } from '../src/stats';
 import { l2Difference } from '../src/w1-run';
@@ -53,10 +53,28 @@ describe('profile summaries', () => {
       { id: 4, callFrame: frame('cancel', 29) },
     ],
     startTime: 0,
-    endTime: 600,
+    endTime: 700,
     samples: [3, 3, 3, 4, 2, 3],
     timeDeltas: [100, 100, 100, 100, 100, 100],
   };
+
+  it('charges each sample the time until the next one, not the gap before it', () => {
+    // the profiler takes 10 ms to start: that gap sits before the first sample
+    const startGap: CpuProfile = {
+      ...profile,
+      nodes: [...profile.nodes, { id: 5, callFrame: { ...frame('dispatch'), url: '' } }],
+      endTime: 10_600,
+      samples: [5, 3, 3, 4],
+      timeDeltas: [10_000, 200, 200, 100],
+    };
+    expect(sampleDurations(startGap)).toEqual([200, 200, 100, 100]);
+    const top = topSelfTime(startGap, 3);
+    expect(top.map((t) => [t.name, Math.round(t.ms * 1000)])).toEqual([
+      ['match', 300],
+      ['dispatch', 200],
+      ['cancel', 100],
+    ]);
+  });
 
   it('ranks functions by self time', () => {
     const top = topSelfTime(profile, 2);
