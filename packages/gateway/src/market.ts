@@ -13,8 +13,19 @@
  * Durability: with a `durable` journal, answers (and stream messages) go out
  * only once the call's records are on disk. The sync runs off the event loop;
  * calls made meanwhile share the next sync (group commit).
+ *
+ * Time: the book's time is the gateway's clock in epoch milliseconds, but the
+ * book only ever learns it from `advance-time` commands, which go through the
+ * same engine call and journal as everything else (so a replay rebuilds the
+ * same book). An engine call starts with `advance-time(now)` when the clock
+ * is ahead of the book and something may be due: a known expiry `≤ now`, or
+ * a command in the call that carries `expiresAt` (so `ALREADY_EXPIRED` is
+ * judged against the clock). A timer at the next known expiry makes such a
+ * call on its own when no request comes. Books without good-till-date orders
+ * never see an `advance-time`.
  */
 import type { Book, BookEvent, Command } from 'tickbook';
+import { ExpirySchedule } from './expiry';
 import type { GatewayMetrics } from './metrics';
 import { opensCommand } from './views';
 
@@ -27,6 +38,8 @@ interface Pending {
 /** One engine call waiting to be acknowledged. */
 interface Applied {
   queue: Pending[];
+  /** Leading slices that answer no request (the gateway's own `advance-time`). */
+  skip: number;
   slices: BookEvent[][];
   events: BookEvent[];
   l2Before: number;
@@ -64,7 +77,15 @@ export interface MarketOptions {
   close?: () => void;
   /** Wait for this journal's sync before answering (fsync policy `batch`). */
   durable?: Durable;
+  /**
+   * The gateway's clock, epoch milliseconds: the book's time for
+   * good-till-date orders. @defaultValue `Date.now`
+   */
+  clock?: () => number;
 }
+
+/** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
+const MAX_TIMER_MS = 0x7fff_ffff;
 
 export class Market {
   /** Sequence number of the last L2 level change (counts every `level-changed` event). */
@@ -84,6 +105,21 @@ export class Market {
   private unsynced: Applied[] = [];
   private syncing = false;
   private readonly m;
+  private readonly clock: () => number;
+  /** Expiry times of good-till-date orders (may hold stale ones). */
+  private readonly expiries = new ExpirySchedule();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Clock time the timer is set for. */
+  private timerAt = 0;
+  private closed = false;
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    if (this.failure || this.closed) return;
+    // Applies whatever is queued too, with the time moved first; a request
+    // that arrives later is not delayed.
+    this.flush();
+    this.armTimer();
+  };
 
   constructor(
     readonly symbol: string,
@@ -109,6 +145,46 @@ export class Market {
       batch: metrics.batchSize.labels(labels),
     };
     metrics.resting.labels(labels).read = () => this.book.size;
+    this.clock = options.clock ?? Date.now;
+    // A recovered book may hold good-till-date orders (some already due).
+    this.expiries.rebuild(book);
+    this.armTimer();
+  }
+
+  /**
+   * The time to move the book to before applying `queue`, or `undefined`:
+   * only when the clock is ahead of the book and something may be due, or a
+   * queued order carries an expiry that must be judged against the clock.
+   */
+  private timeFor(queue: readonly Pending[]): number | undefined {
+    const now = Math.floor(this.clock());
+    if (!(now > this.book.time)) return undefined;
+    const next = this.expiries.peek();
+    if (next !== undefined && next <= now) return now;
+    for (const p of queue) {
+      for (const c of p.commands) {
+        if ((c.kind === 'limit' || c.kind === 'stop') && c.expiresAt !== undefined) return now;
+      }
+    }
+    return undefined;
+  }
+
+  /** Set the timer for the next known expiry (or clear it when there is none). */
+  private armTimer(): void {
+    const next = this.expiries.peek();
+    if (next === undefined || this.failure || this.closed) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.timer) {
+      if (this.timerAt <= next) return; // fires first anyway, and re-arms
+      clearTimeout(this.timer);
+    }
+    const delay = Math.min(Math.max(next - this.clock(), 0), MAX_TIMER_MS);
+    this.timerAt = next;
+    this.timer = setTimeout(this.onTimer, delay);
+    this.timer.unref?.();
   }
 
   /** Run `listener` after every flush. */
@@ -141,12 +217,14 @@ export class Market {
   /** Apply everything queued in one engine call. */
   flush(): void {
     const queue = this.queue;
-    if (queue.length === 0) {
+    const time = this.timeFor(queue);
+    if (queue.length === 0 && time === undefined) {
       this.scheduled = false;
       return;
     }
     this.queue = [];
-    const total = this.queuedCommands;
+    const skip = time === undefined ? 0 : 1;
+    const total = this.queuedCommands + skip;
     this.queuedCommands = 0;
     this.lastFlushRequests = queue.length;
     // A timer may still be pending after a size-triggered flush; it finds an
@@ -154,10 +232,11 @@ export class Market {
     this.scheduled = false;
 
     let all: readonly Command[];
-    if (queue.length === 1) all = queue[0].commands;
+    if (queue.length === 1 && skip === 0) all = queue[0].commands;
     else {
       const merged: Command[] = new Array(total);
       let k = 0;
+      if (time !== undefined) merged[k++] = { kind: 'advance-time', time };
       for (const p of queue) for (const c of p.commands) merged[k++] = c;
       all = merged;
     }
@@ -195,6 +274,7 @@ export class Market {
           break;
         case 'accepted':
           orders++;
+          if (e.expiresAt !== undefined) this.expiries.add(e.expiresAt);
           break;
         case 'rejected':
           this.metrics.rejects.labels({ symbol: this.symbol, code: e.code }).inc();
@@ -206,6 +286,11 @@ export class Market {
       this.fail(e, [queue]);
       return;
     }
+    this.expiries.dropUntil(this.book.time);
+    // Stale entries (orders filled or cancelled before their expiry) pile up
+    // under heavy good-till-date traffic: rebuild from the book now and then.
+    if (this.expiries.size > 2 * this.book.size + 1024) this.expiries.rebuild(this.book);
+    this.armTimer();
     for (const c of all) this.m[c.kind].inc();
     this.m.orders.inc(orders);
     this.m.trades.inc(trades);
@@ -215,7 +300,7 @@ export class Market {
     this.l2Seq += l2;
     this.tradeSeq += trades;
 
-    const applied: Applied = { queue, slices, events, l2Before, tradeBefore };
+    const applied: Applied = { queue, skip, slices, events, l2Before, tradeBefore };
     const durable = this.options.durable;
     if (!durable) {
       this.acknowledge(applied);
@@ -255,7 +340,7 @@ export class Market {
   }
 
   private acknowledge(a: Applied): void {
-    let at = 0;
+    let at = a.skip;
     for (const p of a.queue) {
       const n = p.commands.length;
       p.resolve(n === 1 ? [a.slices[at]] : a.slices.slice(at, at + n));
@@ -274,6 +359,8 @@ export class Market {
   /** Apply what is queued, sync, close the journal. Call once no request is in flight. */
   close(): void {
     this.flush();
+    this.closed = true;
+    this.armTimer(); // clears it
     if (this.unsynced.length > 0 && this.options.durable && !this.failure) {
       this.options.durable.syncNow();
       const group = this.unsynced;

@@ -147,11 +147,11 @@ export function createMetrics() {
     registry,
     commands: registry.counter(
       'tickbook_gateway_commands_total',
-      'Commands applied to a book (limit, market, cancel, modify), refused ones included',
+      'Commands applied to a book (limit, market, stop, cancel, modify, reduce, advance-time), refused ones included',
     ),
     orders: registry.counter(
       'tickbook_gateway_orders_total',
-      'New orders (limit and market) accepted by the engine',
+      'New orders (limit, market and stop) accepted by the engine',
     ),
     trades: registry.counter('tickbook_gateway_trades_total', 'Trades'),
     tradedQty: registry.counter('tickbook_gateway_traded_qty_total', 'Lots traded'),

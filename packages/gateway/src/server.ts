@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import websocket from '@fastify/websocket';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type SchemaValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   type Book,
@@ -35,6 +35,7 @@ import {
   type OrderBody,
   orderAnswer,
   orderParams,
+  reduceBody,
   singleOrderBody,
   symbolParams,
 } from './schemas';
@@ -83,8 +84,8 @@ function formatSchemaErrors(errors: ErrorObject[], dataVar: string): Error {
       case 'additionalProperties':
         parts.push(`${path} has unknown property '${String(p.additionalProperty)}'`);
         break;
-      case 'false schema':
-        parts.push(`${path} is not allowed here (a market order has no price)`);
+      case 'notAllowed':
+        parts.push(`${path} is not allowed here (${e.message})`);
         break;
       case 'enum':
         parts.push(`${path} must be one of ${(p.allowedValues as unknown[]).join(', ')}`);
@@ -101,6 +102,7 @@ function openMarket(
   config: GatewayConfig,
   metrics: GatewayMetrics,
   recovered: Map<string, number>,
+  clock: () => number,
 ): Market {
   const bookConfig: BookConfig = {
     minPrice: inst.minPrice,
@@ -109,7 +111,7 @@ function openMarket(
     engine: config.engine,
   };
   if (inst.stpMode) bookConfig.stpMode = inst.stpMode;
-  const options = { batchWindowMs: config.batchWindowMs, batching: config.batching };
+  const options = { batchWindowMs: config.batchWindowMs, batching: config.batching, clock };
   if (!config.journal) return new Market(inst.symbol, createBook(bookConfig), metrics, options);
 
   mkdirSync(config.dataDir, { recursive: true });
@@ -152,31 +154,63 @@ function refuse(reply: FastifyReply, code: ErrorCode, id?: number) {
   return reply.code(body.statusCode).send(body);
 }
 
+/**
+ * The engine command of a new order from account `owner`. Fields the client
+ * left out stay `undefined`, which the engine (and its journal) treat as absent.
+ */
 function toCommand(o: OrderBody, owner: number): Command {
   const id = toEngineId(owner, o.id);
-  if (o.type === 'market') {
-    return {
-      kind: 'market',
-      id,
-      side: o.side,
-      qty: o.qty,
-      timeInForce: o.timeInForce as 'IOC' | 'FOK' | undefined,
-      postOnly: o.postOnly,
-      owner,
-      stp: o.stp,
-    } as Command;
+  switch (o.type) {
+    case 'market':
+      return {
+        kind: 'market',
+        id,
+        side: o.side,
+        qty: o.qty,
+        notional: o.notional,
+        protectionPrice: o.protectionPrice,
+        timeInForce: o.timeInForce as 'IOC' | 'FOK' | undefined,
+        postOnly: o.postOnly,
+        owner,
+        stp: o.stp,
+      } as Command;
+    case 'stop':
+      return {
+        kind: 'stop',
+        id,
+        side: o.side,
+        trigger: o.trigger as number,
+        price: o.price,
+        qty: o.qty as number,
+        timeInForce: o.timeInForce,
+        owner,
+        stp: o.stp,
+        expiresAt: o.expiresAt,
+      };
+    default:
+      return {
+        kind: 'limit',
+        id,
+        side: o.side,
+        price: o.price as number,
+        qty: o.qty as number,
+        timeInForce: o.timeInForce,
+        postOnly: o.postOnly,
+        owner,
+        stp: o.stp,
+        expiresAt: o.expiresAt,
+        displayQty: o.displayQty,
+      };
   }
-  return {
-    kind: 'limit',
-    id,
-    side: o.side,
-    price: o.price as number,
-    qty: o.qty,
-    timeInForce: o.timeInForce,
-    postOnly: o.postOnly,
-    owner,
-    stp: o.stp,
-  };
+}
+
+/** Options of {@link buildGateway} that are not configuration (code, not JSON). */
+export interface GatewayOptions {
+  /**
+   * The gateway's clock, epoch milliseconds: the books' time for good-till-date
+   * orders (`expiresAt`). @defaultValue `Date.now`
+   */
+  clock?: () => number;
 }
 
 /**
@@ -185,14 +219,16 @@ function toCommand(o: OrderBody, owner: number): Command {
  */
 export async function buildGateway(
   input: Partial<GatewayConfig> | GatewayConfig = {},
+  options: GatewayOptions = {},
 ): Promise<Gateway> {
   const config = resolveGatewayConfig(input);
   const metrics = createMetrics();
   const recovered = new Map<string, number>();
   const markets = new Map<string, Market>();
+  const clock = options.clock ?? Date.now;
   try {
     for (const inst of config.instruments) {
-      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered));
+      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered, clock));
     }
   } catch (e) {
     for (const m of markets.values()) m.close();
@@ -231,6 +267,17 @@ export async function buildGateway(
     useDefaults: true,
     allErrors: false,
     strict: false,
+  });
+  // `notAllowed: why` (schemas.ts): the field must not be present on this kind of order.
+  const notAllowed: SchemaValidateFunction = (why: string) => {
+    notAllowed.errors = [{ keyword: 'notAllowed', message: why, params: {} }];
+    return false;
+  };
+  bodyAjv.addKeyword({
+    keyword: 'notAllowed',
+    schemaType: 'string',
+    errors: true,
+    validate: notAllowed,
   });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
@@ -317,6 +364,7 @@ export async function buildGateway(
         engine: m.book.engine,
         resting: m.book.size,
         l2Seq: m.l2Seq,
+        time: m.book.time,
         ...(m.failure ? { error: m.failure.message } : {}),
       })),
     };
@@ -364,7 +412,11 @@ export async function buildGateway(
         command: Command,
       ) => {
         const [events] = await market.submit([command]);
-        const result = summarize(command, events);
+        // A reduce's events do not say whether the order is a stop still waiting
+        // for its trigger; the book does (a stop never goes back to waiting).
+        const untriggered =
+          command.kind === 'reduce' && market.book.order(command.id)?.status === 'untriggered';
+        const result = summarize(command, events, untriggered);
         if (result.code) return refuse(reply, result.code, result.id);
         return { symbol: market.symbol, ...result, events: ownEvents(events, req.owner) };
       };
@@ -436,13 +488,34 @@ export async function buildGateway(
         { schema: { params: orderParams, body: modifyBody, response: answers } },
         async (req, reply) => {
           const { symbol, id } = req.params as { symbol: string; id: number };
-          const { price, qty } = req.body as { price?: number; qty?: number };
+          const { price, qty, trigger } = req.body as {
+            price?: number;
+            qty?: number;
+            trigger?: number;
+          };
           const market = marketOf(symbol, reply);
           if (!market) return reply;
           const command: Command = { kind: 'modify', id: toEngineId(req.owner, id) };
           if (price !== undefined) command.price = price;
           if (qty !== undefined) command.qty = qty;
+          if (trigger !== undefined) command.trigger = trigger;
           return oneCommand(req, reply, market, command);
+        },
+      );
+
+      v1.post(
+        '/orders/:symbol/:id/reduce',
+        { schema: { params: orderParams, body: reduceBody, response: answers } },
+        async (req, reply) => {
+          const { symbol, id } = req.params as { symbol: string; id: number };
+          const { qty } = req.body as { qty: number };
+          const market = marketOf(symbol, reply);
+          if (!market) return reply;
+          return oneCommand(req, reply, market, {
+            kind: 'reduce',
+            id: toEngineId(req.owner, id),
+            qty,
+          });
         },
       );
 

@@ -13,7 +13,13 @@ export type OwnEvent =
       side: Side;
       orderType: OrderType;
       price: number | null;
-      qty: number;
+      /** `null` for a market order sized by `notional`. */
+      qty: number | null;
+      notional?: number;
+      protectionPrice?: number;
+      expiresAt?: number;
+      displayQty?: number;
+      trigger?: number;
     }
   | { type: 'rejected'; id: number; code: ErrorCode }
   | {
@@ -23,23 +29,48 @@ export type OwnEvent =
       side: Side;
       price: number;
       qty: number;
-      /** The order's open quantity after the trade. */
+      /**
+       * The order's open quantity after the trade. For a taker sized by
+       * `notional`, the notional it has left; for an iceberg maker, the part
+       * still shown (its reserve is not counted: a `refreshed` event follows
+       * when the shown part ran out).
+       */
       remaining: number;
     }
   | { type: 'cancelled'; id: number; reason: CancelReason; qty: number; remaining: number }
-  | { type: 'modified'; id: number; side: Side; price: number; qty: number; priorityKept: boolean };
+  | {
+      type: 'modified';
+      id: number;
+      side: Side;
+      price: number | null;
+      qty: number;
+      priorityKept: boolean;
+      trigger?: number;
+    }
+  | {
+      type: 'triggered';
+      id: number;
+      side: Side;
+      orderType: 'market' | 'limit';
+      price: number | null;
+      qty: number;
+      trigger: number;
+    }
+  | { type: 'refreshed'; id: number; side: Side; price: number; qty: number };
 
 /**
  * True for the event that opens a command's events in a batch: `accepted`
- * (limit, market), `rejected`, `modified` (modify) or a `user` cancel (cancel).
- * Every command emits exactly one of these, first (see docs/semantics.md), so
- * a batch's flat event list can be split back into per-command slices.
+ * (limit, market, stop), `rejected`, `modified` (modify), a `user` cancel
+ * (cancel, reduce) or `time-advanced` (advance-time). Every command emits
+ * exactly one of these, first, and none of them later (see docs/semantics.md),
+ * so a batch's flat event list can be split back into per-command slices.
  */
 export function opensCommand(e: BookEvent): boolean {
   switch (e.type) {
     case 'accepted':
     case 'rejected':
     case 'modified':
+    case 'time-advanced':
       return true;
     case 'cancelled':
       return e.reason === 'user';
@@ -75,11 +106,24 @@ export function pushOwnView(e: BookEvent, owner: number, out: OwnEvent[]): void 
         });
       }
       return;
+    // Public or owner-less: level changes go to the L2 stream; the book's time
+    // is the gateway's clock. Neither names an order.
     case 'level-changed':
     case 'time-advanced':
       return;
-    default:
+    // About one order (`id`), seen by its owner only, under its client id. A
+    // `rejected` id is the engine id of the caller's own command (or 0).
+    case 'accepted':
+    case 'rejected':
+    case 'cancelled':
+    case 'modified':
+    case 'triggered':
+    case 'refreshed':
       if (ownerOf(e.id) === owner) out.push({ ...e, id: clientIdOf(e.id) } as OwnEvent);
+      return;
+    default:
+      // An event type this gateway does not know yet: show nothing rather than leak.
+      return;
   }
 }
 
@@ -99,6 +143,7 @@ export function ownersOf(e: BookEvent, out: number[]): void {
   } else if (e.type !== 'level-changed' && e.type !== 'time-advanced') {
     out.push(ownerOf(e.id));
   }
+  // (pushOwnView decides what each owner sees of the event.)
 }
 
 /** Outcome of one command for the caller. */
@@ -106,10 +151,12 @@ export interface CommandResult {
   /** Client order id. */
   id: number;
   /**
-   * `resting`: open quantity rests in the book; `filled`: fully traded;
-   * `cancelled`: nothing left open (see `reason`); `rejected`: refused (see `code`), nothing changed.
+   * `resting`: open quantity rests in the book; `untriggered`: a stop order
+   * waiting for its trigger (off the book); `filled`: fully traded;
+   * `cancelled`: nothing left open (see `reason`); `rejected`: refused (see
+   * `code`), nothing changed.
    */
-  status: 'resting' | 'filled' | 'cancelled' | 'rejected';
+  status: 'resting' | 'untriggered' | 'filled' | 'cancelled' | 'rejected';
   /** Quantity traded by this command. */
   filled: number;
   /** Open quantity left resting. */
@@ -118,21 +165,44 @@ export interface CommandResult {
   code?: ErrorCode;
 }
 
-/** Summarise a command's events (`events` is that command's slice). */
-export function summarize(command: Command, events: readonly BookEvent[]): CommandResult {
-  const id = command.kind === 'advance-time' ? 0 : command.id; // the gateway sends no advance-time
+/**
+ * Summarise a command's events (`events` is that command's slice). A stop
+ * order is `untriggered` after its placement or a modify (its `accepted` or
+ * `modified` event says so) unless a `triggered` event for it follows; a
+ * reduce's events cannot tell a stop from a resting order, so the caller
+ * passes `untriggered` for it (see server.ts).
+ */
+export function summarize(
+  command: Command,
+  events: readonly BookEvent[],
+  untriggered = false,
+): CommandResult {
+  const id = command.kind === 'advance-time' ? 0 : command.id; // the gateway answers no advance-time
   const clientId = clientIdOf(id);
   let filled = 0;
   let remaining = 0;
   let cancelled = false;
   let reason: CancelReason | undefined;
+  let waiting = untriggered;
   for (const e of events) {
     switch (e.type) {
       case 'rejected':
         return { id: clientId, status: 'rejected', filled: 0, remaining: 0, code: e.code };
       case 'accepted':
+        if (e.id === id) {
+          // `qty` is null for a market order sized by notional: it never rests.
+          remaining = e.qty ?? 0;
+          waiting = e.orderType === 'stop-market' || e.orderType === 'stop-limit';
+        }
+        break;
       case 'modified':
-        if (e.id === id) remaining = e.qty ?? 0; // null only for notional market orders, which the gateway does not send
+        if (e.id === id) {
+          remaining = e.qty;
+          waiting = e.trigger !== undefined; // only an untriggered stop's modify names a trigger
+        }
+        break;
+      case 'triggered':
+        if (e.id === id) waiting = false;
         break;
       case 'trade':
         if (e.takerId === id) {
@@ -150,7 +220,8 @@ export function summarize(command: Command, events: readonly BookEvent[]): Comma
         break;
     }
   }
-  const status = remaining > 0 ? 'resting' : cancelled ? 'cancelled' : 'filled';
+  const status =
+    remaining > 0 ? (waiting ? 'untriggered' : 'resting') : cancelled ? 'cancelled' : 'filled';
   const result: CommandResult = { id: clientId, status, filled, remaining };
   if (reason !== undefined && status === 'cancelled') result.reason = reason;
   return result;

@@ -76,8 +76,8 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
     ],
     [
       'an unknown type',
-      { ...limit(1, 'buy', 100, 1), type: 'stop' },
-      'body/type must be one of limit, market',
+      { ...limit(1, 'buy', 100, 1), type: 'iceberg' },
+      'body/type must be one of limit, market, stop',
     ],
     [
       'an unknown time in force',

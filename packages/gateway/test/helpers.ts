@@ -2,10 +2,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
-import { buildGateway, type Gateway, type GatewayConfig } from '../src/index';
+import { buildGateway, type Gateway, type GatewayConfig, type GatewayOptions } from '../src/index';
 
 export const ALICE = 'test-key-alice';
 export const BOB = 'test-key-bob';
+/** A third account (owner 3), present only where a test adds it (see `withCarol`). */
+export const CAROL = 'test-key-carol';
+
+/** Config overrides adding carol (owner 3) to alice and bob. */
+export const withCarol: Partial<GatewayConfig> = {
+  accounts: [
+    { key: ALICE, owner: 1, name: 'alice' },
+    { key: BOB, owner: 2, name: 'bob' },
+    { key: CAROL, owner: 3, name: 'carol' },
+  ],
+};
+
+/** A clock the test moves by hand (epoch milliseconds). */
+export class TestClock {
+  constructor(public now = 1_764_000_000_000) {}
+  readonly read = () => this.now;
+  advance(ms: number): number {
+    this.now += ms;
+    return this.now;
+  }
+}
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tickbook-gw-test-'));
@@ -45,9 +66,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(overrides: Partial<GatewayConfig> = {}): Promise<Harness> {
+export async function harness(
+  overrides: Partial<GatewayConfig> = {},
+  options: GatewayOptions = {},
+): Promise<Harness> {
   const dir = tempDir();
-  const gw = await buildGateway(testConfig(dir, overrides));
+  const gw = await buildGateway(testConfig(dir, overrides), options);
   await gw.app.ready();
   return {
     gw,

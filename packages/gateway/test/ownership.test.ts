@@ -80,3 +80,61 @@ describe('ownership', () => {
     });
   });
 });
+
+describe('ownership of the new order kinds', () => {
+  it('another account cannot reduce, modify, cancel or see your stops and icebergs', async () => {
+    await h.call('POST', '/v1/orders', limit(5, 'sell', 100, 10, { displayQty: 2 }), ALICE);
+    await h.call(
+      'POST',
+      '/v1/orders',
+      { symbol: 'BTC-USD', id: 6, side: 'buy', type: 'stop', trigger: 120, qty: 3 },
+      ALICE,
+    );
+    for (const [method, url, body] of [
+      ['POST', '/v1/orders/BTC-USD/5/reduce', { qty: 1 }],
+      ['POST', '/v1/orders/BTC-USD/6/reduce', { qty: 1 }],
+      ['PATCH', '/v1/orders/BTC-USD/6', { trigger: 110 }],
+      ['PATCH', '/v1/orders/BTC-USD/5', { qty: 1 }],
+      ['GET', '/v1/orders/BTC-USD/6', undefined],
+      ['DELETE', '/v1/orders/BTC-USD/6', undefined],
+    ] as const) {
+      const r = await h.call(method, url, body, BOB);
+      expect(r.status, `${method} ${url}`).toBe(404);
+      expect(r.body).toMatchObject({ code: 'UNKNOWN_ORDER' });
+    }
+    expect((await h.call('GET', '/v1/orders/BTC-USD/5', undefined, ALICE)).body).toMatchObject({
+      remaining: 10,
+      displayed: 2,
+    });
+    expect((await h.call('GET', '/v1/orders/BTC-USD/6', undefined, ALICE)).body).toMatchObject({
+      remaining: 3,
+      trigger: 120,
+      status: 'untriggered',
+    });
+    // Bob's own stop with the same client id is his, and separate.
+    const bobs = await h.call(
+      'POST',
+      '/v1/orders',
+      { symbol: 'BTC-USD', id: 6, side: 'sell', type: 'stop', trigger: 80, qty: 1 },
+      BOB,
+    );
+    expect(bobs.body).toMatchObject({ id: 6, status: 'untriggered' });
+    expect(
+      (await h.call('POST', '/v1/orders/BTC-USD/6/reduce', { qty: 1 }, BOB)).body,
+    ).toMatchObject({ status: 'cancelled', reason: 'user' });
+    expect((await h.call('GET', '/v1/orders/BTC-USD/6', undefined, ALICE)).status).toBe(200);
+  });
+
+  it("a taker's answer never shows the iceberg maker's refresh or id", async () => {
+    await h.call('POST', '/v1/orders', limit(5, 'sell', 100, 10, { displayQty: 2 }), ALICE);
+    const r = await h.call('POST', '/v1/orders', limit(77, 'buy', 100, 5), BOB);
+    expect(r.body.filled).toBe(5);
+    expect(r.body.events.every((e: { id: number }) => e.id === 77)).toBe(true);
+    expect(r.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'accepted',
+      'trade',
+      'trade',
+      'trade',
+    ]);
+  });
+});

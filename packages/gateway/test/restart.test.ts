@@ -15,18 +15,19 @@ const dir = tempDir();
 const configPath = join(dir, 'gateway.json');
 writeFileSync(configPath, JSON.stringify(testConfig(dir, { logLevel: 'error' })));
 const children: ChildProcess[] = [];
+const dirs = [dir];
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(): Promise<{
+async function start(config = configPath): Promise<{
   child: ChildProcess;
   url: string;
   recovered: Record<string, number>;
 }> {
-  const child = spawn(process.execPath, [cli, '--config', configPath], {
+  const child = spawn(process.execPath, [cli, '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -183,5 +184,57 @@ describe('restart after SIGKILL', () => {
     const fourth = await start();
     expect(fourth.recovered['BTC-USD']).toBe(303);
     await kill9(fourth.child);
+  });
+});
+
+describe('restart after SIGKILL: good-till-date', () => {
+  it('an order recovered from the journal expires on the clock, and its expiry is replayed', async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+    // Its own journals: the real clock decides when the book's time moves.
+    const gdir = tempDir();
+    dirs.push(gdir);
+    const gconfig = join(gdir, 'gateway.json');
+    writeFileSync(gconfig, JSON.stringify(testConfig(gdir, { logLevel: 'error' })));
+    const order = (id: number, price: number, expiresAt: number) => ({
+      symbol: 'BTC-USD',
+      id,
+      side: 'buy',
+      price,
+      qty: 1,
+      expiresAt,
+    });
+
+    const first = await start(gconfig);
+    const soon = Date.now() + 1000;
+    const later = Date.now() + 3_600_000;
+    expect((await call(first.url, 'POST', '/v1/orders', order(1, 90, soon))).status).toBe(200);
+    expect((await call(first.url, 'POST', '/v1/orders', order(2, 91, later))).status).toBe(200);
+    await kill9(first.child);
+
+    // Restart once the real clock has passed order 1's expiry (the gateway was
+    // down when it came): the recovered gateway expires it.
+    while (Date.now() <= soon) await new Promise((r) => setTimeout(r, soon + 1 - Date.now()));
+    const second = await start(gconfig);
+    let gone = await call(second.url, 'GET', '/v1/orders/BTC-USD/1');
+    // The start-up timer runs right after listening; a read can come first.
+    for (let i = 0; i < 100 && gone.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gone = await call(second.url, 'GET', '/v1/orders/BTC-USD/1');
+    }
+    expect(gone.status).toBe(404);
+    expect((await call(second.url, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
+      price: 91,
+      expiresAt: later,
+    });
+    const health = await call(second.url, 'GET', '/health');
+    expect(health.body.symbols[0].time).toBeGreaterThanOrEqual(soon);
+    await kill9(second.child);
+
+    // The expiry is a journalled advance-time command: replayed, not re-decided.
+    const third = await start(gconfig);
+    expect(third.recovered['BTC-USD']).toBe(second.recovered['BTC-USD'] + 1);
+    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/2')).status).toBe(200);
+    await kill9(third.child);
   });
 });

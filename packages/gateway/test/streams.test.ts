@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { StreamHub } from '../src/streams';
-import { ALICE, BOB, type Harness, harness, limit } from './helpers';
+import { ALICE, BOB, CAROL, type Harness, harness, limit, TestClock, withCarol } from './helpers';
 
 /** Just enough of a ws socket for the hub. */
 class FakeSocket extends EventEmitter {
@@ -93,5 +93,138 @@ describe('stream hub', () => {
     expect(seq).toBe(depth.seq);
     expect([...book.buy.values()].sort((a, b) => b.price - a.price)).toEqual(depth.bids);
     expect([...book.sell.values()].sort((a, b) => a.price - b.price)).toEqual(depth.asks);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON messages, checked by the assertions
+type Msg = any;
+
+/** The `orders` stream events a socket received, flattened. */
+const orderEvents = (s: FakeSocket) =>
+  (s.sent as Msg[]).filter((m) => m.channel === 'orders').flatMap((m) => m.events);
+
+describe('streams of the new events', () => {
+  it('market data shows only the shown part of an iceberg; its owner sees the refresh', async () => {
+    h = await harness();
+    const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
+    const pub = new FakeSocket();
+    const alice = new FakeSocket();
+    const bob = new FakeSocket();
+    hub.attach(pub as unknown as WebSocket, 9);
+    hub.attach(alice as unknown as WebSocket, 1);
+    hub.attach(bob as unknown as WebSocket, 2);
+    pub.message({ op: 'subscribe', symbol: 'BTC-USD', channels: ['l2', 'trades'] });
+    alice.message({ op: 'subscribe', symbol: 'BTC-USD', channels: ['orders'] });
+    bob.message({ op: 'subscribe', symbol: 'BTC-USD', channels: ['orders'] });
+
+    await h.call('POST', '/v1/orders', limit(11, 'sell', 200, 10, { displayQty: 3 }), ALICE);
+    await h.call('POST', '/v1/orders', limit(22, 'buy', 200, 4), BOB);
+
+    const l2 = (pub.sent as Msg[]).filter((m) => m.type === 'update').flatMap((m) => m.changes);
+    expect(l2).toEqual([
+      { seq: 1, side: 'sell', price: 200, qty: 3, count: 1 },
+      { seq: 2, side: 'sell', price: 200, qty: 2, count: 1 },
+    ]);
+    const trades = (pub.sent as Msg[])
+      .filter((m) => m.channel === 'trades')
+      .flatMap((m) => m.trades);
+    expect(trades.map((t: Msg) => [t.price, t.qty, t.takerSide])).toEqual([
+      [200, 3, 'buy'],
+      [200, 1, 'buy'],
+    ]);
+    // Nothing public carries the whole order (10), what is left of it (6, 7) or an id.
+    const publicText = JSON.stringify(pub.sent);
+    expect(publicText).not.toMatch(/"qty":(10|7|6)\b/);
+    expect(publicText).not.toMatch(/"id"|refreshed|displayQty/);
+
+    expect(orderEvents(alice)).toEqual([
+      {
+        type: 'accepted',
+        id: 11,
+        side: 'sell',
+        orderType: 'limit',
+        price: 200,
+        qty: 10,
+        displayQty: 3,
+      },
+      { type: 'trade', id: 11, role: 'maker', side: 'sell', price: 200, qty: 3, remaining: 0 },
+      { type: 'refreshed', id: 11, side: 'sell', price: 200, qty: 3 },
+      { type: 'trade', id: 11, role: 'maker', side: 'sell', price: 200, qty: 1, remaining: 2 },
+    ]);
+    const bobs = orderEvents(bob);
+    expect(bobs.map((e: Msg) => e.type)).toEqual(['accepted', 'trade', 'trade']);
+    expect(bobs.every((e: Msg) => e.id === 22)).toBe(true);
+  });
+
+  it("a stop fired by another account's trade: each account sees only its own orders", async () => {
+    h = await harness(withCarol);
+    const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
+    const sockets = [1, 2, 3].map((owner) => {
+      const s = new FakeSocket();
+      hub.attach(s as unknown as WebSocket, owner);
+      s.message({ op: 'subscribe', symbol: 'BTC-USD', channels: ['orders'] });
+      return s;
+    });
+    const [alice, bob, carol] = sockets;
+    const stop = { symbol: 'BTC-USD', id: 20, side: 'buy', type: 'stop', trigger: 101, qty: 2 };
+    await h.call('POST', '/v1/orders', stop, BOB);
+    await h.call('POST', '/v1/orders', limit(1, 'sell', 101, 1), ALICE);
+    await h.call('POST', '/v1/orders', limit(2, 'sell', 102, 5), ALICE);
+    const before = sockets.map((s) => s.sent.length);
+    await h.call('POST', '/v1/orders', limit(31, 'buy', 101, 1), CAROL);
+    const fresh = (s: FakeSocket, i: number) =>
+      (s.sent.slice(before[i]) as Msg[]).flatMap((m) => m.events);
+
+    expect(fresh(carol, 2)).toEqual([
+      { type: 'accepted', id: 31, side: 'buy', orderType: 'limit', price: 101, qty: 1 },
+      { type: 'trade', id: 31, role: 'taker', side: 'buy', price: 101, qty: 1, remaining: 0 },
+    ]);
+    expect(fresh(bob, 1)).toEqual([
+      {
+        type: 'triggered',
+        id: 20,
+        side: 'buy',
+        orderType: 'market',
+        price: null,
+        qty: 2,
+        trigger: 101,
+      },
+      { type: 'trade', id: 20, role: 'taker', side: 'buy', price: 102, qty: 2, remaining: 0 },
+    ]);
+    expect(fresh(alice, 0)).toEqual([
+      { type: 'trade', id: 1, role: 'maker', side: 'sell', price: 101, qty: 1, remaining: 0 },
+      { type: 'trade', id: 2, role: 'maker', side: 'sell', price: 102, qty: 2, remaining: 3 },
+    ]);
+  });
+
+  it('an expiry goes to its owner only; the book time never appears on a stream', async () => {
+    const clock = new TestClock();
+    h = await harness({}, { clock: clock.read });
+    const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
+    const alice = new FakeSocket();
+    const bob = new FakeSocket();
+    hub.attach(alice as unknown as WebSocket, 1);
+    hub.attach(bob as unknown as WebSocket, 2);
+    alice.message({ op: 'subscribe', symbol: 'BTC-USD' });
+    bob.message({ op: 'subscribe', symbol: 'BTC-USD' });
+    const expiresAt = clock.now + 1000;
+    await h.call('POST', '/v1/orders', limit(5, 'buy', 90, 2, { expiresAt }), ALICE);
+    clock.advance(1000);
+    await h.call('POST', '/v1/orders', limit(6, 'buy', 80, 1), BOB);
+
+    expect(orderEvents(alice)).toEqual([
+      { type: 'accepted', id: 5, side: 'buy', orderType: 'limit', price: 90, qty: 2, expiresAt },
+      { type: 'cancelled', id: 5, reason: 'expired', qty: 2, remaining: 0 },
+    ]);
+    expect(orderEvents(bob)).toEqual([
+      { type: 'accepted', id: 6, side: 'buy', orderType: 'limit', price: 80, qty: 1 },
+    ]);
+    const l2 = (bob.sent as Msg[]).filter((m) => m.type === 'update').flatMap((m) => m.changes);
+    expect(l2.map((c: Msg) => [c.price, c.qty, c.count])).toEqual([
+      [90, 2, 1],
+      [90, 0, 0],
+      [80, 1, 1],
+    ]);
+    expect(JSON.stringify([alice.sent, bob.sent])).not.toContain('time-advanced');
   });
 });
