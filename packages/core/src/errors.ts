@@ -9,7 +9,8 @@ export const ERROR_CODES = {
   /** `side` is not `'buy'` or `'sell'`. */
   INVALID_SIDE: "Side must be 'buy' or 'sell'",
   /** Unknown command kind or order type. */
-  INVALID_TYPE: "Order type must be 'limit' or 'market'",
+  INVALID_TYPE:
+    "Command kind must be 'limit', 'market', 'stop', 'cancel', 'modify', 'reduce' or 'advance-time'",
   /** `timeInForce` is unknown, or not allowed for this order (GTC market, FOK notional market). */
   INVALID_TIF: "Time in force must be 'GTC', 'IOC' or 'FOK' (market orders: 'IOC' or 'FOK')",
   /** `price` is not a positive safe integer. */
