@@ -31,6 +31,7 @@ import type {
 import { commandIdOf } from '../validate';
 import {
   CMD_SIZE,
+  EV_SIZE,
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
   GEO_CMD_REGION,
@@ -73,7 +74,7 @@ import {
   stopTifCode,
   stpCode,
 } from './encode';
-import { decodeEvents, EventCursor } from './event-cursor';
+import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
 import { createMatcher, type MatcherExports, type WasmMemory } from './module';
 
 /** Receives each chunk of a batch's events; the cursor is valid only during the call. */
@@ -153,9 +154,27 @@ export class WasmBook implements Book, Restorable {
 
   private decode(count: number): BookEvent[] {
     this.covering(count);
-    const out: BookEvent[] = [];
-    decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
-    return out;
+    const { u8, u32, f64 } = this;
+    const at = this.evBase;
+    // Most calls return one to three events: an array literal allocates their
+    // exact length, where push() on [] allocates room for 16.
+    switch (count) {
+      case 1:
+        return [decodeEvent(u8, u32, f64, at)];
+      case 2:
+        return [decodeEvent(u8, u32, f64, at), decodeEvent(u8, u32, f64, at + EV_SIZE)];
+      case 3:
+        return [
+          decodeEvent(u8, u32, f64, at),
+          decodeEvent(u8, u32, f64, at + EV_SIZE),
+          decodeEvent(u8, u32, f64, at + 2 * EV_SIZE),
+        ];
+      default: {
+        const out: BookEvent[] = [];
+        decodeEvents(u8, u32, f64, at, count, out);
+        return out;
+      }
+    }
   }
 
   get size(): number {
