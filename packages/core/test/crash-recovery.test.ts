@@ -3,12 +3,23 @@
  * SIGKILL mid-run; recovery from the file must hold every acknowledged command.
  * Runs against the built package (the test command builds it first).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
-import { type Command, createBook, type JournalableBook, recover, stateHash } from '../src/index';
+import {
+  type Command,
+  createBook,
+  decodeJournal,
+  type EngineKind,
+  type JournalableBook,
+  openJournaledBook,
+  recover,
+  stateHash,
+} from '../src/index';
 // @ts-expect-error plain JS fixture shared with the child process
 import { CRASH_CONFIG, crashCommands } from './fixtures/crash-stream.mjs';
 
@@ -54,3 +65,81 @@ it('recovers every acknowledged command after the process is killed mid-run', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * The child of the checkpoint case: the crash test's stream, in batches of 50,
+ * with a checkpoint after every 5th batch (every 250 commands); prints
+ * "ack <sequence>" after each batch and "checkpoint <sequence>" after each
+ * checkpoint. Inline (the fixtures folder is shared), run with `node -e`.
+ */
+const CHECKPOINTING_CHILD = `
+import { openJournaledBook } from ${JSON.stringify(pathToFileURL(dist).href)};
+import { CRASH_CONFIG, crashCommands } from ${JSON.stringify(
+  pathToFileURL(resolve(import.meta.dirname, 'fixtures/crash-stream.mjs')).href,
+)};
+const [journalPath, snapshotPath, engine] = process.argv.slice(1);
+const { book } = openJournaledBook({ journalPath, snapshotPath, config: CRASH_CONFIG, engine, fsync: 'batch' });
+const stream = crashCommands();
+for (let batch = 1; batch <= 400; batch++) {
+  const commands = [];
+  for (let i = 0; i < 50; i++) commands.push(stream.next().value);
+  book.apply(commands);
+  process.stdout.write('ack ' + book.sequence + '\\n');
+  if (batch % 5 === 0) process.stdout.write('checkpoint ' + book.checkpoint().sequence + '\\n');
+}
+`;
+
+it.each(['js', 'wasm'] as EngineKind[])(
+  'recovers every acknowledged command when killed while it journals and checkpoints (%s engine)',
+  async (engine) => {
+    if (!existsSync(dist)) throw new Error('packages/core is not built: run `npm run build`');
+    const dir = mkdtempSync(join(tmpdir(), 'tickbook-crash-'));
+    const journalPath = join(dir, 'book.journal');
+    const snapshotPath = join(dir, 'book.snapshot');
+    try {
+      const child: ChildProcessByStdio<null, Readable, null> = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', CHECKPOINTING_CHILD, journalPath, snapshotPath, engine],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let acked = 0;
+      let checkpoints = 0;
+      let buffered = '';
+      const signal = await new Promise<NodeJS.Signals | null>((done, fail) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) {
+            const [what, sequence] = line.split(' ');
+            if (what === 'ack') acked = Number(sequence);
+            else if (what === 'checkpoint') checkpoints++;
+          }
+          if (acked >= 2_000 && !child.killed) child.kill('SIGKILL');
+        });
+        child.on('exit', (_code, sig) => done(sig));
+        child.on('error', fail);
+      });
+      expect(signal).toBe('SIGKILL');
+      expect(checkpoints).toBeGreaterThanOrEqual(6);
+
+      // Recover as a restarted process would (this also drops a half-written temp file).
+      const { book, sink, recovered } = openJournaledBook({ journalPath, snapshotPath });
+      sink.close();
+      expect(book.sequence).toBeGreaterThanOrEqual(acked);
+      expect(readdirSync(dir).sort()).toEqual(['book.journal', 'book.snapshot']);
+      // The journal holds at most the commands since the last checkpoint (or,
+      // killed between a snapshot and its journal's rotation, ones it skips).
+      expect(recovered?.snapshotSequence).toBeGreaterThanOrEqual(acked - 250);
+      expect(recovered?.replayed).toBeLessThanOrEqual(250);
+      expect(decodeJournal(readFileSync(journalPath)).records.length).toBeLessThanOrEqual(250);
+
+      const replay = createBook(CRASH_CONFIG) as JournalableBook;
+      const stream = crashCommands() as Generator<Command>;
+      while (replay.sequence < book.sequence) replay.submit(stream.next().value as Command);
+      expect(stateHash(book)).toBe(stateHash(replay));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -220,7 +220,7 @@ describe('journal and recovery', () => {
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
   });
 
-  it('journals reduce, notional / protected market orders, expiries, time, icebergs and stops (format version 4)', () => {
+  it('journals reduce, notional / protected market orders, expiries, time, icebergs and stops (format version 5)', () => {
     const commands: Command[] = [
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'reduce', id: 1, qty: 2 },
@@ -248,7 +248,7 @@ describe('journal and recovery', () => {
     const { sink, book } = journaled(commands, 0);
     const bytes = sink.bytes();
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(JOURNAL_VERSION);
-    expect(JOURNAL_VERSION).toBe(4);
+    expect(JOURNAL_VERSION).toBe(5);
     expect(decodeJournal(bytes).records.map((r) => r.command)).toEqual(commands);
     const recovered = recover({ journal: bytes });
     expect(stateHash(recovered.book)).toBe(stateHash(book.inner));
@@ -266,7 +266,8 @@ describe('journal and recovery', () => {
       { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
       { kind: 'limit', id: 2, side: 'buy', price: 103, qty: 5 },
     ];
-    const header = journaled([], 0).sink.bytes();
+    // A version-5 header without its base sequence (added in version 5).
+    const header = journaled([], 0).sink.bytes().slice(0, -8);
     // A record in the old layouts:
     // limit  f64 id | u8 side | f64 price | f64 qty | u8 tif | u8 postOnly | f64 owner | u8 stp
     // market f64 id | u8 side | f64 qty | u8 tif | f64 owner | u8 stp
@@ -290,6 +291,26 @@ describe('journal and recovery', () => {
     expect(recover({ journal: old }).book.ordersAt('buy', 103)).toEqual([
       { id: 2, qty: 3, owner: 0 },
     ]);
+  });
+
+  it('still reads version-4 journals (no base sequence in the header)', () => {
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 104, qty: 5 },
+      { kind: 'stop', id: 2, side: 'sell', trigger: 102, qty: 2 },
+      { kind: 'modify', id: 2, trigger: 101 },
+    ];
+    const { book, sink } = journaled(commands, 0);
+    const v5 = sink.bytes();
+    const headerLength = 8 + 25;
+    expect(new DataView(v5.buffer).getFloat64(headerLength, true)).toBe(0); // base sequence
+    const v4 = new Uint8Array(v5.length - 8);
+    v4.set(v5.subarray(0, headerLength));
+    v4.set(v5.subarray(headerLength + 8), headerLength);
+    new DataView(v4.buffer).setUint32(4, 4, true);
+    const decoded = decodeJournal(v4);
+    expect(decoded.baseSequence).toBe(0);
+    expect(decoded.records.map((r) => r.command)).toEqual(commands);
+    expect(stateHash(recover({ journal: v4 }).book)).toBe(stateHash(book.inner));
   });
 
   it('drops a torn last record (crash mid-write) and keeps everything before it', () => {
@@ -320,7 +341,7 @@ describe('journal and recovery', () => {
     ];
     const { sink, snapshot } = journaled(commands, 3);
     const journal = sink.bytes();
-    const headerLength = 8 + 25;
+    const headerLength = 8 + 25 + 8; // magic, version, config, base sequence
     // A flipped bit inside the first record's payload.
     const flipped = journal.slice();
     flipped[headerLength + 12] ^= 0x10;

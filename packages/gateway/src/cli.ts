@@ -3,7 +3,7 @@
  * Run the gateway:
  *   node dist/cli.js [--config FILE] [--host H] [--port N] [--data-dir DIR]
  *                    [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]
- *                    [--batch-window-ms N]
+ *                    [--checkpoint-every-commands N] [--batch-window-ms N]
  * Without --config (or TICKBOOK_GATEWAY_CONFIG) the built-in default config is used.
  * Prints one JSON line `{"msg":"listening","url":...}` once it accepts connections.
  */
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       engine: { type: 'string' },
       'no-journal': { type: 'boolean' },
       fsync: { type: 'string' },
+      'checkpoint-every-commands': { type: 'string' },
       'batch-window-ms': { type: 'string' },
       'no-batching': { type: 'boolean' },
       'log-level': { type: 'string' },
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       'usage: tickbook-gateway [--config FILE] [--host H] [--port N] [--data-dir DIR]\n' +
         '       [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]\n' +
-        '       [--batch-window-ms N] [--no-batching] [--log-level LEVEL]\n',
+        '       [--checkpoint-every-commands N] [--batch-window-ms N] [--no-batching]\n' +
+        '       [--log-level LEVEL]\n',
     );
     return;
   }
@@ -47,6 +49,9 @@ async function main(): Promise<void> {
   if (values.engine) overrides.engine = values.engine as GatewayConfig['engine'];
   if (values['no-journal']) overrides.journal = false;
   if (values.fsync) overrides.fsync = values.fsync as GatewayConfig['fsync'];
+  if (values['checkpoint-every-commands']) {
+    overrides.checkpointEveryCommands = Number(values['checkpoint-every-commands']);
+  }
   if (values['batch-window-ms']) overrides.batchWindowMs = Number(values['batch-window-ms']);
   if (values['no-batching']) overrides.batching = false;
   if (values['log-level']) overrides.logLevel = values['log-level'] as GatewayConfig['logLevel'];

@@ -44,6 +44,13 @@ export interface GatewayConfig {
   /** When the journal is forced to disk (see tickbook's `FsyncPolicy`). @defaultValue `'batch'` */
   fsync: FsyncPolicy;
   /**
+   * Checkpoint a symbol's journal after this many journalled commands: write
+   * `<symbol>.snapshot` and start a fresh journal after it, so a restart
+   * replays at most about this many commands. Also on a graceful stop. 0: never.
+   * @defaultValue 1,000,000
+   */
+  checkpointEveryCommands: number;
+  /**
    * Adaptive batching window. 0 (default): commands that arrive in the same
    * event-loop turn are applied together, with no added wait. > 0: while the
    * gateway is busy (the previous flush held more than one request), wait up
@@ -78,6 +85,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   journal: true,
   dataDir: './data',
   fsync: 'batch',
+  checkpointEveryCommands: 1_000_000,
   batchWindowMs: 0,
   batching: true,
   maxBatchOrders: 1000,
@@ -104,6 +112,7 @@ const configSchema = {
     journal: { type: 'boolean' },
     dataDir: { type: 'string', minLength: 1 },
     fsync: { enum: ['batch', 'interval', 'never'] },
+    checkpointEveryCommands: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     batchWindowMs: { type: 'number', minimum: 0, maximum: 1000 },
     batching: { type: 'boolean' },
     maxBatchOrders: { type: 'integer', minimum: 1, maximum: 100_000 },

@@ -1,6 +1,6 @@
 /**
- * The gateway's journal files: tickbook's journal format, recovery and file
- * sink, in group-commit mode.
+ * The gateway's journal files: tickbook's journal format, recovery, file sink
+ * and checkpoints, in group-commit mode.
  *
  * tickbook's `fsync: 'batch'` calls `fdatasync` synchronously on every commit,
  * which stops the event loop for the length of a disk flush. The gateway
@@ -8,7 +8,13 @@
  * nothing), then syncs on libuv's thread pool (`FileSink.sync`) and answers the
  * requests of that call when it completes. Engine calls made while a sync is in
  * flight share the next one, so the matcher keeps working while the disk flushes.
+ *
+ * Files per symbol: `<symbol>.journal` and, once the market has checkpointed,
+ * `<symbol>.snapshot` (the journal then holds only the commands after it).
+ * A checkpoint replaces each through a `.tmp` file (see tickbook's
+ * `JournaledBook.checkpoint`); opening removes a `.tmp` a crash left behind.
  */
+import { join } from 'node:path';
 import {
   type BookConfig,
   type EngineKind,
@@ -21,23 +27,35 @@ import {
 export interface OpenedJournal {
   book: JournaledBook;
   sink: FileSink;
-  /** Records replayed from an existing journal. */
+  /** Records replayed from an existing journal (on top of the snapshot, if any). */
   replayed: number;
 }
 
+/** The files of one symbol's book in `dataDir`. */
+export function journalFiles(
+  dataDir: string,
+  symbol: string,
+): { journalPath: string; snapshotPath: string } {
+  return {
+    journalPath: join(dataDir, `${symbol}.journal`),
+    snapshotPath: join(dataDir, `${symbol}.snapshot`),
+  };
+}
+
 /**
- * Open (recover, or create) the journal of one book. With the `batch` policy
+ * Open (recover, or create) the journal of one book: from its snapshot plus
+ * the journal after it when a checkpoint wrote one. With the `batch` policy
  * the gateway drives durability itself: the file sink runs in `group` mode and
  * the market syncs it off the event loop (see market.ts).
  */
 export function openJournal(
-  path: string,
+  files: { journalPath: string; snapshotPath: string },
   config: BookConfig,
   engine: EngineKind,
   policy: FsyncPolicy,
 ): OpenedJournal {
   const { book, sink, recovered } = openJournaledBook({
-    journalPath: path,
+    ...files,
     config,
     engine,
     fsync: policy === 'batch' ? 'group' : policy,

@@ -14,6 +14,16 @@
  * only once the call's records are on disk. The sync runs off the event loop;
  * calls made meanwhile share the next sync (group commit).
  *
+ * Checkpoints: after `checkpointEveryCommands` journalled commands the market
+ * checkpoints its journal (snapshot, then a fresh journal after it) at a safe
+ * point: between engine calls, with no sync in flight and every applied call
+ * synced and answered, so the snapshot holds exactly the acknowledged book.
+ * Under group commit that point is a sync's completion (calls applied during
+ * that sync are synced at once first); without it, right after an engine call;
+ * and at start-up when recovery replayed that many.
+ * It blocks the event loop for the snapshot and a few fsyncs. A failed
+ * checkpoint stops the market like a failed journal write.
+ *
  * Time: the book's time is the gateway's clock in epoch milliseconds, but the
  * book only ever learns it from `advance-time` commands, which go through the
  * same engine call and journal as everything else (so a replay rebuilds the
@@ -82,6 +92,12 @@ export interface MarketOptions {
    * good-till-date orders. @defaultValue `Date.now`
    */
   clock?: () => number;
+  /** Checkpoint the journal (see tickbook's `JournaledBook.checkpoint`). */
+  checkpoint?: () => void;
+  /** Checkpoint after this many journalled commands, and on close; 0: never. @defaultValue 0 */
+  checkpointEveryCommands?: number;
+  /** Commands already in the journal after its snapshot (replayed at start-up). @defaultValue 0 */
+  journaledSinceCheckpoint?: number;
 }
 
 /** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
@@ -112,6 +128,8 @@ export class Market {
   /** Clock time the timer is set for. */
   private timerAt = 0;
   private closed = false;
+  /** Book sequence the last checkpoint (or the recovered snapshot) holds. */
+  private checkpointedAt: number;
   private readonly onTimer = () => {
     this.timer = undefined;
     if (this.failure || this.closed) return;
@@ -143,9 +161,13 @@ export class Market {
       apply: metrics.applyDuration.labels(labels),
       sync: metrics.syncDuration.labels(labels),
       batch: metrics.batchSize.labels(labels),
+      checkpoint: metrics.checkpointDuration.labels(labels),
     };
     metrics.resting.labels(labels).read = () => this.book.size;
     this.clock = options.clock ?? Date.now;
+    this.checkpointedAt = book.sequence - (options.journaledSinceCheckpoint ?? 0);
+    // A long journal replayed at start-up (e.g. written with checkpoints off): compact it now.
+    if (this.checkpointDue()) this.checkpoint();
     // A recovered book may hold good-till-date orders (some already due).
     this.expiries.rebuild(book);
     this.armTimer();
@@ -304,6 +326,7 @@ export class Market {
     const durable = this.options.durable;
     if (!durable) {
       this.acknowledge(applied);
+      if (this.checkpointDue()) this.checkpoint();
     } else if (this.options.batching === false) {
       // No batching: one synchronous sync per request (the comparison case).
       try {
@@ -313,6 +336,7 @@ export class Market {
         return;
       }
       this.acknowledge(applied);
+      if (this.checkpointDue()) this.checkpoint();
     } else {
       this.unsynced.push(applied);
       if (!this.syncing) this.startSync(durable);
@@ -335,8 +359,59 @@ export class Market {
       }
       this.m.sync.observe((performance.now() - t0) / 1000);
       for (const applied of group) this.acknowledge(applied);
+      if (this.failure) return;
+      if (this.checkpointDue()) {
+        // A safe point: no sync in flight. Sync what was applied meanwhile too.
+        if (!this.syncAndAnswer(durable)) return;
+        this.checkpoint();
+      }
       if (this.unsynced.length > 0 && !this.failure) this.startSync(durable);
     });
+  }
+
+  /** Sync and answer every applied call now; false (market failed) if the sync failed. */
+  private syncAndAnswer(durable: Durable): boolean {
+    if (this.unsynced.length === 0) return true;
+    const group = this.unsynced;
+    this.unsynced = [];
+    try {
+      durable.syncNow();
+    } catch (error) {
+      this.fail(
+        error as Error,
+        group.map((a) => a.queue),
+      );
+      return false;
+    }
+    for (const applied of group) this.acknowledge(applied);
+    return true;
+  }
+
+  private checkpointDue(): boolean {
+    const every = this.options.checkpointEveryCommands ?? 0;
+    return (
+      every > 0 &&
+      this.options.checkpoint !== undefined &&
+      !this.failure &&
+      !this.closed &&
+      this.book.sequence - this.checkpointedAt >= every
+    );
+  }
+
+  /**
+   * Checkpoint the journal. Call only between engine calls with nothing
+   * unsynced. A failure stops the market (nothing is waiting for an answer).
+   */
+  private checkpoint(): void {
+    const t0 = performance.now();
+    try {
+      this.options.checkpoint?.();
+    } catch (error) {
+      this.fail(error as Error, []);
+      return;
+    }
+    this.checkpointedAt = this.book.sequence;
+    this.m.checkpoint.observe((performance.now() - t0) / 1000);
   }
 
   private acknowledge(a: Applied): void {
@@ -356,7 +431,11 @@ export class Market {
     for (const queue of waiting) for (const p of queue) p.reject(e);
   }
 
-  /** Apply what is queued, sync, close the journal. Call once no request is in flight. */
+  /**
+   * Apply what is queued, sync, checkpoint (when checkpoints are on and
+   * anything was journalled since the last), close the journal. Call once no
+   * request is in flight.
+   */
   close(): void {
     this.flush();
     this.closed = true;
@@ -366,6 +445,15 @@ export class Market {
       const group = this.unsynced;
       this.unsynced = [];
       for (const applied of group) this.acknowledge(applied);
+    }
+    // A sync may still be in flight: its records are in the snapshot too, and
+    // tickbook's file sink closes the old journal only once that sync is done.
+    if (
+      (this.options.checkpointEveryCommands ?? 0) > 0 &&
+      this.book.sequence > this.checkpointedAt &&
+      !this.failure
+    ) {
+      this.checkpoint();
     }
     this.options.close?.();
   }

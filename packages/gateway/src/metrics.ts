@@ -178,6 +178,11 @@ export function createMetrics() {
       'Time of one journal fdatasync (group commit, off the event loop)',
       LATENCY_BUCKETS,
     ),
+    checkpointDuration: registry.histogram(
+      'tickbook_gateway_checkpoint_duration_seconds',
+      'Time of one journal checkpoint (snapshot written, journal replaced; blocks the event loop)',
+      LATENCY_BUCKETS,
+    ),
     batchSize: registry.histogram(
       'tickbook_gateway_batch_commands',
       'Commands per engine batch call (adaptive batching)',

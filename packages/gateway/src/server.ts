@@ -2,7 +2,6 @@
  * The gateway: a Fastify app serving tickbook books over HTTP + WebSocket.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import websocket from '@fastify/websocket';
 import { Ajv, type ErrorObject, type SchemaValidateFunction } from 'ajv';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -21,7 +20,7 @@ import {
   resolveGatewayConfig,
 } from './config';
 import { clientIdOf, toEngineId } from './ids';
-import { openJournal } from './journal';
+import { journalFiles, openJournal } from './journal';
 import { Market, MarketUnavailableError } from './market';
 import { createMetrics, type GatewayMetrics, type HistogramChild } from './metrics';
 import {
@@ -115,13 +114,8 @@ function openMarket(
   if (!config.journal) return new Market(inst.symbol, createBook(bookConfig), metrics, options);
 
   mkdirSync(config.dataDir, { recursive: true });
-  const journalPath = join(config.dataDir, `${inst.symbol}.journal`);
-  const { book, sink, replayed } = openJournal(
-    journalPath,
-    bookConfig,
-    config.engine,
-    config.fsync,
-  );
+  const files = journalFiles(config.dataDir, inst.symbol);
+  const { book, sink, replayed } = openJournal(files, bookConfig, config.engine, config.fsync);
   const c = book.config;
   if (
     c.minPrice !== inst.minPrice ||
@@ -131,9 +125,9 @@ function openMarket(
   ) {
     sink.close();
     throw new Error(
-      `${journalPath} was written for a different ${inst.symbol} book ` +
+      `${files.journalPath} was written for a different ${inst.symbol} book ` +
         `(band ${c.minPrice}..${c.maxPrice}, capacity ${c.capacity}, stp ${c.stpMode}); ` +
-        'move it away or restore the old instrument config',
+        'move it (and its .snapshot) away or restore the old instrument config',
     );
   }
   recovered.set(inst.symbol, replayed);
@@ -141,6 +135,9 @@ function openMarket(
     ...options,
     close: () => sink.close(),
     durable: config.fsync === 'batch' ? sink : undefined,
+    checkpoint: () => book.checkpoint(),
+    checkpointEveryCommands: config.checkpointEveryCommands,
+    journaledSinceCheckpoint: replayed,
   });
 }
 

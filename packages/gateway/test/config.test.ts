@@ -26,6 +26,7 @@ describe('config', () => {
     expect(c.engine).toBe('wasm');
     expect(c.journal).toBe(true);
     expect(c.fsync).toBe('batch');
+    expect(c.checkpointEveryCommands).toBe(1_000_000);
     expect(c.dataDir).toBe('/srv/gw/data');
     expect(c.instruments).toEqual(DEFAULT_CONFIG.instruments);
   });
@@ -60,6 +61,9 @@ describe('config', () => {
       '/accounts/0/key must NOT have fewer than 8 characters',
     ],
     [{ accounts: [{ key: 'a-long-key', owner: 2 ** 21 }] }, '/accounts/0/owner must be <= 2097151'],
+    [{ checkpointEveryCommands: -1 }, '/checkpointEveryCommands must be >= 0'],
+    [{ checkpointEveryCommands: 1.5 }, '/checkpointEveryCommands must be integer'],
+    [{ checkpointEveryCommands: '1000' }, '/checkpointEveryCommands must be integer'],
     [{ colour: 'red' }, '(root) must NOT have additional properties'],
     [
       {

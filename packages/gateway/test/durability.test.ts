@@ -1,5 +1,15 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { decodeJournal, restoreBook } from 'tickbook';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../src/index';
 import type { Durable } from '../src/market';
@@ -86,28 +96,37 @@ describe('journal', () => {
     expect((await h.call('GET', '/health', undefined, null)).status).toBe(503);
   });
 
-  it('restores the books from the journals on start (in process)', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const a = await buildGateway(testConfig(dir));
-    const inject = (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) =>
-      gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
-    await inject(a, 'POST', '/v1/orders', limit(1, 'buy', 90, 4));
-    await inject(a, 'POST', '/v1/orders', limit(2, 'sell', 95, 1));
-    await a.app.close();
-    const b = await buildGateway(testConfig(dir));
-    expect(b.recovered.get('BTC-USD')).toBe(2);
-    expect((await inject(b, 'GET', '/v1/depth/BTC-USD')).json()).toMatchObject({
-      bids: [{ price: 90, qty: 4, count: 1 }],
-      asks: [{ price: 95, qty: 1, count: 1 }],
-    });
-    await b.app.close();
-  });
+  it.each([
+    ['journal only', 0, 2],
+    ['checkpointed on close', 1_000_000, 0],
+  ])(
+    'restores the books from the journals on start (in process, %s)',
+    async (_how, checkpointEveryCommands, replayed) => {
+      const dir = tempDir();
+      dirs.push(dir);
+      const config = testConfig(dir, { checkpointEveryCommands });
+      const a = await buildGateway(config);
+      const inject = (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) =>
+        gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
+      await inject(a, 'POST', '/v1/orders', limit(1, 'buy', 90, 4));
+      await inject(a, 'POST', '/v1/orders', limit(2, 'sell', 95, 1));
+      await a.app.close();
+      expect(existsSync(join(dir, 'data', 'BTC-USD.snapshot'))).toBe(replayed === 0);
+      const b = await buildGateway(config);
+      expect(b.recovered.get('BTC-USD')).toBe(replayed);
+      expect((await inject(b, 'GET', '/v1/depth/BTC-USD')).json()).toMatchObject({
+        bids: [{ price: 90, qty: 4, count: 1 }],
+        asks: [{ price: 95, qty: 1, count: 1 }],
+      });
+      await b.app.close();
+    },
+  );
 
   it('drops a torn last record (crash mid-write) and keeps journalling after it', async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const a = await buildGateway(testConfig(dir));
+    const config = testConfig(dir, { checkpointEveryCommands: 0 }); // a journal-only restart
+    const a = await buildGateway(config);
     await a.app.inject({
       method: 'POST',
       url: '/v1/orders',
@@ -118,7 +137,7 @@ describe('journal', () => {
     const journal = join(dir, 'data', 'BTC-USD.journal');
     const good = statSync(journal).size;
     appendFileSync(journal, Buffer.from([60, 0, 0, 0, 1, 2, 3])); // half a record
-    const b = await buildGateway(testConfig(dir));
+    const b = await buildGateway(config);
     expect(b.recovered.get('BTC-USD')).toBe(1);
     expect(statSync(journal).size).toBe(good);
     await b.app.inject({
@@ -128,7 +147,7 @@ describe('journal', () => {
       headers: { 'x-api-key': ALICE },
     });
     await b.app.close();
-    const c = await buildGateway(testConfig(dir));
+    const c = await buildGateway(config);
     expect(c.recovered.get('BTC-USD')).toBe(2);
     await c.app.close();
   });
@@ -154,5 +173,153 @@ describe('journal', () => {
     mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'data', 'BTC-USD.journal'), 'not a journal at all');
     await expect(buildGateway(testConfig(dir))).rejects.toThrow('CORRUPT_DATA');
+  });
+});
+
+/** A journal header: magic, version, book config, base sequence. */
+const HEADER_BYTES = 8 + 25 + 8;
+
+describe('checkpoints', () => {
+  const inject = async (
+    gw: Gateway,
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: object,
+    key = ALICE,
+  ) => {
+    const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': key } });
+    return { status: res.statusCode, body: res.json() };
+  };
+  /** What a client can see of BTC-USD: depth (L2 sequence numbers restart with the process) and every order 1 … n. */
+  const view = async (gw: Gateway, n: number) => ({
+    depth: { ...(await inject(gw, 'GET', '/v1/depth/BTC-USD?levels=1000')).body, seq: 0 },
+    orders: await Promise.all(
+      Array.from({ length: n }, (_, i) => inject(gw, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
+    ),
+  });
+  const order = (i: number) =>
+    i % 2
+      ? limit(i, 'buy', 90 - (i % 5), 1 + (i % 3))
+      : limit(i, 'sell', 88 + (i % 7), 1 + (i % 4));
+
+  it('checkpoints every N journalled commands; the journal keeps only what came after; restarts recover it all', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = testConfig(dir, { checkpointEveryCommands: 10 });
+    const data = join(dir, 'data');
+    const journal = join(data, 'BTC-USD.journal');
+    const snapshot = join(data, 'BTC-USD.snapshot');
+    const a = await buildGateway(config);
+    for (let i = 1; i <= 25; i++) {
+      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+    }
+    const before = await view(a, 25);
+    expect(before.orders.filter((r) => r.status === 200).length).toBeGreaterThan(5);
+    // Checkpoints at 10 and 20: the snapshot holds 20 commands, the journal the 5 after.
+    expect(restoreBook(readFileSync(snapshot)).sequence).toBe(20);
+    const decoded = decodeJournal(readFileSync(journal));
+    expect(decoded.baseSequence).toBe(20);
+    expect(decoded.records.map((r) => r.sequence)).toEqual([21, 22, 23, 24, 25]);
+    expect(existsSync(join(data, 'TINY.snapshot'))).toBe(false); // nothing journalled there
+    const metrics = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain(
+      'tickbook_gateway_checkpoint_duration_seconds_count{symbol="BTC-USD"} 2',
+    );
+
+    // The files as they are now (as a crash would leave them): snapshot + short journal.
+    const crashed = join(dir, 'crashed');
+    cpSync(data, join(crashed, 'data'), { recursive: true });
+    const c = await buildGateway(testConfig(crashed, { checkpointEveryCommands: 10 }));
+    expect(c.recovered.get('BTC-USD')).toBe(5);
+    expect(await view(c, 25)).toEqual(before);
+    await c.app.close();
+
+    // A graceful stop checkpoints too: the journal is only its header.
+    await a.app.close();
+    expect(statSync(journal).size).toBe(HEADER_BYTES);
+    expect(decodeJournal(readFileSync(journal)).baseSequence).toBe(25);
+    const b = await buildGateway(config);
+    expect(b.recovered.get('BTC-USD')).toBe(0);
+    expect(await view(b, 25)).toEqual(before);
+    // It keeps going from there.
+    expect((await inject(b, 'POST', '/v1/orders', order(26))).status).toBe(200);
+    await b.app.close();
+    const d = await buildGateway(config);
+    expect(d.recovered.get('BTC-USD')).toBe(0);
+    expect((await inject(d, 'GET', '/v1/orders/BTC-USD/26')).status).not.toBe(404);
+    await d.app.close();
+  });
+
+  it('waits for the sync in flight, syncs what was applied meanwhile, then checkpoints', async () => {
+    const h = await harness({ checkpointEveryCommands: 1 });
+    open.push(h);
+    const data = h.gw.config.dataDir;
+    const journal = join(data, 'BTC-USD.journal');
+    const snapshot = join(data, 'BTC-USD.snapshot');
+    const sync = holdSync(h.gw);
+    const first = h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
+    await until(() => sync.held.length === 1);
+    const size = statSync(journal).size;
+    const more = Promise.all(
+      [2, 3].map((id) => h.call('POST', '/v1/orders', limit(id, 'buy', 90, 1))),
+    );
+    await until(() => statSync(journal).size > size);
+    // Due since the first command, but a sync is in flight: not yet.
+    expect(existsSync(snapshot)).toBe(false);
+    sync.release();
+    expect((await first).status).toBe(200);
+    expect((await more).map((r) => r.status)).toEqual([200, 200]);
+    expect(restoreBook(readFileSync(snapshot)).sequence).toBe(3);
+    expect(statSync(journal).size).toBe(HEADER_BYTES);
+    expect(sync.held).toHaveLength(0); // the checkpoint's own sync covered 2 and 3
+  });
+
+  it('a failed checkpoint stops writes (fail-stop); a restart recovers every acknowledged order', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = testConfig(dir, { checkpointEveryCommands: 3 });
+    const a = await buildGateway(config);
+    const blocker = join(dir, 'data', 'BTC-USD.snapshot.tmp');
+    mkdirSync(blocker); // the snapshot's temporary file cannot be written
+    for (let i = 1; i <= 3; i++) {
+      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+    }
+    const before = await view(a, 3);
+    const refused = await inject(a, 'POST', '/v1/orders', order(4));
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('UNAVAILABLE');
+    const health = await a.app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(503);
+    expect(health.json().symbols[0].error).toMatch(/EISDIR/);
+    await a.app.close();
+    rmSync(blocker, { recursive: true });
+    const b = await buildGateway(config);
+    expect(b.recovered.get('BTC-USD')).toBe(3);
+    expect(await view(b, 3)).toEqual(before);
+    await b.app.close();
+  });
+
+  it('checkpointEveryCommands 0: no snapshot, not even on a graceful stop; turned on, a long journal is checkpointed at start-up', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const config = testConfig(dir, { checkpointEveryCommands: 0 });
+    const snapshot = join(dir, 'data', 'BTC-USD.snapshot');
+    const journal = join(dir, 'data', 'BTC-USD.journal');
+    const a = await buildGateway(config);
+    for (let i = 1; i <= 12; i++) await inject(a, 'POST', '/v1/orders', order(i));
+    const before = await view(a, 12);
+    await a.app.close();
+    expect(existsSync(snapshot)).toBe(false);
+    const b = await buildGateway(config);
+    expect(b.recovered.get('BTC-USD')).toBe(12);
+    await b.app.close();
+    expect(existsSync(snapshot)).toBe(false);
+    // Checkpoints on: 12 replayed records are more than 10, so it checkpoints before serving.
+    const c = await buildGateway(testConfig(dir, { checkpointEveryCommands: 10 }));
+    expect(c.recovered.get('BTC-USD')).toBe(12);
+    expect(restoreBook(readFileSync(snapshot)).sequence).toBe(12);
+    expect(statSync(journal).size).toBe(HEADER_BYTES);
+    expect(await view(c, 12)).toEqual(before);
+    await c.app.close();
   });
 });

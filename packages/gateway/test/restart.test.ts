@@ -3,10 +3,11 @@
  * Runs the built server (dist/cli.js): `npm run build` first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { decodeJournal, restoreBook } from 'tickbook';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALICE, BOB, tempDir, testConfig } from './helpers';
 
@@ -175,14 +176,22 @@ describe('restart after SIGKILL', () => {
       remaining: 1,
     });
 
-    // SIGTERM is a graceful stop: exit code 0, journals closed, nothing lost.
+    // SIGTERM is a graceful stop: exit code 0, journals checkpointed and
+    // closed, nothing lost, nothing left to replay.
+    const depth = (await call(third.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body;
     const code = await new Promise((ok) => {
       third.child.once('exit', ok);
       third.child.kill('SIGTERM');
     });
     expect(code).toBe(0);
     const fourth = await start();
-    expect(fourth.recovered['BTC-USD']).toBe(303);
+    expect(fourth.recovered).toEqual({ 'BTC-USD': 0, TINY: 0 });
+    expect((await call(fourth.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
+      price: 5000,
+      remaining: 1,
+    });
+    const depthAfter = (await call(fourth.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body;
+    expect({ ...depthAfter, seq: 0 }).toEqual({ ...depth, seq: 0 });
     await kill9(fourth.child);
   });
 });
@@ -235,6 +244,115 @@ describe('restart after SIGKILL: good-till-date', () => {
     expect(third.recovered['BTC-USD']).toBe(second.recovered['BTC-USD'] + 1);
     expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
     expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/2')).status).toBe(200);
+    await kill9(third.child);
+  });
+});
+
+describe('restart after SIGKILL: checkpoints', () => {
+  it('recovers every acknowledged order from snapshot + short journal, and a graceful stop leaves nothing to replay', async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+    const cdir = tempDir();
+    dirs.push(cdir);
+    const cconfig = join(cdir, 'gateway.json');
+    const every = 50;
+    writeFileSync(
+      cconfig,
+      JSON.stringify(testConfig(cdir, { logLevel: 'error', checkpointEveryCommands: every })),
+    );
+    const data = join(cdir, 'data');
+    const journal = join(data, 'BTC-USD.journal');
+    const snapshot = join(data, 'BTC-USD.snapshot');
+    /** Everything a client can see of BTC-USD (L2 sequence numbers restart with the process). */
+    const view = async (url: string) => ({
+      depth: { ...(await call(url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body, seq: 0 },
+      alice: await Promise.all(
+        Array.from({ length: 1100 }, (_, i) => call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
+      ),
+      bob: await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
+        ),
+      ),
+    });
+
+    const first = await start(cconfig);
+    // Concurrent single orders (group commit: checkpoints at sync completions), then a batch.
+    const singles = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => {
+        const key = i % 2 ? BOB : ALICE;
+        const side = i % 4 < 2 ? 'buy' : 'sell';
+        const price = side === 'buy' ? 1000 - (i % 7) : 997 + (i % 9);
+        const id = 1 + (i >> 1);
+        return call(
+          first.url,
+          'POST',
+          '/v1/orders',
+          { symbol: 'BTC-USD', id, side, price, qty: 1 + (i % 5) },
+          key,
+        );
+      }),
+    );
+    expect(singles.every((r) => r.status === 200)).toBe(true);
+    const batch = await call(first.url, 'POST', '/v1/orders/batch', {
+      symbol: 'BTC-USD',
+      orders: Array.from({ length: 100 }, (_, i) => ({
+        id: 1000 + i,
+        side: 'buy',
+        price: 900 + i,
+        qty: 3,
+      })),
+    });
+    expect(batch.body.accepted).toBe(100);
+    for (let i = 0; i < 20; i++) {
+      const r = await call(first.url, 'DELETE', `/v1/orders/BTC-USD/${1000 + i}`);
+      expect(r.status).toBe(200);
+    }
+    const before = await view(first.url);
+    await kill9(first.child);
+
+    // Checkpointed along the way: the snapshot holds most, the journal fewer than `every`.
+    const base = restoreBook(readFileSync(snapshot)).sequence;
+    expect(base).toBeGreaterThanOrEqual(300 + 100 + 20 - every);
+    const records = decodeJournal(readFileSync(journal)).records;
+    expect(records.length).toBeLessThan(every);
+    expect(records.every((r) => r.sequence > base)).toBe(true);
+    expect(statSync(journal).size).toBeLessThan(every * 100);
+
+    const second = await start(cconfig);
+    expect(second.recovered['BTC-USD']).toBe(records.length);
+    expect(await view(second.url)).toEqual(before);
+
+    // SIGTERM: a last checkpoint, the journal is only its header, nothing to replay.
+    expect(
+      (
+        await call(second.url, 'POST', '/v1/orders', {
+          symbol: 'BTC-USD',
+          id: 5000,
+          side: 'sell',
+          price: 5000,
+          qty: 1,
+        })
+      ).status,
+    ).toBe(200);
+    const after = await view(second.url);
+    const code = await new Promise((ok) => {
+      second.child.once('exit', ok);
+      second.child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(statSync(journal).size).toBe(8 + 25 + 8);
+    expect(readdirSync(data).sort()).toEqual([
+      'BTC-USD.journal',
+      'BTC-USD.snapshot',
+      'TINY.journal',
+    ]);
+    const third = await start(cconfig);
+    expect(third.recovered).toEqual({ 'BTC-USD': 0, TINY: 0 });
+    expect(await view(third.url)).toEqual(after);
+    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
+      price: 5000,
+      remaining: 1,
+    });
     await kill9(third.child);
   });
 });

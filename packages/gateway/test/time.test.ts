@@ -221,67 +221,77 @@ describe('good-till-date orders on the gateway clock', () => {
 });
 
 describe('good-till-date across a restart (journal)', () => {
-  it('a recovered order still expires on the clock, and the expiry itself is replayed', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const dir = tempDir();
-    dirs.push(dir);
-    const clock = new TestClock();
-    const t0 = clock.now;
-    const open = () => buildGateway(testConfig(dir), { clock: clock.read });
-    const call = async (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) => {
-      const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
-      return { status: res.statusCode, body: res.json() };
-    };
-    const close = async (gw: Gateway) => {
-      vi.useRealTimers();
-      await gw.app.close();
+  // Checkpoints off: the restart replays the journal. On (the default): a
+  // graceful stop checkpoints, so the restart restores the snapshot, time and
+  // expiries included, and replays nothing.
+  it.each([
+    ['replayed from the journal', 0, [5, 6]],
+    ['restored from a checkpoint', 1_000_000, [0, 0]],
+  ])(
+    'a recovered order still expires on the clock, and the expiry itself is kept (%s)',
+    async (_how, checkpointEveryCommands, replayed) => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    };
+      const dir = tempDir();
+      dirs.push(dir);
+      const clock = new TestClock();
+      const t0 = clock.now;
+      const open = () =>
+        buildGateway(testConfig(dir, { checkpointEveryCommands }), { clock: clock.read });
+      const call = async (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) => {
+        const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
+        return { status: res.statusCode, body: res.json() };
+      };
+      const close = async (gw: Gateway) => {
+        vi.useRealTimers();
+        await gw.app.close();
+        vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      };
 
-    const a = await open();
-    await call(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
-    await call(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
-    await call(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
-    await call(a, 'POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 4,
-      side: 'sell',
-      type: 'stop',
-      trigger: 70,
-      qty: 1,
-      expiresAt: t0 + 1000,
-    });
-    await close(a);
+      const a = await open();
+      await call(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
+      await call(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
+      await call(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
+      await call(a, 'POST', '/v1/orders', {
+        symbol: 'BTC-USD',
+        id: 4,
+        side: 'sell',
+        type: 'stop',
+        trigger: 70,
+        qty: 1,
+        expiresAt: t0 + 1000,
+      });
+      await close(a);
 
-    // Down for 2 s: order 1 and stop 4 are due when the gateway comes back.
-    clock.advance(2000);
-    const b = await open();
-    expect(b.recovered.get('BTC-USD')).toBe(5);
-    // Replay alone restores the journalled time: nothing expired yet.
-    expect(b.markets.get('BTC-USD')!.book.time).toBe(t0);
-    expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
-    // The start-up timer moves the time to the clock: both expire.
-    vi.advanceTimersByTime(0);
-    expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-    expect((await call(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
-    expect((await call(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
-      expiresAt: t0 + 10_000,
-    });
-    expect((await call(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
-    await close(b);
+      // Down for 2 s: order 1 and stop 4 are due when the gateway comes back.
+      clock.advance(2000);
+      const b = await open();
+      expect(b.recovered.get('BTC-USD')).toBe(replayed[0]);
+      // Recovery alone restores the journalled time: nothing expired yet.
+      expect(b.markets.get('BTC-USD')!.book.time).toBe(t0);
+      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
+      // The start-up timer moves the time to the clock: both expire.
+      vi.advanceTimersByTime(0);
+      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      expect((await call(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
+      expect((await call(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
+        expiresAt: t0 + 10_000,
+      });
+      expect((await call(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
+      await close(b);
 
-    // Restarted with the clock behind the journal (another machine, a clock
-    // step): the replayed advance-time keeps the book where it was, and the
-    // time never goes back.
-    clock.now = t0;
-    const c = await open();
-    expect(c.recovered.get('BTC-USD')).toBe(6);
-    const book = c.markets.get('BTC-USD')!.book;
-    expect(book.time).toBe(t0 + 2000);
-    expect(book.size).toBe(2);
-    expect((await call(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-    const late = await call(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
-    expect(late).toMatchObject({ status: 422, body: { code: 'ALREADY_EXPIRED' } });
-    await close(c);
-  });
+      // Restarted with the clock behind the journal (another machine, a clock
+      // step): the replayed advance-time keeps the book where it was, and the
+      // time never goes back.
+      clock.now = t0;
+      const c = await open();
+      expect(c.recovered.get('BTC-USD')).toBe(replayed[1]);
+      const book = c.markets.get('BTC-USD')!.book;
+      expect(book.time).toBe(t0 + 2000);
+      expect(book.size).toBe(2);
+      expect((await call(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      const late = await call(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
+      expect(late).toMatchObject({ status: 422, body: { code: 'ALREADY_EXPIRED' } });
+      await close(c);
+    },
+  );
 });

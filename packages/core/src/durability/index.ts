@@ -1,5 +1,5 @@
 export { decodeJournal, JOURNAL_VERSION } from './journal-codec';
-export type { JournalableBook } from './journaled-book';
+export type { CheckpointInfo, JournalableBook, JournaledBookOptions } from './journaled-book';
 export { JournaledBook } from './journaled-book';
 export {
   type OpenJournalOptions,
@@ -17,4 +17,5 @@ export {
   MemorySink,
 } from './sinks';
 export { SNAPSHOT_VERSION, snapshotBook } from './snapshot';
+export { FileSnapshotStore, MemorySnapshotStore, type SnapshotStore } from './snapshot-store';
 export { stateHash } from './state-hash';

@@ -1,12 +1,15 @@
 /**
- * Journal bytes: a header naming the book's configuration, then one
- * length-prefixed, checksummed record per acknowledged call (a per-order call
- * or a whole batch) holding the commands it applied, numbered from the
- * record's first sequence. A batch is acknowledged only after its record is
- * written, so a torn last record only ever holds unacknowledged commands.
+ * Journal bytes: a header naming the book's configuration and the sequence
+ * number it starts after, then one length-prefixed, checksummed record per
+ * acknowledged call (a per-order call or a whole batch) holding the commands
+ * it applied, numbered from the record's first sequence. A batch is
+ * acknowledged only after its record is written, so a torn last record only
+ * ever holds unacknowledged commands.
  *
  * ```
  * header: "TKBJ" | u32 version | config (see snapshot.ts)
+ *         | f64 base sequence (version 5): the journal holds the commands after it; a journal
+ *           started by a checkpoint needs the snapshot taken at (or after) its base
  * record: u32 payload length | u32 CRC-32 of payload | payload   (one per batch)
  * payload: f64 sequence of its first command | u32 count | count × command
  * command: u8 kind | fields of the kind:
@@ -23,6 +26,7 @@
  *          | u8 tif | f64 owner | u8 stp | f64 expiresAt (0 = none)          (version 4)
  * modify (version 4): f64 id | u8 has (1 price, 2 qty, 4 trigger) | f64 price | f64 qty | f64 trigger
  * ```
+ * Version 5 added the header's base sequence (checkpoints; older journals start at 0).
  * Version 4 added stop orders and modify's trigger.
  * Version 2 added reduce, market orders sized by notional with protection
  * prices, good-till-date expiries and advance-time; version 3 added iceberg
@@ -40,7 +44,7 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
-export const JOURNAL_VERSION = 4;
+export const JOURNAL_VERSION = 5;
 /** Oldest journal version this code still reads. */
 const OLDEST_JOURNAL_VERSION = 1;
 const SIDES: readonly Side[] = ['buy', 'sell'];
@@ -49,10 +53,12 @@ const KINDS = ['limit', 'market', 'cancel', 'modify', 'reduce', 'advance-time', 
 const STP_UNSET = 255;
 const RECORD_HEADER = 8;
 
-export function encodeJournalHeader(config: ResolvedConfig): Uint8Array {
+/** The header of a journal holding the commands after `baseSequence`. */
+export function encodeJournalHeader(config: ResolvedConfig, baseSequence = 0): Uint8Array {
   const w = new ByteWriter();
   w.u32(MAGIC).u32(JOURNAL_VERSION);
   writeConfig(w, config);
+  w.f64(baseSequence);
   return w.toBytes();
 }
 
@@ -270,6 +276,8 @@ export interface JournalRecord {
 
 export interface DecodedJournal {
   config: Omit<BookConfig, 'engine'>;
+  /** The journal holds the commands after this sequence (0 before version 5). */
+  baseSequence: number;
   records: JournalRecord[];
   /** Bytes of whole, valid records (header included): where appending may resume. */
   validLength: number;
@@ -290,6 +298,10 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
     throw new TickbookError('UNSUPPORTED_VERSION', `journal version ${version}`);
   }
   const config = readConfig(r);
+  const baseSequence = version >= 5 ? r.f64() : 0;
+  if (!(baseSequence >= 0 && Number.isSafeInteger(baseSequence))) {
+    throw new TickbookError('CORRUPT_DATA', 'bad journal base sequence');
+  }
   const records: JournalRecord[] = [];
   let validLength = r.offset;
   let tornTail = false;
@@ -322,5 +334,5 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
     r.offset = end;
     validLength = end;
   }
-  return { config, records, validLength, tornTail };
+  return { config, baseSequence, records, validLength, tornTail };
 }

@@ -2,8 +2,25 @@
  * A book that journals every applied command before acknowledging it: the
  * call returns only after the command's record is written (and, with the
  * `batch` fsync policy, on disk). Refused commands are not journalled.
+ *
+ * Checkpoints keep the journal short: a snapshot of the book is stored, then
+ * the journal is replaced by one that starts after the snapshot's sequence.
+ * Why a crash at any point of a checkpoint recovers the acknowledged state:
+ * - the snapshot is replaced atomically (temp file, fsync, rename, directory
+ *   fsync), so the snapshot file is always a whole snapshot, old or new;
+ * - the journal is replaced the same way, and only after the new snapshot's
+ *   rename is on disk, so a journal that starts after sequence S is never on
+ *   disk without a snapshot at S or later;
+ * - until that, the old journal still holds every command after the old
+ *   snapshot, and recovery replays only records after the snapshot it restored
+ *   (old snapshot + old journal, or new snapshot + old journal: same state);
+ * - a checkpoint runs between commands, so the snapshot holds exactly the
+ *   commands journaled so far, and nothing is appended during it;
+ * - a journal records its base sequence: one without the snapshot it needs
+ *   refuses to recover (`JOURNAL_GAP`) rather than silently lose commands.
  */
 import type { Book } from '../book';
+import { TickbookError } from '../errors';
 import type {
   BookEvent,
   Command,
@@ -27,21 +44,69 @@ import {
   writeRecord,
 } from './journal-codec';
 import type { JournalSink } from './sinks';
+import type { SnapshotStore } from './snapshot-store';
 
 /** Any book can be journaled (kept as a name for the role). */
 export type JournalableBook = Book;
 
+export interface JournaledBookOptions {
+  /** Where {@link JournaledBook.checkpoint} stores snapshots; without it the book cannot checkpoint. */
+  snapshots?: SnapshotStore;
+}
+
+/** What a checkpoint stored. */
+export interface CheckpointInfo {
+  /** Sequence number the snapshot holds; the new journal starts after it. */
+  sequence: number;
+  /** Size of the snapshot, bytes. */
+  snapshotBytes: number;
+}
+
 export class JournaledBook implements Book {
   private readonly records = new ByteWriter();
+  private readonly snapshots: SnapshotStore | undefined;
 
   constructor(
     readonly inner: JournalableBook,
     readonly sink: JournalSink,
+    options: JournaledBookOptions = {},
   ) {
+    this.snapshots = options.snapshots;
     if (sink.size === 0) {
-      sink.write(encodeJournalHeader(inner.config));
+      // A new journal starts after the book's current sequence (0 for a new book).
+      sink.write(encodeJournalHeader(inner.config, inner.sequence));
       sink.commit();
     }
+  }
+
+  /**
+   * Checkpoint: store a snapshot of the book, then replace the journal with one
+   * that holds only the commands after it, and keep journalling there. Recovery
+   * then restores the snapshot and replays a short journal. Call it between
+   * commands; a crash at any point of it recovers the same state (see the
+   * module comment).
+   *
+   * If it throws before the journal is replaced, the book keeps journalling
+   * to the old journal and nothing is lost. An I/O error is still best treated
+   * like a failed journal write (stop taking commands): after the journal's
+   * rename, a failed directory sync leaves the new journal's durability
+   * uncertain.
+   * @throws {@link TickbookError} `INVALID_CONFIG` when the book has no
+   * snapshot store or its sink cannot rotate; the file system's error on an I/O failure.
+   */
+  checkpoint(): CheckpointInfo {
+    if (!this.snapshots || !this.sink.rotate) {
+      throw new TickbookError(
+        'INVALID_CONFIG',
+        'a checkpoint needs a snapshot store (snapshotPath) and a journal sink that can rotate',
+      );
+    }
+    const sequence = this.inner.sequence;
+    const snapshot = this.inner.snapshot();
+    // Snapshot first: the new journal is only valid with it on disk.
+    this.snapshots.save(snapshot);
+    this.sink.rotate(encodeJournalHeader(this.inner.config, sequence));
+    return { sequence, snapshotBytes: snapshot.length };
   }
 
   get engine() {

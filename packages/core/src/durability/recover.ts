@@ -8,11 +8,13 @@ import type { Book } from '../book';
 import { createBook } from '../create-book';
 import { TickbookError } from '../errors';
 import type { EngineKind } from '../types';
+import { removeQuietly, tempPathOf } from './files';
 import { decodeJournal } from './journal-codec';
 import { type JournalableBook, JournaledBook } from './journaled-book';
 import { restoreBook } from './restore';
 import { FileSink, type FileSinkOptions } from './sinks';
 import { decodeSnapshot, sameConfig } from './snapshot';
+import { FileSnapshotStore } from './snapshot-store';
 
 export interface RecoverInput {
   /** Latest snapshot, if any; the journal must cover every command after it. */
@@ -31,11 +33,17 @@ export interface Recovered {
   tornTail: boolean;
   /** Length of the journal's valid prefix: truncate the file here before appending again. */
   validLength: number;
+  /** Sequence of the snapshot restored; `undefined` when there was none. */
+  snapshotSequence: number | undefined;
 }
 
 /**
+ * Records at or before the snapshot's sequence are skipped: after a crash
+ * between a checkpoint's snapshot and its journal rotation, the old journal
+ * still holds them.
  * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`,
- * `CONFIG_MISMATCH` (snapshot and journal of different books), `JOURNAL_GAP`.
+ * `CONFIG_MISMATCH` (snapshot and journal of different books), `JOURNAL_GAP`
+ * (also: a journal started by a checkpoint, without a snapshot at or after its start).
  */
 export function recover(input: RecoverInput): Recovered {
   const journal = decodeJournal(input.journal);
@@ -48,6 +56,14 @@ export function recover(input: RecoverInput): Recovered {
     book = createBook({ ...journal.config, engine: input.engine });
   }
   const target = book as JournalableBook;
+  const snapshotSequence = input.snapshot ? target.sequence : undefined;
+  if (journal.baseSequence > target.sequence) {
+    throw new TickbookError(
+      'JOURNAL_GAP',
+      `the journal starts after sequence ${journal.baseSequence}, the ` +
+        (input.snapshot ? `snapshot is at ${target.sequence}` : 'snapshot taken there is missing'),
+    );
+  }
   let replayed = 0;
   for (const { sequence, command } of journal.records) {
     if (sequence <= target.sequence) continue; // already in the snapshot
@@ -60,13 +76,22 @@ export function recover(input: RecoverInput): Recovered {
     }
     replayed++;
   }
-  return { book: target, replayed, tornTail: journal.tornTail, validLength: journal.validLength };
+  return {
+    book: target,
+    replayed,
+    tornTail: journal.tornTail,
+    validLength: journal.validLength,
+    snapshotSequence,
+  };
 }
 
 export interface OpenJournalOptions extends FileSinkOptions {
   /** Journal file; created when missing. */
   journalPath: string;
-  /** Snapshot file to start from, when one exists. */
+  /**
+   * Snapshot file: recovery starts from it when it exists, and
+   * {@link JournaledBook.checkpoint} writes it. Without it the book cannot checkpoint.
+   */
   snapshotPath?: string;
   /** Config for a brand-new journal (required when the journal file does not exist yet). */
   config?: Parameters<typeof createBook>[0];
@@ -76,6 +101,12 @@ export interface OpenJournalOptions extends FileSinkOptions {
 /**
  * Open a durable book: recover from the files when they exist (dropping a torn
  * tail from the journal file), then keep journalling to the same file.
+ *
+ * With `snapshotPath`, recovery restores the snapshot and replays the journal
+ * records after it; `book.checkpoint()` replaces both files (through
+ * `<path>.tmp` files, which a crash may leave behind and this removes: they
+ * were never renamed into place, so nothing needs them). A snapshot without a
+ * journal (or with an empty one) recovers to the snapshot.
  */
 export function openJournaledBook(options: OpenJournalOptions): {
   book: JournaledBook;
@@ -84,16 +115,30 @@ export function openJournaledBook(options: OpenJournalOptions): {
   recovered: Recovered | undefined;
 } {
   const { journalPath, snapshotPath, engine } = options;
+  const snapshots = snapshotPath ? new FileSnapshotStore(snapshotPath) : undefined;
+  if (snapshotPath) {
+    removeQuietly(tempPathOf(snapshotPath));
+    removeQuietly(tempPathOf(journalPath));
+  }
+  const snapshot = snapshots?.load();
   let recovered: Recovered | undefined;
   let inner: JournalableBook;
   // An empty file is a journal whose creation never finished: start it afresh.
   const exists = existsSync(journalPath) && statSync(journalPath).size > 0;
   if (exists) {
-    const snapshot =
-      snapshotPath && existsSync(snapshotPath) ? readFileSync(snapshotPath) : undefined;
     recovered = recover({ journal: readFileSync(journalPath), snapshot, engine });
     if (recovered.tornTail) truncateSync(journalPath, recovered.validLength);
     inner = recovered.book;
+  } else if (snapshot) {
+    // The new journal gets a header starting after the snapshot's sequence.
+    inner = restoreBook(snapshot, { engine: engine ?? options.config?.engine }) as JournalableBook;
+    recovered = {
+      book: inner,
+      replayed: 0,
+      tornTail: false,
+      validLength: 0,
+      snapshotSequence: inner.sequence,
+    };
   } else {
     if (!options.config) throw new TickbookError('INVALID_CONFIG', 'a new journal needs a config');
     inner = createBook({
@@ -102,7 +147,7 @@ export function openJournaledBook(options: OpenJournalOptions): {
     }) as JournalableBook;
   }
   const sink = new FileSink(journalPath, options);
-  const book = new JournaledBook(inner, sink); // writes a new journal's header
+  const book = new JournaledBook(inner, sink, { snapshots }); // writes a new journal's header
   if (!exists) sink.syncNow();
   return { book, sink, recovered };
 }

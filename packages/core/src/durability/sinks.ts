@@ -3,16 +3,9 @@
  * when a command or batch is complete (`commit`), which is where a file sink
  * applies its fsync policy.
  */
-import {
-  closeSync,
-  fdatasync,
-  fdatasyncSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { installTemp, syncDirectory, writeAll, writeTemp } from './files';
 
 export interface JournalSink {
   /** Bytes already in the sink (0 for a new journal, which then gets a header). */
@@ -22,6 +15,12 @@ export interface JournalSink {
   /** A command or batch is complete (and is about to be acknowledged). */
   commit(): void;
   close(): void;
+  /**
+   * Replace everything written so far with a fresh journal holding only
+   * `header`, all or nothing, and keep appending there (a checkpoint, once its
+   * snapshot is stored). A sink without it cannot checkpoint.
+   */
+  rotate?(header: Uint8Array): void;
 }
 
 /**
@@ -43,16 +42,26 @@ export interface FileSinkOptions {
   intervalMs?: number;
 }
 
-/** An append-only journal file. */
+/**
+ * An append-only journal file. {@link FileSink.rotate} replaces it atomically
+ * (through `<path>.tmp`); the same sink then appends to the new file.
+ */
 export class FileSink implements JournalSink {
-  private readonly fd: number;
+  private fd: number;
   private readonly policy: FsyncPolicy;
   private readonly timer: NodeJS.Timeout | undefined;
   private written: number;
+  /** Asynchronous syncs in flight, per file descriptor. */
+  private readonly inflight = new Map<number, number>();
+  /** Replaced (or closed) descriptors that close once their syncs complete. */
+  private readonly retired = new Set<number>();
 
   private closed = false;
 
-  constructor(path: string, options: FileSinkOptions = {}) {
+  constructor(
+    readonly path: string,
+    options: FileSinkOptions = {},
+  ) {
     this.policy = options.fsync ?? 'batch';
     this.fd = openSync(path, 'a');
     this.written = fstatSync(this.fd).size;
@@ -60,7 +69,7 @@ export class FileSink implements JournalSink {
     if (this.written === 0) syncDirectory(dirname(path));
     if (this.policy === 'interval') {
       this.timer = setInterval(() => {
-        if (!this.closed) fdatasync(this.fd, () => {});
+        if (!this.closed) this.syncAsync(() => {});
       }, options.intervalMs ?? 100);
       this.timer.unref();
     }
@@ -71,8 +80,7 @@ export class FileSink implements JournalSink {
   }
 
   write(bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    writeAll(this.fd, bytes);
     this.written += bytes.length;
   }
 
@@ -82,7 +90,7 @@ export class FileSink implements JournalSink {
 
   /** Force everything written so far to disk on libuv's thread pool (policy `group`). */
   sync(done: (error: Error | null) => void): void {
-    fdatasync(this.fd, done);
+    this.syncAsync(done);
   }
 
   /** Force everything written so far to disk now, blocking. */
@@ -90,21 +98,57 @@ export class FileSink implements JournalSink {
     fdatasyncSync(this.fd);
   }
 
+  /**
+   * Replace the file with a fresh one holding only `header`: written and
+   * fsynced as `<path>.tmp`, renamed over `<path>`, directory fsynced. If it
+   * throws before the rename, the sink keeps appending to the old file; from
+   * the rename on, to the new one. A sync in flight on the old file still
+   * completes (its descriptor closes after it).
+   */
+  rotate(header: Uint8Array): void {
+    if (this.closed) throw new Error(`journal ${this.path} is closed`);
+    const fd = writeTemp(this.path, header);
+    const old = this.fd;
+    try {
+      installTemp(this.path, () => {
+        this.fd = fd;
+        this.written = header.length;
+      });
+    } finally {
+      if (this.fd === fd) this.retire(old);
+      else closeSync(fd); // the rename failed: the old file stays the journal
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     fdatasyncSync(this.fd);
-    closeSync(this.fd);
+    this.retire(this.fd);
   }
-}
 
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  private syncAsync(done: (error: Error | null) => void): void {
+    const fd = this.fd;
+    this.inflight.set(fd, (this.inflight.get(fd) ?? 0) + 1);
+    fdatasync(fd, (error) => {
+      const left = (this.inflight.get(fd) ?? 1) - 1;
+      if (left > 0) this.inflight.set(fd, left);
+      else {
+        this.inflight.delete(fd);
+        if (this.retired.delete(fd)) closeSync(fd);
+      }
+      done(error);
+    });
+  }
+
+  /**
+   * Close `fd` now, or once the syncs in flight on it complete: closing under
+   * them could let them sync whatever file reuses the descriptor number.
+   */
+  private retire(fd: number): void {
+    if (this.inflight.has(fd)) this.retired.add(fd);
+    else closeSync(fd);
   }
 }
 
@@ -125,6 +169,11 @@ export class MemorySink implements JournalSink {
   commit(): void {}
 
   close(): void {}
+
+  rotate(header: Uint8Array): void {
+    this.chunks = [header.slice()];
+    this.total = header.length;
+  }
 
   /** Everything written, as one array. */
   bytes(): Uint8Array {
