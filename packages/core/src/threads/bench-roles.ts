@@ -28,10 +28,12 @@ export function runBenchWorker(
     ready();
     const t0 = performance.now();
     let reads = 0;
-    while (Atomics.load(control, CTL_DONE) === 0) {
+    // At least one read: on a busy machine a short writer run can finish
+    // before this thread gets the CPU at all.
+    do {
       reader.readDepth(out, depth);
       reads++;
-    }
+    } while (Atomics.load(control, CTL_DONE) === 0);
     return { reads, retries: reader.retries, seconds: (performance.now() - t0) / 1000 };
   }
   // producer: its contiguous slice of the first `orders` W1 operations
