@@ -69,5 +69,5 @@ export function threadsText(t: ThreadsResult): string {
       r.busy.toLocaleString(),
     ]),
   ]);
-  return `${readers}\n(one reader worker; a batch writer holds the lock for 1,024 commands at a time)\n\n${ring}`;
+  return `${readers}\n(one reader worker; a batch writer holds the lock for one call, up to 4,096 events, and holds off its next call while a reader waits)\n\n${ring}`;
 }

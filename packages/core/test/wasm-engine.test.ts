@@ -87,11 +87,12 @@ describe('binary layout mirror', () => {
       codes.EV_A,
       codes.EV_F,
     ]);
-    expect([27, 28, 29, 30].map(layout)).toEqual([
+    expect([27, 28, 29, 30, 36].map(layout)).toEqual([
       codes.BITS_WORDS,
       codes.BITS_SEQLOCK,
       codes.BITS_SEQUENCE,
       codes.EV_B,
+      codes.BITS_READERS_WAITING,
     ]);
   });
 

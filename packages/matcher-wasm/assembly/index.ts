@@ -87,6 +87,7 @@ import {
   ORDER_SIZE,
   Order,
   ordersBase,
+  READERS_WAITING_AT,
   SEQLOCK_AT,
   SEQUENCE_AT,
   setConfig,
@@ -515,7 +516,8 @@ export function geometry(i: i32): usize {
  * Record layouts for the JS mirror's self-test, by index: sizes and field
  * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
  * bits table's word counts, seqlock and sequence offsets; 30 Ev.b; 31 Cmd.mflags;
- * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg; 35 Cmd.words.
+ * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg; 35 Cmd.words;
+ * 36 the readers-waiting counter in the bits table.
  */
 export function recordLayout(i: i32): usize {
   switch (i) {
@@ -589,6 +591,8 @@ export function recordLayout(i: i32): usize {
       return offsetof<Cmd>('displayQty');
     case 35:
       return offsetof<Cmd>('words');
+    case 36:
+      return READERS_WAITING_AT;
     case 34:
       return offsetof<Order>('iceberg');
     default:

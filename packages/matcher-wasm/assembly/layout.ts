@@ -178,16 +178,19 @@ export const MAX_BIT_LEVELS: i32 = 4;
 /**
  * The 64-byte table at `bitsTable`, read by other threads as well:
  * ```
- *  0                     32                  48        52      56
- *  ┌─────────────────────┬───────────────────┬─────────┬───────┬──────────┐
- *  │ bitset addresses    │ words per level   │ seqlock │       │ sequence │
- *  │ u32 × (2 sides × 4) │ u32 × 4           │ i32     │       │ f64      │
- *  └─────────────────────┴───────────────────┴─────────┴───────┴──────────┘
+ *  0                     32                  48        52        56
+ *  ┌─────────────────────┬───────────────────┬─────────┬─────────┬──────────┐
+ *  │ bitset addresses    │ words per level   │ seqlock │ waiting │ sequence │
+ *  │ u32 × (2 sides × 4) │ u32 × 4           │ i32     │ i32     │ f64      │
+ *  └─────────────────────┴───────────────────┴─────────┴─────────┴──────────┘
  * ```
- * See seqlock.ts.
+ * See seqlock.ts. `waiting`: readers that have spun without finding the
+ * book between two write windows; written by readers, read by the JS writer
+ * (never by this module): packages/core/src/threads/book-reader.ts.
  */
 export const BITS_WORDS_AT: usize = 32;
 export const SEQLOCK_AT: usize = 48;
+export const READERS_WAITING_AT: usize = 52;
 export const SEQUENCE_AT: usize = 56;
 
 // ---- the book's geometry and state (instance globals) ----

@@ -24,10 +24,25 @@
  * - level record of tick t at `levelsBase + 24 t`: `total f64 @0`, `count u32 @16`;
  * - bitset pyramids: u32 addresses at `bitsTable + 4 (side × 4 + k)`, u32 word
  *   counts at `bitsTable + 32 + 4 k`; level 0 has one bit per tick;
- * - seqlock: i32 at `bitsTable + 48`; command sequence: f64 at `bitsTable + 56`.
+ * - seqlock: i32 at `bitsTable + 48`; command sequence: f64 at `bitsTable + 56`;
+ * - readers waiting: i32 at `bitsTable + 52`.
+ *
+ * A batch writer running flat out leaves only short gaps between its write
+ * windows. A reader that has spun {@link ANNOUNCE_ATTEMPTS} times without
+ * finding one says so in the shared `waiting` counter until its read
+ * succeeds; the writer checks the counter after each window and, while it
+ * is non-zero, holds off its next window briefly (`WasmBook`), so readers
+ * are not starved. A writer with no waiting readers pays one load a window.
  */
 import type { Depth, Level } from '../types';
-import { BITS_SEQLOCK, BITS_SEQUENCE, BITS_WORDS, LEVEL_COUNT, LEVEL_SIZE } from '../wasm/codes';
+import {
+  BITS_READERS_WAITING,
+  BITS_SEQLOCK,
+  BITS_SEQUENCE,
+  BITS_WORDS,
+  LEVEL_COUNT,
+  LEVEL_SIZE,
+} from '../wasm/codes';
 
 /**
  * What a reader thread needs, handed over once: plain numbers and the
@@ -59,6 +74,8 @@ const MAX_BIT_LEVELS = 4;
 const RETRY = -2;
 /** Attempts (~1 ms of spinning: longer than one batch window) before retries sleep briefly. */
 const SPIN_ATTEMPTS = 65_536;
+/** Attempts before a read asks the writer for a gap (the `waiting` counter). */
+export const ANNOUNCE_ATTEMPTS = 64;
 /** Sleep between attempts once spinning has not helped (ms). */
 const BACKOFF_MS = 0.05;
 /** A read gives up after this long inside one write window (the writer died or hung). */
@@ -80,6 +97,9 @@ export class BookReader {
   private readonly f64: Float64Array;
   private readonly seqIndex: number;
   private readonly sequenceIndex: number;
+  private readonly waitingIndex: number;
+  /** This reader counts in the writer's `waiting` counter (between announce and withdraw). */
+  private announced = false;
   private readonly minPrice: number;
   private readonly ticks: number;
   private readonly levelsBase: number;
@@ -105,6 +125,7 @@ export class BookReader {
     this.ticks = d.ticks;
     this.levelsBase = d.levelsBase;
     this.seqIndex = (d.bitsTable + BITS_SEQLOCK) >> 2;
+    this.waitingIndex = (d.bitsTable + BITS_READERS_WAITING) >> 2;
     this.sequenceIndex = (d.bitsTable + BITS_SEQUENCE) >> 3;
     // The table's addresses and word counts are written once, at init.
     for (let i = 0; i < 2 * MAX_BIT_LEVELS; i++) {
@@ -122,7 +143,10 @@ export class BookReader {
       const before = Atomics.load(this.i32, this.seqIndex);
       if ((before & 1) === 0) {
         const value = this.f64[this.sequenceIndex];
-        if (Atomics.load(this.i32, this.seqIndex) === before) return value;
+        if (Atomics.load(this.i32, this.seqIndex) === before) {
+          if (this.announced) this.withdraw();
+          return value;
+        }
       }
       this.retried(attempt, before);
     }
@@ -141,7 +165,10 @@ export class BookReader {
       const before = Atomics.load(this.i32, this.seqIndex);
       if ((before & 1) === 0) {
         const written = this.tryReadDepth(out, depth);
-        if (written >= 0 && Atomics.load(this.i32, this.seqIndex) === before) return written;
+        if (written >= 0 && Atomics.load(this.i32, this.seqIndex) === before) {
+          if (this.announced) this.withdraw();
+          return written;
+        }
       }
       this.retried(attempt, before);
     }
@@ -177,12 +204,24 @@ export class BookReader {
   /** Count a failed attempt; once spinning has not helped, sleep briefly; give up eventually. */
   private retried(attempt: number, seen: number): void {
     this.retries++;
+    if (attempt === ANNOUNCE_ATTEMPTS && !this.announced) {
+      this.announced = true;
+      Atomics.add(this.i32, this.waitingIndex, 1);
+    }
     if (attempt < SPIN_ATTEMPTS) return;
     if (attempt * BACKOFF_MS > GIVE_UP_MS) {
+      this.withdraw();
       throw new Error('BookReader: the writer has not finished a write for 10 s');
     }
     // Sleeps only while the counter still holds `seen` (the writer does not notify).
     Atomics.wait(this.i32, this.seqIndex, seen, BACKOFF_MS);
+  }
+
+  /** Leave the writer's `waiting` count. */
+  private withdraw(): void {
+    if (!this.announced) return;
+    this.announced = false;
+    Atomics.sub(this.i32, this.waitingIndex, 1);
   }
 
   /** One attempt; -1 when something read was inconsistent (a write overlapped). */

@@ -171,9 +171,13 @@ export const EV_COUNT = 4;
 export const EV_A = 8;
 export const EV_F = 48;
 
-/** Bits table (at geometry `GEO_BITS_TABLE`): word counts, seqlock i32, published sequence f64. */
+/**
+ * Bits table (at geometry `GEO_BITS_TABLE`): word counts, seqlock i32,
+ * readers-waiting i32 (written by readers, read by the JS writer), published sequence f64.
+ */
 export const BITS_WORDS = 32;
 export const BITS_SEQLOCK = 48;
+export const BITS_READERS_WAITING = 52;
 export const BITS_SEQUENCE = 56;
 /** Event field `b`: taker id (trade), command sequence (level-changed). */
 export const EV_B = 16;

@@ -30,6 +30,7 @@ import type {
 } from '../types';
 import { commandIdOf } from '../validate';
 import {
+  BITS_READERS_WAITING,
   CMD_SIZE,
   EV_SIZE,
   GEO_BIT_LEVELS,
@@ -100,6 +101,9 @@ function invalidCommand(id: unknown): never {
   throw new TickbookError('INVALID_COMMAND', undefined, typeof id === 'number' ? id : undefined);
 }
 
+/** Longest a batch writer holds off its next write window for waiting readers (ms). */
+const READER_GAP_MS = 0.05;
+
 export class WasmBook implements Book, Restorable {
   readonly engine = 'wasm' as const;
   /** The book's linear memory (a `SharedArrayBuffer` underneath). */
@@ -116,6 +120,8 @@ export class WasmBook implements Book, Restorable {
   private readonly evBase: number;
   /** Bytes of the command region (room for 1,024 of the largest records). */
   private readonly cmdRegion: number;
+  /** Int32 index of the readers-waiting counter (see {@link letReadersIn}). */
+  private readonly waitingIndex: number;
   private readonly cursor = new EventCursor();
   /** True while an `applyEncoded` sink runs: the regions it reads must not be reused. */
   private draining = false;
@@ -135,7 +141,21 @@ export class WasmBook implements Book, Restorable {
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
     this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
+    this.waitingIndex = (this.ex.geometry(GEO_BITS_TABLE) + BITS_READERS_WAITING) >> 2;
     this.refreshViews();
+  }
+
+  /**
+   * Between two batch write windows: when `BookReader`s on other threads
+   * have spun without finding the book outside a window, hold the next one
+   * until they are through (at most {@link READER_GAP_MS}). A batch writer
+   * running flat out otherwise leaves them only the gaps of its own loop.
+   * With no reader waiting this is one load.
+   */
+  private letReadersIn(): void {
+    if (Atomics.load(this.i32, this.waitingIndex) === 0) return;
+    const until = performance.now() + READER_GAP_MS;
+    while (Atomics.load(this.i32, this.waitingIndex) !== 0 && performance.now() < until) {}
   }
 
   /** Rebuild the typed-array views after the memory grew. */
@@ -324,6 +344,7 @@ export class WasmBook implements Book, Restorable {
       let done = 0;
       while (done < bytes) {
         done = this.ex.applyBatch(done, bytes);
+        this.letReadersIn();
         const count = this.ex.eventCount();
         this.covering(count);
         decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
@@ -365,6 +386,7 @@ export class WasmBook implements Book, Restorable {
       let done = 0;
       do {
         done = this.ex.applyBatch(done, len);
+        this.letReadersIn();
         if (onEvents) {
           const count = this.ex.eventCount();
           this.covering(count);
@@ -409,6 +431,7 @@ export class WasmBook implements Book, Restorable {
       let done = 0;
       while (done < bytes) {
         done = this.ex.applyBatch(done, bytes);
+        this.letReadersIn();
         const count = this.ex.eventCount();
         this.covering(count);
         this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
