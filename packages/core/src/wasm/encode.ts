@@ -179,9 +179,14 @@ export function writeTail(
   return words << 3;
 }
 
-/** Size in bytes of the record at `at` (its `words`, clamped to 2-7 as the wasm does). */
+/** Size in bytes of a record whose header says `words` (clamped to 2-7, as the wasm does). */
+export function bytesOfWords(words: number): number {
+  return Math.min(Math.max(words, 2), CMD_SIZE >> 3) << 3;
+}
+
+/** Size in bytes of the record at `at`. */
 export function recordBytes(u8: Uint8Array, at: number): number {
-  return Math.min(Math.max(u8[at + CMD_WORDS], 2), CMD_SIZE >> 3) << 3;
+  return bytesOfWords(u8[at + CMD_WORDS]);
 }
 
 /** Write a CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */

@@ -58,6 +58,7 @@ import {
 } from './codes';
 import type { CommandBuffer } from './command-buffer';
 import {
+  bytesOfWords,
   displayCode,
   encodeCommand,
   expiryCode,
@@ -412,7 +413,7 @@ export class WasmBook implements Book, Restorable {
    */
   putRecord(offset: number, words: Int32Array, at: number): number {
     if (this.draining) reentered();
-    const size = Math.min(Math.max(words[at + 1] >>> 24, 2), CMD_SIZE >> 3) << 3;
+    const size = bytesOfWords(words[at + 1] >>> 24); // the header's byte 7
     const to = (this.cmdBase + offset) >> 2;
     const i32 = this.i32;
     for (let k = 0; k < size >> 2; k++) i32[to + k] = words[at + k];
