@@ -85,7 +85,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   journal: true,
   dataDir: './data',
   fsync: 'batch',
-  checkpointEveryCommands: 1_000_000,
+  checkpointEveryCommands: 10_000_000,
   batchWindowMs: 0,
   batching: true,
   maxBatchOrders: 1000,

@@ -26,7 +26,7 @@ describe('config', () => {
     expect(c.engine).toBe('wasm');
     expect(c.journal).toBe(true);
     expect(c.fsync).toBe('batch');
-    expect(c.checkpointEveryCommands).toBe(1_000_000);
+    expect(c.checkpointEveryCommands).toBe(10_000_000);
     expect(c.dataDir).toBe('/srv/gw/data');
     expect(c.instruments).toEqual(DEFAULT_CONFIG.instruments);
   });
