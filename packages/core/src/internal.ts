@@ -39,6 +39,18 @@ export interface SnapshotStop {
   expiresAt: number;
 }
 
+/** Method key of {@link RestingOrderSource}. */
+export const RESTING_ORDERS = Symbol.for('tickbook.restingOrders');
+
+/**
+ * A book that lists its resting orders for a snapshot faster than the public
+ * queries can (the WASM book walks its memory): every resting order, bids best
+ * first, then asks, queue order within a level, as `restingOrders` defines.
+ */
+export interface RestingOrderSource {
+  [RESTING_ORDERS](): Iterable<SnapshotOrder>;
+}
+
 /** Method key of {@link Restorable}. */
 export const RESTORE = Symbol.for('tickbook.restore');
 

@@ -25,7 +25,12 @@ import type { Book } from '../book';
 import type { ResolvedConfig } from '../config';
 import { STP_MODES } from '../config';
 import { TickbookError } from '../errors';
-import type { SnapshotOrder, SnapshotStop } from '../internal';
+import {
+  RESTING_ORDERS,
+  type RestingOrderSource,
+  type SnapshotOrder,
+  type SnapshotStop,
+} from '../internal';
 import type { BookConfig, Side, TimeInForce } from '../types';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
@@ -59,8 +64,17 @@ export function sameConfig(a: Omit<BookConfig, 'engine'>, b: Omit<BookConfig, 'e
   );
 }
 
-/** Every resting order in canonical order: bids best first, then asks; queue order within a level. */
-export function* restingOrders(book: Book): Generator<SnapshotOrder> {
+/**
+ * Every resting order in canonical order: bids best first, then asks; queue
+ * order within a level. A book with its own listing ({@link RESTING_ORDERS})
+ * gives it; any other is read through the public queries.
+ */
+export function restingOrders(book: Book): Iterable<SnapshotOrder> {
+  const own = (book as Partial<RestingOrderSource>)[RESTING_ORDERS];
+  return typeof own === 'function' ? own.call(book) : queriedOrders(book);
+}
+
+function* queriedOrders(book: Book): Generator<SnapshotOrder> {
   for (const side of SIDES) {
     for (const level of book.levels(side)) {
       for (const o of book.ordersAt(side, level.price)) {

@@ -11,7 +11,14 @@ import { snapshotBook } from '../durability/snapshot';
 import { stateHash } from '../durability/state-hash';
 import { TickbookError } from '../errors';
 import { rejectedEvent } from '../events';
-import { RESTORE, type Restorable, type SnapshotOrder, type SnapshotStop } from '../internal';
+import {
+  RESTING_ORDERS,
+  RESTORE,
+  type RestingOrderSource,
+  type Restorable,
+  type SnapshotOrder,
+  type SnapshotStop,
+} from '../internal';
 import { refusal } from '../refusal';
 import type { BookReaderDescriptor } from '../threads/book-reader';
 import type {
@@ -42,14 +49,18 @@ import {
   GEO_FREE_HEAD,
   GEO_HEAP,
   GEO_HEAP_POS,
+  GEO_ICEBERG,
   GEO_LEVELS,
   GEO_ORDERS,
   GEO_SLOTS_TOUCHED,
   GEO_TICKS,
+  LEVEL_HEAD,
   LEVEL_SIZE,
   ORDER_ICEBERG,
+  ORDER_NEXT,
   ORDER_POST_ONLY,
   ORDER_SIDE,
+  ORDER_SIZE,
   ORDER_STP,
   SIDE_CODES,
   STP_CODES,
@@ -105,7 +116,7 @@ function invalidCommand(id: unknown): never {
 /** Longest a batch writer holds off its next write window for waiting readers (ms). */
 const READER_GAP_MS = 0.05;
 
-export class WasmBook implements Book, Restorable {
+export class WasmBook implements Book, Restorable, RestingOrderSource {
   readonly engine = 'wasm' as const;
   /** The book's linear memory (a `SharedArrayBuffer` underneath). */
   readonly memory: WasmMemory;
@@ -754,6 +765,44 @@ export class WasmBook implements Book, Restorable {
 
   snapshot(): Uint8Array {
     return snapshotBook(this);
+  }
+
+  /**
+   * Every resting order for a snapshot, straight from linear memory: a level
+   * walk and each queue's links, no map lookup and no query object per order
+   * (the public `levels`/`ordersAt`/`order` path took about 0.7 µs an order).
+   */
+  *[RESTING_ORDERS](): Generator<SnapshotOrder> {
+    const { u8, u32, f64, ex } = this;
+    const ordersBase = ex.geometry(GEO_ORDERS);
+    const expiry = ex.geometry(GEO_EXPIRY) >> 3;
+    const iceberg = ex.geometry(GEO_ICEBERG) >> 3;
+    for (let s = 0; s < 2; s++) {
+      const side = SIDE_CODES[s];
+      for (let t = s === 0 ? ex.bestBidTick() : ex.bestAskTick(); t >= 0; t = ex.nextLevel(s, t)) {
+        const price = this.minPrice + t;
+        const head = u32[(this.levelsBase + t * LEVEL_SIZE + LEVEL_HEAD) >> 2];
+        for (let o = head; o !== 0; o = u32[(o + ORDER_NEXT) >> 2]) {
+          const i = o >> 3;
+          const slot = (o - ordersBase) / ORDER_SIZE;
+          const shown = f64[i + 1];
+          const isIceberg = u8[o + ORDER_ICEBERG] !== 0;
+          yield {
+            id: f64[i],
+            side,
+            price,
+            remaining: isIceberg ? shown + f64[iceberg + 2 * slot + 1] : shown,
+            filled: f64[i + 2],
+            owner: f64[i + 3],
+            stp: STP_CODES[u8[o + ORDER_STP]],
+            postOnly: u8[o + ORDER_POST_ONLY] === 1,
+            expiresAt: f64[expiry + slot],
+            displayQty: isIceberg ? f64[iceberg + 2 * slot] : 0,
+            displayed: shown,
+          };
+        }
+      }
+    }
   }
 
   stateHash(): string {
