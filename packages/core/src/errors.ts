@@ -71,6 +71,8 @@ export const ERROR_CODES = {
     'displayQty must be a positive safe integer below qty and at least qty / 1000, on a GTC limit order',
   /** A stop's `trigger` is not a positive safe integer inside the band, or a modify gives a trigger to an order that is not an untriggered stop. */
   INVALID_TRIGGER: 'trigger must be a positive safe integer inside the band, on a stop order',
+  /** A journaled book's journal write failed earlier: it takes no more commands (recover it from its files). */
+  JOURNAL_FAILED: 'The journal could not be written; recover the book from its files',
 } as const;
 
 /** Stable error code string. */

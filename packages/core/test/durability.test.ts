@@ -367,3 +367,46 @@ describe('journal and recovery', () => {
     expect(codeOf(() => recover({ journal: gapped }))).toBe('JOURNAL_GAP');
   });
 });
+
+describe('a failed journal write', () => {
+  /** A memory journal whose `failAt`-th write (counting the header as the first) fails once. */
+  class FlakySink extends MemorySink {
+    writes = 0;
+    constructor(private readonly failAt: number) {
+      super();
+    }
+    override write(bytes: Uint8Array): void {
+      this.writes++;
+      if (this.writes === this.failAt) throw new Error('disk full');
+      super.write(bytes);
+    }
+  }
+
+  for (const engine of ENGINES) {
+    it(`stops the book: it refuses every later command, and the journal holds exactly what was acknowledged (${engine})`, () => {
+      const sink = new FlakySink(4); // header, two records, then the failure
+      const book = new JournaledBook(fresh(engine), sink);
+      book.limit({ id: 1, side: 'buy', price: 101, qty: 5 });
+      book.apply([{ kind: 'limit', id: 2, side: 'sell', price: 104, qty: 3 }]);
+      expect(() => book.limit({ id: 3, side: 'buy', price: 102, qty: 1 })).toThrow('disk full');
+      // the sink works again, but the book no longer trusts its journal
+      expect(codeOf(() => book.cancel(1))).toBe('JOURNAL_FAILED');
+      expect(codeOf(() => book.apply([{ kind: 'cancel', id: 2 }]))).toBe('JOURNAL_FAILED');
+      expect(codeOf(() => book.advanceTime(5))).toBe('JOURNAL_FAILED');
+      expect(book.size).toBe(3); // order 3 was applied before its write failed
+      const recovered = recover({ journal: sink.bytes() });
+      expect(recovered.book.sequence).toBe(2);
+      expect(dumpBook(recovered.book)).toEqual(dumpBook(replay(engine, 2)));
+    });
+  }
+
+  function replay(engine: EngineKind, n: number): JournalableBook {
+    const b = fresh(engine);
+    const commands: Command[] = [
+      { kind: 'limit', id: 1, side: 'buy', price: 101, qty: 5 },
+      { kind: 'limit', id: 2, side: 'sell', price: 104, qty: 3 },
+    ];
+    b.apply(commands.slice(0, n));
+    return b;
+  }
+});

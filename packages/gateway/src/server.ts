@@ -67,6 +67,8 @@ export function statusOf(code: ErrorCode): number {
     case 'BOOK_FULL':
     case 'QTY_OVERFLOW':
       return 409;
+    case 'JOURNAL_FAILED':
+      return 503;
     default:
       return 422;
   }

@@ -65,6 +65,8 @@ export interface CheckpointInfo {
 export class JournaledBook implements Book {
   private readonly records = new ByteWriter();
   private readonly snapshots: SnapshotStore | undefined;
+  /** The error of a failed journal write; the book takes no command after it. */
+  private failure: unknown = undefined;
 
   constructor(
     readonly inner: JournalableBook,
@@ -157,6 +159,7 @@ export class JournaledBook implements Book {
   }
 
   apply(commands: readonly Command[]): BookEvent[] {
+    this.usable();
     const first = this.inner.sequence + 1;
     const events = this.inner.apply(commands);
     const record = beginRecord(this.records, first);
@@ -191,18 +194,39 @@ export class JournaledBook implements Book {
 
   /** Run one per-order call; a throw (refusal) writes nothing. */
   private journal(command: Command, run: () => BookEvent[]): BookEvent[] {
+    this.usable();
     const events = run();
     writeRecord(this.records, this.inner.sequence, command);
     this.flush();
     return events;
   }
 
+  /**
+   * Write the pending record. If the sink fails, the book has applied a
+   * command its journal does not hold: from then on it refuses every command
+   * (JOURNAL_FAILED) rather than acknowledge more on a journal that can no
+   * longer be trusted; recover from the files to go on.
+   */
   private flush(): void {
-    if (this.records.length > 0) {
-      this.sink.write(this.records.written());
+    try {
+      if (this.records.length > 0) this.sink.write(this.records.written());
+      this.sink.commit();
+    } catch (e) {
+      this.failure = e;
+      throw e;
+    } finally {
       this.records.reset();
     }
-    this.sink.commit();
+  }
+
+  /** Refuse every command once a journal write has failed (see {@link flush}). */
+  private usable(): void {
+    if (this.failure !== undefined) {
+      throw new TickbookError(
+        'JOURNAL_FAILED',
+        `the journal could not be written (${String(this.failure)}); recover the book from its files`,
+      );
+    }
   }
 
   bestBid(): Level | undefined {
