@@ -11,7 +11,8 @@
 // This instance is the only writer, so the counter's value is kept in a
 // global too and written with atomic stores (no read-modify-write needed).
 // A window costs two atomic stores: per-order calls pay about 2 ns, a batch
-// call of up to 1,024 commands pays it once (scripts/seqlock-cost.mjs).
+// call (a command region's worth, up to 4,096 events) pays it once
+// (scripts/seqlock-cost.mjs).
 //
 // Ordering: the closing store (sequentially consistent, so at least a
 // release) cannot become visible before the book's stores. On x86-64 the

@@ -20,7 +20,8 @@
  * side notifies only when the other says it sleeps.
  *
  * Into a WASM book, `drain` copies the records straight into the matcher's
- * command region and applies up to 1,024 of them in one batch call, reading
+ * command region (a region's worth: 1,024 to 3,584 commands) and applies them
+ * in one batch call, reading
  * each command's result off the binary events: no object per command or
  * event. Any other book, or a caller that wants the events, gets one
  * `apply([command])` per command.

@@ -16,7 +16,8 @@ export interface ReaderThroughputOptions {
   depth?: number;
   /**
    * How the writer applies W1: one call per order (a seqlock window per
-   * order) or binary batches (`applyEncoded`, a window per 1,024 commands).
+   * order) or binary batches (`applyEncoded`, a window per batch call: a command
+   * region's worth of records, at most 4,096 events).
    * @defaultValue `'per-order'`
    */
   writer?: 'per-order' | 'batch';
