@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createBook, type SequencedDepth } from '../src/index';
+import { ANNOUNCE_ATTEMPTS } from '../src/threads/book-reader';
 import { BITS_READERS_WAITING, BITS_SEQLOCK } from '../src/wasm/codes';
 import { CommandBuffer, type WasmBook } from '../src/wasm/index';
 
@@ -66,7 +67,7 @@ describe('BookReader and a busy batch writer', () => {
     }
     const { view, retries } = await answer;
     await worker.terminate();
-    expect(retries).toBeGreaterThanOrEqual(64);
+    expect(retries).toBeGreaterThanOrEqual(ANNOUNCE_ATTEMPTS);
     expect(Atomics.load(i32, waiting)).toBe(0);
     const d = book.depth(3);
     expect({ bids: view.bids, asks: view.asks }).toEqual({ bids: d.bids, asks: d.asks });
