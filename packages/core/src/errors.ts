@@ -32,8 +32,13 @@ export const ERROR_CODES = {
   UNKNOWN_ORDER: 'No resting order has this id',
   /** A GTC limit order arrived while the book holds `capacity` resting orders. */
   BOOK_FULL: 'The book holds its maximum number of resting orders',
-  /** Resting the order would push its price level's total above 2^53-1 lots. */
-  QTY_OVERFLOW: "The price level's total quantity would exceed the safe integer range",
+  /**
+   * Resting the order would let its price level come to hold more than
+   * 2^53-1 lots, counting the hidden reserves of the icebergs resting there
+   * (a level can come to show all of them).
+   */
+  QTY_OVERFLOW:
+    "The price level's total quantity, hidden iceberg reserves included, would exceed 2^53-1 lots",
   /** The book configuration is invalid. */
   INVALID_CONFIG: 'Invalid book configuration',
   /** A batch command is not an object with a known `kind`. */
@@ -73,6 +78,13 @@ export const ERROR_CODES = {
   INVALID_TRIGGER: 'trigger must be a positive safe integer inside the band, on a stop order',
   /** A journaled book's journal write failed earlier: it takes no more commands (recover it from its files). */
   JOURNAL_FAILED: 'The journal could not be written; recover the book from its files',
+  /**
+   * A WASM book met a fault inside its matcher (a trap) part-way through a
+   * command: it marked itself failed and takes no more commands (restore it
+   * from a snapshot or its journal). Not expected to happen: it is the
+   * guard that keeps a matcher bug from leaving a half-applied book in use.
+   */
+  ENGINE_FAILED: 'The matching engine failed part-way through a command; restore the book',
 } as const;
 
 /** Stable error code string. */

@@ -160,8 +160,68 @@ function setIceberg(o: usize, peak: f64, hidden: f64): void {
   store<f64>(at + 8, hidden);
 }
 
+/** Set a resting iceberg's reserve (its side's reserve total follows). */
 function setHidden(o: usize, hidden: f64): void {
-  store<f64>(icebergBase + (slotOf(o) << 4) + 8, hidden);
+  const at = icebergBase + (slotOf(o) << 4) + 8;
+  addSideHidden(<i32>order(o).side, hidden - load<f64>(at));
+  store<f64>(at, hidden);
+}
+
+// The reserves of the icebergs resting on each side, and how many rest there.
+// They bound any one level's reserves, so the QTY_OVERFLOW rule (see
+// `overflows`) needs no walk of the level unless quantities come within this
+// total of 2^53. A total that would pass 2^53-1 is no longer exact: it turns
+// to Infinity (every later check walks its level) until the side has no
+// iceberg left.
+let hiddenBuy: f64 = 0;
+let hiddenSell: f64 = 0;
+let icebergsBuy: u32 = 0;
+let icebergsSell: u32 = 0;
+
+function addSideHidden(side: i32, delta: f64): void {
+  if (delta === 0) return;
+  const total = (side === BUY ? hiddenBuy : hiddenSell) + delta;
+  const kept = total > MAX_SAFE ? Infinity : total;
+  if (side === BUY) hiddenBuy = kept;
+  else hiddenSell = kept;
+}
+
+/** An iceberg joins (`n` 1) or leaves (`n` -1) a level of `side`. */
+function countIceberg(o: usize, n: i32): void {
+  const side = <i32>order(o).side;
+  addSideHidden(side, n > 0 ? hiddenOf(o) : -hiddenOf(o));
+  const left = (side === BUY ? icebergsBuy : icebergsSell) + n;
+  if (side === BUY) icebergsBuy = left;
+  else icebergsSell = left;
+  if (left !== 0) return;
+  if (side === BUY) hiddenBuy = 0;
+  else hiddenSell = 0;
+}
+
+/** The reserves resting on `side`: at least the reserves of any one of its levels. */
+export function sideHidden(side: i32): f64 {
+  return side === BUY ? hiddenBuy : hiddenSell;
+}
+
+/**
+ * The QTY_OVERFLOW rule: would `qty` more lots resting at `tick` on `side`
+ * let that level come to show more than 2^53-1 lots? A level can show
+ * everything its orders hold, hidden reserves included (icebergs refresh
+ * from them), so the bound counts them. `self`: an order of the level that
+ * leaves it first (a modify), 0: none.
+ */
+function overflows(tick: i32, side: i32, qty: f64, self: usize): bool {
+  const L = level(tick);
+  if (L.count === 0 || <i32>L.side !== side) return false;
+  let shown = L.total;
+  if (self !== 0 && order(self).tick === tick) shown -= order(self).rem;
+  if (shown <= MAX_SAFE - qty - sideHidden(side)) return false;
+  // quantities near 2^53: add the level's own reserves up exactly
+  let hidden: f64 = 0;
+  for (let o = <usize>L.head; o !== 0; o = <usize>order(o).next) {
+    if (o !== self) hidden += hiddenOf(o);
+  }
+  return shown + hidden > MAX_SAFE - qty;
 }
 
 function heapPosOf(o: usize): u32 {
@@ -449,13 +509,10 @@ function runPending(): void {
       qty,
       trigger,
     );
-    if (tif === GTC) {
-      const L = level(tick);
-      if (L.count !== 0 && <i32>L.side === side && L.total > MAX_SAFE - qty) {
-        emitCancelled(id, R_REMAINDER, qty, 0);
-        releaseOrder(o);
-        continue;
-      }
+    if (tif === GTC && overflows(tick, side, qty, 0)) {
+      emitCancelled(id, R_REMAINDER, qty, 0);
+      releaseOrder(o);
+      continue;
     }
     if (tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
       emitCancelled(id, R_FOK_UNFILLED, qty, 0);
@@ -476,6 +533,10 @@ export function resetBook(): void {
   buyStops = 0;
   sellStops = 0;
   lastPrice = 0;
+  hiddenBuy = 0;
+  hiddenSell = 0;
+  icebergsBuy = 0;
+  icebergsSell = 0;
   armed = 0;
   pendHead = 0;
   pendTail = 0;
@@ -530,8 +591,7 @@ export function validateLimit(
   if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
   if (tif === GTC) {
     if (used >= capacity) return E_BOOK_FULL;
-    const L = level(<i32>(price - minPrice));
-    if (L.count !== 0 && <i32>L.side === side && L.total > MAX_SAFE - qty) return E_QTY_OVERFLOW;
+    if (overflows(<i32>(price - minPrice), side, qty, 0)) return E_QTY_OVERFLOW;
   }
   return OK;
 }
@@ -603,14 +663,9 @@ export function validateModify(id: f64, price: f64, qty: f64, flags: i32, trigge
   const newQty = hasQty ? qty : open;
   const peak = peakOf(o);
   if (peak !== 0 && newQty > peak * MAX_ICEBERG_SLICES) return E_INVALID_DISPLAY;
-  // keeps priority: a plain order cannot overflow (an iceberg counts its reserve too)
-  if (newTick === ord.tick && newQty <= open && peak === 0) return OK;
-  const L = level(newTick);
-  if (L.count !== 0 && <i32>L.side === <i32>ord.side) {
-    const other = newTick === ord.tick ? L.total - ord.rem : L.total;
-    if (other > MAX_SAFE - newQty) return E_QTY_OVERFLOW;
-  }
-  return OK;
+  // keeping its level and not growing, it cannot take the level past the bound
+  if (newTick === ord.tick && newQty <= open) return OK;
+  return overflows(newTick, <i32>ord.side, newQty, o) ? E_QTY_OVERFLOW : OK;
 }
 
 function inBand(x: f64): bool {
@@ -727,6 +782,7 @@ function restOrder(o: usize): Level {
   }
   L.tail = <u32>o;
   L.count++;
+  if (ord.iceberg === 1) countIceberg(o, 1);
   return L;
 }
 
@@ -753,6 +809,7 @@ function unlinkOrder(o: usize): Level {
   else L.tail = prev;
   L.count--;
   L.total -= ord.rem;
+  if (ord.iceberg === 1) countIceberg(o, -1);
   if (L.count === 0) levelEmptied(<i32>ord.side, ord.tick);
   return L;
 }
@@ -800,6 +857,7 @@ function popHead(L: Level, m: usize): void {
   L.head = next;
   if (next !== 0) order(next).prev = 0;
   L.count--;
+  if (order(m).iceberg === 1) countIceberg(m, -1);
   releaseOrder(m);
 }
 
@@ -1218,7 +1276,8 @@ export function restoreOrder(
   const tick = <i32>(price - minPrice);
   if (crosses(side, tick)) return false;
   const L = level(tick);
-  if (L.count !== 0 && (<i32>L.side !== side || L.total > MAX_SAFE - rem)) return false;
+  if (L.count !== 0 && <i32>L.side !== side) return false;
+  if (overflows(tick, side, rem, 0)) return false;
   const o = newOrder(id);
   fillOrder(
     o,

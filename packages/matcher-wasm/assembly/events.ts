@@ -1,7 +1,11 @@
-// Event writer: fixed 56-byte records appended from `evBase`. The region is
-// the tail of linear memory; a command that sweeps a huge book may write
-// more than the laid-out slots, so the writer grows memory when needed
-// (JS refreshes its views when it sees events past its view's end).
+// Event writer: fixed 56-byte records appended from `evBase` into a region of
+// EV_CAPACITY records laid out at init. A batch call stops at a command
+// boundary once EV_SOFT_LIMIT events are written, but a single command has
+// no useful bound (an iceberg is met up to 1,000 times in one sweep, a stop
+// cascade re-enters the book): when the region is full mid-command, the
+// events so far are handed to JS through the imported `evSpill` and the
+// writer starts again at `evBase`. Memory never grows after init, so no
+// command can run out of it.
 
 import {
   EV_ACCEPTED,
@@ -14,51 +18,49 @@ import {
   EV_TRADE,
   EV_TRIGGERED,
 } from './constants';
+import { evSpill } from './env';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { EV_SIZE, EV_SOFT_LIMIT, Ev, evBase } from './layout';
+import { EV_CAPACITY, EV_SIZE, EV_SOFT_LIMIT, Ev, evBase } from './layout';
 
 /** Next free event record. */
 let evPtr: usize = 0;
-/**
- * End of writable memory (bytes). Only this instance grows its memory (at
- * init and in growFor), so the value is kept here rather than asking
- * `memory.size`, which costs a call on a shared memory.
- */
-let memEnd: usize = 0;
+/** End of the event region: a record must fit before it. */
+let evEnd: usize = 0;
+/** A batch stops at the first command boundary at or past this address. */
+let evSoft: usize = 0;
 
-/** Learn the memory's size (after init grew it). */
+/** Place the region (after init laid the memory out). */
 export function evInit(): void {
-  memEnd = (<usize>memory.size()) << 16;
-  evPtr = evBase;
+  evEnd = evBase + EV_CAPACITY * EV_SIZE;
+  evReset();
 }
 
 export function evReset(): void {
   evPtr = evBase;
+  evSoft = evBase + EV_SOFT_LIMIT * EV_SIZE;
 }
 
-/** True once a batch has written its soft limit of events. */
+/** True once a batch has written its soft limit of events (or its consumer failed). */
 export function evFull(): bool {
-  return evPtr >= evBase + EV_SOFT_LIMIT * EV_SIZE;
+  return evPtr >= evSoft;
 }
 
 export function evCount(): u32 {
   return <u32>((evPtr - evBase) / EV_SIZE);
 }
 
-function growFor(need: usize): void {
-  const cur = memory.size();
-  let pages = <i32>((need - memEnd + 0xffff) >> 16);
-  // grow geometrically so a long sweep does not call memory.grow per event
-  if (pages < cur >> 3) pages = cur >> 3;
-  if (memory.grow(pages) < 0) {
-    if (memory.grow(<i32>((need - memEnd + 0xffff) >> 16)) < 0) unreachable();
-  }
-  memEnd = (<usize>memory.size()) << 16;
+/** The region is full mid-command: JS takes what is there, the writer starts over. */
+function spill(): void {
+  const stop = evSpill(evCount());
+  evPtr = evBase;
+  // after a spill the soft limit counts from the start again; a failed
+  // consumer stops the batch at the end of this command
+  evSoft = stop !== 0 ? evBase : evBase + EV_SOFT_LIMIT * EV_SIZE;
 }
 
 function next(type: i32): Ev {
+  if (evPtr + EV_SIZE > evEnd) spill();
   const p = evPtr;
-  if (p + EV_SIZE > memEnd) growFor(p + EV_SIZE);
   evPtr = p + EV_SIZE;
   const e = changetype<Ev>(p);
   e.type = <u8>type;

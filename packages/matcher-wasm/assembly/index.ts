@@ -27,6 +27,7 @@ import {
   setLastPrice,
   setSequence,
   setTime,
+  sideHidden,
   stampOf,
   stopCount,
   stopHeapAt,
@@ -71,6 +72,7 @@ import {
   cmdField,
   computeLayout,
   defaultStp,
+  EV_CAPACITY,
   EV_SIZE,
   EV_SOFT_LIMIT,
   Ev,
@@ -441,6 +443,11 @@ export function eventCount(): u32 {
   return evCount();
 }
 
+/** Hidden reserves of the icebergs resting on `side` (Infinity past 2^53-1), for self-checks. */
+export function sideReserve(side: i32): f64 {
+  return sideHidden(side);
+}
+
 // ---------------------------------------------------------------- queries
 
 export function size(): u32 {
@@ -467,7 +474,7 @@ export function findOrder(id: f64): usize {
  * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
  * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height,
  * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses),
- * 17 iceberg display quantity and hidden reserve per slot (2 × f64).
+ * 17 iceberg display quantity and hidden reserve per slot (2 × f64), 18 event records in the region.
  */
 export function geometry(i: i32): usize {
   switch (i) {
@@ -507,6 +514,8 @@ export function geometry(i: i32): usize {
       return heapBase;
     case 17:
       return icebergBase;
+    case 18:
+      return EV_CAPACITY;
     default:
       return 0;
   }

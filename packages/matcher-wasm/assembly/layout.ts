@@ -14,7 +14,7 @@
 //         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
 //         │                           front, the sell heap (highest first) from the back; ties by stamp
 //         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS
-//         └─ events   56 B records, written here, decoded by JS; grows at the end of memory
+//         └─ events   EV_CAPACITY × 56 B records, written here, decoded by JS
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
 // with count 0, a map entry with order 0, a null link), so `init` touches no
@@ -170,8 +170,12 @@ export const EV_SIZE: u32 = 56;
 export const CMD_REGION_BYTES: u32 = 1024 * CMD_SIZE;
 /** A batch call stops at the first command boundary after this many events. */
 export const EV_SOFT_LIMIT: u32 = 4096;
-/** Event slots laid out at init; the region grows past them only for huge sweeps. */
-export const EV_INITIAL: u32 = EV_SOFT_LIMIT + 1024;
+/**
+ * Event records laid out at init. A batch stops adding commands past the soft
+ * limit; one command that writes past the capacity hands its events to JS in
+ * chunks (events.ts), so the region never grows.
+ */
+export const EV_CAPACITY: u32 = EV_SOFT_LIMIT + 1024;
 /** Bitset pyramid height limit: 64^4 = 16,777,216 ticks. */
 export const MAX_BIT_LEVELS: i32 = 4;
 
@@ -307,7 +311,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   const cmds = p;
   p = align(p + CMD_REGION_BYTES, 64);
   const evs = p;
-  p += EV_INITIAL * EV_SIZE;
+  p += EV_CAPACITY * EV_SIZE;
   if (commit) {
     bitsTable = table;
     levelsBase = levels;

@@ -47,6 +47,12 @@ export class PriceLevel {
   tail: OrderNode | null = null;
   /** Sum of the orders' remaining (shown) quantities. */
   total = 0;
+  /**
+   * Sum of the icebergs' hidden reserves: what the level can still come to
+   * show on top of `total` (the QTY_OVERFLOW rule counts it). Kept by
+   * `append`/`remove` and {@link setHidden}.
+   */
+  hidden = 0;
   count = 0;
 
   constructor(
@@ -62,6 +68,7 @@ export class PriceLevel {
     else this.head = order;
     this.tail = order;
     this.total += order.remaining;
+    this.hidden += order.hidden;
     this.count += 1;
   }
 
@@ -72,6 +79,26 @@ export class PriceLevel {
     else this.tail = order.prev;
     order.prev = order.next = order.level = null;
     this.total -= order.remaining;
+    this.hidden -= order.hidden;
     this.count -= 1;
   }
+}
+
+/** Set an order's hidden reserve, keeping its level's reserve total. */
+export function setHidden(order: OrderNode, hidden: number): void {
+  if (order.level) order.level.hidden += hidden - order.hidden;
+  order.hidden = hidden;
+}
+
+/**
+ * The QTY_OVERFLOW rule: would `qty` more lots resting at `level` let it
+ * come to hold more than 2^53-1 lots? Shown quantities and hidden reserves
+ * both count (icebergs refresh from their reserves). `self`: an order that
+ * leaves the level first (a modify).
+ */
+export function overflows(level: PriceLevel | undefined, qty: number, self?: OrderNode): boolean {
+  if (!level) return false;
+  let held = level.total + level.hidden;
+  if (self !== undefined && self.level === level) held -= self.remaining + self.hidden;
+  return held > Number.MAX_SAFE_INTEGER - qty;
 }

@@ -49,9 +49,7 @@ import {
   MAX_ICEBERG_SLICES,
 } from '../validate';
 import { BookSide } from './book-side';
-import { OrderNode, type PriceLevel } from './order-queue';
-
-const MAX_QTY = Number.MAX_SAFE_INTEGER;
+import { OrderNode, overflows, type PriceLevel, setHidden } from './order-queue';
 
 /**
  * Matching returns true when self-trade prevention stopped it (the taker's
@@ -256,7 +254,7 @@ export class ReferenceBook implements Book, Restorable {
     if (tif === 'GTC') {
       if (this.orders.size >= this.config.capacity) return 'BOOK_FULL';
       const ownLevel = this.sideOf(order.side).get(order.price);
-      if (ownLevel && ownLevel.total + order.qty > MAX_QTY) return 'QTY_OVERFLOW';
+      if (overflows(ownLevel, order.qty)) return 'QTY_OVERFLOW';
     }
     const taker = new OrderNode(
       order.id,
@@ -356,17 +354,17 @@ export class ReferenceBook implements Book, Restorable {
     const open = order.remaining + order.hidden;
     const newQty = request.qty ?? open;
     if (order.peak > 0 && newQty > order.peak * MAX_ICEBERG_SLICES) return 'INVALID_DISPLAY';
-    const target = this.sideOf(order.side).get(newPrice);
-    if (target) {
-      const othersTotal = target === order.level ? target.total - order.remaining : target.total;
-      if (othersTotal + newQty > MAX_QTY) return 'QTY_OVERFLOW';
+    const keeps = newPrice === order.price && newQty <= open;
+    // keeping its level and not growing, it cannot take the level past the bound
+    if (!keeps && overflows(this.sideOf(order.side).get(newPrice), newQty, order)) {
+      return 'QTY_OVERFLOW';
     }
 
     const level = order.level!;
-    if (newPrice === order.price && newQty <= open) {
+    if (keeps) {
       // an iceberg gives up its reserve first
       const drop = Math.max(0, order.remaining - newQty);
-      order.hidden = newQty - order.remaining + drop;
+      setHidden(order, newQty - order.remaining + drop);
       order.remaining -= drop;
       level.total -= drop;
       events.push(modifiedEvent(order.id, order.side, newPrice, newQty, true));
@@ -405,7 +403,7 @@ export class ReferenceBook implements Book, Restorable {
     const taken = Math.min(request.qty, open);
     // an iceberg gives up its reserve first: the shown part drops only after it
     const fromHidden = Math.min(taken, order.hidden);
-    order.hidden -= fromHidden;
+    setHidden(order, order.hidden - fromHidden);
     const drop = taken - fromHidden;
     if (drop > 0) this.reduceResting(order, drop);
     events.push(cancelledEvent(order.id, 'user', taken, open - taken));
@@ -766,8 +764,7 @@ export class ReferenceBook implements Book, Restorable {
       o.trigger = 0;
       const rests = o.tif === 'GTC';
       if (rests) {
-        const own = this.sideOf(o.side).get(o.price);
-        if (own && own.total + o.remaining > MAX_QTY) {
+        if (overflows(this.sideOf(o.side).get(o.price), o.remaining)) {
           events.push(cancelledEvent(o.id, 'remainder', o.remaining, 0));
           this.orders.delete(o.id);
           continue;

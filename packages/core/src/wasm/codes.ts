@@ -201,3 +201,5 @@ export const GEO_EXPIRY = 14;
 export const GEO_HEAP_POS = 15;
 export const GEO_HEAP = 16;
 export const GEO_ICEBERG = 17;
+/** Event records the event region holds; a command writing more hands them over in chunks. */
+export const GEO_EV_CAPACITY = 18;

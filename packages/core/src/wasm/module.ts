@@ -3,7 +3,6 @@
  * every book gets its own instance over its own shared memory.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { EV_SIZE } from './codes';
 
 /** The exports of packages/matcher-wasm/assembly/index.ts. */
 export interface MatcherExports {
@@ -74,6 +73,7 @@ export interface MatcherExports {
   expiryHeapSize(): number;
   applyBatch(start: number, end: number): number;
   eventCount(): number;
+  sideReserve(side: number): number;
   restore(
     id: number,
     side: number,
@@ -114,14 +114,24 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
+  RuntimeError: new () => Error;
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+/** True for a WebAssembly trap (`unreachable`, an out-of-bounds access, …). */
+export function isWasmTrap(e: unknown): boolean {
+  return e instanceof wasm.RuntimeError;
+}
+
+/**
+ * Called by the matcher when its event region is full in the middle of a
+ * command: the `count` events at the region's start are JS's to take before
+ * the matcher writes over them. Returns non-zero to stop a batch after the
+ * command in progress.
+ */
+export type EventSpill = (count: number) => number;
+
 const WASM_PAGE = 65_536;
-/** The module's declared maximum: 4 GiB. */
-const MAX_PAGES = 65_536;
-/** Events one batch call may write before it stops at a command boundary (EV_SOFT_LIMIT). */
-const EV_SOFT_LIMIT = 4096;
 
 /** Where the compiled matcher is: next to the bundle, else the workspace build (tests from source). */
 function wasmLocation(): URL {
@@ -144,15 +154,19 @@ export function matcherModule(): WasmModule {
   return compiled;
 }
 
-function instantiate(memory: WasmMemory): MatcherExports {
-  const instance = new wasm.Instance(matcherModule(), { env: { memory } });
+function instantiate(memory: WasmMemory, evSpill: EventSpill): MatcherExports {
+  const instance = new wasm.Instance(matcherModule(), { env: { memory, evSpill } });
   return instance.exports as unknown as MatcherExports;
+}
+
+function neverSpills(): number {
+  throw new Error('tickbook: the layout sizer wrote events');
 }
 
 /** A matcher instance over a one-page memory, used only to size books' memories. */
 function layoutSizer(): MatcherExports {
   if (!sizer) {
-    sizer = instantiate(new wasm.Memory({ initial: 1, maximum: 1, shared: true }));
+    sizer = instantiate(new wasm.Memory({ initial: 1, maximum: 1, shared: true }), neverSpills);
   }
   return sizer;
 }
@@ -164,17 +178,13 @@ export interface MatcherInstance {
 }
 
 /**
- * Bytes a book needs: its layout plus the worst case of one batch call's
- * events (a command can emit at most 3 events per resting order it meets,
- * plus a few of its own).
+ * Pages a book needs: its layout, event region included. The memory never
+ * grows afterwards: a command with more events than the region holds hands
+ * them to JS in chunks ({@link EventSpill}), so its maximum is its size.
  */
 export function memoryPlan(ticks: number, capacity: number): { initial: number; maximum: number } {
-  const layout = layoutSizer().layoutSize(ticks, capacity);
-  const worstEvents = (EV_SOFT_LIMIT + 3 * capacity + 16) * EV_SIZE;
-  return {
-    initial: Math.ceil(layout / WASM_PAGE),
-    maximum: Math.min(MAX_PAGES, Math.ceil((layout + worstEvents) / WASM_PAGE)),
-  };
+  const pages = Math.ceil(layoutSizer().layoutSize(ticks, capacity) / WASM_PAGE);
+  return { initial: pages, maximum: pages };
 }
 
 /** A fresh matcher for a band of `[minPrice, maxPrice]` and `capacity` resting orders. */
@@ -183,6 +193,7 @@ export function createMatcher(
   maxPrice: number,
   capacity: number,
   defaultStp: number,
+  evSpill: EventSpill,
 ): MatcherInstance {
   const plan = memoryPlan(maxPrice - minPrice + 1, capacity);
   const memory = new wasm.Memory({
@@ -190,7 +201,7 @@ export function createMatcher(
     maximum: plan.maximum,
     shared: true,
   });
-  const exports = instantiate(memory);
+  const exports = instantiate(memory, evSpill);
   exports.init(minPrice, maxPrice, capacity, defaultStp);
   return { exports, memory };
 }

@@ -38,6 +38,7 @@ import type {
 import { commandIdOf } from '../validate';
 import {
   BITS_READERS_WAITING,
+  BITS_SEQLOCK,
   CMD_SIZE,
   EV_SIZE,
   GEO_BIT_LEVELS,
@@ -88,7 +89,7 @@ import {
   stpCode,
 } from './encode';
 import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
-import { createMatcher, type MatcherExports, type WasmMemory } from './module';
+import { createMatcher, isWasmTrap, type MatcherExports, type WasmMemory } from './module';
 
 /** Receives each chunk of a batch's events; the cursor is valid only during the call. */
 export type EventSink = (events: EventCursor) => void;
@@ -102,10 +103,22 @@ function refusalOf(result: number, id: unknown): TickbookError {
   return refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined);
 }
 
+/** {@link WasmBook}'s state: taking commands, inside an event callback, or failed. */
+const READY = 0;
+const DRAINING = 1;
+const FAILED = 2;
+
 function reentered(): never {
   throw new Error(
     'tickbook: a command was sent to a WASM book from inside its own applyEncoded event callback; ' +
       'collect what you need and send it after applyEncoded returns',
+  );
+}
+
+function engineFailed(): never {
+  throw new TickbookError(
+    'ENGINE_FAILED',
+    'an earlier command failed inside the matcher; restore the book from a snapshot or its journal',
   );
 }
 
@@ -135,8 +148,25 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   /** Int32 index of the readers-waiting counter (see {@link letReadersIn}). */
   private readonly waitingIndex: number;
   private readonly cursor = new EventCursor();
-  /** True while an `applyEncoded` sink runs: the regions it reads must not be reused. */
-  private draining = false;
+  /**
+   * READY; DRAINING while an `applyEncoded` sink runs (the regions it reads
+   * must not be reused); FAILED after a fault inside the matcher: every
+   * later command is refused with ENGINE_FAILED.
+   */
+  private state = READY;
+  /** Int32 index of the seqlock counter (see {@link fault}). */
+  private readonly seqlockIndex: number;
+  /**
+   * Events a command handed over mid-way because the event region was full
+   * (see {@link onSpill}): the per-order calls' and `apply`'s events so far.
+   */
+  private spilled: BookEvent[] | null = null;
+  /** The batch consumer spilled events go to, while `applyEncoded`/`applyWritten` run. */
+  private sink: EventSink | null = null;
+  /** True while a sink path runs, even without a sink (its events are then dropped). */
+  private sinking = false;
+  /** The sink threw on spilled events: the batch stops after that command and this is rethrown. */
+  private sinkError: { error: unknown } | null = null;
 
   constructor(readonly config: ResolvedConfig) {
     this.minPrice = config.minPrice;
@@ -146,6 +176,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       config.maxPrice,
       config.capacity,
       STP_CODES.indexOf(config.stpMode),
+      (count) => this.onSpill(count),
     );
     this.ex = m.exports;
     this.memory = m.memory;
@@ -154,7 +185,63 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     this.evBase = this.ex.geometry(GEO_EVENTS);
     this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
     this.waitingIndex = (this.ex.geometry(GEO_BITS_TABLE) + BITS_READERS_WAITING) >> 2;
+    this.seqlockIndex = (this.ex.geometry(GEO_BITS_TABLE) + BITS_SEQLOCK) >> 2;
     this.refreshViews();
+  }
+
+  /** True after a fault inside the matcher: the book refuses every command with ENGINE_FAILED. */
+  get failed(): boolean {
+    return this.state === FAILED;
+  }
+
+  /** Why a command could not start: inside an event callback, or the book failed. */
+  private blocked(): never {
+    if (this.state === FAILED) engineFailed();
+    reentered();
+  }
+
+  /**
+   * The matcher's event region filled up in the middle of a command (a sweep
+   * that meets icebergs many times, a stop cascade): take the `count` events
+   * at its start before it writes over them. Runs inside the command's write
+   * window, so readers on other threads wait it out.
+   */
+  private onSpill(count: number): number {
+    if (!this.sinking) {
+      const out = this.spilled ?? [];
+      decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+      this.spilled = out;
+      return 0;
+    }
+    const sink = this.sink;
+    if (sink === null || this.sinkError !== null) return this.sinkError !== null ? 1 : 0;
+    this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
+    try {
+      sink(this.cursor);
+      return 0;
+    } catch (error) {
+      // an exception must not unwind through the matcher mid-command: the
+      // command finishes, the batch stops there, and the error is rethrown
+      this.sinkError = { error };
+      return 1;
+    }
+  }
+
+  /**
+   * An exception out of a matcher call. A trap (or anything thrown while a
+   * write window is open) may have left the book half-changed: the book
+   * closes the window so readers never hang, marks itself failed and
+   * answers ENGINE_FAILED from now on. Anything else (thrown while reading
+   * the caller's arguments) is passed on as it is.
+   */
+  private fault(e: unknown): unknown {
+    const i32 = this.i32;
+    const open = (Atomics.load(i32, this.seqlockIndex) & 1) !== 0;
+    if (!isWasmTrap(e) && !open) return e;
+    this.state = FAILED;
+    this.spilled = null;
+    if (open) Atomics.add(i32, this.seqlockIndex, 1);
+    return new TickbookError('ENGINE_FAILED', `the matcher failed mid-command: ${String(e)}`);
   }
 
   /**
@@ -179,13 +266,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     this.f64 = new Float64Array(buffer);
   }
 
-  /** The views must cover `count` events from the event base. */
-  private covering(count: number): void {
-    if (this.evBase + count * 56 > this.u8.length) this.refreshViews();
-  }
-
   private decode(count: number): BookEvent[] {
-    this.covering(count);
+    if (this.spilled !== null) return this.withSpilled(count);
     const { u8, u32, f64 } = this;
     const at = this.evBase;
     // Most calls return one to three events: an array literal allocates their
@@ -209,6 +291,14 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     }
   }
 
+  /** A command that spilled: the events handed over mid-way, then the last `count`. */
+  private withSpilled(count: number): BookEvent[] {
+    const out = this.spilled as BookEvent[];
+    this.spilled = null;
+    decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+    return out;
+  }
+
   get size(): number {
     return this.ex.size();
   }
@@ -216,76 +306,106 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- per-order API -----------------------------------------------------------
 
   limit(order: LimitOrder): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
-    const n = this.ex.limit(
-      num(order.id),
-      sideCode(order.side),
-      num(order.price),
-      num(order.qty),
-      limitTifCode(order.timeInForce),
-      limitPostOnlyCode(order.postOnly),
-      ownerCode(order.owner),
-      stpCode(order.stp),
-      expiryCode(order.expiresAt),
-      displayCode(order.displayQty),
-    );
+    let n: number;
+    try {
+      n = this.ex.limit(
+        num(order.id),
+        sideCode(order.side),
+        num(order.price),
+        num(order.qty),
+        limitTifCode(order.timeInForce),
+        limitPostOnlyCode(order.postOnly),
+        ownerCode(order.owner),
+        stpCode(order.stp),
+        expiryCode(order.expiresAt),
+        displayCode(order.displayQty),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, order.id);
     return this.decode(n);
   }
 
   market(order: MarketOrder): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
-    const n = this.ex.market(
-      num(order.id),
-      sideCode(order.side),
-      marketSize(order),
-      marketTifCode(order.timeInForce),
-      marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
-      ownerCode(order.owner),
-      stpCode(order.stp),
-      marketFlags(order),
-      num(order.protectionPrice),
-    );
+    let n: number;
+    try {
+      n = this.ex.market(
+        num(order.id),
+        sideCode(order.side),
+        marketSize(order),
+        marketTifCode(order.timeInForce),
+        marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
+        ownerCode(order.owner),
+        stpCode(order.stp),
+        marketFlags(order),
+        num(order.protectionPrice),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, order.id);
     return this.decode(n);
   }
 
   cancel(id: number): BookEvent[] {
-    if (this.draining) reentered();
-    const n = this.ex.cancel(num(id));
+    if (this.state !== READY) this.blocked();
+    let n: number;
+    try {
+      n = this.ex.cancel(num(id));
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, id);
     return this.decode(n);
   }
 
   modify(request: ModifyRequest): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
     const { price, qty } = request;
-    const n = this.ex.modify(
-      num(request.id),
-      num(price),
-      num(qty),
-      modifyFlags(request),
-      num(request.trigger),
-    );
+    let n: number;
+    try {
+      n = this.ex.modify(
+        num(request.id),
+        num(price),
+        num(qty),
+        modifyFlags(request),
+        num(request.trigger),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, request.id);
     return this.decode(n);
   }
 
   reduce(request: ReduceRequest): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
-    const n = this.ex.reduce(num(request.id), num(request.qty));
+    let n: number;
+    try {
+      n = this.ex.reduce(num(request.id), num(request.qty));
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, request.id);
     return this.decode(n);
   }
 
   stop(order: StopOrder): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
-    const n = this.callStop(order);
+    let n: number;
+    try {
+      n = this.callStop(order);
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, order.id);
     return this.decode(n);
   }
@@ -328,8 +448,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   }
 
   advanceTime(time: number): BookEvent[] {
-    if (this.draining) reentered();
-    const n = this.ex.advanceTime(num(time));
+    if (this.state !== READY) this.blocked();
+    let n: number;
+    try {
+      n = this.ex.advanceTime(num(time));
+    } catch (e) {
+      throw this.fault(e);
+    }
     if (n < 0) throw refusalOf(n, undefined);
     return this.decode(n);
   }
@@ -342,25 +467,31 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- batch API ---------------------------------------------------------------
 
   apply(commands: readonly Command[]): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     const out: BookEvent[] = [];
     const total = commands.length;
     const cmdBase = this.cmdBase;
     let next = 0;
-    while (next < total) {
-      const { u8, f64 } = this;
-      let bytes = 0;
-      while (next < total && bytes + CMD_SIZE <= this.cmdRegion) {
-        bytes += encodeCommand(commands[next++], u8, f64, cmdBase + bytes);
+    // a command that fills the event region hands its events over early: they go to `out`
+    this.spilled = out;
+    try {
+      while (next < total) {
+        const { u8, f64 } = this;
+        let bytes = 0;
+        while (next < total && bytes + CMD_SIZE <= this.cmdRegion) {
+          bytes += encodeCommand(commands[next++], u8, f64, cmdBase + bytes);
+        }
+        let done = 0;
+        while (done < bytes) {
+          done = this.ex.applyBatch(done, bytes);
+          this.letReadersIn();
+          decodeEvents(this.u8, this.u32, this.f64, this.evBase, this.ex.eventCount(), out);
+        }
       }
-      let done = 0;
-      while (done < bytes) {
-        done = this.ex.applyBatch(done, bytes);
-        this.letReadersIn();
-        const count = this.ex.eventCount();
-        this.covering(count);
-        decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
-      }
+    } catch (e) {
+      throw this.fault(e);
+    } finally {
+      this.spilled = null;
     }
     return out;
   }
@@ -369,20 +500,32 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    * Apply binary commands, the fast batch path: no object per command or
    * event. Refused commands emit `rejected` events, as in {@link apply}.
    * @param onEvents - called with each chunk's events (at most a few
-   *   thousand at a time), in order; omitted: events are dropped.
+   *   thousand at a time), in order; omitted: events are dropped. One
+   *   command's events may span chunks. If it throws, no command after the
+   *   one whose events it was given is applied, and the error is rethrown.
    */
   applyEncoded(commands: CommandBuffer, onEvents?: EventSink): void {
-    if (this.draining) reentered();
-    if (onEvents) {
-      this.draining = true;
-      try {
-        this.runEncoded(commands, onEvents);
-      } finally {
-        this.draining = false;
-      }
-    } else {
-      this.runEncoded(commands, undefined);
+    if (this.state !== READY) this.blocked();
+    this.state = DRAINING;
+    this.sinking = true;
+    this.sink = onEvents ?? null;
+    try {
+      this.runEncoded(commands, onEvents);
+    } catch (e) {
+      throw this.fault(e);
+    } finally {
+      this.endSink();
     }
+  }
+
+  /** Leave a sink path: back to READY unless the book failed on the way. */
+  private endSink(): void {
+    if (this.state === DRAINING) this.state = READY;
+    this.sinking = false;
+    this.sink = null;
+    const failure = this.sinkError;
+    this.sinkError = null;
+    if (failure !== null) throw failure.error;
   }
 
   private runEncoded(commands: CommandBuffer, onEvents: EventSink | undefined): void {
@@ -399,10 +542,9 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       do {
         done = this.ex.applyBatch(done, len);
         this.letReadersIn();
+        if (this.sinkError !== null) return;
         if (onEvents) {
-          const count = this.ex.eventCount();
-          this.covering(count);
-          this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
+          this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, this.ex.eventCount());
           onEvents(this.cursor);
         }
       } while (len - done >= 8 && len - done >= recordBytes(this.u8, cmdBase + done));
@@ -423,7 +565,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    * @returns the record's size in bytes (the next record's offset is `offset` plus it).
    */
   putRecord(offset: number, words: Int32Array, at: number): number {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     const size = bytesOfWords(words[at + 1] >>> 24); // the header's byte 7
     const to = (this.cmdBase + offset) >> 2;
     const i32 = this.i32;
@@ -437,20 +579,23 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    * {@link applyEncoded}.
    */
   applyWritten(bytes: number, onEvents: EventSink): void {
-    if (this.draining) reentered();
-    this.draining = true;
+    if (this.state !== READY) this.blocked();
+    this.state = DRAINING;
+    this.sinking = true;
+    this.sink = onEvents;
     try {
       let done = 0;
       while (done < bytes) {
         done = this.ex.applyBatch(done, bytes);
         this.letReadersIn();
-        const count = this.ex.eventCount();
-        this.covering(count);
-        this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, count);
+        if (this.sinkError !== null) return;
+        this.cursor.reset(this.u8, this.u32, this.f64, this.evBase, this.ex.eventCount());
         onEvents(this.cursor);
       }
+    } catch (e) {
+      throw this.fault(e);
     } finally {
-      this.draining = false;
+      this.endSink();
     }
   }
 
@@ -700,64 +845,68 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
 
   /** Apply one command with batch semantics: a refusal is a `rejected` event, not a throw. */
   submit(command: Command): BookEvent[] {
-    if (this.draining) reentered();
+    if (this.state !== READY) this.blocked();
     // The per-order exports with scalar arguments, refusals as an event: the
     // fastest one-command path (no batch encoding, no throw).
     if (typeof command !== 'object' || command === null) return this.apply([command]);
     let n: number;
-    switch (command.kind) {
-      case 'limit':
-        n = this.ex.limit(
-          num(command.id),
-          sideCode(command.side),
-          num(command.price),
-          num(command.qty),
-          limitTifCode(command.timeInForce),
-          limitPostOnlyCode(command.postOnly),
-          ownerCode(command.owner),
-          stpCode(command.stp),
-          expiryCode(command.expiresAt),
-          displayCode(command.displayQty),
-        );
-        break;
-      case 'market':
-        n = this.ex.market(
-          num(command.id),
-          sideCode(command.side),
-          marketSize(command),
-          marketTifCode(command.timeInForce),
-          marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
-          ownerCode(command.owner),
-          stpCode(command.stp),
-          marketFlags(command),
-          num(command.protectionPrice),
-        );
-        break;
-      case 'cancel':
-        n = this.ex.cancel(num(command.id));
-        break;
-      case 'modify': {
-        const { price, qty } = command;
-        n = this.ex.modify(
-          num(command.id),
-          num(price),
-          num(qty),
-          modifyFlags(command),
-          num(command.trigger),
-        );
-        break;
+    try {
+      switch (command.kind) {
+        case 'limit':
+          n = this.ex.limit(
+            num(command.id),
+            sideCode(command.side),
+            num(command.price),
+            num(command.qty),
+            limitTifCode(command.timeInForce),
+            limitPostOnlyCode(command.postOnly),
+            ownerCode(command.owner),
+            stpCode(command.stp),
+            expiryCode(command.expiresAt),
+            displayCode(command.displayQty),
+          );
+          break;
+        case 'market':
+          n = this.ex.market(
+            num(command.id),
+            sideCode(command.side),
+            marketSize(command),
+            marketTifCode(command.timeInForce),
+            marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
+            ownerCode(command.owner),
+            stpCode(command.stp),
+            marketFlags(command),
+            num(command.protectionPrice),
+          );
+          break;
+        case 'cancel':
+          n = this.ex.cancel(num(command.id));
+          break;
+        case 'modify': {
+          const { price, qty } = command;
+          n = this.ex.modify(
+            num(command.id),
+            num(price),
+            num(qty),
+            modifyFlags(command),
+            num(command.trigger),
+          );
+          break;
+        }
+        case 'stop':
+          n = this.callStop(command);
+          break;
+        case 'reduce':
+          n = this.ex.reduce(num(command.id), num(command.qty));
+          break;
+        case 'advance-time':
+          n = this.ex.advanceTime(num(command.time));
+          break;
+        default:
+          return this.apply([command]);
       }
-      case 'stop':
-        n = this.callStop(command);
-        break;
-      case 'reduce':
-        n = this.ex.reduce(num(command.id), num(command.qty));
-        break;
-      case 'advance-time':
-        n = this.ex.advanceTime(num(command.time));
-        break;
-      default:
-        return this.apply([command]);
+    } catch (e) {
+      throw this.fault(e);
     }
     if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
     return this.decode(n);
@@ -816,40 +965,45 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     stops: Iterable<SnapshotStop>,
     lastPrice: number,
   ): void {
-    this.ex.putTime(time);
-    this.ex.putLastPrice(lastPrice);
-    for (const o of orders) {
-      const ok = this.ex.restore(
-        o.id,
-        sideCode(o.side),
-        o.price,
-        o.remaining,
-        o.filled,
-        o.owner,
-        STP_CODES.indexOf(o.stp),
-        o.postOnly ? 1 : 0,
-        o.expiresAt,
-        o.displayQty,
-        o.displayed,
-      );
-      if (!ok) throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
+    try {
+      this.ex.putTime(time);
+      this.ex.putLastPrice(lastPrice);
+      for (const o of orders) {
+        const ok = this.ex.restore(
+          o.id,
+          sideCode(o.side),
+          o.price,
+          o.remaining,
+          o.filled,
+          o.owner,
+          STP_CODES.indexOf(o.stp),
+          o.postOnly ? 1 : 0,
+          o.expiresAt,
+          o.displayQty,
+          o.displayed,
+        );
+        if (!ok)
+          throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
+      }
+      for (const s of stops) {
+        const ok = this.ex.restoreStopOrder(
+          s.id,
+          sideCode(s.side),
+          s.trigger,
+          s.price !== undefined ? 1 : 0,
+          s.price ?? 0,
+          s.qty,
+          stopTifCode(s.timeInForce),
+          s.owner,
+          STP_CODES.indexOf(s.stp),
+          s.expiresAt,
+        );
+        if (!ok)
+          throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
+      }
+      this.ex.putSequence(sequence);
+    } catch (e) {
+      throw this.fault(e);
     }
-    for (const s of stops) {
-      const ok = this.ex.restoreStopOrder(
-        s.id,
-        sideCode(s.side),
-        s.trigger,
-        s.price !== undefined ? 1 : 0,
-        s.price ?? 0,
-        s.qty,
-        stopTifCode(s.timeInForce),
-        s.owner,
-        STP_CODES.indexOf(s.stp),
-        s.expiresAt,
-      );
-      if (!ok)
-        throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
-    }
-    this.ex.putSequence(sequence);
   }
 }
