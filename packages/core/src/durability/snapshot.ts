@@ -34,6 +34,7 @@ import {
 import type { BookConfig, Side, TimeInForce } from '../types';
 import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
+import { checkSnapshot, type SnapshotContent } from './snapshot-check';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
 export const SNAPSHOT_VERSION = 4;
@@ -41,7 +42,7 @@ const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const SIDES: readonly Side[] = ['buy', 'sell'];
 
 /** The configuration fields that define a book's identity (not its engine). */
-export function writeConfig(w: ByteWriter, config: ResolvedConfig): void {
+export function writeConfig(w: ByteWriter, config: Omit<ResolvedConfig, 'engine'>): void {
   w.f64(config.minPrice).f64(config.maxPrice).f64(config.capacity);
   w.u8(STP_MODES.indexOf(config.stpMode));
 }
@@ -100,15 +101,47 @@ function* queriedOrders(book: Book): Generator<SnapshotOrder> {
 
 /** Serialise a book's full state. */
 export function snapshotBook(book: Book): Uint8Array {
+  const stops: SnapshotStop[] = book.stops().map((o) => ({
+    id: o.id,
+    side: o.side,
+    trigger: o.trigger ?? 0,
+    price: o.price ?? undefined,
+    qty: o.remaining,
+    timeInForce: o.timeInForce ?? 'GTC',
+    owner: o.owner,
+    stp: o.stp,
+    expiresAt: o.expiresAt ?? 0,
+  }));
+  return encodeSnapshot({
+    config: book.config,
+    sequence: book.sequence,
+    time: book.time,
+    lastPrice: book.lastPrice ?? 0,
+    orderCount: book.size - stops.length,
+    orders: restingOrders(book),
+    stops,
+  });
+}
+
+/** What {@link encodeSnapshot} writes; `orders` may be a generator of `orderCount` orders. */
+export interface SnapshotParts {
+  config: Omit<ResolvedConfig, 'engine'>;
+  sequence: number;
+  time: number;
+  lastPrice: number;
+  orderCount: number;
+  orders: Iterable<SnapshotOrder>;
+  stops: readonly SnapshotStop[];
+}
+
+/** Write snapshot bytes (current version) from their parts, as they are: no checks. */
+export function encodeSnapshot(s: SnapshotParts): Uint8Array {
   const w = new ByteWriter();
   w.u32(MAGIC).u32(SNAPSHOT_VERSION).u32(0);
   const bodyStart = w.length;
-  writeConfig(w, book.config);
-  const stops = book.stops();
-  w.f64(book.sequence)
-    .f64(book.time)
-    .f64(book.size - stops.length);
-  for (const o of restingOrders(book)) {
+  writeConfig(w, s.config);
+  w.f64(s.sequence).f64(s.time).f64(s.orderCount);
+  for (const o of s.orders) {
     w.f64(o.id).u8(SIDES.indexOf(o.side)).f64(o.price).f64(o.remaining).f64(o.filled);
     w.f64(o.owner)
       .u8(STP_MODES.indexOf(o.stp))
@@ -117,19 +150,13 @@ export function snapshotBook(book: Book): Uint8Array {
       .f64(o.displayQty)
       .f64(o.displayed);
   }
-  w.f64(book.lastPrice ?? 0).f64(stops.length);
-  for (const o of stops) {
-    const tif = o.timeInForce ?? 'GTC';
-    w.f64(o.id)
-      .u8(SIDES.indexOf(o.side))
-      .f64(o.trigger ?? 0);
-    w.u8(o.price === null ? 1 : 2)
+  w.f64(s.lastPrice).f64(s.stops.length);
+  for (const o of s.stops) {
+    w.f64(o.id).u8(SIDES.indexOf(o.side)).f64(o.trigger);
+    w.u8(o.price === undefined ? 1 : 2)
       .f64(o.price ?? 0)
-      .f64(o.remaining);
-    w.u8(TIFS.indexOf(tif))
-      .f64(o.owner)
-      .u8(STP_MODES.indexOf(o.stp))
-      .f64(o.expiresAt ?? 0);
+      .f64(o.qty);
+    w.u8(TIFS.indexOf(o.timeInForce)).f64(o.owner).u8(STP_MODES.indexOf(o.stp)).f64(o.expiresAt);
   }
   const bodyEnd = w.length;
   w.patchU32(8, bodyEnd - bodyStart);
@@ -203,7 +230,13 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       const owner = o.f64();
       const stp = STP_MODES[o.u8()];
       const expiresAt = o.f64();
-      if (!side || !stp || !timeInForce || (kind !== 1 && kind !== 2)) {
+      if (
+        !side ||
+        !stp ||
+        !timeInForce ||
+        (kind !== 1 && kind !== 2) ||
+        (kind === 1 && price !== 0)
+      ) {
         throw new TickbookError('CORRUPT_DATA', 'bad stop record in snapshot');
       }
       yield {
@@ -230,16 +263,13 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
       const filled = o.f64();
       const owner = o.f64();
       const stp = STP_MODES[o.u8()];
-      const postOnly = o.u8() === 1;
+      const postOnlyCode = o.u8();
+      const postOnly = postOnlyCode === 1;
       const expiresAt = version >= 2 ? o.f64() : 0;
       const displayQty = version >= 3 ? o.f64() : 0;
       const displayed = version >= 3 ? o.f64() : remaining;
-      if (!side || !stp) throw new TickbookError('CORRUPT_DATA', 'bad order record in snapshot');
-      if (
-        !(displayed >= 1 && displayed <= remaining) ||
-        (displayQty === 0 ? displayed !== remaining : !(displayQty >= 1 && displayed <= displayQty))
-      ) {
-        throw new TickbookError('CORRUPT_DATA', 'bad iceberg quantities in snapshot');
+      if (!side || !stp || postOnlyCode > 1) {
+        throw new TickbookError('CORRUPT_DATA', 'bad order record in snapshot');
       }
       yield {
         id,
@@ -258,4 +288,29 @@ export function decodeSnapshot(bytes: Uint8Array): DecodedSnapshot {
     if (o.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'trailing bytes in snapshot');
   };
   return { config, sequence, time, orders, lastPrice, stops };
+}
+
+/** A snapshot decoded and checked field by field: what an engine restores. */
+export interface CheckedSnapshot extends SnapshotContent {
+  config: ResolvedConfig;
+  orders: SnapshotOrder[];
+  stops: SnapshotStop[];
+}
+
+/**
+ * Decode a snapshot completely and check every field ({@link checkSnapshot}):
+ * the one gate between snapshot bytes and any engine.
+ * @throws {@link TickbookError} `CORRUPT_DATA` or `UNSUPPORTED_VERSION`.
+ */
+export function readSnapshot(bytes: Uint8Array): CheckedSnapshot {
+  const decoded = decodeSnapshot(bytes);
+  const content = {
+    config: decoded.config,
+    sequence: decoded.sequence,
+    time: decoded.time,
+    lastPrice: decoded.lastPrice,
+    orders: [...decoded.orders()],
+    stops: [...decoded.stops()],
+  };
+  return { ...content, config: checkSnapshot(content) };
 }
