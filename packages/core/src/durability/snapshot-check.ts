@@ -64,11 +64,8 @@ export function checkSnapshot(s: SnapshotContent): ResolvedConfig {
       `holds ${s.orders.length + s.stops.length} orders, more than capacity ${config.capacity}`,
     );
   }
-  const ids = new Set<number>();
   const fresh = (id: number) => {
     if (!isPositive(id)) corrupt(`order id ${id} is not a positive safe integer`);
-    if (ids.has(id)) corrupt(`order id ${id} appears twice`, id);
-    ids.add(id);
   };
   const expiry = (x: number, id: number) => {
     if (x !== 0 && !(isPositive(x) && x > s.time)) {
@@ -81,7 +78,23 @@ export function checkSnapshot(s: SnapshotContent): ResolvedConfig {
   };
   checkOrders(s.orders, inBand, fresh, expiry, owner);
   checkStops(s.stops, s.lastPrice, inBand, fresh, expiry, owner);
+  checkUnique(s.orders, s.stops);
   return config;
+}
+
+/** Every id once, orders and stops together (sorted: a `Set` of a million ids costs 3× more). */
+function checkUnique(orders: readonly SnapshotOrder[], stops: readonly SnapshotStop[]): void {
+  const ids = new Float64Array(orders.length + stops.length);
+  orders.forEach((o, i) => {
+    ids[i] = o.id;
+  });
+  stops.forEach((o, i) => {
+    ids[orders.length + i] = o.id;
+  });
+  ids.sort();
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i] === ids[i - 1]) corrupt(`order id ${ids[i]} appears twice`, ids[i]);
+  }
 }
 
 function checkOrders(
