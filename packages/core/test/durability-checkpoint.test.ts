@@ -24,7 +24,6 @@ import {
   createBook,
   decodeJournal,
   type EngineKind,
-  isTickbookError,
   type JournalableBook,
   JournaledBook,
   MemorySink,
@@ -39,6 +38,7 @@ import {
   commandsArbitrary,
   PROPERTY_RUNS,
 } from './support/commands';
+import { codeOf } from './support/run-command';
 
 const ENGINES: EngineKind[] = ['wasm', 'js'];
 const space = commandSpace();
@@ -67,16 +67,6 @@ function recoverFiles(dir: string, engine: EngineKind) {
   const { journalPath, snapshotPath } = filesOf(dir);
   const snapshot = existsSync(snapshotPath) ? readFileSync(snapshotPath) : undefined;
   return recover({ journal: readFileSync(journalPath), snapshot, engine });
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isTickbookError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
 }
 
 /** A book of `engine` that ran `commands`, not journaled: what every recovery must match. */

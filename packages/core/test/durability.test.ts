@@ -12,7 +12,6 @@ import {
   createBook,
   decodeJournal,
   type EngineKind,
-  isTickbookError,
   JOURNAL_VERSION,
   type JournalableBook,
   JournaledBook,
@@ -25,6 +24,7 @@ import {
 } from '../src/index';
 import { dumpBook } from './support/book-state';
 import { commandSpace, commandsArbitrary, PROPERTY_RUNS } from './support/commands';
+import { codeOf } from './support/run-command';
 
 const space = commandSpace();
 /** Snapshots restore across engines: taken from either, restored into either. */
@@ -32,16 +32,6 @@ const ENGINES: EngineKind[] = ['js', 'wasm'];
 
 const fresh = (engine: EngineKind = 'js', config: BookConfig = space.config) =>
   createBook({ ...config, engine }) as JournalableBook;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isTickbookError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 function run(book: JournalableBook, commands: readonly Command[]): BookEvent[] {
   const events: BookEvent[] = [];

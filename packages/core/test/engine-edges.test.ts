@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
-import { isTickbookError } from '../src/errors';
 import {
   type Book,
   type BookConfig,
@@ -23,6 +22,7 @@ import {
 import { BITS_SEQLOCK, GEO_BITS_TABLE, GEO_EV_CAPACITY, ORDER_NEXT } from '../src/wasm/codes';
 import { CommandBuffer, createWasmBook, type WasmBook } from '../src/wasm/index';
 import { checkInvariants, dumpBook } from './support/book-state';
+import { codeOf, perOrderCall } from './support/run-command';
 
 function wasmBook(config: BookConfig): WasmBook {
   return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
@@ -39,21 +39,11 @@ function seqlockOf(book: WasmBook): number {
   return Atomics.load(new Int32Array(book.memory.buffer), at >> 2);
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (isTickbookError(e)) return e.code;
-    throw e;
-  }
-  return undefined;
-}
-
 /** The events of `commands` through one of the WASM book's paths. */
 type Path = (book: WasmBook, commands: readonly Command[]) => BookEvent[];
 
 const PATHS: Record<string, Path> = {
-  'per-order': (book, commands) => commands.flatMap((c) => perOrder(book, c)),
+  'per-order': (book, commands) => commands.flatMap((c) => perOrderCall(book, c)),
   submit: (book, commands) => commands.flatMap((c) => book.submit(c)),
   apply: (book, commands) => book.apply(commands),
   binary: (book, commands) => {
@@ -62,25 +52,6 @@ const PATHS: Record<string, Path> = {
     return book.applyEncodedEvents(buffer);
   },
 };
-
-function perOrder(book: Book, c: Command): BookEvent[] {
-  switch (c.kind) {
-    case 'limit':
-      return book.limit(c);
-    case 'market':
-      return book.market(c);
-    case 'cancel':
-      return book.cancel(c.id);
-    case 'modify':
-      return book.modify(c);
-    case 'reduce':
-      return book.reduce(c);
-    case 'stop':
-      return book.stop(c);
-    case 'advance-time':
-      return book.advanceTime(c.time);
-  }
-}
 
 /** `count` sell icebergs of `qty` showing 1 at price 50, then `sweep` (default: a market buy for all of it). */
 function icebergSweep(count: number, qty: number, sweep?: Command): Command[] {

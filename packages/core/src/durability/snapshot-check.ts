@@ -76,8 +76,9 @@ export function checkSnapshot(s: SnapshotContent): ResolvedConfig {
     if (o !== 0 && !isPositive(o))
       corrupt(`order ${id} owner ${o} is not a positive safe integer`, id);
   };
-  checkOrders(s.orders, inBand, fresh, expiry, owner);
-  checkStops(s.stops, s.lastPrice, inBand, fresh, expiry, owner);
+  const fields: FieldChecks = { inBand, fresh, expiry, owner };
+  checkOrders(s.orders, fields);
+  checkStops(s.stops, s.lastPrice, fields);
   checkUnique(s.orders, s.stops);
   return config;
 }
@@ -97,28 +98,30 @@ function checkUnique(orders: readonly SnapshotOrder[], stops: readonly SnapshotS
   }
 }
 
-function checkOrders(
-  orders: readonly SnapshotOrder[],
-  inBand: (p: number) => boolean,
-  fresh: (id: number) => void,
-  expiry: (x: number, id: number) => void,
-  owner: (o: number, id: number) => void,
-): void {
+/** Checks shared by orders and stops (each throws CORRUPT_DATA, but `inBand`). */
+interface FieldChecks {
+  inBand(price: number): boolean;
+  fresh(id: number): void;
+  expiry(expiresAt: number, id: number): void;
+  owner(owner: number, id: number): void;
+}
+
+function checkOrders(orders: readonly SnapshotOrder[], f: FieldChecks): void {
   let side: 'buy' | 'sell' = 'buy';
   let price = 0;
   let held = 0; // the level's shown + hidden quantity (the level bound)
   let bestBid = 0;
   for (const o of orders) {
     const { id } = o;
-    fresh(id);
-    if (!inBand(o.price)) corrupt(`order ${id} price ${o.price} is not a price in the band`, id);
+    f.fresh(id);
+    if (!f.inBand(o.price)) corrupt(`order ${id} price ${o.price} is not a price in the band`, id);
     if (!isPositive(o.remaining))
       corrupt(`order ${id} quantity ${o.remaining} is not positive`, id);
     if (!(Number.isInteger(o.filled) && o.filled >= 0)) {
       corrupt(`order ${id} filled ${o.filled} is not a non-negative integer`, id);
     }
-    owner(o.owner, id);
-    expiry(o.expiresAt, id);
+    f.owner(o.owner, id);
+    f.expiry(o.expiresAt, id);
     if (o.displayQty === 0) {
       if (o.displayed !== o.remaining) corrupt(`plain order ${id} does not show all of itself`, id);
     } else {
@@ -153,30 +156,23 @@ function checkOrders(
   }
 }
 
-function checkStops(
-  stops: readonly SnapshotStop[],
-  lastPrice: number,
-  inBand: (p: number) => boolean,
-  fresh: (id: number) => void,
-  expiry: (x: number, id: number) => void,
-  owner: (o: number, id: number) => void,
-): void {
+function checkStops(stops: readonly SnapshotStop[], lastPrice: number, f: FieldChecks): void {
   let side: 'buy' | 'sell' = 'buy';
   let trigger = 0;
   for (const s of stops) {
     const { id } = s;
-    fresh(id);
-    if (!inBand(s.trigger))
+    f.fresh(id);
+    if (!f.inBand(s.trigger))
       corrupt(`stop ${id} trigger ${s.trigger} is not a price in the band`, id);
-    if (s.price !== undefined && !inBand(s.price)) {
+    if (s.price !== undefined && !f.inBand(s.price)) {
       corrupt(`stop ${id} limit price ${s.price} is not a price in the band`, id);
     }
     if (!isPositive(s.qty)) corrupt(`stop ${id} quantity ${s.qty} is not positive`, id);
     if (s.price === undefined && s.timeInForce === 'GTC') {
       corrupt(`stop market ${id} is good-till-cancelled`, id);
     }
-    owner(s.owner, id);
-    expiry(s.expiresAt, id);
+    f.owner(s.owner, id);
+    f.expiry(s.expiresAt, id);
     const reached =
       lastPrice > 0 && (s.side === 'buy' ? lastPrice >= s.trigger : lastPrice <= s.trigger);
     if (reached) corrupt(`stop ${id} is already reached by the last price ${lastPrice}`, id);

@@ -14,6 +14,7 @@ import {
   TickbookError,
 } from '../../src/index';
 import { checkInvariants, dumpBook } from './book-state';
+import { perOrderCall } from './run-command';
 
 export type BookFactory = (config: BookConfig) => Book;
 
@@ -1489,22 +1490,7 @@ export function describeBook(name: string, factory: BookFactory): void {
     it.each(cases)('%s → %s (per-order API throws, batch API rejects)', (_label, code, command) => {
       const book = seeded();
       const before = dumpBook(book);
-      const call = (): unknown => {
-        switch (command.kind) {
-          case 'limit':
-            return book.limit(command);
-          case 'market':
-            return book.market(command);
-          case 'cancel':
-            return book.cancel(command.id);
-          case 'modify':
-            return book.modify(command);
-          case 'reduce':
-            return book.reduce(command);
-          case 'advance-time':
-            return book.advanceTime(command.time);
-        }
-      };
+      const call = (): unknown => perOrderCall(book, command);
       expect(refusal(call)).toBe(code);
       expect(dumpBook(book)).toEqual(before);
       const id = (command as { id: number }).id;

@@ -15,28 +15,44 @@ function refusedByApply(book: Book, command: Command): CommandOutcome {
   return { ok: false, code: only.code };
 }
 
+/** A command through the per-order API: its events, or the refusal it throws. */
+export function perOrderCall(book: Book, c: Command): BookEvent[] {
+  switch (c.kind) {
+    case 'limit':
+      return book.limit(c);
+    case 'market':
+      return book.market(c);
+    case 'cancel':
+      return book.cancel(c.id);
+    case 'modify':
+      return book.modify(c);
+    case 'reduce':
+      return book.reduce(c);
+    case 'advance-time':
+      return book.advanceTime(c.time);
+    case 'stop':
+      return book.stop(c);
+  }
+}
+
+/** The TickbookError code `fn` throws, or undefined when it returns. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (isTickbookError(e)) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
 export function runCommand(book: Book, command: Command): CommandOutcome {
   try {
     const c = command as Command;
     if (typeof c !== 'object' || c === null) return refusedByApply(book, c);
-    switch (c.kind) {
-      case 'limit':
-        return { ok: true, events: book.limit(c) };
-      case 'market':
-        return { ok: true, events: book.market(c) };
-      case 'cancel':
-        return { ok: true, events: book.cancel(c.id) };
-      case 'modify':
-        return { ok: true, events: book.modify(c) };
-      case 'reduce':
-        return { ok: true, events: book.reduce(c) };
-      case 'advance-time':
-        return { ok: true, events: book.advanceTime(c.time) };
-      case 'stop':
-        return { ok: true, events: book.stop(c) };
-      default:
-        return refusedByApply(book, c);
-    }
+    const kinds = ['limit', 'market', 'cancel', 'modify', 'reduce', 'advance-time', 'stop'];
+    if (!kinds.includes(c.kind)) return refusedByApply(book, c);
+    return { ok: true, events: perOrderCall(book, c) };
   } catch (e) {
     if (isTickbookError(e)) return { ok: false, code: e.code };
     throw e;
