@@ -1,5 +1,5 @@
 /**
- * The WASM engine's own concerns: the TS mirror of the binary layouts, sparse
+ * The WASM engine's own concerns: the binary interface's error numbering, sparse
  * and maximal bands, event-region growth and batch resumption, many books in
  * one process, and the memory a large book takes.
  */
@@ -37,65 +37,7 @@ function commandsOf(buffer: CommandBuffer): Command[] {
   return out;
 }
 
-/** The raw exports of a book's matcher, for layout checks. */
-function exportsOf(book: WasmBook): Record<string, (...args: number[]) => number> {
-  return (book as unknown as { ex: Record<string, (...args: number[]) => number> }).ex;
-}
-
-describe('binary layout mirror', () => {
-  it('codes.ts agrees with the compiled record layouts', () => {
-    const ex = exportsOf(wasmBook({ minPrice: 1, maxPrice: 10, capacity: 4 }));
-    const layout = (i: number) => ex.recordLayout(i);
-    expect([layout(0), layout(23)]).toEqual([codes.ORDER_SIZE, codes.ORDER_SIZE]);
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map(layout)).toEqual([
-      codes.ORDER_ID,
-      codes.ORDER_REM,
-      codes.ORDER_FILLED,
-      codes.ORDER_OWNER,
-      codes.ORDER_PREV,
-      codes.ORDER_NEXT,
-      codes.ORDER_TICK,
-      codes.ORDER_SIDE,
-    ]);
-    expect([9, 24, 10, 11, 12, 13].map(layout)).toEqual([
-      codes.LEVEL_SIZE,
-      codes.LEVEL_SIZE,
-      codes.LEVEL_TOTAL,
-      codes.LEVEL_HEAD,
-      codes.LEVEL_COUNT,
-      codes.LEVEL_SIDE,
-    ]);
-    expect([14, 25, 15, 16, 17, 18].map(layout)).toEqual([
-      codes.CMD_SIZE,
-      codes.CMD_SIZE,
-      codes.CMD_ID,
-      codes.CMD_PRICE,
-      codes.CMD_QTY,
-      codes.CMD_OWNER,
-    ]);
-    expect([31, 32, 33, 34, 35].map(layout)).toEqual([
-      codes.CMD_MFLAGS,
-      codes.CMD_EXPIRES_AT,
-      codes.CMD_DISPLAY_QTY,
-      codes.ORDER_ICEBERG,
-      codes.CMD_WORDS,
-    ]);
-    expect([19, 26, 20, 21, 22].map(layout)).toEqual([
-      codes.EV_SIZE,
-      codes.EV_SIZE,
-      codes.EV_COUNT,
-      codes.EV_A,
-      codes.EV_F,
-    ]);
-    expect([27, 28, 29, 30, 36].map(layout)).toEqual([
-      codes.BITS_WORDS,
-      codes.BITS_SEQLOCK,
-      codes.BITS_SEQUENCE,
-      codes.EV_B,
-      codes.BITS_READERS_WAITING,
-    ]);
-  });
-
+describe('binary interface', () => {
   it('numbers error codes by their index in ERROR_CODE_LIST', () => {
     expect(codes.WASM_ERROR_CODES).toBe(ERROR_CODE_LIST);
     const book = wasmBook({ minPrice: 1, maxPrice: 10, capacity: 1 });

@@ -1,5 +1,6 @@
-// Shared numeric codes. The TypeScript side (packages/core/src/wasm/codes.ts)
-// mirrors every table here; a test checks both agree.
+// Numeric codes shared with TypeScript. abi.ts exports them as wasm globals
+// and the build writes them into packages/core/src/wasm/abi.ts: defined here
+// only. The error codes come the other way, from core's errors.ts.
 
 /** Largest safe integer, 2^53 - 1: the ceiling for prices, quantities and ids. */
 export const MAX_SAFE: f64 = 9007199254740991.0;
@@ -10,6 +11,14 @@ export const MAX_ICEBERG_SLICES: f64 = 1000;
 // ---- sides ----
 export const BUY: i32 = 0;
 export const SELL: i32 = 1;
+
+/** Any enum value the wasm must refuse (unknown side, TIF, STP mode). */
+export const INVALID_ENUM: i32 = 255;
+
+// ---- post-only byte of an order command ----
+export const POST_ONLY_NO: i32 = 0;
+export const POST_ONLY_YES: i32 = 1;
+export const POST_ONLY_INVALID: i32 = 2;
 
 // ---- time in force ----
 export const GTC: i32 = 0;
@@ -61,7 +70,7 @@ export const MODEV_NO_PRICE: i32 = 2;
 /** Modify flags (command byte `flags`). */
 export const MOD_HAS_PRICE: i32 = 1;
 export const MOD_HAS_QTY: i32 = 2;
-/** Modify of an untriggered stop's trigger (in the record's `displayQty` slot). */
+/** Modify of an untriggered stop's trigger (in the record's `owner` slot). */
 export const MOD_HAS_TRIGGER: i32 = 4;
 
 // ---- event types ----
@@ -89,28 +98,8 @@ export const T_MARKET: i32 = 1;
 export const T_STOP_MARKET: i32 = 2;
 export const T_STOP_LIMIT: i32 = 3;
 
-// ---- error codes: the index of the code in core's ERROR_CODE_LIST ----
-export const E_INVALID_ID: i32 = 0;
-export const E_INVALID_SIDE: i32 = 1;
-export const E_INVALID_TYPE: i32 = 2;
-export const E_INVALID_TIF: i32 = 3;
-export const E_INVALID_PRICE: i32 = 4;
-export const E_PRICE_OUT_OF_BAND: i32 = 5;
-export const E_INVALID_QTY: i32 = 6;
-export const E_INVALID_OWNER: i32 = 7;
-export const E_INVALID_STP_MODE: i32 = 8;
-export const E_INVALID_POST_ONLY: i32 = 9;
-export const E_DUPLICATE_ID: i32 = 10;
-export const E_UNKNOWN_ORDER: i32 = 11;
-export const E_BOOK_FULL: i32 = 12;
-export const E_QTY_OVERFLOW: i32 = 13;
-export const E_INVALID_NOTIONAL: i32 = 22;
-export const E_QTY_AND_NOTIONAL: i32 = 23;
-export const E_INVALID_EXPIRY: i32 = 24;
-export const E_ALREADY_EXPIRED: i32 = 25;
-export const E_INVALID_TIME: i32 = 26;
-export const E_TIME_BACKWARDS: i32 = 27;
-export const E_INVALID_DISPLAY: i32 = 28;
-export const E_INVALID_TRIGGER: i32 = 29;
+// ---- error codes: E_<CODE> is the index of CODE in core's ERROR_CODE_LIST,
+// generated from packages/core/src/errors.ts by the build (error-codes.ts) ----
+export * from './error-codes';
 /** Not an error: validation passed. */
 export const OK: i32 = -1;

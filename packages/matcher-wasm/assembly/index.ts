@@ -2,6 +2,29 @@
 // shared memory, calls `init`, then either one call per command (scalar
 // arguments, events in the event region) or `applyBatch` over the command region.
 
+export * from './abi';
+
+import {
+  GEO_BIT_LEVELS,
+  GEO_BITS_TABLE,
+  GEO_CAPACITY,
+  GEO_CMD_REGION,
+  GEO_COMMANDS,
+  GEO_END,
+  GEO_EV_CAPACITY,
+  GEO_EV_SOFT_LIMIT,
+  GEO_EVENTS,
+  GEO_EXPIRY,
+  GEO_FREE_HEAD,
+  GEO_HEAP,
+  GEO_HEAP_POS,
+  GEO_ICEBERG,
+  GEO_LEVELS,
+  GEO_MAP_SIZE,
+  GEO_ORDERS,
+  GEO_SLOTS_TOUCHED,
+  GEO_TICKS,
+} from './abi';
 import { nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
   bestAsk,
@@ -60,11 +83,9 @@ import { emitRejected, evCount, evFull, evInit, evReset } from './events';
 import { mapCapacity, mapFind, mapTouch } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
-  BITS_WORDS_AT,
   bitLevels,
   bitsTable,
   CMD_REGION_BYTES,
-  CMD_SIZE,
   Cmd,
   capacity,
   cmdBase,
@@ -73,25 +94,17 @@ import {
   computeLayout,
   defaultStp,
   EV_CAPACITY,
-  EV_SIZE,
   EV_SOFT_LIMIT,
-  Ev,
   evBase,
   expiryBase,
   heapBase,
   heapPosBase,
   icebergBase,
-  LEVEL_SIZE,
-  Level,
   layoutEnd,
   levelsBase,
   nticks,
   ORDER_SIZE,
-  Order,
   ordersBase,
-  READERS_WAITING_AT,
-  SEQLOCK_AT,
-  SEQUENCE_AT,
   setConfig,
 } from './layout';
 import { bumpNext, freeHead } from './pool';
@@ -468,142 +481,47 @@ export function findOrder(id: f64): usize {
   return mapFind(id);
 }
 
-/**
- * Geometry for the JS side, by index: 0 levels base, 1 orders base, 2 command base,
- * 3 event base, 4 layout end, 5 command region bytes, 6 event soft limit, 7 ticks,
- * 8 capacity, 9 slots ever used (bump pointer), 10 free-list head, 11 id-map table size,
- * 12 bits table (bitset addresses, seqlock, published sequence), 13 bitset pyramid height,
- * 14 expiry per slot (f64), 15 expiry-heap position per slot (u32), 16 expiry heap (u32 addresses),
- * 17 iceberg display quantity and hidden reserve per slot (2 × f64), 18 event records in the region.
- */
+/** Region addresses and sizes for the JS side, by GEO_* index (abi.ts). */
 export function geometry(i: i32): usize {
   switch (i) {
-    case 0:
+    case GEO_LEVELS:
       return levelsBase;
-    case 1:
+    case GEO_ORDERS:
       return ordersBase;
-    case 2:
+    case GEO_COMMANDS:
       return cmdBase;
-    case 3:
+    case GEO_EVENTS:
       return evBase;
-    case 4:
+    case GEO_END:
       return layoutEnd;
-    case 5:
+    case GEO_CMD_REGION:
       return CMD_REGION_BYTES;
-    case 6:
+    case GEO_EV_SOFT_LIMIT:
       return EV_SOFT_LIMIT;
-    case 7:
+    case GEO_TICKS:
       return <usize>nticks;
-    case 8:
+    case GEO_CAPACITY:
       return capacity;
-    case 9:
+    case GEO_SLOTS_TOUCHED:
       return (bumpNext - ordersBase) / ORDER_SIZE;
-    case 10:
+    case GEO_FREE_HEAD:
       return freeHead;
-    case 11:
+    case GEO_MAP_SIZE:
       return mapCapacity();
-    case 12:
+    case GEO_BITS_TABLE:
       return bitsTable;
-    case 13:
+    case GEO_BIT_LEVELS:
       return <usize>bitLevels;
-    case 14:
+    case GEO_EXPIRY:
       return expiryBase;
-    case 15:
+    case GEO_HEAP_POS:
       return heapPosBase;
-    case 16:
+    case GEO_HEAP:
       return heapBase;
-    case 17:
+    case GEO_ICEBERG:
       return icebergBase;
-    case 18:
+    case GEO_EV_CAPACITY:
       return EV_CAPACITY;
-    default:
-      return 0;
-  }
-}
-
-/**
- * Record layouts for the JS mirror's self-test, by index: sizes and field
- * offsets of Order, Level, Cmd and Ev, computed by the compiler; 27-29 the
- * bits table's word counts, seqlock and sequence offsets; 30 Ev.b; 31 Cmd.mflags;
- * 32 Cmd.expiresAt; 33 Cmd.displayQty; 34 Order.iceberg; 35 Cmd.words;
- * 36 the readers-waiting counter in the bits table.
- */
-export function recordLayout(i: i32): usize {
-  switch (i) {
-    case 0:
-      return ORDER_SIZE;
-    case 1:
-      return offsetof<Order>('id');
-    case 2:
-      return offsetof<Order>('rem');
-    case 3:
-      return offsetof<Order>('filled');
-    case 4:
-      return offsetof<Order>('owner');
-    case 5:
-      return offsetof<Order>('prev');
-    case 6:
-      return offsetof<Order>('next');
-    case 7:
-      return offsetof<Order>('tick');
-    case 8:
-      return offsetof<Order>('side');
-    case 9:
-      return LEVEL_SIZE;
-    case 10:
-      return offsetof<Level>('total');
-    case 11:
-      return offsetof<Level>('head');
-    case 12:
-      return offsetof<Level>('count');
-    case 13:
-      return offsetof<Level>('side');
-    case 14:
-      return CMD_SIZE;
-    case 15:
-      return offsetof<Cmd>('id');
-    case 16:
-      return offsetof<Cmd>('price');
-    case 17:
-      return offsetof<Cmd>('qty');
-    case 18:
-      return offsetof<Cmd>('owner');
-    case 19:
-      return EV_SIZE;
-    case 20:
-      return offsetof<Ev>('count');
-    case 21:
-      return offsetof<Ev>('a');
-    case 22:
-      return offsetof<Ev>('f');
-    case 23:
-      return offsetof<Order>();
-    case 24:
-      return offsetof<Level>();
-    case 25:
-      return offsetof<Cmd>();
-    case 26:
-      return offsetof<Ev>();
-    case 27:
-      return BITS_WORDS_AT;
-    case 28:
-      return SEQLOCK_AT;
-    case 29:
-      return SEQUENCE_AT;
-    case 30:
-      return offsetof<Ev>('b');
-    case 31:
-      return offsetof<Cmd>('mflags');
-    case 32:
-      return offsetof<Cmd>('expiresAt');
-    case 33:
-      return offsetof<Cmd>('displayQty');
-    case 35:
-      return offsetof<Cmd>('words');
-    case 36:
-      return READERS_WAITING_AT;
-    case 34:
-      return offsetof<Order>('iceberg');
     default:
       return 0;
   }

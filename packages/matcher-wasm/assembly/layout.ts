@@ -192,10 +192,10 @@ export const MAX_BIT_LEVELS: i32 = 4;
  * book between two write windows; written by readers, read by the JS writer
  * (never by this module): packages/core/src/threads/book-reader.ts.
  */
-export const BITS_WORDS_AT: usize = 32;
-export const SEQLOCK_AT: usize = 48;
-export const READERS_WAITING_AT: usize = 52;
-export const SEQUENCE_AT: usize = 56;
+export const BITS_WORDS: usize = 32;
+export const BITS_SEQLOCK: usize = 48;
+export const BITS_READERS_WAITING: usize = 52;
+export const BITS_SEQUENCE: usize = 56;
 
 // ---- the book's geometry and state (instance globals) ----
 export let minPrice: f64 = 0;
@@ -241,7 +241,7 @@ export function bitsAt(side: i32, k: i32): usize {
 
 /** Number of 64-bit words in bitset level `k` (same for both sides). */
 export function bitWords(k: i32): u32 {
-  return load<u32>(bitsTable + BITS_WORDS_AT + ((<usize>k) << 2));
+  return load<u32>(bitsTable + BITS_WORDS + ((<usize>k) << 2));
 }
 
 /** Record the book's band, capacity and default self-trade mode. */
@@ -277,7 +277,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   let wordsTotal: usize = 0;
   do {
     const words = (n + 63) >> 6;
-    if (commit) store<u32>(table + BITS_WORDS_AT + ((<usize>k) << 2), words);
+    if (commit) store<u32>(table + BITS_WORDS + ((<usize>k) << 2), words);
     wordsTotal += words;
     n = words;
     k++;
@@ -288,7 +288,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
     for (let s = 0; s < 2; s++) {
       for (let j = 0; j < k; j++) {
         store<u32>(table + ((<usize>(s * MAX_BIT_LEVELS + j)) << 2), <u32>q);
-        q += (<usize>load<u32>(table + BITS_WORDS_AT + ((<usize>j) << 2))) << 3;
+        q += (<usize>load<u32>(table + BITS_WORDS + ((<usize>j) << 2))) << 3;
       }
     }
   }

@@ -22,19 +22,19 @@
 // binaryen's validation in AssemblyScript 0.28, so it is not there yet.
 
 import { sequence } from './book';
-import { bitsTable, SEQLOCK_AT, SEQUENCE_AT } from './layout';
+import { BITS_SEQLOCK, BITS_SEQUENCE, bitsTable } from './layout';
 
 let counter: i32 = 0;
 
 /** Open a write window: the counter goes odd. */
 export function writeBegin(): void {
   counter += 1;
-  atomic.store<i32>(bitsTable + SEQLOCK_AT, counter);
+  atomic.store<i32>(bitsTable + BITS_SEQLOCK, counter);
 }
 
 /** Publish the sequence and close the window: the counter goes even. */
 export function writeEnd(): void {
-  store<f64>(bitsTable + SEQUENCE_AT, sequence);
+  store<f64>(bitsTable + BITS_SEQUENCE, sequence);
   counter += 1;
-  atomic.store<i32>(bitsTable + SEQLOCK_AT, counter);
+  atomic.store<i32>(bitsTable + BITS_SEQLOCK, counter);
 }

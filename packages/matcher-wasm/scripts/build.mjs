@@ -5,9 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 import binaryen from 'binaryen';
+import { writeErrorCodes, writeTsAbi } from './abi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'build'), { recursive: true });
+const coreWasm = join(root, '../core/src/wasm');
+writeErrorCodes(root, join(root, '../core/src/errors.ts'));
 
 const args = [
   join(root, 'assembly/index.ts'),
@@ -78,7 +81,9 @@ if (!module.validate()) {
   console.error('matcher-wasm: the re-optimised module does not validate');
   process.exit(1);
 }
-writeFileSync(wasmFile, module.emitBinary());
+const binary = module.emitBinary();
+writeFileSync(wasmFile, binary);
+writeTsAbi(root, binary, join(coreWasm, 'abi.ts'));
 writeFileSync(join(root, 'build/matcher.wat'), module.emitText());
 module.dispose();
 console.log('matcher-wasm: build/matcher.wasm');

@@ -43,7 +43,16 @@ import {
 } from './codes';
 
 /** Numeric event type of {@link EventCursor.type}: index into {@link EVENT_TYPE_CODES}. */
-export type EventTypeCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type EventTypeCode =
+  | typeof EV_ACCEPTED
+  | typeof EV_REJECTED
+  | typeof EV_TRADE
+  | typeof EV_CANCELLED
+  | typeof EV_MODIFIED
+  | typeof EV_LEVEL
+  | typeof EV_TIME
+  | typeof EV_REFRESHED
+  | typeof EV_TRIGGERED;
 
 const F64_PER_EVENT = EV_SIZE / 8;
 

@@ -97,7 +97,6 @@ export interface MatcherExports {
   nextLevel(side: number, tick: number): number;
   findOrder(id: number): number;
   geometry(i: number): number;
-  recordLayout(i: number): number;
 }
 
 /**

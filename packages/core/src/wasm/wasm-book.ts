@@ -47,22 +47,12 @@ import {
   GEO_COMMANDS,
   GEO_EVENTS,
   GEO_EXPIRY,
-  GEO_FREE_HEAD,
-  GEO_HEAP,
-  GEO_HEAP_POS,
   GEO_ICEBERG,
   GEO_LEVELS,
   GEO_ORDERS,
-  GEO_SLOTS_TOUCHED,
   GEO_TICKS,
-  LEVEL_HEAD,
   LEVEL_SIZE,
-  ORDER_ICEBERG,
-  ORDER_NEXT,
-  ORDER_POST_ONLY,
-  ORDER_SIDE,
   ORDER_SIZE,
-  ORDER_STP,
   SIDE_CODES,
   STP_CODES,
   TIF_CODES,
@@ -89,6 +79,8 @@ import {
   stpCode,
 } from './encode';
 import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
+import { checkMatcherMemory } from './invariants';
+import { MemoryView } from './memory-view';
 import { createMatcher, isWasmTrap, type MatcherExports, type WasmMemory } from './module';
 
 /** Receives each chunk of a batch's events; the cursor is valid only during the call. */
@@ -134,6 +126,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   /** The book's linear memory (a `SharedArrayBuffer` underneath). */
   readonly memory: WasmMemory;
   private readonly ex: MatcherExports;
+  /** Named reads of the book's records (queries, snapshots, self-checks). */
+  private readonly view: MemoryView;
   private u8!: Uint8Array;
   private u32!: Uint32Array;
   private i32!: Int32Array;
@@ -180,6 +174,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     );
     this.ex = m.exports;
     this.memory = m.memory;
+    this.view = new MemoryView(m.memory);
     this.levelsBase = this.ex.geometry(GEO_LEVELS);
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
@@ -257,13 +252,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     while (Atomics.load(this.i32, this.waitingIndex) !== 0 && performance.now() < until) {}
   }
 
-  /** Rebuild the typed-array views after the memory grew. */
+  /** The hot paths' typed arrays (the memory never grows after init, so set once). */
   private refreshViews(): void {
-    const buffer = this.memory.buffer;
-    this.u8 = new Uint8Array(buffer);
-    this.u32 = new Uint32Array(buffer);
-    this.i32 = new Int32Array(buffer);
-    this.f64 = new Float64Array(buffer);
+    const v = this.view;
+    this.u8 = v.u8;
+    this.u32 = v.u32;
+    this.i32 = v.i32;
+    this.f64 = v.f64;
   }
 
   private decode(count: number): BookEvent[] {
@@ -611,8 +606,12 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- queries -------------------------------------------------------------------
 
   private levelAt(tick: number): Level {
-    const at = this.levelsBase + tick * LEVEL_SIZE;
-    return { price: this.minPrice + tick, qty: this.f64[at >> 3], count: this.u32[(at >> 2) + 4] };
+    const L = this.levelsBase + tick * LEVEL_SIZE;
+    return {
+      price: this.minPrice + tick,
+      qty: this.view.levelTotal(L),
+      count: this.view.levelCount(L),
+    };
   }
 
   bestBid(): Level | undefined {
@@ -643,12 +642,12 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   ordersAt(side: Side, price: number): RestingOrder[] {
     const out: RestingOrder[] = [];
     if (!Number.isInteger(price) || price < this.minPrice || price > this.maxPrice) return out;
-    const L = (this.levelsBase + (price - this.minPrice) * LEVEL_SIZE) >> 2;
+    const L = this.levelsBase + (price - this.minPrice) * LEVEL_SIZE;
     const s = side === 'buy' ? 0 : 1;
-    if (this.u32[L + 4] === 0 || this.u32[L + 5] !== s) return out;
-    for (let o = this.u32[L + 2]; o !== 0; o = this.u32[(o >> 2) + 9]) {
-      const i = o >> 3;
-      out.push({ id: this.f64[i], qty: this.f64[i + 1], owner: this.f64[i + 3] });
+    const v = this.view;
+    if (v.levelCount(L) === 0 || v.levelSide(L) !== s) return out;
+    for (let o = v.levelHead(L); o !== 0; o = v.orderNext(o)) {
+      out.push({ id: v.orderId(o), qty: v.orderRem(o), owner: v.orderOwner(o) });
     }
     return out;
   }
@@ -666,18 +665,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   }
 
   private orderAt(o: number): OrderInfo {
-    const i = o >> 3;
+    const v = this.view;
     const kind = this.ex.orderStopKind(o);
     if (kind !== 0) {
       const info: OrderInfo = {
-        id: this.f64[i],
-        side: SIDE_CODES[this.u8[o + 44]],
-        price: kind === 2 ? this.minPrice + (this.u32[(o >> 2) + 10] | 0) : null,
-        remaining: this.f64[i + 1],
+        id: v.orderId(o),
+        side: SIDE_CODES[v.orderSide(o)],
+        price: kind === 2 ? this.minPrice + v.orderTick(o) : null,
+        remaining: v.orderRem(o),
         filled: 0,
         status: 'untriggered',
-        owner: this.f64[i + 3],
-        stp: STP_CODES[this.u8[o + ORDER_STP]],
+        owner: v.orderOwner(o),
+        stp: STP_CODES[v.orderStp(o)],
         postOnly: false,
       };
       const expiresAt = this.ex.orderExpiry(o);
@@ -686,22 +685,23 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       info.timeInForce = TIF_CODES[this.ex.orderStopTif(o)];
       return info;
     }
-    const filled = this.f64[i + 2];
-    const displayed = this.f64[i + 1];
+    const filled = v.orderFilled(o);
+    const displayed = v.orderRem(o);
+    const iceberg = v.orderKind(o) !== 0;
     const info: OrderInfo = {
-      id: this.f64[i],
-      side: SIDE_CODES[this.u8[o + 44]],
-      price: this.minPrice + (this.u32[(o >> 2) + 10] | 0),
-      remaining: this.u8[o + ORDER_ICEBERG] !== 0 ? displayed + this.ex.orderHidden(o) : displayed,
+      id: v.orderId(o),
+      side: SIDE_CODES[v.orderSide(o)],
+      price: this.minPrice + v.orderTick(o),
+      remaining: iceberg ? displayed + this.ex.orderHidden(o) : displayed,
       filled,
       status: filled > 0 ? 'partially-filled' : 'new',
-      owner: this.f64[i + 3],
-      stp: STP_CODES[this.u8[o + ORDER_STP]],
-      postOnly: this.u8[o + ORDER_POST_ONLY] === 1,
+      owner: v.orderOwner(o),
+      stp: STP_CODES[v.orderStp(o)],
+      postOnly: v.orderPostOnly(o),
     };
     const expiresAt = this.ex.orderExpiry(o);
     if (expiresAt !== 0) info.expiresAt = expiresAt;
-    if (this.u8[o + ORDER_ICEBERG] !== 0) {
+    if (iceberg) {
       info.displayQty = this.ex.orderDisplayQty(o);
       info.displayed = displayed;
     }
@@ -730,110 +730,12 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- self-checks -----------------------------------------------------------------
 
   /**
-   * Check the matcher's memory against itself: every level's FIFO links,
-   * count and total; sides and best prices against the bitsets; every resting
-   * order reachable by id; the free list. Throws an `Error` naming the first
-   * broken rule. Scans the whole ladder: for tests and debugging.
+   * Check the matcher's memory against itself (invariants.ts); throws an
+   * `Error` naming the first broken rule. Scans the whole ladder: for tests
+   * and debugging.
    */
   checkInvariants(): void {
-    this.refreshViews();
-    const { u8, u32, f64, ex } = this;
-    const ticks = ex.geometry(GEO_TICKS);
-    const fail = (what: string) => {
-      throw new Error(`wasm book invariant broken: ${what}`);
-    };
-    const found: number[][] = [[], []];
-    let resting = 0;
-    for (let t = 0; t < ticks; t++) {
-      const L = (this.levelsBase + t * LEVEL_SIZE) >> 2;
-      const count = u32[L + 4];
-      if (count === 0) continue;
-      const side = u32[L + 5];
-      if (side > 1) fail(`level ${t} has side ${side}`);
-      found[side].push(t);
-      let n = 0;
-      let total = 0;
-      let prev = 0;
-      for (let o = u32[L + 2]; o !== 0; o = u32[(o >> 2) + 9]) {
-        if (++n > count) fail(`level ${t} holds more orders than its count ${count}`);
-        if (u32[(o >> 2) + 8] !== prev) fail(`order at ${o} has a wrong prev link`);
-        if (u32[(o >> 2) + 10] !== t || u8[o + ORDER_SIDE] !== side) {
-          fail(`order at ${o} is filed at tick ${t} side ${side} but says otherwise`);
-        }
-        const id = f64[o >> 3];
-        if (ex.findOrder(id) !== o) fail(`order ${id} is not found by its id`);
-        if (!(f64[(o >> 3) + 1] > 0)) fail(`order ${id} rests with no open quantity`);
-        total += f64[(o >> 3) + 1];
-        prev = o;
-      }
-      if (n !== count) fail(`level ${t} links ${n} orders but counts ${count}`);
-      if (u32[L + 3] !== prev) fail(`level ${t} tail is not its last order`);
-      if (total !== f64[L >> 1]) fail(`level ${t} total ${f64[L >> 1]} but orders sum to ${total}`);
-      resting += n;
-    }
-    const stops = ex.stopsOn(0) + ex.stopsOn(1);
-    if (resting + stops !== ex.size()) {
-      fail(`size ${ex.size()} but levels hold ${resting} orders and ${stops} stops wait`);
-    }
-    const walk = (side: number, first: number) => {
-      const out: number[] = [];
-      for (let t = first; t >= 0; t = ex.nextLevel(side, t)) out.push(t);
-      return out;
-    };
-    const bids = walk(0, ex.bestBidTick());
-    const asks = walk(1, ex.bestAskTick());
-    if (bids.join() !== found[0].reverse().join()) fail('bid bitsets disagree with the ladder');
-    if (asks.join() !== found[1].join()) fail('ask bitsets disagree with the ladder');
-    if (bids.length > 0 && asks.length > 0 && bids[0] >= asks[0]) fail('book is crossed');
-    let free = 0;
-    for (let o = ex.geometry(GEO_FREE_HEAD); o !== 0; o = u32[(o >> 2) + 9]) {
-      if (f64[o >> 3] !== 0) fail(`free slot ${o} still has an id`);
-      if (++free > ex.geometry(GEO_SLOTS_TOUCHED)) fail('free list has a cycle');
-    }
-    if (free + resting + stops !== ex.geometry(GEO_SLOTS_TOUCHED)) {
-      fail(
-        `${free} free + ${resting + stops} live slots but ${ex.geometry(GEO_SLOTS_TOUCHED)} used`,
-      );
-    }
-    this.checkExpiryHeap(resting);
-  }
-
-  /** The expiry heap holds exactly the resting good-till-date orders, in heap order. */
-  private checkExpiryHeap(resting: number): void {
-    const { u32, f64, ex } = this;
-    const fail = (what: string) => {
-      throw new Error(`wasm book invariant broken: ${what}`);
-    };
-    const ordersBase = ex.geometry(GEO_ORDERS);
-    const expiry = ex.geometry(GEO_EXPIRY) >> 3;
-    const pos = ex.geometry(GEO_HEAP_POS) >> 2;
-    const heap = ex.geometry(GEO_HEAP) >> 2;
-    const slot = (o: number) => (o - ordersBase) / 48;
-    const n = ex.expiryHeapSize();
-    const key = (o: number): [number, number] => [f64[expiry + slot(o)], f64[o >> 3]];
-    for (let i = 1; i <= n; i++) {
-      const o = u32[heap + i - 1];
-      const [at, id] = key(o);
-      if (ex.findOrder(id) !== o) fail(`expiry heap entry ${i} is not a resting order`);
-      if (u32[pos + slot(o)] !== i)
-        fail(`order ${id} has heap position ${u32[pos + slot(o)]}, not ${i}`);
-      if (!(at > ex.getTime())) fail(`order ${id} rests past its expiry ${at}`);
-      if (i > 1) {
-        const [pat, pid] = key(u32[heap + (i >> 1) - 1]);
-        if (pat > at || (pat === at && pid > id)) fail(`expiry heap order broken at ${i}`);
-      }
-    }
-    let gtd = 0;
-    for (const side of ['buy', 'sell'] as const) {
-      for (const level of this.levels(side)) {
-        for (const o of this.ordersAt(side, level.price)) {
-          if (this.order(o.id)?.expiresAt !== undefined) gtd++;
-        }
-      }
-    }
-    for (const st of this.stops()) if (st.expiresAt !== undefined) gtd++;
-    if (gtd !== n)
-      fail(`${gtd} good-till-date orders rest but the heap holds ${n} (of ${resting})`);
+    checkMatcherMemory(this.view, this.ex, this);
   }
 
   // ---- durability hooks ----------------------------------------------------------
@@ -922,7 +824,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    * (the public `levels`/`ordersAt`/`order` path took about 0.7 µs an order).
    */
   *[RESTING_ORDERS](): Generator<SnapshotOrder> {
-    const { u8, u32, f64, ex } = this;
+    const { view: v, ex } = this;
+    const { f64 } = v;
     const ordersBase = ex.geometry(GEO_ORDERS);
     const expiry = ex.geometry(GEO_EXPIRY) >> 3;
     const iceberg = ex.geometry(GEO_ICEBERG) >> 3;
@@ -930,21 +833,19 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       const side = SIDE_CODES[s];
       for (let t = s === 0 ? ex.bestBidTick() : ex.bestAskTick(); t >= 0; t = ex.nextLevel(s, t)) {
         const price = this.minPrice + t;
-        const head = u32[(this.levelsBase + t * LEVEL_SIZE + LEVEL_HEAD) >> 2];
-        for (let o = head; o !== 0; o = u32[(o + ORDER_NEXT) >> 2]) {
-          const i = o >> 3;
+        for (let o = v.levelHead(this.levelsBase + t * LEVEL_SIZE); o !== 0; o = v.orderNext(o)) {
           const slot = (o - ordersBase) / ORDER_SIZE;
-          const shown = f64[i + 1];
-          const isIceberg = u8[o + ORDER_ICEBERG] !== 0;
+          const shown = v.orderRem(o);
+          const isIceberg = v.orderKind(o) !== 0;
           yield {
-            id: f64[i],
+            id: v.orderId(o),
             side,
             price,
             remaining: isIceberg ? shown + f64[iceberg + 2 * slot + 1] : shown,
-            filled: f64[i + 2],
-            owner: f64[i + 3],
-            stp: STP_CODES[u8[o + ORDER_STP]],
-            postOnly: u8[o + ORDER_POST_ONLY] === 1,
+            filled: v.orderFilled(o),
+            owner: v.orderOwner(o),
+            stp: STP_CODES[v.orderStp(o)],
+            postOnly: v.orderPostOnly(o),
             expiresAt: f64[expiry + slot],
             displayQty: isIceberg ? f64[iceberg + 2 * slot] : 0,
             displayed: shown,
