@@ -38,6 +38,31 @@ describe('packaging: the published tarball works in a fresh project', () => {
     if (project) rmSync(project, { recursive: true, force: true });
   });
 
+  it('the tarball holds the README, LICENSE, both builds, their types and the wasm, and no maps', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json'], {
+      cwd: core,
+      encoding: 'utf8',
+    });
+    const [pack] = JSON.parse(out) as [{ files: { path: string }[]; unpackedSize: number }];
+    const files = pack.files.map((f) => f.path);
+    for (const needed of [
+      'README.md',
+      'LICENSE',
+      'package.json',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'dist/workloads.js',
+      'dist/matcher.wasm',
+    ]) {
+      expect(files).toContain(needed);
+    }
+    // Maps are left out on purpose: they point at sources the package does not ship.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(pack.unpackedSize).toBeLessThan(1_000_000);
+  });
+
   const script = (body: string) => body.replace(/^\n/, '').replace(/^ {6}/gm, '');
 
   it('loads with import (ESM) and matches orders', () => {
