@@ -4,11 +4,12 @@
  * acknowledged command; nothing is returned half-restored.
  */
 import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Book } from '../book';
 import { createBook } from '../create-book';
 import { TickbookError } from '../errors';
 import type { EngineKind } from '../types';
-import { removeQuietly, tempPathOf } from './files';
+import { ensureDirectory, removeQuietly, tempPathOf } from './files';
 import { decodeJournal } from './journal-codec';
 import { type JournalableBook, JournaledBook } from './journaled-book';
 import { restoreBook } from './restore';
@@ -100,7 +101,8 @@ export interface OpenJournalOptions extends FileSinkOptions {
 
 /**
  * Open a durable book: recover from the files when they exist (dropping a torn
- * tail from the journal file), then keep journalling to the same file.
+ * tail from the journal file), then keep journalling to the same file. Missing
+ * folders of the paths are created.
  *
  * With `snapshotPath`, recovery restores the snapshot and replays the journal
  * records after it; `book.checkpoint()` replaces both files (through
@@ -115,6 +117,8 @@ export function openJournaledBook(options: OpenJournalOptions): {
   recovered: Recovered | undefined;
 } {
   const { journalPath, snapshotPath, engine } = options;
+  ensureDirectory(dirname(journalPath));
+  if (snapshotPath) ensureDirectory(dirname(snapshotPath));
   const snapshots = snapshotPath ? new FileSnapshotStore(snapshotPath) : undefined;
   if (snapshotPath) {
     removeQuietly(tempPathOf(snapshotPath));
