@@ -73,6 +73,12 @@ export const ERROR_CODES = {
   INVALID_TRIGGER: 'trigger must be a positive safe integer inside the band, on a stop order',
   /** A journaled book's journal write failed earlier: it takes no more commands (recover it from its files). */
   JOURNAL_FAILED: 'The journal could not be written; recover the book from its files',
+  /**
+   * The WebAssembly matcher could not be loaded: `matcher.wasm` is not next
+   * to tickbook's code (a bundle that left it behind), or bytes given to
+   * `setMatcher` are not it. The message says what to do.
+   */
+  MATCHER_NOT_FOUND: 'The WebAssembly matcher (matcher.wasm) could not be loaded',
 } as const;
 
 /** Stable error code string. */

@@ -85,6 +85,7 @@ const prints: Record<string, [RegExp, RegExp]> = {
   'binary-batch.ts': [/^39996$/m, /^39996$/m],
   'durability.ts': [/^new book$/m, /^recovered 1 resting orders$/m],
   'threads.ts': [/sequence: 20000/, /sequence: 20000/],
+  'set-matcher.ts': [/^wasm 2$/m, /^wasm 2$/m],
 };
 
 describe('every example runs, twice', () => {
