@@ -46,8 +46,8 @@ export const ERROR_CODES = {
   CORRUPT_DATA: 'Snapshot or journal data is corrupt',
   /** A snapshot or journal was written by an unknown format version. */
   UNSUPPORTED_VERSION: 'Snapshot or journal format version is not supported',
-  /** A snapshot and a journal (or the requested config) describe different books. */
-  CONFIG_MISMATCH: 'Snapshot and journal belong to books with different configurations',
+  /** A snapshot and a journal, or the files and the requested config, describe different books. */
+  CONFIG_MISMATCH: 'The snapshot, the journal or the requested config describe different books',
   /** The journal misses commands between the snapshot and its first record, or between records. */
   JOURNAL_GAP: 'The journal has a gap in its sequence numbers',
   /** A market order's `notional` is not a positive safe integer. */

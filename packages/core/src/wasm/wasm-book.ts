@@ -35,7 +35,7 @@ import type {
   Side,
   StopOrder,
 } from '../types';
-import { commandIdOf } from '../validate';
+import { checkBatch, checkCommandBuffer, commandIdOf } from '../validate';
 import {
   BITS_READERS_WAITING,
   CMD_SIZE,
@@ -342,6 +342,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- batch API ---------------------------------------------------------------
 
   apply(commands: readonly Command[]): BookEvent[] {
+    checkBatch(commands);
     if (this.draining) reentered();
     const out: BookEvent[] = [];
     const total = commands.length;
@@ -372,6 +373,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    *   thousand at a time), in order; omitted: events are dropped.
    */
   applyEncoded(commands: CommandBuffer, onEvents?: EventSink): void {
+    checkCommandBuffer(commands);
     if (this.draining) reentered();
     if (onEvents) {
       this.draining = true;
