@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  // thread-roles: what the thread benchmarks' workers import (src/threads/bench-worker.ts).
+  entry: { cli: 'src/cli.ts', 'thread-roles': 'src/threads/bench-roles.ts' },
   format: ['esm'],
   // tickbook resolves to packages/core's dist at run time, so the bench
   // measures the same build users install.

@@ -1,16 +1,13 @@
 /**
- * Threads (issue 5): reads per second of one `BookReader` worker while the
+ * Threads: reads per second of one `BookReader` worker while the
  * matching thread runs W1 on the same WASM book, and orders per second
  * through the command ring from 1 and 2 producer workers versus direct
  * `submit()` calls on one thread.
  */
-import {
-  measureReaderThroughput,
-  measureRingThroughput,
-  type ReaderThroughput,
-  type RingThroughput,
-} from 'tickbook';
+
 import { fmtRate, progress, table } from './report';
+import { measureReaderThroughput, type ReaderThroughput } from './threads/measure-reader';
+import { measureRingThroughput, type RingThroughput } from './threads/measure-ring';
 
 export interface ReaderResult extends ReaderThroughput {
   writer: 'per-order' | 'batch';

@@ -90,6 +90,8 @@ export interface Book {
   /**
    * Apply many commands in order. Refused commands do not throw: they emit a
    * `rejected` event with the error code, and the batch goes on.
+   * @throws {@link TickbookError} `INVALID_COMMAND` when `commands` is not an
+   * array (use {@link Book.submit} for one command); nothing is applied.
    */
   apply(commands: readonly Command[]): BookEvent[];
 

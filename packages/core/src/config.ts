@@ -17,17 +17,28 @@ export const STP_MODES: readonly StpMode[] = [
 /** A book configuration with every default filled in. */
 export type ResolvedConfig = Readonly<Required<BookConfig>>;
 
+/** Every key a {@link BookConfig} may have. */
+const CONFIG_KEYS: readonly string[] = ['minPrice', 'maxPrice', 'capacity', 'engine', 'stpMode'];
+
 function isSafePositive(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 }
 
 /**
  * Check a book configuration and fill defaults.
- * @throws {@link TickbookError} `INVALID_CONFIG` naming the bad field.
+ * @throws {@link TickbookError} `INVALID_CONFIG` naming the bad field, or a key a config does not have.
  */
 export function resolveConfig(config: BookConfig): ResolvedConfig {
   if (typeof config !== 'object' || config === null) {
     throw new TickbookError('INVALID_CONFIG', 'config must be an object');
+  }
+  for (const key of Object.keys(config)) {
+    if (!CONFIG_KEYS.includes(key)) {
+      throw new TickbookError(
+        'INVALID_CONFIG',
+        `unknown key '${key}' (a book config has ${CONFIG_KEYS.join(', ')}; prices are in ticks: convert with toTicks)`,
+      );
+    }
   }
   const { minPrice, maxPrice, capacity } = config;
   if (!isSafePositive(minPrice)) {

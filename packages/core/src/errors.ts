@@ -51,8 +51,8 @@ export const ERROR_CODES = {
   CORRUPT_DATA: 'Snapshot or journal data is corrupt',
   /** A snapshot or journal was written by an unknown format version. */
   UNSUPPORTED_VERSION: 'Snapshot or journal format version is not supported',
-  /** A snapshot and a journal (or the requested config) describe different books. */
-  CONFIG_MISMATCH: 'Snapshot and journal belong to books with different configurations',
+  /** A snapshot and a journal, or the files and the requested config, describe different books. */
+  CONFIG_MISMATCH: 'The snapshot, the journal or the requested config describe different books',
   /** The journal misses commands between the snapshot and its first record, or between records. */
   JOURNAL_GAP: 'The journal has a gap in its sequence numbers',
   /** A market order's `notional` is not a positive safe integer. */
@@ -85,6 +85,12 @@ export const ERROR_CODES = {
    * guard that keeps a matcher bug from leaving a half-applied book in use.
    */
   ENGINE_FAILED: 'The matching engine failed part-way through a command; restore the book',
+  /**
+   * The WebAssembly matcher could not be loaded: `matcher.wasm` is not next
+   * to tickbook's code (a bundle that left it behind), or bytes given to
+   * `setMatcher` are not it. The message says what to do.
+   */
+  MATCHER_NOT_FOUND: 'The WebAssembly matcher (matcher.wasm) could not be loaded',
 } as const;
 
 /** Stable error code string. */

@@ -15,7 +15,6 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
-export { runBenchWorker } from './threads/bench-roles';
 export {
   BookReader,
   type BookReaderDescriptor,
@@ -30,12 +29,6 @@ export {
   type RingOptions,
   RingProducer,
 } from './threads/command-ring';
-export {
-  measureReaderThroughput,
-  type ReaderThroughput,
-  type ReaderThroughputOptions,
-} from './threads/measure-reader';
-export { measureRingThroughput, type RingThroughput } from './threads/measure-ring';
 export type {
   AcceptedEvent,
   BookConfig,

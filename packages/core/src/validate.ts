@@ -6,7 +6,8 @@
  */
 import type { ResolvedConfig } from './config';
 import { STP_MODES } from './config';
-import type { ErrorCode } from './errors';
+import { describeValue } from './describe';
+import { type ErrorCode, TickbookError } from './errors';
 import type { LimitOrder, MarketOrder, ModifyRequest, ReduceRequest, StopOrder } from './types';
 
 /**
@@ -153,4 +154,33 @@ export function commandIdOf(command: unknown): number {
   if (typeof command !== 'object' || command === null) return 0;
   const id = (command as { id?: unknown }).id;
   return isPositiveSafeInt(id) ? id : 0;
+}
+
+/**
+ * `apply` takes an array: anything else (one command object, most often) is a
+ * mistake that would otherwise apply nothing and return no events.
+ */
+export function checkBatch(commands: unknown): void {
+  if (!Array.isArray(commands)) {
+    throw new TickbookError(
+      'INVALID_COMMAND',
+      `apply takes an array of commands, got ${describeValue(commands)}; for one command use submit(command)`,
+    );
+  }
+}
+
+/** `applyEncoded` takes a {@link CommandBuffer} (checked by shape, so another copy's works too). */
+export function checkCommandBuffer(commands: unknown): void {
+  const buffer = commands as { bytes?: unknown; byteLength?: unknown } | null;
+  if (
+    typeof buffer !== 'object' ||
+    buffer === null ||
+    !(buffer.bytes instanceof Uint8Array) ||
+    typeof buffer.byteLength !== 'number'
+  ) {
+    throw new TickbookError(
+      'INVALID_COMMAND',
+      `applyEncoded takes a CommandBuffer, got ${describeValue(commands)}; for command objects use apply(commands)`,
+    );
+  }
 }

@@ -4,7 +4,16 @@
  * Needs the core package built first (the root test command builds it).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +45,119 @@ describe('packaging: the published tarball works in a fresh project', () => {
 
   afterAll(() => {
     if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('the tarball holds the README, LICENSE, both builds, their types and the wasm, and no maps', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json'], {
+      cwd: core,
+      encoding: 'utf8',
+    });
+    const [pack] = JSON.parse(out) as [{ files: { path: string }[]; unpackedSize: number }];
+    const files = pack.files.map((f) => f.path);
+    for (const needed of [
+      'README.md',
+      'LICENSE',
+      'package.json',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'dist/workloads.js',
+      'dist/matcher.wasm',
+    ]) {
+      expect(files).toContain(needed);
+    }
+    // Maps are left out on purpose: they point at sources the package does not ship.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(pack.unpackedSize).toBeLessThan(1_000_000);
+  });
+
+  it('the installed loader names no path of the workspace it was built in', () => {
+    const dist = join(project, 'node_modules/tickbook/dist');
+    for (const file of readdirSync(dist).filter((f) => /\.(c?js|d\.c?ts)$/.test(f))) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect(text, file).not.toContain('matcher-wasm/build');
+      expect(text, file).not.toContain(root);
+    }
+  });
+
+  // The README's quick start, verbatim (its examples/ file), and what it prints.
+  const quickStart = readFileSync(join(root, 'examples/quick-start.ts'), 'utf8');
+  const quickStartOutput =
+    'trade 5 @ 10100 (maker 1)\ntrade 2 @ 10101 (maker 2)\n{ price: 10101, qty: 3, count: 1 }\n';
+  const node = (file: string, cwd = project) =>
+    execFileSync('node', [file], { cwd, encoding: 'utf8', stdio: 'pipe' });
+
+  it('runs the quick start as ESM, as CommonJS and compiled by strict TypeScript', () => {
+    writeFileSync(join(project, 'quick-start.mjs'), quickStart);
+    expect(node('quick-start.mjs')).toBe(quickStartOutput);
+    writeFileSync(
+      join(project, 'quick-start.cjs'),
+      quickStart.replace(
+        "import { createBook } from 'tickbook';",
+        "const { createBook } = require('tickbook');",
+      ),
+    );
+    expect(node('quick-start.cjs')).toBe(quickStartOutput);
+    writeFileSync(join(project, 'quick-start-ts.mts'), quickStart);
+    writeFileSync(join(project, 'quick-start-ts.cts'), quickStart);
+    const tsc = ['--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+    execFileSync(
+      bin('tsc'),
+      [...tsc, '--outDir', 'out', 'quick-start-ts.mts', 'quick-start-ts.cts'],
+      {
+        cwd: project,
+        stdio: 'pipe',
+      },
+    );
+    expect(node('out/quick-start-ts.mjs')).toBe(quickStartOutput);
+    expect(node('out/quick-start-ts.cjs')).toBe(quickStartOutput);
+  });
+
+  it('runs the quick start bundled by esbuild: a clear error without the wasm, then with it beside the bundle or inlined', () => {
+    const esbuild = join(core, 'node_modules/.bin/esbuild');
+    const bundle = (entry: string, out: string, extra: string[] = []) =>
+      execFileSync(
+        esbuild,
+        [
+          entry,
+          '--bundle',
+          '--platform=node',
+          '--target=node20',
+          '--format=esm',
+          `--outfile=${out}`,
+          ...extra,
+        ],
+        {
+          cwd: project,
+          stdio: 'pipe',
+        },
+      );
+    bundle('quick-start.mjs', 'bundle/app.mjs');
+    // The bundle left matcher.wasm behind: a TickbookError that says what to do.
+    let failure = '';
+    try {
+      node('bundle/app.mjs');
+    } catch (e) {
+      failure = String((e as { stderr?: unknown }).stderr);
+    }
+    expect(failure).toMatch(/TickbookError: MATCHER_NOT_FOUND/);
+    expect(failure).toMatch(/copy tickbook\/matcher\.wasm next to the bundle/);
+    // Copied next to the bundle, as the error says.
+    copyFileSync(
+      join(project, 'node_modules/tickbook/dist/matcher.wasm'),
+      join(project, 'bundle/matcher.wasm'),
+    );
+    expect(node('bundle/app.mjs')).toBe(quickStartOutput);
+    // Or inlined: the package exports the file, esbuild's binary loader makes it bytes.
+    writeFileSync(
+      join(project, 'inlined.mjs'),
+      `import matcher from 'tickbook/matcher.wasm';\nimport { createBook, setMatcher } from 'tickbook';\nsetMatcher(matcher);\n${quickStart.replace(/^import .*\n/, '')}`,
+    );
+    mkdirSync(join(project, 'single'), { recursive: true });
+    bundle('inlined.mjs', 'single/app.mjs', ['--loader:.wasm=binary']);
+    expect(readdirSync(join(project, 'single'))).toEqual(['app.mjs']);
+    expect(node('single/app.mjs')).toBe(quickStartOutput);
   });
 
   const script = (body: string) => body.replace(/^\n/, '').replace(/^ {6}/gm, '');

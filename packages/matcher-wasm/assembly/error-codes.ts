@@ -32,3 +32,4 @@ export const E_INVALID_DISPLAY: i32 = 28;
 export const E_INVALID_TRIGGER: i32 = 29;
 export const E_JOURNAL_FAILED: i32 = 30;
 export const E_ENGINE_FAILED: i32 = 31;
+export const E_MATCHER_NOT_FOUND: i32 = 32;

@@ -4,8 +4,17 @@
  * over the old one (atomic on POSIX file systems), then fsync the directory so
  * the rename itself is on disk before anything that relies on it happens.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /** The temporary file a replacement of `path` goes through. */
 export function tempPathOf(path: string): string {
@@ -33,6 +42,20 @@ export function syncDirectory(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Create `dir` and any missing parents, each made durable in its own parent
+ * (a journal whose folder a power loss could undo would lose acknowledged
+ * commands).
+ */
+export function ensureDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    mkdirSync(d);
+    syncDirectory(dirname(d));
   }
 }
 

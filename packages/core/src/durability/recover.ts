@@ -4,11 +4,14 @@
  * acknowledged command; nothing is returned half-restored.
  */
 import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Book } from '../book';
+import { type ResolvedConfig, resolveConfig } from '../config';
 import { createBook } from '../create-book';
+import { describeValue } from '../describe';
 import { TickbookError } from '../errors';
-import type { EngineKind } from '../types';
-import { removeQuietly, tempPathOf } from './files';
+import type { BookConfig, EngineKind } from '../types';
+import { ensureDirectory, removeQuietly, tempPathOf } from './files';
 import { decodeJournal } from './journal-codec';
 import { type JournalableBook, JournaledBook } from './journaled-book';
 import { restoreBook } from './restore';
@@ -99,14 +102,35 @@ export interface OpenJournalOptions extends FileSinkOptions {
 }
 
 /**
+ * The files decide what the book is; a config that asks for a different one
+ * is a mistake (an edited config file, the wrong data folder) to refuse, not
+ * to ignore.
+ */
+function checkRequestedConfig(requested: BookConfig, stored: ResolvedConfig): void {
+  const wanted = resolveConfig(requested);
+  for (const field of ['minPrice', 'maxPrice', 'capacity', 'stpMode'] as const) {
+    if (wanted[field] !== stored[field]) {
+      throw new TickbookError(
+        'CONFIG_MISMATCH',
+        `${field}: the config asks for ${describeValue(wanted[field])}, the book in the files has ${describeValue(stored[field])}`,
+      );
+    }
+  }
+}
+
+/**
  * Open a durable book: recover from the files when they exist (dropping a torn
- * tail from the journal file), then keep journalling to the same file.
+ * tail from the journal file), then keep journalling to the same file. Missing
+ * folders of the paths are created.
  *
  * With `snapshotPath`, recovery restores the snapshot and replays the journal
  * records after it; `book.checkpoint()` replaces both files (through
  * `<path>.tmp` files, which a crash may leave behind and this removes: they
  * were never renamed into place, so nothing needs them). A snapshot without a
  * journal (or with an empty one) recovers to the snapshot.
+ * @throws {@link TickbookError} as {@link recover} does; `CONFIG_MISMATCH`
+ * naming the field when `config` differs from the book in the files (its
+ * `engine` may differ); `INVALID_CONFIG` for a bad `config`.
  */
 export function openJournaledBook(options: OpenJournalOptions): {
   book: JournaledBook;
@@ -115,6 +139,8 @@ export function openJournaledBook(options: OpenJournalOptions): {
   recovered: Recovered | undefined;
 } {
   const { journalPath, snapshotPath, engine } = options;
+  ensureDirectory(dirname(journalPath));
+  if (snapshotPath) ensureDirectory(dirname(snapshotPath));
   const snapshots = snapshotPath ? new FileSnapshotStore(snapshotPath) : undefined;
   if (snapshotPath) {
     removeQuietly(tempPathOf(snapshotPath));
@@ -146,6 +172,7 @@ export function openJournaledBook(options: OpenJournalOptions): {
       engine: engine ?? options.config.engine,
     }) as JournalableBook;
   }
+  if (recovered && options.config) checkRequestedConfig(options.config, inner.config);
   const sink = new FileSink(journalPath, options);
   const book = new JournaledBook(inner, sink, { snapshots }); // writes a new journal's header
   if (!exists) sink.syncNow();

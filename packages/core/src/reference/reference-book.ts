@@ -38,6 +38,7 @@ import type {
   StopOrder,
 } from '../types';
 import {
+  checkBatch,
   checkCancel,
   checkLimit,
   checkMarket,
@@ -143,6 +144,7 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   apply(commands: readonly Command[]): BookEvent[] {
+    checkBatch(commands);
     const events: BookEvent[] = [];
     for (const command of commands) this.applyOne(command, events);
     return events;

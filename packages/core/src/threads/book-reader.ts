@@ -18,7 +18,7 @@
  * put before the second counter load, and the structural checks here
  * (bitsets agreeing with levels, positive quantities, not crossed) are the
  * remaining guard. A reader that spins on the book costs the writer cache
- * misses on the lines it reads (see `measureReaderThroughput`).
+ * misses on the lines it reads (the benchmark measures it: `npm run bench`, threads section).
  *
  * Layout read here (see packages/matcher-wasm/assembly/layout.ts):
  * - level record of tick t at `levelsBase + 24 t`: `total f64 @0`, `count u32 @16`;

@@ -214,3 +214,4 @@ export const E_INVALID_DISPLAY = 28;
 export const E_INVALID_TRIGGER = 29;
 export const E_JOURNAL_FAILED = 30;
 export const E_ENGINE_FAILED = 31;
+export const E_MATCHER_NOT_FOUND = 32;

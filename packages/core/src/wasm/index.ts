@@ -20,6 +20,7 @@ export {
 } from './codes';
 export { CommandBuffer, codeOf, type SideCode } from './command-buffer';
 export { EventCursor, type EventTypeCode } from './event-cursor';
+export { type MatcherSource, setMatcher } from './module';
 export { type EventSink, WasmBook } from './wasm-book';
 
 /**

@@ -2,7 +2,8 @@
  * Loading the matcher: the `.wasm` is read and compiled once per process;
  * every book gets its own instance over its own shared memory.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { TickbookError } from '../errors';
 
 /** The exports of packages/matcher-wasm/assembly/index.ts. */
 export interface MatcherExports {
@@ -110,7 +111,7 @@ export interface WasmMemory {
 }
 type WasmModule = object;
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: new (bytes: Uint8Array | ArrayBuffer) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
   RuntimeError: new () => Error;
@@ -132,24 +133,93 @@ export type EventSpill = (count: number) => number;
 
 const WASM_PAGE = 65_536;
 
-/** Where the compiled matcher is: next to the bundle, else the workspace build (tests from source). */
-function wasmLocation(): URL {
-  const candidates = [
-    new URL('./matcher.wasm', import.meta.url),
-    new URL('../../../matcher-wasm/build/matcher.wasm', import.meta.url),
-  ];
-  for (const url of candidates) if (existsSync(url)) return url;
-  throw new Error(
-    `tickbook: matcher.wasm not found (looked at ${candidates.map(String).join(', ')}); run the build first`,
+/**
+ * What {@link setMatcher} accepts: the bytes of `matcher.wasm` (the package
+ * exports the file as `tickbook/matcher.wasm`), or that file already compiled
+ * (a `WebAssembly.Module`).
+ */
+export type MatcherSource = Uint8Array | ArrayBuffer | object;
+
+/**
+ * Where the compiled matcher is: next to the module that loads it. Written
+ * as `new URL('./matcher.wasm', import.meta.url)` so bundlers that follow
+ * that pattern (webpack, Vite, Parcel, Rollup with a plugin) emit the file
+ * with the bundle.
+ */
+function wasmLocation(): URL | undefined {
+  try {
+    return new URL('./matcher.wasm', import.meta.url);
+  } catch {
+    return undefined; // no import.meta.url (some CommonJS bundles)
+  }
+}
+
+function notFound(where: URL | undefined, cause: unknown): TickbookError {
+  const looked = where ? `at ${where.href}` : 'next to the code (import.meta.url is not available)';
+  const reason = cause instanceof Error ? `: ${cause.message}` : '';
+  return new TickbookError(
+    'MATCHER_NOT_FOUND',
+    `no matcher.wasm ${looked}${reason}. If you bundle tickbook, copy ` +
+      "tickbook/matcher.wasm next to the bundle, or pass its bytes with setMatcher(bytes) before the first book (esbuild: import them with --loader:.wasm=binary); or use engine: 'js'",
   );
 }
 
 let compiled: WasmModule | undefined;
 let sizer: MatcherExports | undefined;
 
-/** The compiled matcher module (compiled on first use). */
+/**
+ * Give tickbook the WebAssembly matcher yourself, instead of letting it read
+ * `matcher.wasm` from next to its own code: for bundles, single-file
+ * executables and runtimes without a file system. Call it before the first
+ * WASM book; books created earlier keep the matcher they have.
+ *
+ * @param source - the bytes of `tickbook/matcher.wasm`, or that file compiled
+ *   (`new WebAssembly.Module(bytes)`, e.g. to share one compilation with workers).
+ * @throws {@link TickbookError} `MATCHER_NOT_FOUND` when the bytes are not a
+ *   WebAssembly module.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { createRequire } from 'node:module';
+ * import { setMatcher } from 'tickbook';
+ * setMatcher(readFileSync(createRequire(import.meta.url).resolve('tickbook/matcher.wasm')));
+ * ```
+ */
+export function setMatcher(source: MatcherSource): void {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    try {
+      compiled = new wasm.Module(source);
+    } catch (e) {
+      throw new TickbookError(
+        'MATCHER_NOT_FOUND',
+        `the bytes given to setMatcher are not tickbook's matcher.wasm (${(e as Error).message})`,
+      );
+    }
+  } else if (source instanceof (wasm.Module as unknown as new () => object)) {
+    compiled = source;
+  } else {
+    throw new TickbookError(
+      'MATCHER_NOT_FOUND',
+      'setMatcher takes the bytes of matcher.wasm (Uint8Array or ArrayBuffer) or a WebAssembly.Module',
+    );
+  }
+  sizer = undefined;
+}
+
+/** The compiled matcher module (read and compiled on first use). */
 export function matcherModule(): WasmModule {
-  if (!compiled) compiled = new wasm.Module(readFileSync(wasmLocation()));
+  if (!compiled) {
+    const where = wasmLocation();
+    let bytes: Uint8Array;
+    try {
+      if (!where) throw new Error('no location');
+      bytes = readFileSync(where);
+    } catch (e) {
+      throw notFound(where, e);
+    }
+    compiled = new wasm.Module(bytes);
+  }
   return compiled;
 }
 

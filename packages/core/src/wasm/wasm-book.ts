@@ -35,7 +35,7 @@ import type {
   Side,
   StopOrder,
 } from '../types';
-import { commandIdOf } from '../validate';
+import { checkBatch, checkCommandBuffer, commandIdOf } from '../validate';
 import {
   BITS_READERS_WAITING,
   BITS_SEQLOCK,
@@ -462,6 +462,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- batch API ---------------------------------------------------------------
 
   apply(commands: readonly Command[]): BookEvent[] {
+    checkBatch(commands);
     if (this.state !== READY) this.blocked();
     const out: BookEvent[] = [];
     const total = commands.length;
@@ -500,6 +501,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    *   one whose events it was given is applied, and the error is rethrown.
    */
   applyEncoded(commands: CommandBuffer, onEvents?: EventSink): void {
+    checkCommandBuffer(commands);
     if (this.state !== READY) this.blocked();
     this.state = DRAINING;
     this.sinking = true;

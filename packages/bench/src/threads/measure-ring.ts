@@ -1,14 +1,12 @@
 /**
- * Benchmark hook: orders per second through the command ring from 1 or more
+ * Orders per second through the command ring from 1 or more
  * producer threads into a WASM book on this thread, against the same orders
  * applied by direct calls.
  */
 import { performance } from 'node:perf_hooks';
-import { createWasmBook } from '../wasm/index';
-import { replayPerOrder, toCommands } from '../workloads/replay';
-import { generateW1 } from '../workloads/w1';
+import { createCommandRing, createWasmBook, RingConsumer } from 'tickbook';
+import { generateW1, replayPerOrder, toCommands } from 'tickbook/workloads';
 import { awaitReady, CTL_INTS, CTL_START, startBenchWorker } from './bench-worker';
-import { createCommandRing, RingConsumer } from './command-ring';
 
 /** What {@link measureRingThroughput} measured. */
 export interface RingThroughput {
@@ -35,8 +33,8 @@ export interface ProducerReport {
  * this thread; then apply the same operations with direct `submit()` calls
  * on a fresh book (twice; the first pass warms the JIT up). Blocks this
  * thread while it drains (it is the matching thread; it sleeps in
- * `RingConsumer.wait` when the ring stays empty). Needs the built bundle: the
- * workers load `dist/index.js`.
+ * `RingConsumer.wait` when the ring stays empty). Needs the built bench: the
+ * workers load `dist/thread-roles.js`.
  * @param producers - producer threads.
  * @param orders - W1 operations, all producers together. @defaultValue 1_000_000
  */

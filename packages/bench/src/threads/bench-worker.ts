@@ -1,9 +1,9 @@
 /**
  * The worker side of the thread benchmarks ({@link measureReaderThroughput},
  * {@link measureRingThroughput}). Node cannot start a worker from TypeScript,
- * so the worker is a small CommonJS script that imports tickbook's built
- * bundle (`dist/index.js`, next to the running bundle, or under the package
- * when running from source) and runs one of the roles below.
+ * so the worker is a small CommonJS script that imports the bench's built
+ * roles (`dist/thread-roles.js`, next to the running bundle, or under the
+ * package when running from source) and runs one of them.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -13,12 +13,12 @@ export const CTL_START = 1; // 1: go
 export const CTL_DONE = 2; // 1: the writer has finished
 export const CTL_INTS = 4;
 
-/** URL of the built `tickbook` entry the workers import. */
+/** URL of the built roles (bench-roles.ts) the workers import. */
 function bundleUrl(): string {
   const here = import.meta.url;
   return /\.[cm]?js$/.test(here)
-    ? new URL('./index.js', here).href
-    : new URL('../../dist/index.js', here).href;
+    ? new URL('./thread-roles.js', here).href
+    : new URL('../../dist/thread-roles.js', here).href;
 }
 
 const SCRIPT = `

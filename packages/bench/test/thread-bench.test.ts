@@ -1,10 +1,11 @@
 /**
  * The thread benchmark hooks run end to end on small inputs and return plain
  * positive numbers (the figures themselves are the bench's business). Their
- * workers load ../dist: the root test command builds first.
+ * workers load the bench's dist/thread-roles.js: the root test command builds first.
  */
 import { describe, expect, it } from 'vitest';
-import { measureReaderThroughput, measureRingThroughput } from '../src/index';
+import { measureReaderThroughput } from '../src/threads/measure-reader';
+import { measureRingThroughput } from '../src/threads/measure-ring';
 
 const positive = (x: number) => Number.isFinite(x) && x > 0;
 

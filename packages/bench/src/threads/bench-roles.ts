@@ -1,20 +1,23 @@
 /**
- * What the thread benchmarks' workers do (see bench-worker.ts). Internal:
- * exported only so the worker script can reach it through the bundle.
+ * What the thread benchmarks' workers do (see bench-worker.ts): the worker
+ * script imports this module's build (`dist/thread-roles.js`).
  */
 import { performance } from 'node:perf_hooks';
-import { toCommands } from '../workloads/replay';
-import { generateW1 } from '../workloads/w1';
+import {
+  BookReader,
+  type BookReaderDescriptor,
+  depthBufferLength,
+  type RingDescriptor,
+  RingProducer,
+} from 'tickbook';
+import { generateW1, toCommands } from 'tickbook/workloads';
 import { CTL_DONE } from './bench-worker';
-import { BookReader, type BookReaderDescriptor, depthBufferLength } from './book-reader';
-import { type RingDescriptor, RingProducer } from './command-ring';
 import type { ReaderReport } from './measure-reader';
 import type { ProducerReport } from './measure-ring';
 
 /**
  * Run one benchmark worker role; `ready` announces the worker and blocks
  * until the benchmark starts.
- * @internal
  */
 export function runBenchWorker(
   data: Record<string, unknown>,

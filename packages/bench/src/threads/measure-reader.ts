@@ -1,11 +1,10 @@
 /**
- * Benchmark hook: how many consistent reads per second one {@link BookReader}
+ * How many consistent reads per second one {@link BookReader}
  * thread gets while the matching thread runs W1 on the same WASM book.
  */
 import { performance } from 'node:perf_hooks';
-import { createWasmBook } from '../wasm/index';
-import { replayPerOrder, toCommandBuffer } from '../workloads/replay';
-import { generateW1 } from '../workloads/w1';
+import { createWasmBook } from 'tickbook';
+import { generateW1, replayPerOrder, toCommandBuffer } from 'tickbook/workloads';
 import { awaitReady, CTL_DONE, CTL_INTS, CTL_START, startBenchWorker } from './bench-worker';
 
 /** Options of {@link measureReaderThroughput}. */
@@ -49,7 +48,7 @@ export interface ReaderReport {
  * Run W1 on a WASM book on this thread while one reader worker reads its top
  * `depth` levels as fast as it can; resolves with reads per second.
  * Blocks this thread while the writer runs (it is the writer).
- * Needs the built bundle (`npm run build`): the worker loads `dist/index.js`.
+ * Needs the built bench (`npm run build`): the worker loads `dist/thread-roles.js`.
  */
 export async function measureReaderThroughput(
   options: ReaderThroughputOptions = {},
