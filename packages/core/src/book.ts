@@ -65,6 +65,12 @@ export interface Book {
   stop(order: StopOrder): BookEvent[];
   /** Price of the book's last trade; `undefined` before the first. */
   readonly lastPrice: number | undefined;
+  /**
+   * The earliest `expiresAt` of the good-till-date orders and stops resting,
+   * `undefined` when none: when a clock driving {@link advanceTime} next has
+   * something to do (the book itself has no clock).
+   */
+  readonly nextExpiry: number | undefined;
   /** Untriggered stops (`order(id)` of each) in trigger order: buy stops lowest trigger first, then sell stops highest first; ties by arming. */
   stops(): OrderInfo[];
 

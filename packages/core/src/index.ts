@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export type { Book } from './book';
+export { opensCommand, opensCommandCode } from './command-start';
 export { MAX_BAND_TICKS, MAX_CAPACITY, type ResolvedConfig } from './config';
 export { createBook } from './create-book';
 export { fromTicks, toTicks } from './decimal';

@@ -77,6 +77,7 @@ function expectSameBook(wasm: WasmBook, ref: Book, space: CommandSpace): void {
   expect(stateHash(wasm)).toBe(stateHash(ref as Book & { sequence: number }));
   expect(dumpBook(wasm)).toEqual(dumpBook(ref));
   expect(sequenceOf(wasm)).toBe(sequenceOf(ref));
+  expect(wasm.nextExpiry).toBe(ref.nextExpiry);
   expect(wasm.bestBid()).toEqual(ref.bestBid());
   expect(wasm.bestAsk()).toEqual(ref.bestAsk());
   expect(wasm.depth(2)).toEqual(ref.depth(2));

@@ -131,6 +131,11 @@ function slotOf(o: usize): usize {
   return (o - ordersBase) / ORDER_SIZE;
 }
 
+/** The earliest expiry in the heap; 0 when it is empty. */
+export function earliestExpiry(): f64 {
+  return heapSize !== 0 ? expiryOf(heapAt(1)) : 0;
+}
+
 export function expiryOf(o: usize): f64 {
   return load<f64>(expiryBase + (slotOf(o) << 3));
 }

@@ -29,6 +29,7 @@ import { nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
   bestAsk,
   bestBid,
+  earliestExpiry,
   execAdvance,
   execCancel,
   execLimit,
@@ -430,6 +431,11 @@ export function getTime(): f64 {
 
 export function putTime(value: f64): void {
   setTime(value);
+}
+
+/** The earliest expiry of a resting good-till-date order or stop; 0: none. */
+export function nextExpiry(): f64 {
+  return earliestExpiry();
 }
 
 /** Good-till-date orders resting (the expiry heap's size). */

@@ -20,6 +20,7 @@
  *   refuses to recover (`JOURNAL_GAP`) rather than silently lose commands.
  */
 import type { Book } from '../book';
+import { opensCommand } from '../command-start';
 import { TickbookError } from '../errors';
 import type {
   BookEvent,
@@ -151,6 +152,9 @@ export class JournaledBook implements Book {
   advanceTime(time: number): BookEvent[] {
     return this.journal({ kind: 'advance-time', time }, () => this.inner.advanceTime(time));
   }
+  get nextExpiry(): number | undefined {
+    return this.inner.nextExpiry;
+  }
   get time(): number {
     return this.inner.time;
   }
@@ -163,20 +167,12 @@ export class JournaledBook implements Book {
     const first = this.inner.sequence + 1;
     const events = this.inner.apply(commands);
     const record = beginRecord(this.records, first);
-    // Journal the applied commands, in order. Each command's events start with
-    // exactly one of: accepted (limit, market), modified (modify), a `user`
-    // cancel (cancel, reduce), time-advanced (advance-time) or rejected (refused: not journalled) — see
-    // docs/semantics.md — so the starts split the stream per command.
+    // Journal the applied commands, in order: each command's events open with
+    // one event `opensCommand` knows (a refused one's `rejected` is not journalled).
     let sequence = first;
     let index = -1;
     for (const e of events) {
-      const start =
-        e.type === 'accepted' ||
-        e.type === 'modified' ||
-        e.type === 'rejected' ||
-        e.type === 'time-advanced' ||
-        (e.type === 'cancelled' && e.reason === 'user');
-      if (!start) continue;
+      if (!opensCommand(e)) continue;
       index++;
       if (e.type !== 'rejected') {
         writeCommand(this.records, commands[index]);

@@ -413,6 +413,15 @@ export class ReferenceBook implements Book, Restorable {
     return undefined;
   }
 
+  get nextExpiry(): number | undefined {
+    // the heap keeps entries of orders that left since: drop them from the top
+    for (let o = this.expiries.peek(); o; o = this.expiries.peek()) {
+      if (this.orders.get(o.id) === o) return o.expiresAt;
+      this.expiries.pop();
+    }
+    return undefined;
+  }
+
   private advanceTo(time: number, events: BookEvent[]): ErrorCode | undefined {
     const fieldError = checkTime(time);
     if (fieldError) return fieldError;

@@ -37,6 +37,7 @@
  * ```
  */
 import type { Book } from '../book';
+import { opensCommandCode } from '../command-start';
 import { ERROR_CODE_LIST, type ErrorCode } from '../errors';
 import type { BookEvent, Command } from '../types';
 import {
@@ -46,9 +47,7 @@ import {
   EV_CANCELLED,
   EV_MODIFIED,
   EV_REJECTED,
-  EV_TIME,
   EV_TRADE,
-  REASON_CODES,
 } from '../wasm/codes';
 import { decodeCommand, encodeCommand } from '../wasm/encode';
 import type { EventCursor } from '../wasm/event-cursor';
@@ -224,9 +223,6 @@ export class RingProducer {
   }
 }
 
-/** Cancel reason code of a user cancel: the first event of a cancel command. */
-const R_USER = REASON_CODES.indexOf('user');
-
 /** The matching thread's side: drains commands into a book. */
 export class RingConsumer {
   private readonly header: Int32Array;
@@ -366,21 +362,13 @@ export class RingConsumer {
   }
 
   /**
-   * Read one chunk of a batch's events. Every command's events open with
-   * `accepted` (limit, market), `cancelled` by the user (cancel, reduce), `modified`
-   * (modify), `time-advanced` (advance-time) or `rejected` (refused), and none of these appears later in a
-   * command's events (docs/semantics.md), so they mark where each command starts.
+   * Read one chunk of a batch's events: `opensCommandCode` marks where each
+   * command starts (one command's events may span chunks).
    */
   private summariseChunk(c: EventCursor): void {
     while (c.next()) {
       const type = c.type;
-      if (
-        type === EV_ACCEPTED ||
-        type === EV_MODIFIED ||
-        type === EV_REJECTED ||
-        type === EV_TIME ||
-        (type === EV_CANCELLED && c.aux === R_USER)
-      ) {
+      if (opensCommandCode(type, c.aux)) {
         this.postCurrent();
         this.current++;
         this.unposted = true;

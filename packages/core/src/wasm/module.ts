@@ -69,6 +69,7 @@ export interface MatcherExports {
   reduce(id: number, qty: number): number;
   advanceTime(time: number): number;
   getTime(): number;
+  nextExpiry(): number;
   putTime(value: number): void;
   orderExpiry(address: number): number;
   expiryHeapSize(): number;

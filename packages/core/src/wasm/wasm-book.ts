@@ -454,6 +454,11 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     return this.decode(n);
   }
 
+  get nextExpiry(): number | undefined {
+    const t = this.ex.nextExpiry();
+    return t === 0 ? undefined : t;
+  }
+
   /** The book's time (moved only by {@link advanceTime}). */
   get time(): number {
     return this.ex.getTime();

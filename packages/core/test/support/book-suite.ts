@@ -742,6 +742,25 @@ export function describeBook(name: string, factory: BookFactory): void {
     });
     const tick = (time: number): BookEvent => ({ type: 'time-advanced', time });
 
+    it('nextExpiry is the earliest expiry of what still rests (orders and stops)', () => {
+      const book = make();
+      expect(book.nextExpiry).toBeUndefined();
+      book.limit({ id: 1, side: 'buy', price: 100, qty: 5, expiresAt: 50 });
+      book.limit({ id: 2, side: 'buy', price: 99, qty: 5, expiresAt: 30 });
+      book.stop({ id: 3, side: 'buy', trigger: 109, qty: 1, expiresAt: 20 });
+      book.limit({ id: 4, side: 'buy', price: 98, qty: 5 });
+      expect(book.nextExpiry).toBe(20);
+      book.cancel(3);
+      expect(book.nextExpiry).toBe(30);
+      book.limit({ id: 5, side: 'sell', price: 99, qty: 10 }); // fills 1, then 2
+      expect(book.order(2)).toBeUndefined();
+      expect(book.nextExpiry).toBe(undefined);
+      book.limit({ id: 6, side: 'buy', price: 97, qty: 1, expiresAt: 40 });
+      expect(book.nextExpiry).toBe(40);
+      book.advanceTime(40);
+      expect(book.nextExpiry).toBeUndefined();
+    });
+
     it('accepts expiresAt on a GTC order, reports it, and expires it when time reaches it', () => {
       const book = make();
       expect(book.time).toBe(0);
