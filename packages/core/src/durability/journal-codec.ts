@@ -274,24 +274,62 @@ export interface JournalRecord {
   command: Command;
 }
 
-export interface DecodedJournal {
+/**
+ * Where journal bytes come from: a file read piece by piece, so reading a
+ * journal of any length (over 2 GiB included) takes memory for one record at
+ * a time, or bytes already in memory.
+ */
+export interface JournalSource {
+  /** Total bytes. */
+  readonly size: number;
+  /** Copy `length` bytes from `position` into `into` (from 0); returns how many it copied. */
+  read(into: Uint8Array, position: number, length: number): number;
+}
+
+/** Journal bytes in memory as a {@link JournalSource}. */
+export function bytesSource(bytes: Uint8Array): JournalSource {
+  return {
+    size: bytes.length,
+    read(into, position, length) {
+      const n = Math.max(0, Math.min(length, bytes.length - position));
+      into.set(bytes.subarray(position, position + n));
+      return n;
+    },
+  };
+}
+
+/** What a journal's header says. */
+export interface JournalHeader {
   config: Omit<BookConfig, 'engine'>;
   /** The journal holds the commands after this sequence (0 before version 5). */
   baseSequence: number;
-  records: JournalRecord[];
+}
+
+/** Where the records of a read journal ended: the whole ones, and a torn last one. */
+export interface JournalEnd {
   /** Bytes of whole, valid records (header included): where appending may resume. */
   validLength: number;
-  /** True when a torn last record (a crash mid-write) was dropped. */
+  /** True when a torn last record (a crash mid-write) was dropped; it began at `validLength`. */
   tornTail: boolean;
 }
 
+/** The largest header a journal can have (magic, version, config, base sequence). */
+const MAX_HEADER = 64;
+
 /**
- * Decode a journal. A torn last record is dropped and reported; any other
- * damage throws.
+ * Read a journal record by record: `header` at once, then `records()` yields
+ * each command with its sequence, holding one record in memory at a time.
+ * After the records are read, `end()` says where the valid ones ended. A torn
+ * last record is dropped and reported; any other damage throws.
  * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`.
  */
-export function decodeJournal(bytes: Uint8Array): DecodedJournal {
-  const r = new ByteReader(bytes, 0, bytes.length, 'journal');
+export function readJournal(source: JournalSource): {
+  header: JournalHeader;
+  records: () => Generator<JournalRecord>;
+  end: () => JournalEnd;
+} {
+  const head = new Uint8Array(Math.min(MAX_HEADER, source.size));
+  const r = new ByteReader(head, 0, source.read(head, 0, head.length), 'journal');
   if (r.u32() !== MAGIC) throw new TickbookError('CORRUPT_DATA', 'not a tickbook journal');
   const version = r.u32();
   if (version < OLDEST_JOURNAL_VERSION || version > JOURNAL_VERSION) {
@@ -302,37 +340,69 @@ export function decodeJournal(bytes: Uint8Array): DecodedJournal {
   if (!(baseSequence >= 0 && Number.isSafeInteger(baseSequence))) {
     throw new TickbookError('CORRUPT_DATA', 'bad journal base sequence');
   }
-  const records: JournalRecord[] = [];
-  let validLength = r.offset;
-  let tornTail = false;
-  while (r.remaining > 0) {
-    const start = r.offset;
-    if (r.remaining < RECORD_HEADER) {
-      tornTail = true;
-      break;
-    }
-    const length = r.u32();
-    const sum = r.u32();
-    const end = start + RECORD_HEADER + length;
-    if (end > bytes.length) {
-      tornTail = true; // the write of the last record never finished
-      break;
-    }
-    if (crc32(bytes, start + RECORD_HEADER, end) !== sum) {
-      if (end === bytes.length) {
-        tornTail = true; // last record only partly reached the disk
+  const done: JournalEnd = { validLength: r.offset, tornTail: false };
+  let finished = false;
+  const records = function* (): Generator<JournalRecord> {
+    const size = source.size;
+    const recordHead = new Uint8Array(RECORD_HEADER);
+    const headView = new DataView(recordHead.buffer);
+    let payload = new Uint8Array(4096);
+    let at = done.validLength;
+    while (at < size) {
+      if (size - at < RECORD_HEADER) {
+        done.tornTail = true;
         break;
       }
-      throw new TickbookError('CORRUPT_DATA', `journal record at byte ${start} fails its checksum`);
+      source.read(recordHead, at, RECORD_HEADER);
+      const length = headView.getUint32(0, true);
+      const sum = headView.getUint32(4, true);
+      const end = at + RECORD_HEADER + length;
+      if (end > size) {
+        done.tornTail = true; // the write of the last record never finished
+        break;
+      }
+      if (payload.length < length) payload = new Uint8Array(Math.max(length, payload.length * 2));
+      source.read(payload, at + RECORD_HEADER, length);
+      if (crc32(payload, 0, length) !== sum) {
+        if (end === size) {
+          done.tornTail = true; // last record only partly reached the disk
+          break;
+        }
+        throw new TickbookError('CORRUPT_DATA', `journal record at byte ${at} fails its checksum`);
+      }
+      const p = new ByteReader(payload, 0, length, 'journal record');
+      const first = p.f64();
+      const count = p.u32();
+      const commands: Command[] = [];
+      for (let i = 0; i < count; i++) commands.push(readCommand(p, version));
+      if (p.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'journal record too long');
+      at = end;
+      done.validLength = end;
+      for (let i = 0; i < count; i++) yield { sequence: first + i, command: commands[i] };
     }
-    const payload = new ByteReader(bytes, start + RECORD_HEADER, end, 'journal record');
-    const first = payload.f64();
-    const count = payload.u32();
-    for (let i = 0; i < count; i++)
-      records.push({ sequence: first + i, command: readCommand(payload, version) });
-    if (payload.remaining !== 0) throw new TickbookError('CORRUPT_DATA', 'journal record too long');
-    r.offset = end;
-    validLength = end;
-  }
-  return { config, baseSequence, records, validLength, tornTail };
+    finished = true;
+  };
+  return {
+    header: { config, baseSequence },
+    records,
+    end: () => {
+      if (!finished) throw new Error('journal: end() before every record was read');
+      return done;
+    },
+  };
+}
+
+export interface DecodedJournal extends JournalHeader, JournalEnd {
+  records: JournalRecord[];
+}
+
+/**
+ * Decode a journal held in memory (see {@link readJournal} to stream one).
+ * A torn last record is dropped and reported; any other damage throws.
+ * @throws {@link TickbookError} `CORRUPT_DATA`, `UNSUPPORTED_VERSION`.
+ */
+export function decodeJournal(bytes: Uint8Array): DecodedJournal {
+  const reader = readJournal(bytesSource(bytes));
+  const records = [...reader.records()];
+  return { ...reader.header, records, ...reader.end() };
 }

@@ -3,16 +3,17 @@
  * record after it. The result is the book exactly as it was after the last
  * acknowledged command; nothing is returned half-restored.
  */
-import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, statSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Book } from '../book';
 import { type ResolvedConfig, resolveConfig } from '../config';
 import { createBook } from '../create-book';
 import { describeValue } from '../describe';
 import { TickbookError } from '../errors';
-import type { BookConfig, EngineKind } from '../types';
+import type { BookConfig, Command, EngineKind } from '../types';
 import { ensureDirectory, removeQuietly, tempPathOf } from './files';
-import { decodeJournal } from './journal-codec';
+import { bytesSource, type JournalRecord, type JournalSource, readJournal } from './journal-codec';
+import { fileJournalSource } from './journal-file';
 import { type JournalableBook, JournaledBook } from './journaled-book';
 import { restoreBook } from './restore';
 import { FileSink, type FileSinkOptions } from './sinks';
@@ -22,8 +23,12 @@ import { FileSnapshotStore } from './snapshot-store';
 export interface RecoverInput {
   /** Latest snapshot, if any; the journal must cover every command after it. */
   snapshot?: Uint8Array;
-  /** The journal bytes (header and records). */
-  journal: Uint8Array;
+  /**
+   * The journal: its bytes, or a {@link JournalSource} that reads it piece by
+   * piece (`openJournaledBook` reads its file that way: memory for one record
+   * at a time, whatever the journal's length).
+   */
+  journal: Uint8Array | JournalSource;
   /** Engine to recover into. */
   engine?: EngineKind;
 }
@@ -49,43 +54,67 @@ export interface Recovered {
  * (also: a journal started by a checkpoint, without a snapshot at or after its start).
  */
 export function recover(input: RecoverInput): Recovered {
-  const journal = decodeJournal(input.journal);
+  const source = input.journal instanceof Uint8Array ? bytesSource(input.journal) : input.journal;
+  const journal = readJournal(source);
+  const { config, baseSequence } = journal.header;
   let book: Book;
   if (input.snapshot) {
     const header = decodeSnapshot(input.snapshot);
-    if (!sameConfig(header.config, journal.config)) throw new TickbookError('CONFIG_MISMATCH');
+    if (!sameConfig(header.config, config)) throw new TickbookError('CONFIG_MISMATCH');
     book = restoreBook(input.snapshot, { engine: input.engine });
   } else {
-    book = createBook({ ...journal.config, engine: input.engine });
+    book = createBook({ ...config, engine: input.engine });
   }
   const target = book as JournalableBook;
   const snapshotSequence = input.snapshot ? target.sequence : undefined;
-  if (journal.baseSequence > target.sequence) {
+  if (baseSequence > target.sequence) {
     throw new TickbookError(
       'JOURNAL_GAP',
-      `the journal starts after sequence ${journal.baseSequence}, the ` +
+      `the journal starts after sequence ${baseSequence}, the ` +
         (input.snapshot ? `snapshot is at ${target.sequence}` : 'snapshot taken there is missing'),
     );
   }
+  const replayed = replay(target, journal.records());
+  return { book: target, replayed, ...journal.end(), snapshotSequence };
+}
+
+/** Commands replayed a batch at a time (a batch call costs less than one per command). */
+const REPLAY_BATCH = 4096;
+
+/**
+ * Apply the journal's commands after the book's sequence, in order: each must
+ * be the next one and must apply (not be refused). Returns how many applied.
+ */
+function replay(target: JournalableBook, records: Iterable<JournalRecord>): number {
   let replayed = 0;
-  for (const { sequence, command } of journal.records) {
-    if (sequence <= target.sequence) continue; // already in the snapshot
-    if (sequence !== target.sequence + 1) {
+  let batch: Command[] = [];
+  let expected = target.sequence + 1;
+  const flush = () => {
+    if (batch.length === 0) return;
+    const before = target.sequence;
+    target.apply(batch);
+    if (target.sequence !== before + batch.length) {
+      // some command was refused: find which, for the message
+      throw new TickbookError(
+        'CORRUPT_DATA',
+        `journal records ${before + 1}…${before + batch.length} do not replay (book at ${target.sequence})`,
+      );
+    }
+    replayed += batch.length;
+    batch = [];
+  };
+  for (const { sequence, command } of records) {
+    if (sequence < expected) continue; // already in the snapshot
+    if (sequence !== expected) {
+      flush();
       throw new TickbookError('JOURNAL_GAP', `book at ${target.sequence}, next record ${sequence}`);
     }
-    target.submit(command);
-    if (target.sequence !== sequence) {
-      throw new TickbookError('CORRUPT_DATA', `journal record ${sequence} does not replay`);
-    }
-    replayed++;
+    batch.push(command);
+    expected++;
+    if (batch.length === REPLAY_BATCH) flush();
   }
-  return {
-    book: target,
-    replayed,
-    tornTail: journal.tornTail,
-    validLength: journal.validLength,
-    snapshotSequence,
-  };
+  flush();
+  return replayed;
 }
 
 export interface OpenJournalOptions extends FileSinkOptions {
@@ -152,7 +181,12 @@ export function openJournaledBook(options: OpenJournalOptions): {
   // An empty file is a journal whose creation never finished: start it afresh.
   const exists = existsSync(journalPath) && statSync(journalPath).size > 0;
   if (exists) {
-    recovered = recover({ journal: readFileSync(journalPath), snapshot, engine });
+    const journal = fileJournalSource(journalPath);
+    try {
+      recovered = recover({ journal, snapshot, engine });
+    } finally {
+      journal.close();
+    }
     if (recovered.tornTail) truncateSync(journalPath, recovered.validLength);
     inner = recovered.book;
   } else if (snapshot) {
