@@ -13,6 +13,9 @@ const HELP = `tickbook bench
   npm run bench -- --quick          CI mode (< 30 s): W1 checksums on every engine, short figures
   npm run bench -- --sustained 60   W1 flow for 60 s: per-second orders/sec, latency, RSS
   npm run bench -- --profile        CPU profile of W1 per tickbook path, flame graph SVG, top functions
+  npm run bench -- --report         full run + 60 s sustained run + hardware counters (perf stat, where
+                                    the machine has them) + profiles, written up as bench-results/report-<time>.md
+                                    (--sustained N sets the sustained run's seconds)
 
 options
   --runs N             timed W1 runs per path (default 3; the figure is their median)
@@ -38,6 +41,7 @@ async function main(): Promise<number> {
       engine: { type: 'string' },
       skip: { type: 'string' },
       out: { type: 'string' },
+      report: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -57,17 +61,20 @@ async function main(): Promise<number> {
   return runBench({
     mode: values.profile
       ? 'profile'
-      : sustained !== undefined
-        ? 'sustained'
-        : values.quick
-          ? 'quick'
-          : 'full',
+      : values.report
+        ? 'full'
+        : sustained !== undefined
+          ? 'sustained'
+          : values.quick
+            ? 'quick'
+            : 'full',
     runs,
     sustainedSeconds: sustained,
     engines: values.engines?.split(',').filter(Boolean),
     engine: values.engine,
     skip: new Set(values.skip?.split(',').filter(Boolean) ?? []),
     out: values.out,
+    report: values.report,
   });
 }
 

@@ -1,4 +1,7 @@
 /** Runs one bench mode end to end: measure, print the tables, write the JSON. */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHECKSUM_LABELS, generateW1, W1_EXPECTED, type W1Checksums } from 'tickbook/workloads';
 import {
   DEFAULT_RUNS,
@@ -14,6 +17,7 @@ import {
   SCALING_BOOK_SIZES,
   SCALING_OPS,
 } from './constants';
+import { type CounterResult, hardwareCounters } from './counters';
 import { durabilityText, runDurability } from './durability';
 import { loadEngines, referenceOf, selectEngines } from './engines';
 import { type LatencyResult, runLatency } from './latency';
@@ -27,13 +31,15 @@ import {
   fmtRate,
   machine,
   progress,
+  resultsDir,
   section,
   stamp,
   table,
   writeJson,
 } from './report';
+import { markdownReport } from './report-md';
 import { type ScalingTable, scaleBandWidth, scaleBookSize } from './scaling';
-import { runSustained } from './sustained';
+import { runSustained, type SustainedResult } from './sustained';
 import { checkTargets } from './targets';
 import { runThreads, threadsText } from './threads';
 import type { EngineAdapter, TargetCheck, ThroughputResult } from './types';
@@ -48,6 +54,8 @@ export interface BenchOptions {
   engine?: string;
   skip: Set<string>;
   out?: string;
+  /** Full mode: also a sustained run, hardware counters, profiles, and report-<time>.md. */
+  report?: boolean;
 }
 
 const WORKLOAD_NOTE =
@@ -87,7 +95,7 @@ function checksumTable(results: readonly ThroughputResult[]): string {
 }
 
 function latencyTable(results: readonly LatencyResult[]): string {
-  const rows = [['path', 'operation', 'count', 'p50', 'p99', 'p99.9', 'max']];
+  const rows = [['path', 'operation', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max']];
   for (const l of results) {
     const all: [string, typeof l.overall][] = [['all', l.overall], ...Object.entries(l.byKind)];
     for (const [kind, s] of all) {
@@ -96,6 +104,7 @@ function latencyTable(results: readonly LatencyResult[]): string {
         kind,
         s.count.toLocaleString(),
         fmtNs(s.p50),
+        fmtNs(s.p95),
         fmtNs(s.p99),
         fmtNs(s.p999),
         fmtNs(s.max),
@@ -302,9 +311,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
   section('targets (issue 4; reported, not asserted)', targetsText(targets));
   // A missed target comes with the profile's top costs (full mode; quick mode stays short).
   const profiles =
-    !quick && !o.skip.has('profile') && targets.some((t) => !t.met)
+    !quick && !o.skip.has('profile') && (o.report || targets.some((t) => !t.met))
       ? await runProfile(tickbookPaths, workload, o.out)
       : [];
+  const report = !quick && o.report ? reportExtras(engines, o) : undefined;
   const peak = peakRss();
 
   const m = machine();
@@ -335,9 +345,40 @@ export async function runBench(o: BenchOptions): Promise<number> {
     },
     o.out,
   );
+  if (report) {
+    const page = markdownReport({
+      date: new Date().toISOString(),
+      machine: m,
+      workload: WORKLOAD_NOTE,
+      runs,
+      w1,
+      latency,
+      scaling,
+      sustained: report.sustained,
+      counters: report.counters,
+      profiles,
+      targets,
+      jsonFile: path,
+    });
+    const file = join(resultsDir(o.out), `report-${stamp()}.md`);
+    writeFileSync(file, page);
+    section('report', file);
+  }
   section(
     'run',
     `${m.cpuModel} · ${m.cores} cores · Node ${m.node} · peak RSS ${fmtBytes(peak)} · ${elapsedSeconds().toFixed(1)} s\nresults: ${path}`,
   );
   return 0;
+}
+
+/** What `--report` adds to a full run: a sustained run on the fastest per-order path, and counters. */
+function reportExtras(
+  engines: readonly EngineAdapter[],
+  o: BenchOptions,
+): { sustained: SustainedResult | undefined; counters: CounterResult } {
+  const perOrder = engines.filter((e) => e.family === 'tickbook' && e.path !== 'batch');
+  const submit = perOrder.find((e) => e.path === 'submit') ?? perOrder[0];
+  const sustained = submit ? runSustained(submit, o.sustainedSeconds ?? 60) : undefined;
+  const counters = hardwareCounters(engines.filter((e) => e.family === 'tickbook'));
+  return { sustained, counters };
 }

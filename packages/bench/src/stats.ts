@@ -16,7 +16,7 @@ export function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
 }
 
-/** p50 / p99 / p99.9 / max / mean of latencies in ns; sorts `values` in place. */
+/** p50 / p95 / p99 / p99.9 / max / mean of latencies in ns; sorts `values` in place. */
 export function summarize(values: Float64Array): LatencySummary {
   values.sort();
   let sum = 0;
@@ -24,6 +24,7 @@ export function summarize(values: Float64Array): LatencySummary {
   return {
     count: values.length,
     p50: percentile(values, 0.5),
+    p95: percentile(values, 0.95),
     p99: percentile(values, 0.99),
     p999: percentile(values, 0.999),
     max: values.length > 0 ? values[values.length - 1] : Number.NaN,

@@ -94,6 +94,7 @@ export interface Spread {
 export interface LatencySummary {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   p999: number;
   max: number;

@@ -1,0 +1,126 @@
+/** The performance report: perf's CSV read right, and the Markdown page built from a run's figures. */
+import { describe, expect, it } from 'vitest';
+import { parsePerfCsv } from '../src/counters';
+import { markdownReport, type ReportInput } from '../src/report-md';
+import { summarize } from '../src/stats';
+
+describe('perf stat output', () => {
+  it('reads counted events and lists the unsupported ones', () => {
+    const { counts, unsupported } = parsePerfCsv(
+      [
+        '123456789,,cycles,1000000,100.00,,',
+        '<not supported>,,instructions,0,100.00,,',
+        '4567,,branch-misses,1000000,100.00,,',
+        '<not counted>,,LLC-load-misses,0,0.00,,',
+        '',
+      ].join('\n'),
+    );
+    expect(counts).toEqual({ cycles: 123456789, 'branch-misses': 4567 });
+    expect(unsupported).toEqual(['instructions', 'LLC-load-misses']);
+  });
+});
+
+describe('markdown report', () => {
+  const latency = summarize(Float64Array.from({ length: 1000 }, (_, i) => 100 + i));
+  const rate = (median: number) => ({
+    median,
+    min: median * 0.9,
+    max: median * 1.1,
+    samples: [median],
+  });
+  const input: ReportInput = {
+    date: '2026-12-04T00:00:00.000Z',
+    machine: {
+      cpuModel: 'Test CPU',
+      cores: 2,
+      memoryBytes: 8e9,
+      node: 'v20.0.0',
+      v8: '11',
+      platform: 'linux x64',
+    },
+    workload: 'W1',
+    runs: 3,
+    w1: [
+      {
+        key: 'wasm-binary',
+        label: 'binary batch',
+        ops: 1e6,
+        opsPerSec: rate(2e7),
+        nsPerOp: 50,
+        proof: 'checksums',
+      },
+      { key: 'peer', label: 'peer', ops: 1e5, opsPerSec: rate(2e5), nsPerOp: 5000, proof: 'L2' },
+    ],
+    latency: [
+      { key: 'wasm-order', label: 'per order', timerOverheadNs: 20, overall: latency, byKind: {} },
+    ],
+    scaling: [
+      {
+        name: 'resting book size',
+        xLabel: 'resting orders',
+        ops: 1000,
+        points: [
+          { x: 1000, restingAtEnd: 1000, opsPerSec: { 'wasm-binary': rate(2e7) } },
+          { x: 1_000_000, restingAtEnd: 1_000_000, opsPerSec: { 'wasm-binary': rate(5e6) } },
+        ],
+        spreadFactor: { 'wasm-binary': 4 },
+        flat: { 'wasm-binary': false },
+      },
+    ],
+    counters: { available: false, why: 'this machine does not expose hardware counters to perf' },
+    profiles: [
+      {
+        key: 'wasm-binary',
+        label: 'binary batch',
+        opsPerSec: 1.9e7,
+        cpuprofile: '/x/profile-wasm-binary.cpuprofile',
+        svg: '/x/profile-wasm-binary.svg',
+        top: [
+          { name: 'applyBatch', where: 'wasm', ms: 500, percent: 60 },
+          { name: 'runEncoded', where: 'wasm-book.ts', ms: 100, percent: 12 },
+          { name: 'sink', where: 'bench', ms: 50, percent: 6 },
+          { name: 'fourth', where: 'x', ms: 1, percent: 0.1 },
+        ],
+      },
+    ],
+    targets: [
+      { name: 'W1 batch', target: '≥ 28M', actual: '20M', met: false, note: 'missed by 1.4×' },
+    ],
+    jsonFile: '/x/full-2026.json',
+  };
+  const page = markdownReport(input as ReportInput);
+
+  it('has every section the report promises', () => {
+    for (const heading of [
+      '## Machine and workload',
+      '## Throughput (W1)',
+      '## Latency per call',
+      '## Sustained load',
+      '## Scaling',
+      '## Hardware counters',
+      '## Top hotspots',
+      '## Assessment',
+    ]) {
+      expect(page).toContain(heading);
+    }
+  });
+
+  it('puts figures where they belong: ratio to the peer, p95, counters or why not, top 3 hotspots', () => {
+    expect(page).toContain('| binary batch | 20.00M |');
+    expect(page).toContain('100.0×');
+    expect(page).toContain('| p50 | p95 | p99 |');
+    // 1,000 samples 100…1099 ns: p50 599, p95 1,049, p99 1,089 (nearest rank)
+    expect(page).toContain('| 599 ns | 1.05 µs | 1.09 µs |');
+    expect(page).toContain(
+      'Not available: this machine does not expose hardware counters to perf.',
+    );
+    expect(page).toContain('`profile-wasm-binary.svg`');
+    expect(page).toContain('| 60.0 | 500.0 | applyBatch | wasm |');
+    expect(page).not.toContain('fourth');
+  });
+
+  it('assesses from the figures: memory-bound where the big book is far slower', () => {
+    expect(page).toContain('wasm-binary: memory-bound at 1,000,000 resting orders: 4.0× slower');
+    expect(page).toContain('Targets missed in this run: W1 batch (20M, wanted ≥ 28M)');
+  });
+});
