@@ -5,7 +5,7 @@
  */
 import { OP_KIND_NAMES, type W1Workload } from 'tickbook/workloads';
 import { fullGc } from './gc';
-import { progress } from './report';
+import { fmtNs, progress } from './report';
 import { summarize } from './stats';
 import type { EngineAdapter, LatencySummary } from './types';
 import { w1Shape } from './w1-run';
@@ -68,4 +68,29 @@ export function runLatency(
     });
   }
   return results;
+}
+
+/**
+ * The latency table's rows (header first): per path, all calls then each
+ * operation kind, with p50/p95/p99/p99.9/max and the jitter p99 − p50.
+ */
+export function latencyRows(results: readonly LatencyResult[]): string[][] {
+  const rows = [['path', 'operation', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'jitter']];
+  for (const l of results) {
+    const all: [string, LatencySummary][] = [['all', l.overall], ...Object.entries(l.byKind)];
+    for (const [kind, s] of all) {
+      rows.push([
+        l.label,
+        kind,
+        s.count.toLocaleString(),
+        fmtNs(s.p50),
+        fmtNs(s.p95),
+        fmtNs(s.p99),
+        fmtNs(s.p999),
+        fmtNs(s.max),
+        fmtNs(s.p99 - s.p50),
+      ]);
+    }
+  }
+  return rows;
 }

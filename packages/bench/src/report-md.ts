@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import type { CounterResult } from './counters';
 import { COUNTER_EVENTS } from './counters';
-import type { LatencyResult } from './latency';
+import { type LatencyResult, latencyRows } from './latency';
 import type { ProfileResult } from './profile';
 import { fmtBytes, fmtNs, fmtRate } from './report';
 import type { ScalingTable } from './scaling';
@@ -57,25 +57,7 @@ function throughput(w1: readonly ThroughputResult[]): string {
 
 function latency(results: readonly LatencyResult[]): string {
   if (results.length === 0) return '_Not measured in this run._';
-  const rows = [
-    ['path', 'operation', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max', 'jitter (p99 − p50)'],
-  ];
-  for (const l of results) {
-    for (const [kind, s] of [['all', l.overall], ...Object.entries(l.byKind)] as const) {
-      rows.push([
-        l.label,
-        kind,
-        s.count.toLocaleString(),
-        fmtNs(s.p50),
-        fmtNs(s.p95),
-        fmtNs(s.p99),
-        fmtNs(s.p999),
-        fmtNs(s.max),
-        fmtNs(s.p99 - s.p50),
-      ]);
-    }
-  }
-  return md(rows);
+  return `${md(latencyRows(results))}\n\nJitter: p99 − p50.`;
 }
 
 function sustained(s: SustainedResult | undefined): string {

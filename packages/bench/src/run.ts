@@ -20,14 +20,13 @@ import {
 import { type CounterResult, hardwareCounters } from './counters';
 import { durabilityText, runDurability } from './durability';
 import { loadEngines, referenceOf, selectEngines } from './engines';
-import { type LatencyResult, runLatency } from './latency';
+import { type LatencyResult, latencyRows, runLatency } from './latency';
 import { type MemoryResult, peakRss, runMemory } from './memory';
 import { MICRO_TASKS, type MicroResult, runMicro } from './micro';
 import { runProfile } from './profile';
 import {
   elapsedSeconds,
   fmtBytes,
-  fmtNs,
   fmtRate,
   machine,
   progress,
@@ -95,24 +94,8 @@ function checksumTable(results: readonly ThroughputResult[]): string {
 }
 
 function latencyTable(results: readonly LatencyResult[]): string {
-  const rows = [['path', 'operation', 'count', 'p50', 'p95', 'p99', 'p99.9', 'max']];
-  for (const l of results) {
-    const all: [string, typeof l.overall][] = [['all', l.overall], ...Object.entries(l.byKind)];
-    for (const [kind, s] of all) {
-      rows.push([
-        l.label,
-        kind,
-        s.count.toLocaleString(),
-        fmtNs(s.p50),
-        fmtNs(s.p95),
-        fmtNs(s.p99),
-        fmtNs(s.p999),
-        fmtNs(s.max),
-      ]);
-    }
-  }
   const overhead = results[0]?.timerOverheadNs ?? 0;
-  return `${table(rows)}\n(one call timed per sample; timer overhead ${overhead.toFixed(0)} ns subtracted)`;
+  return `${table(latencyRows(results))}\n(one call timed per sample; timer overhead ${overhead.toFixed(0)} ns subtracted; jitter: p99 − p50)`;
 }
 
 function microTable(results: readonly MicroResult[], engines: readonly EngineAdapter[]): string {
