@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BookReader,
+  CommandBuffer,
   type BookReaderDescriptor,
   createWasmBook,
   depthBufferLength,
@@ -100,7 +101,7 @@ describe('BookReader (one thread)', () => {
     expect(reader.retries).toBe(0);
   });
 
-  it('opens one write window per change (per-order and per batch), none for a refusal', () => {
+  it('opens one write window per change (a command, or a binary batch call), none for a refusal', () => {
     const book = createWasmBook({ minPrice: 1, maxPrice: 10, capacity: 4 });
     const d = book.readerDescriptor();
     expect(seqlock(d)).toBe(0);
@@ -108,12 +109,21 @@ describe('BookReader (one thread)', () => {
     expect(seqlock(d)).toBe(2);
     expect(() => book.cancel(99)).toThrow();
     expect(seqlock(d)).toBe(2);
+    // apply runs object commands one export call each: a window per applied command
     book.apply([
       { kind: 'cancel', id: 1 },
+      { kind: 'cancel', id: 98 },
       { kind: 'limit', id: 2, side: 'sell', price: 6, qty: 1 },
     ]);
-    expect(seqlock(d)).toBe(4);
+    expect(seqlock(d)).toBe(6);
     expect(new BookReader(d).sequence()).toBe(3);
+    // the binary path applies a command region's worth in one window
+    const buffer = new CommandBuffer();
+    buffer.cancel(2);
+    buffer.limit(3, 0, 5, 1);
+    book.applyEncoded(buffer);
+    expect(seqlock(d)).toBe(8);
+    expect(new BookReader(d).sequence()).toBe(5);
   });
 
   it('hands over a descriptor that survives structured cloning (workerData)', () => {

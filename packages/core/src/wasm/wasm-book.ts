@@ -39,7 +39,6 @@ import { checkBatch, checkCommandBuffer, commandIdOf } from '../validate';
 import {
   BITS_READERS_WAITING,
   BITS_SEQLOCK,
-  CMD_SIZE,
   EV_SIZE,
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
@@ -62,7 +61,6 @@ import type { CommandBuffer } from './command-buffer';
 import {
   bytesOfWords,
   displayCode,
-  encodeCommand,
   expiryCode,
   limitPostOnlyCode,
   limitTifCode,
@@ -112,6 +110,12 @@ function engineFailed(): never {
     'ENGINE_FAILED',
     'an earlier command failed inside the matcher; restore the book from a snapshot or its journal',
   );
+}
+
+/** The refusal of a command no per-order export takes: not an object, or an unknown kind. */
+function unrunnable(command: unknown): BookEvent {
+  const code = typeof command === 'object' && command !== null ? 'INVALID_TYPE' : 'INVALID_COMMAND';
+  return rejectedEvent(commandIdOf(command), code);
 }
 
 function invalidCommand(id: unknown): never {
@@ -470,24 +474,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     checkBatch(commands);
     if (this.state !== READY) this.blocked();
     const out: BookEvent[] = [];
-    const total = commands.length;
-    const cmdBase = this.cmdBase;
-    let next = 0;
-    // a command that fills the event region hands its events over early: they go to `out`
+    // One per-order export call per command: for commands given as objects this
+    // is cheaper than encoding them into the command region first (the binary
+    // path, applyEncoded, is the one that batches). A command that fills the
+    // event region hands its events over early: they go to `out`.
     this.spilled = out;
     try {
-      while (next < total) {
-        const { u8, f64 } = this;
-        let bytes = 0;
-        while (next < total && bytes + CMD_SIZE <= this.cmdRegion) {
-          bytes += encodeCommand(commands[next++], u8, f64, cmdBase + bytes);
-        }
-        let done = 0;
-        while (done < bytes) {
-          done = this.ex.applyBatch(done, bytes);
-          this.letReadersIn();
-          decodeEvents(this.u8, this.u32, this.f64, this.evBase, this.ex.eventCount(), out);
-        }
+      for (let k = 0; k < commands.length; k++) {
+        const c = commands[k];
+        const n = this.runOne(c);
+        if (n >= 0) decodeEvents(this.u8, this.u32, this.f64, this.evBase, n, out);
+        else if (n < 0) out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
+        else out.push(unrunnable(c));
       }
     } catch (e) {
       throw this.fault(e);
@@ -755,70 +753,72 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   /** Apply one command with batch semantics: a refusal is a `rejected` event, not a throw. */
   submit(command: Command): BookEvent[] {
     if (this.state !== READY) this.blocked();
-    // The per-order exports with scalar arguments, refusals as an event: the
-    // fastest one-command path (no batch encoding, no throw).
-    if (typeof command !== 'object' || command === null) return this.apply([command]);
     let n: number;
     try {
-      switch (command.kind) {
-        case 'limit':
-          n = this.ex.limit(
-            num(command.id),
-            sideCode(command.side),
-            num(command.price),
-            num(command.qty),
-            limitTifCode(command.timeInForce),
-            limitPostOnlyCode(command.postOnly),
-            ownerCode(command.owner),
-            stpCode(command.stp),
-            expiryCode(command.expiresAt),
-            displayCode(command.displayQty),
-          );
-          break;
-        case 'market':
-          n = this.ex.market(
-            num(command.id),
-            sideCode(command.side),
-            marketSize(command),
-            marketTifCode(command.timeInForce),
-            marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
-            ownerCode(command.owner),
-            stpCode(command.stp),
-            marketFlags(command),
-            num(command.protectionPrice),
-          );
-          break;
-        case 'cancel':
-          n = this.ex.cancel(num(command.id));
-          break;
-        case 'modify': {
-          const { price, qty } = command;
-          n = this.ex.modify(
-            num(command.id),
-            num(price),
-            num(qty),
-            modifyFlags(command),
-            num(command.trigger),
-          );
-          break;
-        }
-        case 'stop':
-          n = this.callStop(command);
-          break;
-        case 'reduce':
-          n = this.ex.reduce(num(command.id), num(command.qty));
-          break;
-        case 'advance-time':
-          n = this.ex.advanceTime(num(command.time));
-          break;
-        default:
-          return this.apply([command]);
-      }
+      n = this.runOne(command);
     } catch (e) {
       throw this.fault(e);
     }
     if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
+    if (n !== n) return [unrunnable(command)];
     return this.decode(n);
+  }
+
+  /**
+   * One command through the per-order exports (scalar arguments, no batch
+   * encoding, no throw): the number of events it wrote at the event base, a
+   * negative refusal code, or NaN for a command no export takes (not an
+   * object, or an unknown kind).
+   */
+  private runOne(command: Command): number {
+    if (typeof command !== 'object' || command === null) return Number.NaN;
+    switch (command.kind) {
+      case 'limit':
+        return this.ex.limit(
+          num(command.id),
+          sideCode(command.side),
+          num(command.price),
+          num(command.qty),
+          limitTifCode(command.timeInForce),
+          limitPostOnlyCode(command.postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+          expiryCode(command.expiresAt),
+          displayCode(command.displayQty),
+        );
+      case 'market':
+        return this.ex.market(
+          num(command.id),
+          sideCode(command.side),
+          marketSize(command),
+          marketTifCode(command.timeInForce),
+          marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+          marketFlags(command),
+          num(command.protectionPrice),
+        );
+      case 'cancel':
+        return this.ex.cancel(num(command.id));
+      case 'modify': {
+        const { price, qty } = command;
+        return this.ex.modify(
+          num(command.id),
+          num(price),
+          num(qty),
+          modifyFlags(command),
+          num(command.trigger),
+        );
+      }
+      case 'stop':
+        return this.callStop(command);
+      case 'reduce':
+        return this.ex.reduce(num(command.id), num(command.qty));
+      case 'advance-time':
+        return this.ex.advanceTime(num(command.time));
+      default:
+        return Number.NaN;
+    }
   }
 
   snapshot(): Uint8Array {
