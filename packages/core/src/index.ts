@@ -51,9 +51,11 @@ export type {
   RejectedEvent,
   RestingOrder,
   Side,
+  StopOrder,
   StpMode,
   TimeAdvancedEvent,
   TimeInForce,
   TradeEvent,
+  TriggeredEvent,
 } from './types';
 export * from './wasm/index';

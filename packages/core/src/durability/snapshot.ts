@@ -36,6 +36,7 @@ import { ByteReader, ByteWriter } from './byte-codec';
 import { crc32 } from './crc32';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
+/** Snapshot format version this code writes; it reads every older version too. */
 export const SNAPSHOT_VERSION = 4;
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const SIDES: readonly Side[] = ['buy', 'sell'];

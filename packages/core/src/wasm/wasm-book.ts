@@ -116,6 +116,12 @@ function invalidCommand(id: unknown): never {
 /** Longest a batch writer holds off its next write window for waiting readers (ms). */
 const READER_GAP_MS = 0.05;
 
+/**
+ * A book on the WebAssembly engine, as {@link createWasmBook} returns it: the
+ * {@link Book} interface plus what only this engine has — the binary batch
+ * path ({@link WasmBook.applyEncoded} with a {@link CommandBuffer}) and
+ * {@link WasmBook.readerDescriptor} for {@link BookReader}s on other threads.
+ */
 export class WasmBook implements Book, Restorable, RestingOrderSource {
   readonly engine = 'wasm' as const;
   /** The book's linear memory (a `SharedArrayBuffer` underneath). */
