@@ -51,7 +51,7 @@ export interface BenchOptions {
 }
 
 const WORKLOAD_NOTE =
-  'W1 of WORKLOADS.md: mulberry32 seed 42, 10,000 passive warm-up orders, 1,000,000 operations (40% passive, 48% cancel, 8% marketable GTC limit, 4% market) on a steady ~7,000-order book, mid 10,000';
+  'W1 (docs/workloads.md): mulberry32 seed 42, 10,000 passive warm-up orders, 1,000,000 operations (40% passive, 48% cancel, 8% marketable GTC limit, 4% market) on a steady ~7,000-order book, mid 10,000';
 
 function w1Table(results: readonly ThroughputResult[]): string {
   const peer = results.find((r) => r.key === 'peer')?.opsPerSec.median;
@@ -75,7 +75,7 @@ function w1Table(results: readonly ThroughputResult[]): string {
 
 function checksumTable(results: readonly ThroughputResult[]): string {
   const withSums = results.filter((r) => r.checksums);
-  const rows = [['figure', 'WORKLOADS.md', ...withSums.map((r) => r.key)]];
+  const rows = [['figure', 'docs/workloads.md', ...withSums.map((r) => r.key)]];
   for (const k of Object.keys(CHECKSUM_LABELS) as (keyof W1Checksums)[]) {
     rows.push([
       CHECKSUM_LABELS[k],
@@ -299,7 +299,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       durabilityText(durability),
     );
   }
-  section('targets (issue 4; reported, not asserted)', targetsText(targets));
+  section('targets (reported, not asserted)', targetsText(targets));
   // A missed target comes with the profile's top costs (full mode; quick mode stays short).
   const profiles =
     !quick && !o.skip.has('profile') && targets.some((t) => !t.met)
