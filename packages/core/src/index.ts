@@ -15,6 +15,7 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
+export { setDebugErrors } from './refusal';
 export {
   BookReader,
   type BookReaderDescriptor,

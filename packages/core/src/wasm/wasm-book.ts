@@ -98,8 +98,8 @@ export type EventSink = (events: EventCursor) => void;
  * it themselves: a helper that only throws stays in V8's interpreter (it
  * never returns, so it is never optimised), and W1 refuses one cancel in eight.
  */
-function refusalOf(result: number, id: unknown): TickbookError {
-  return refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined);
+function refusalOf(result: number, id: unknown, input?: unknown): TickbookError {
+  return refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined, input);
 }
 
 function reentered(): never {
@@ -236,7 +236,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       expiryCode(order.expiresAt),
       displayCode(order.displayQty),
     );
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
@@ -254,14 +254,14 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       marketFlags(order),
       num(order.protectionPrice),
     );
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
   cancel(id: number): BookEvent[] {
     if (this.draining) reentered();
     const n = this.ex.cancel(num(id));
-    if (n < 0) throw refusalOf(n, id);
+    if (n < 0) throw refusalOf(n, id, id);
     return this.decode(n);
   }
 
@@ -276,7 +276,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       modifyFlags(request),
       num(request.trigger),
     );
-    if (n < 0) throw refusalOf(n, request.id);
+    if (n < 0) throw refusalOf(n, request.id, request);
     return this.decode(n);
   }
 
@@ -284,7 +284,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (this.draining) reentered();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
     const n = this.ex.reduce(num(request.id), num(request.qty));
-    if (n < 0) throw refusalOf(n, request.id);
+    if (n < 0) throw refusalOf(n, request.id, request);
     return this.decode(n);
   }
 
@@ -292,7 +292,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (this.draining) reentered();
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
     const n = this.callStop(order);
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
@@ -336,7 +336,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   advanceTime(time: number): BookEvent[] {
     if (this.draining) reentered();
     const n = this.ex.advanceTime(num(time));
-    if (n < 0) throw refusalOf(n, undefined);
+    if (n < 0) throw refusalOf(n, undefined, time);
     return this.decode(n);
   }
 
