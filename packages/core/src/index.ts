@@ -5,7 +5,7 @@
 export type { Book } from './book';
 export { MAX_BAND_TICKS, MAX_CAPACITY, type ResolvedConfig } from './config';
 export { createBook } from './create-book';
-export { fromTicks, toTicks } from './decimal';
+export { type Decimal, fromLots, fromTicks, toLots, toTicks } from './decimal';
 export * from './durability/index';
 export { Engine } from './engine';
 export {

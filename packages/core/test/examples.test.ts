@@ -82,7 +82,7 @@ describe('documentation code blocks are examples', () => {
 /** What an example prints on its first and second run, where it says. */
 const prints: Record<string, [RegExp, RegExp]> = {
   'quick-start.ts': [/trade 5 @ 10100 \(maker 1\)\ntrade 2 @ 10101 \(maker 2\)/, /count: 1/],
-  'binary-batch.ts': [/^39996$/m, /^39996$/m],
+  'binary-batch.ts': [/order 3 refused: UNKNOWN_ORDER\n39996/, /^39996$/m],
   'durability.ts': [/^new book$/m, /^recovered 1 resting orders$/m],
   'threads.ts': [/sequence: 20000/, /sequence: 20000/],
   'set-matcher.ts': [/^wasm 2$/m, /^wasm 2$/m],

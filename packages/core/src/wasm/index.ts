@@ -23,7 +23,23 @@ export {
   REASON_CODES,
   WASM_ERROR_CODES,
 } from './codes';
-export { CommandBuffer, codeOf, type SideCode } from './command-buffer';
+export {
+  CommandBuffer,
+  codeOf,
+  SIDE_BUY,
+  SIDE_SELL,
+  type SideCode,
+  STP_BOOK_DEFAULT,
+  STP_CANCEL_BOTH,
+  STP_CANCEL_NEWEST,
+  STP_CANCEL_OLDEST,
+  STP_DECREMENT_AND_CANCEL,
+  type StpCode,
+  TIF_FOK,
+  TIF_GTC,
+  TIF_IOC,
+  type TifCode,
+} from './command-buffer';
 export { EventCursor, type EventTypeCode } from './event-cursor';
 export { type MatcherSource, setMatcher } from './module';
 export { type EventSink, WasmBook } from './wasm-book';
