@@ -48,14 +48,22 @@ function messageOf(code: ErrorCode, input: unknown): string {
   return `${code}: ${ERROR_CODES[code]}`;
 }
 
-/** Fields of a refusal object; `input` stays off the public type. */
+/**
+ * Symbol-keyed, so `Object.keys` of a refusal are those of a constructed
+ * TickbookError (name, code, orderId) and serialisers do not see them.
+ */
+const INPUT = Symbol('tickbook.refusedInput');
+const CAPTURED = Symbol('tickbook.capturedStack');
+
+/** Fields of a refusal object. */
 interface RefusalFields {
   name: string;
   code: ErrorCode;
   orderId: number | undefined;
-  input: unknown;
+  /** The refused order, request, id or time. */
+  [INPUT]: unknown;
   /** A captured stack, in debug mode. */
-  captured?: string;
+  [CAPTURED]?: string;
 }
 
 const prototypes = new Map<ErrorCode, object>();
@@ -66,7 +74,7 @@ function prototypeFor(code: ErrorCode): object {
     proto = Object.create(TickbookError.prototype, {
       message: {
         get(this: RefusalFields) {
-          return messageOf(code, this.input);
+          return messageOf(code, this[INPUT]);
         },
         set(this: object, value: string) {
           Object.defineProperty(this, 'message', { value, writable: true, configurable: true });
@@ -75,7 +83,7 @@ function prototypeFor(code: ErrorCode): object {
       },
       stack: {
         get(this: RefusalFields & { message: string }) {
-          return `TickbookError: ${this.message}${this.captured ?? ''}`;
+          return `TickbookError: ${this.message}${this[CAPTURED] ?? ''}`;
         },
         set(this: object, value: string) {
           Object.defineProperty(this, 'stack', { value, writable: true, configurable: true });
@@ -114,12 +122,12 @@ export function refusal(
   error.name = 'TickbookError';
   error.code = code;
   error.orderId = orderId;
-  error.input = input;
+  error[INPUT] = input;
   if (debug) {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, refusal);
     const stack = holder.stack ?? '';
-    error.captured = stack.slice(stack.indexOf('\n'));
+    error[CAPTURED] = stack.slice(stack.indexOf('\n'));
   }
   return error as unknown as TickbookError;
 }
