@@ -16,6 +16,7 @@ import {
 } from './constants';
 import { durabilityText, runDurability } from './durability';
 import { loadEngines, referenceOf, selectEngines } from './engines';
+import { idsText, runIds } from './ids';
 import { type LatencyResult, runLatency } from './latency';
 import { type MemoryResult, peakRss, runMemory } from './memory';
 import { MICRO_TASKS, type MicroResult, runMicro } from './micro';
@@ -266,6 +267,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     : runMemory(engines, !quick, quick ? QUICK_MEMORY_ORDERS : undefined);
   const durability = o.skip.has('durability') ? undefined : runDurability(workload, quick, runs);
   const threads = o.skip.has('threads') ? undefined : await runThreads(quick);
+  const ids = o.skip.has('ids') ? undefined : runIds(workload, quick, runs);
   const targets = checkTargets(w1, latency, scaling);
 
   section(
@@ -299,6 +301,9 @@ export async function runBench(o: BenchOptions): Promise<number> {
       durabilityText(durability),
     );
   }
+  if (ids) {
+    section('ids · string ids mapped with OrderIdMap vs numeric ids, W1 per order', idsText(ids));
+  }
   section('targets (reported, not asserted)', targetsText(targets));
   // A missed target comes with the profile's top costs (full mode; quick mode stays short).
   const profiles =
@@ -328,6 +333,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       memory,
       durability,
       threads,
+      ids,
       peakRssBytes: peak,
       targets,
       profiles,

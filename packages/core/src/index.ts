@@ -15,6 +15,7 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
+export { OrderIdMap } from './order-ids';
 export { setDebugErrors } from './refusal';
 export {
   BookReader,

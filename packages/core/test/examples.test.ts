@@ -86,6 +86,7 @@ const prints: Record<string, [RegExp, RegExp]> = {
   'durability.ts': [/^new book$/m, /^recovered 1 resting orders$/m],
   'threads.ts': [/sequence: 20000/, /sequence: 20000/],
   'set-matcher.ts': [/^wasm 2$/m, /^wasm 2$/m],
+  'order-ids.ts': [/^maker true\n0 0$/m, /^maker true\n0 0$/m],
 };
 
 describe('every example runs, twice', () => {
