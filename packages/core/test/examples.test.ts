@@ -15,13 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 const examples = join(root, 'examples');
 
-/** The markdown files users read. packages/gateway's README is its own package's. */
+/** The markdown files users read (shell and JSON blocks are not checked here). */
 function documents(): string[] {
   const docs = readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => join(root, 'docs', f));
   const readmes = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md']
-    .concat(['core', 'bench', 'matcher-wasm'].map((p) => `packages/${p}/README.md`))
+    .concat(['core', 'bench', 'matcher-wasm', 'gateway'].map((p) => `packages/${p}/README.md`))
     .map((f) => join(root, f));
   return [...readmes, ...docs].filter((f) => existsSync(f));
 }
