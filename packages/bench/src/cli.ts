@@ -10,7 +10,7 @@ import { runBench } from './run';
 const HELP = `tickbook bench
 
   npm run bench                     full run (minutes): W1, latency, micro, scaling, memory
-  npm run bench -- --quick          CI mode (< 30 s): W1 checksums on every engine, short figures
+  npm run bench -- --quick          CI mode (~35 s): W1 checksums on every engine, short figures
   npm run bench -- --sustained 60   W1 flow for 60 s: per-second orders/sec, latency, RSS
   npm run bench -- --profile        CPU profile of W1 per tickbook path, flame graph SVG, top functions
   npm run bench -- --report         full run + 60 s sustained run + hardware counters (perf stat, where
@@ -22,7 +22,7 @@ options
   --engines a,b        only these paths (keys: wasm-binary, wasm-apply, wasm-order,
                        js-binary, js-apply, js-order, peer)
   --engine KEY         path for --sustained (default: fastest per-order path)
-  --skip LIST          skip sections: latency,micro,scaling,memory,durability,threads,profile
+  --skip LIST          skip sections: latency,micro,scaling,memory,durability,threads,ids,profile
   --out DIR            results folder (default: <repo>/bench-results)
 `;
 

@@ -2,7 +2,7 @@
 
 /** Timed W1 runs per engine; the figure is their median. */
 export const DEFAULT_RUNS = 3;
-/** Commands per `apply` call on batch paths (PERF-NOTES: 64 … 8,192 perform alike). */
+/** Commands per `apply` call on batch paths (measured: 64 … 8,192 perform alike). */
 export const BATCH_SIZE = 4096;
 /** Book band used for W1 (mid 10,000): wide enough for every W1 price. */
 export const W1_BAND = { minPrice: 1, maxPrice: 20_000 } as const;
@@ -46,7 +46,7 @@ export const PROFILE_SAMPLING_US = 100;
 /** Profile mode: functions listed by self time. */
 export const PROFILE_TOP = 15;
 
-/** Targets of issue 4 (reported, never asserted). */
+/** The project's speed targets (reported, never asserted). */
 export const TARGETS = {
   /** W1 orders/sec, WASM batch path. */
   wasmBatchOps: 20_000_000,

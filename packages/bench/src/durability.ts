@@ -1,5 +1,5 @@
 /**
- * Durability costs (issue 6): snapshot and restore of a book holding many
+ * Durability costs: snapshot and restore of a book holding many
  * resting orders, per engine; and W1 through the batch API with the journal on
  * (file sink, fsync per batch) versus off, interleaved, same engine.
  */

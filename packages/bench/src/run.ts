@@ -20,6 +20,7 @@ import {
 import { type CounterResult, hardwareCounters } from './counters';
 import { durabilityText, runDurability } from './durability';
 import { loadEngines, referenceOf, selectEngines } from './engines';
+import { idsText, runIds } from './ids';
 import { type LatencyResult, latencyRows, runLatency } from './latency';
 import { type MemoryResult, peakRss, runMemory } from './memory';
 import { MICRO_TASKS, type MicroResult, runMicro } from './micro';
@@ -58,7 +59,7 @@ export interface BenchOptions {
 }
 
 const WORKLOAD_NOTE =
-  'W1 of WORKLOADS.md: mulberry32 seed 42, 10,000 passive warm-up orders, 1,000,000 operations (40% passive, 48% cancel, 8% marketable GTC limit, 4% market) on a steady ~7,000-order book, mid 10,000';
+  'W1 (docs/workloads.md): mulberry32 seed 42, 10,000 passive warm-up orders, 1,000,000 operations (40% passive, 48% cancel, 8% marketable GTC limit, 4% market) on a steady ~7,000-order book, mid 10,000';
 
 function w1Table(results: readonly ThroughputResult[]): string {
   const peer = results.find((r) => r.key === 'peer')?.opsPerSec.median;
@@ -82,7 +83,7 @@ function w1Table(results: readonly ThroughputResult[]): string {
 
 function checksumTable(results: readonly ThroughputResult[]): string {
   const withSums = results.filter((r) => r.checksums);
-  const rows = [['figure', 'WORKLOADS.md', ...withSums.map((r) => r.key)]];
+  const rows = [['figure', 'docs/workloads.md', ...withSums.map((r) => r.key)]];
   for (const k of Object.keys(CHECKSUM_LABELS) as (keyof W1Checksums)[]) {
     rows.push([
       CHECKSUM_LABELS[k],
@@ -258,6 +259,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     : runMemory(engines, !quick, quick ? QUICK_MEMORY_ORDERS : undefined);
   const durability = o.skip.has('durability') ? undefined : runDurability(workload, quick, runs);
   const threads = o.skip.has('threads') ? undefined : await runThreads(quick);
+  const ids = o.skip.has('ids') ? undefined : runIds(workload, quick, runs);
   const targets = checkTargets(w1, latency, scaling);
 
   section(
@@ -291,7 +293,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
       durabilityText(durability),
     );
   }
-  section('targets (issue 4; reported, not asserted)', targetsText(targets));
+  if (ids) {
+    section('ids · string ids mapped with OrderIdMap vs numeric ids, W1 per order', idsText(ids));
+  }
+  section('targets (reported, not asserted)', targetsText(targets));
   // A missed target comes with the profile's top costs (full mode; quick mode stays short).
   const profiles =
     !quick && !o.skip.has('profile') && (o.report || targets.some((t) => !t.met))
@@ -321,6 +326,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       memory,
       durability,
       threads,
+      ids,
       peakRssBytes: peak,
       targets,
       profiles,

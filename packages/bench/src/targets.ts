@@ -1,4 +1,4 @@
-/** The targets of issue 4, checked against this run's figures (reported, never asserted). */
+/** The project's speed targets, checked against this run's figures (reported, never asserted). */
 import { TARGETS } from './constants';
 import type { LatencyResult } from './latency';
 import { fmtNs, fmtRate } from './report';

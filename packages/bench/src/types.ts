@@ -117,7 +117,7 @@ export interface ThroughputResult {
   checksums?: W1Checksums;
 }
 
-/** A target of issue 4 and whether this run met it. */
+/** A speed target and whether this run met it. */
 export interface TargetCheck {
   name: string;
   target: string;

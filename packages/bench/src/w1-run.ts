@@ -2,7 +2,7 @@
  * W1 throughput: every engine path, interleaved round by round (so machine
  * drift hits all alike), each run on a fresh warmed book, with equal-work proof:
  * - tickbook paths: an untimed verification run must give the five W1
- *   checksums of WORKLOADS.md; each timed run must then end with the same
+ *   checksums of docs/workloads.md; each timed run must then end with the same
  *   resting count (and, per-order, the same refused-cancel count);
  * - the peer: its final L2 depth, resting count and refused cancels must equal
  *   the reference engine's on the same stream.
@@ -125,7 +125,7 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
       resting: v.sums.resting,
       fills: v.sums.fills,
     });
-    proof.set(e.key, published ? '5 W1 checksums = WORKLOADS.md' : '5 checksums = reference');
+    proof.set(e.key, published ? '5 W1 checksums = docs/workloads.md' : '5 checksums = reference');
   }
   const peer = engines.find((x) => x.family === 'peer');
   if (peer) {

@@ -19,7 +19,17 @@ import { WasmBook } from './wasm/wasm-book';
  *   if (e.type === 'trade') console.log(`${e.qty} @ ${e.price}`);
  * }
  * ```
+ *
+ * The return type follows the engine: a config without `engine` (or with
+ * `engine: 'wasm'`) gives a {@link WasmBook}, whose binary batch calls
+ * (`applyEncoded`) and `readerDescriptor` are then visible; `engine: 'js'`,
+ * or an engine only known at run time, gives a {@link Book}.
  */
+export function createBook(config: BookConfig & { engine?: 'wasm' }): WasmBook;
+/** A book on the reference engine (see the first signature). */
+export function createBook(config: BookConfig & { engine: 'js' }): Book;
+/** A book on the engine `config.engine` names (see the first signature). */
+export function createBook(config: BookConfig): Book;
 export function createBook(config: BookConfig): Book {
   const resolved = resolveConfig(config);
   return resolved.engine === 'wasm' ? new WasmBook(resolved) : new ReferenceBook(resolved);

@@ -6,7 +6,7 @@ export type { Book } from './book';
 export { opensCommand, opensCommandCode } from './command-start';
 export { MAX_BAND_TICKS, MAX_CAPACITY, type ResolvedConfig } from './config';
 export { createBook } from './create-book';
-export { fromTicks, toTicks } from './decimal';
+export { type Decimal, fromLots, fromTicks, toLots, toTicks } from './decimal';
 export * from './durability/index';
 export { Engine } from './engine';
 export {
@@ -16,6 +16,8 @@ export {
   isTickbookError,
   TickbookError,
 } from './errors';
+export { OrderIdMap } from './order-ids';
+export { setDebugErrors } from './refusal';
 export {
   BookReader,
   type BookReaderDescriptor,
@@ -52,9 +54,11 @@ export type {
   RejectedEvent,
   RestingOrder,
   Side,
+  StopOrder,
   StpMode,
   TimeAdvancedEvent,
   TimeInForce,
   TradeEvent,
+  TriggeredEvent,
 } from './types';
 export * from './wasm/index';

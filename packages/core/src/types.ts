@@ -38,7 +38,10 @@ export type EngineKind = 'js' | 'wasm';
 export interface BookConfig {
   /** Lowest accepted limit price, in ticks (positive safe integer). */
   minPrice: number;
-  /** Highest accepted limit price, in ticks (safe integer, `maxPrice - minPrice < 2^31`). */
+  /**
+   * Highest accepted limit price, in ticks: a safe integer ≥ `minPrice`, with the band
+   * `maxPrice − minPrice + 1` at most 16,777,216 ticks (`MAX_BAND_TICKS`).
+   */
   maxPrice: number;
   /** Maximum number of resting orders the book holds (positive integer). */
   capacity: number;

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BookReader,
-  CommandBuffer,
   type BookReaderDescriptor,
+  CommandBuffer,
   createWasmBook,
   depthBufferLength,
   type WasmBook,

@@ -15,13 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 const examples = join(root, 'examples');
 
-/** The markdown files users read. packages/gateway's README is its own package's. */
+/** The markdown files users read (shell and JSON blocks are not checked here). */
 function documents(): string[] {
   const docs = readdirSync(join(root, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => join(root, 'docs', f));
   const readmes = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md']
-    .concat(['core', 'bench', 'matcher-wasm'].map((p) => `packages/${p}/README.md`))
+    .concat(['core', 'bench', 'matcher-wasm', 'gateway'].map((p) => `packages/${p}/README.md`))
     .map((f) => join(root, f));
   return [...readmes, ...docs].filter((f) => existsSync(f));
 }
@@ -82,10 +82,11 @@ describe('documentation code blocks are examples', () => {
 /** What an example prints on its first and second run, where it says. */
 const prints: Record<string, [RegExp, RegExp]> = {
   'quick-start.ts': [/trade 5 @ 10100 \(maker 1\)\ntrade 2 @ 10101 \(maker 2\)/, /count: 1/],
-  'binary-batch.ts': [/^39996$/m, /^39996$/m],
+  'binary-batch.ts': [/order 3 refused: UNKNOWN_ORDER\n39996/, /^39996$/m],
   'durability.ts': [/^new book$/m, /^recovered 1 resting orders$/m],
   'threads.ts': [/sequence: 20000/, /sequence: 20000/],
   'set-matcher.ts': [/^wasm 2$/m, /^wasm 2$/m],
+  'order-ids.ts': [/^maker true\n0 0$/m, /^maker true\n0 0$/m],
 };
 
 describe('every example runs, twice', () => {

@@ -1,5 +1,5 @@
 /**
- * W1 (WORKLOADS.md): the generator follows the spec, and every engine path
+ * W1 (docs/workloads.md): the generator follows the spec, and every engine path
  * reproduces the five published checksums exactly.
  */
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ function bytesEqual(a: ArrayBufferView, b: ArrayBufferView): boolean {
 function expectChecksums(actual: W1Checksums): void {
   const bad = checksumMismatches(actual, W1_EXPECTED);
   if (bad.length > 0) {
-    throw new Error(`W1 checksums differ from WORKLOADS.md:\n  ${bad.join('\n  ')}`);
+    throw new Error(`W1 checksums differ from docs/workloads.md:\n  ${bad.join('\n  ')}`);
   }
   expect(actual).toEqual(W1_EXPECTED);
 }

@@ -74,15 +74,28 @@ export const MOD_HAS_QTY: i32 = 2;
 export const MOD_HAS_TRIGGER: i32 = 4;
 
 // ---- event types ----
+/** Event type code (`EventCursor.type`, `typeAt`) of an `accepted` event. */
 export const EV_ACCEPTED: i32 = 0;
+/** Event type code of a `rejected` event (read its code with `EventCursor.errorCode`). */
 export const EV_REJECTED: i32 = 1;
+/** Event type code of a `trade` event. */
 export const EV_TRADE: i32 = 2;
+/** Event type code of a `cancelled` event. */
 export const EV_CANCELLED: i32 = 3;
+/** Event type code of a `modified` event. */
 export const EV_MODIFIED: i32 = 4;
+/** Event type code of a `level-changed` event (also exported as {@link EV_LEVEL_CHANGED}). */
 export const EV_LEVEL: i32 = 5;
+/** Event type code of a `time-advanced` event (also exported as {@link EV_TIME_ADVANCED}). */
 export const EV_TIME: i32 = 6;
+/** Event type code of a `refreshed` event (an iceberg showed more). */
 export const EV_REFRESHED: i32 = 7;
+/** Event type code of a `triggered` event (a stop fired). */
 export const EV_TRIGGERED: i32 = 8;
+/** Event type code of a `level-changed` event: `EV_` + the event's `type` in capitals, like the others. */
+export const EV_LEVEL_CHANGED: i32 = EV_LEVEL;
+/** Event type code of a `time-advanced` event: `EV_` + the event's `type` in capitals, like the others. */
+export const EV_TIME_ADVANCED: i32 = EV_TIME;
 
 // ---- cancel reasons ----
 export const R_USER: i32 = 0;

@@ -44,6 +44,7 @@ import { crc32 } from './crc32';
 import { readConfig, writeConfig } from './snapshot';
 
 const MAGIC = 0x4a424b54; // "TKBJ" little-endian
+/** Journal format version this code writes; it reads every version from 1 up. */
 export const JOURNAL_VERSION = 5;
 /** Oldest journal version this code still reads. */
 const OLDEST_JOURNAL_VERSION = 1;

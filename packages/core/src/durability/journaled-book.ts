@@ -50,6 +50,7 @@ import type { SnapshotStore } from './snapshot-store';
 /** Any book can be journaled (kept as a name for the role). */
 export type JournalableBook = Book;
 
+/** Options of {@link JournaledBook}. */
 export interface JournaledBookOptions {
   /** Where {@link JournaledBook.checkpoint} stores snapshots; without it the book cannot checkpoint. */
   snapshots?: SnapshotStore;
@@ -63,6 +64,13 @@ export interface CheckpointInfo {
   snapshotBytes: number;
 }
 
+/**
+ * A {@link Book} that journals every applied command to a {@link JournalSink}
+ * before returning (refusals are not journalled), so a crash loses no
+ * acknowledged command; {@link JournaledBook.checkpoint} keeps the journal
+ * short. {@link openJournaledBook} builds one over files, with recovery.
+ * After a failed journal write it refuses every command (`JOURNAL_FAILED`).
+ */
 export class JournaledBook implements Book {
   private readonly records = new ByteWriter();
   private readonly snapshots: SnapshotStore | undefined;

@@ -20,6 +20,7 @@ import { FileSink, type FileSinkOptions } from './sinks';
 import { decodeSnapshot, sameConfig } from './snapshot';
 import { FileSnapshotStore } from './snapshot-store';
 
+/** What {@link recover} rebuilds a book from. */
 export interface RecoverInput {
   /** Latest snapshot, if any; the journal must cover every command after it. */
   snapshot?: Uint8Array;
@@ -33,6 +34,7 @@ export interface RecoverInput {
   engine?: EngineKind;
 }
 
+/** What {@link recover} rebuilt, and what it found in the journal. */
 export interface Recovered {
   book: JournalableBook;
   /** Records replayed on top of the snapshot. */
@@ -117,6 +119,7 @@ function replay(target: JournalableBook, records: Iterable<JournalRecord>): numb
   return replayed;
 }
 
+/** Options of {@link openJournaledBook}: the files, the config of a new book, and the journal's fsync policy. */
 export interface OpenJournalOptions extends FileSinkOptions {
   /** Journal file; created when missing. */
   journalPath: string;

@@ -7,6 +7,10 @@ import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:f
 import { dirname } from 'node:path';
 import { installTemp, syncDirectory, writeAll, writeTemp } from './files';
 
+/**
+ * Where a {@link JournaledBook} appends its records: a file ({@link FileSink}),
+ * memory ({@link MemorySink}) or your own (a replicated log, say).
+ */
 export interface JournalSink {
   /** Bytes already in the sink (0 for a new journal, which then gets a header). */
   readonly size: number;
@@ -35,6 +39,7 @@ export interface JournalSink {
  */
 export type FsyncPolicy = 'batch' | 'group' | 'interval' | 'never';
 
+/** Options of {@link FileSink}: when it fsyncs. */
 export interface FileSinkOptions {
   /** @defaultValue `'batch'` */
   fsync?: FsyncPolicy;

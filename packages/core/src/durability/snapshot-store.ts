@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { replaceFile } from './files';
 
+/** Where checkpoints keep the latest snapshot: {@link FileSnapshotStore}, {@link MemorySnapshotStore} or your own. */
 export interface SnapshotStore {
   /** Replace the stored snapshot with `bytes`, all or nothing, durably, before returning. */
   save(bytes: Uint8Array): void;

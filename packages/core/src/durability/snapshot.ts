@@ -37,6 +37,7 @@ import { crc32 } from './crc32';
 import { checkSnapshot, type SnapshotContent } from './snapshot-check';
 
 const MAGIC = 0x53424b54; // "TKBS" little-endian
+/** Snapshot format version this code writes; it reads every older version too. */
 export const SNAPSHOT_VERSION = 4;
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 const SIDES: readonly Side[] = ['buy', 'sell'];

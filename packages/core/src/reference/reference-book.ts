@@ -91,7 +91,7 @@ export class ReferenceBook implements Book, Restorable {
 
   stop(order: StopOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.placeStop(order, events), order?.id, events);
+    this.settle(this.placeStop(order, events), order?.id, events, order);
     return events;
   }
 
@@ -103,37 +103,37 @@ export class ReferenceBook implements Book, Restorable {
 
   limit(order: LimitOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.placeLimit(order, events), order?.id, events);
+    this.settle(this.placeLimit(order, events), order?.id, events, order);
     return events;
   }
 
   market(order: MarketOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.placeMarket(order, events), order?.id, events);
+    this.settle(this.placeMarket(order, events), order?.id, events, order);
     return events;
   }
 
   cancel(id: number): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.cancelOrder(id, events), id, events);
+    this.settle(this.cancelOrder(id, events), id, events, id);
     return events;
   }
 
   modify(request: ModifyRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.modifyOrder(request, events), request?.id, events);
+    this.settle(this.modifyOrder(request, events), request?.id, events, request);
     return events;
   }
 
   reduce(request: ReduceRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.reduceOrder(request, events), request?.id, events);
+    this.settle(this.reduceOrder(request, events), request?.id, events, request);
     return events;
   }
 
   advanceTime(time: number): BookEvent[] {
     const events: BookEvent[] = [];
-    this.settle(this.advanceTo(time, events), undefined, events);
+    this.settle(this.advanceTo(time, events), undefined, events, time);
     return events;
   }
 
@@ -151,8 +151,13 @@ export class ReferenceBook implements Book, Restorable {
   }
 
   /** Count an applied command, or throw for a refused one. */
-  private settle(code: ErrorCode | undefined, id: unknown, events: BookEvent[]): void {
-    if (code) throw refusal(code, typeof id === 'number' ? id : undefined);
+  private settle(
+    code: ErrorCode | undefined,
+    id: unknown,
+    events: BookEvent[],
+    input: unknown,
+  ): void {
+    if (code) throw refusal(code, typeof id === 'number' ? id : undefined, input);
     this.runTriggered(events);
     this.sequence += 1;
   }

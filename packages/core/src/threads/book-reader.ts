@@ -91,6 +91,12 @@ export function depthBufferLength(depth: number): number {
   return 3 + 6 * depth;
 }
 
+/**
+ * Reads a WASM book's L1/L2 from any thread without messaging the writer:
+ * build it from the writer's {@link WasmBook.readerDescriptor} (sent to the
+ * worker with `postMessage`). Reads are consistent (never torn or crossed)
+ * and their sequences never go backwards; see the module comment above.
+ */
 export class BookReader {
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;

@@ -161,15 +161,28 @@ export const MOD_HAS_PRICE = 1;
 export const MOD_HAS_QTY = 2;
 /** Modify of an untriggered stop's trigger (in the record's `owner` slot). */
 export const MOD_HAS_TRIGGER = 4;
+/** Event type code (`EventCursor.type`, `typeAt`) of an `accepted` event. */
 export const EV_ACCEPTED = 0;
+/** Event type code of a `rejected` event (read its code with `EventCursor.errorCode`). */
 export const EV_REJECTED = 1;
+/** Event type code of a `trade` event. */
 export const EV_TRADE = 2;
+/** Event type code of a `cancelled` event. */
 export const EV_CANCELLED = 3;
+/** Event type code of a `modified` event. */
 export const EV_MODIFIED = 4;
+/** Event type code of a `level-changed` event (also exported as {@link EV_LEVEL_CHANGED}). */
 export const EV_LEVEL = 5;
+/** Event type code of a `time-advanced` event (also exported as {@link EV_TIME_ADVANCED}). */
 export const EV_TIME = 6;
+/** Event type code of a `refreshed` event (an iceberg showed more). */
 export const EV_REFRESHED = 7;
+/** Event type code of a `triggered` event (a stop fired). */
 export const EV_TRIGGERED = 8;
+/** Event type code of a `level-changed` event: `EV_` + the event's `type` in capitals, like the others. */
+export const EV_LEVEL_CHANGED = 5;
+/** Event type code of a `time-advanced` event: `EV_` + the event's `type` in capitals, like the others. */
+export const EV_TIME_ADVANCED = 6;
 export const R_USER = 0;
 export const R_REMAINDER = 1;
 export const R_FOK_UNFILLED = 2;

@@ -13,26 +13,55 @@ import {
   CMD_MODIFY,
   CMD_REDUCE,
   CMD_SIZE,
+  CMD_STOP,
   MKT_NOTIONAL,
   MKT_PROTECTION,
   MOD_HAS_PRICE,
   MOD_HAS_QTY,
+  MOD_HAS_TRIGGER,
   POST_ONLY_NO,
   POST_ONLY_YES,
+  STOP_HAS_PRICE,
   STP_CODES,
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand, writeTail } from './encode';
+import { encodeCommand, STOP_TIF_UNSET, writeTail } from './encode';
 
-/** Side code of {@link CommandBuffer}: 0 buy, 1 sell. */
+/** Side code of {@link CommandBuffer}: {@link SIDE_BUY} or {@link SIDE_SELL}. */
 export type SideCode = 0 | 1;
+/** Side code of a buy order (also the `side` an {@link EventCursor} reads for a buy). */
+export const SIDE_BUY = 0;
+/** Side code of a sell order. */
+export const SIDE_SELL = 1;
+
+/** Time-in-force code of {@link CommandBuffer}: {@link TIF_GTC}, {@link TIF_IOC} or {@link TIF_FOK}. */
+export type TifCode = 0 | 1 | 2;
+/** Time-in-force code: good till cancelled. */
+export const TIF_GTC = 0;
+/** Time-in-force code: immediate or cancel. */
+export const TIF_IOC = 1;
+/** Time-in-force code: fill or kill. */
+export const TIF_FOK = 2;
+
+/** Self-trade prevention code of {@link CommandBuffer}: one of the `STP_*` constants. */
+export type StpCode = 0 | 1 | 2 | 3 | 254;
+/** Self-trade prevention code: `'cancel-newest'`. */
+export const STP_CANCEL_NEWEST = 0;
+/** Self-trade prevention code: `'cancel-oldest'`. */
+export const STP_CANCEL_OLDEST = 1;
+/** Self-trade prevention code: `'cancel-both'`. */
+export const STP_CANCEL_BOTH = 2;
+/** Self-trade prevention code: `'decrement-and-cancel'`. */
+export const STP_DECREMENT_AND_CANCEL = 3;
+/** Self-trade prevention code: the book's default mode (what an omitted `stp` means). */
+export const STP_BOOK_DEFAULT = STP_DEFAULT;
 
 /** Numeric code of a side, TIF or self-trade mode, for {@link CommandBuffer}. */
 export const codeOf = {
   side: (side: Side): SideCode => (side === 'buy' ? 0 : 1),
-  tif: (tif: TimeInForce): number => TIF_CODES.indexOf(tif),
-  stp: (stp: StpMode): number => STP_CODES.indexOf(stp),
+  tif: (tif: TimeInForce): TifCode => TIF_CODES.indexOf(tif) as TifCode,
+  stp: (stp: StpMode): StpCode => STP_CODES.indexOf(stp) as StpCode,
 } as const;
 
 /**
@@ -82,9 +111,15 @@ export class CommandBuffer {
 
   /**
    * Append a limit order.
-   * @param tif - 0 GTC (default), 1 IOC, 2 FOK.
+   * @param side - {@link SIDE_BUY} or {@link SIDE_SELL}.
+   * @param tif - {@link TIF_GTC} (default), {@link TIF_IOC} or {@link TIF_FOK}.
    * @param owner - 0: none.
-   * @param stp - self-trade mode code ({@link codeOf}); omitted: the book's default.
+   * @param stp - an `STP_*` code ({@link codeOf} converts a mode name); omitted: the book's default.
+   *
+   * @example
+   * ```ts
+   * commands.limit(7, SIDE_SELL, 10_100, 5, TIF_IOC);
+   * ```
    * @param expiresAt - good-till-date expiry (GTC only); 0: none.
    * @param displayQty - iceberg display quantity (GTC only, below `qty`); 0: none.
    */
@@ -93,10 +128,10 @@ export class CommandBuffer {
     side: SideCode,
     price: number,
     qty: number,
-    tif = 0,
+    tif: TifCode = TIF_GTC,
     postOnly = false,
     owner = 0,
-    stp = STP_DEFAULT,
+    stp: StpCode = STP_BOOK_DEFAULT,
     expiresAt = 0,
     displayQty = 0,
   ): void {
@@ -125,16 +160,16 @@ export class CommandBuffer {
 
   /**
    * Append a market order sized in lots.
-   * @param tif - 1 IOC (default), 2 FOK.
+   * @param tif - {@link TIF_IOC} (default) or {@link TIF_FOK}.
    * @param protectionPrice - worst price to trade at; omitted: none.
    */
   market(
     id: number,
     side: SideCode,
     qty: number,
-    tif = 1,
+    tif: TifCode = TIF_IOC,
     owner = 0,
-    stp = STP_DEFAULT,
+    stp: StpCode = STP_BOOK_DEFAULT,
     protectionPrice?: number,
   ): void {
     this.marketRecord(id, side, qty, tif, owner, stp, 0, protectionPrice);
@@ -150,7 +185,7 @@ export class CommandBuffer {
     side: SideCode,
     notional: number,
     owner = 0,
-    stp = STP_DEFAULT,
+    stp: StpCode = STP_BOOK_DEFAULT,
     protectionPrice?: number,
   ): void {
     this.marketRecord(id, side, notional, 1, owner, stp, MKT_NOTIONAL, protectionPrice);
@@ -160,9 +195,9 @@ export class CommandBuffer {
     id: number,
     side: SideCode,
     size: number,
-    tif: number,
+    tif: TifCode,
     owner: number,
-    stp: number,
+    stp: StpCode,
     flags: number,
     protectionPrice: number | undefined,
   ): void {
@@ -189,17 +224,54 @@ export class CommandBuffer {
     this.close(at, 2);
   }
 
-  /** Append a modify; `price` / `qty` undefined keep the current value. */
-  modify(id: number, price?: number, qty?: number): void {
+  /**
+   * Append a modify; `price` / `qty` undefined keep the current value.
+   * @param trigger - an untriggered stop's new trigger; undefined keeps it.
+   */
+  modify(id: number, price?: number, qty?: number, trigger?: number): void {
     const at = this.slot();
     const i = at >> 3;
     this.bytes[at] = CMD_MODIFY;
     this.bytes[at + 3] =
-      (price !== undefined ? MOD_HAS_PRICE : 0) | (qty !== undefined ? MOD_HAS_QTY : 0);
+      (price !== undefined ? MOD_HAS_PRICE : 0) |
+      (qty !== undefined ? MOD_HAS_QTY : 0) |
+      (trigger !== undefined ? MOD_HAS_TRIGGER : 0);
     this.f64[i + 1] = id;
     this.f64[i + 2] = price ?? 0;
     this.f64[i + 3] = qty ?? 0;
-    this.close(at, 4);
+    this.close(at, 4, trigger ?? 0);
+  }
+
+  /**
+   * Append a stop order: off the book until the last trade price reaches
+   * `trigger`, then a market order (no `price`) or a limit order at `price`.
+   * @param price - a stop limit's limit price; undefined: a stop market.
+   * @param tif - omitted: GTC for a stop limit, IOC for a stop market.
+   * @param expiresAt - good-till-date expiry; 0: none.
+   */
+  stop(
+    id: number,
+    side: SideCode,
+    trigger: number,
+    qty: number,
+    price?: number,
+    tif?: TifCode,
+    owner = 0,
+    stp: StpCode = STP_BOOK_DEFAULT,
+    expiresAt = 0,
+  ): void {
+    const at = this.slot();
+    const b = this.bytes;
+    const i = at >> 3;
+    b[at] = CMD_STOP;
+    b[at + 1] = side;
+    b[at + 2] = tif ?? STOP_TIF_UNSET;
+    b[at + 4] = stp;
+    b[at + CMD_MFLAGS] = price !== undefined ? STOP_HAS_PRICE : 0;
+    this.f64[i + 1] = id;
+    this.f64[i + 2] = price ?? 0;
+    this.f64[i + 3] = qty;
+    this.close(at, 4, owner, expiresAt, trigger);
   }
 
   /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */

@@ -3,6 +3,8 @@
  * allocation per event) and conversion to the plain {@link BookEvent} objects
  * every engine returns.
  */
+
+import type { ErrorCode } from '../errors';
 import {
   acceptedEvent,
   acceptedMarketEvent,
@@ -16,7 +18,7 @@ import {
   tradeEvent,
   triggeredEvent,
 } from '../events';
-import type { BookEvent } from '../types';
+import type { BookEvent, CancelReason } from '../types';
 import {
   ACC_DISPLAY,
   ACC_EXPIRY,
@@ -229,6 +231,14 @@ export class EventCursor {
   /** Error code index (rejected), cancel reason index (cancelled), order type (accepted), priorityKept (modified). */
   get aux(): number {
     return this.u8[this.at + 2];
+  }
+  /** Rejected event: its error code (`'UNKNOWN_ORDER'`, …); any other event: `undefined`. */
+  get errorCode(): ErrorCode | undefined {
+    return this.u8[this.at] === EV_REJECTED ? WASM_ERROR_CODES[this.u8[this.at + 2]] : undefined;
+  }
+  /** Cancelled event: its reason (`'user'`, `'remainder'`, …); any other event: `undefined`. */
+  get reason(): CancelReason | undefined {
+    return this.u8[this.at] === EV_CANCELLED ? REASON_CODES[this.u8[this.at + 2]] : undefined;
   }
 
   /** The current event as a plain object, identical to the reference engine's. */

@@ -11,14 +11,35 @@ export {
   EV_ACCEPTED,
   EV_CANCELLED,
   EV_LEVEL,
+  EV_LEVEL_CHANGED,
   EV_MODIFIED,
+  EV_REFRESHED,
   EV_REJECTED,
+  EV_TIME,
+  EV_TIME_ADVANCED,
   EV_TRADE,
+  EV_TRIGGERED,
   EVENT_TYPE_CODES,
   REASON_CODES,
   WASM_ERROR_CODES,
 } from './codes';
-export { CommandBuffer, codeOf, type SideCode } from './command-buffer';
+export {
+  CommandBuffer,
+  codeOf,
+  SIDE_BUY,
+  SIDE_SELL,
+  type SideCode,
+  STP_BOOK_DEFAULT,
+  STP_CANCEL_BOTH,
+  STP_CANCEL_NEWEST,
+  STP_CANCEL_OLDEST,
+  STP_DECREMENT_AND_CANCEL,
+  type StpCode,
+  TIF_FOK,
+  TIF_GTC,
+  TIF_IOC,
+  type TifCode,
+} from './command-buffer';
 export { EventCursor, type EventTypeCode } from './event-cursor';
 export { type MatcherSource, setMatcher } from './module';
 export { type EventSink, WasmBook } from './wasm-book';

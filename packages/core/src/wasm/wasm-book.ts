@@ -89,8 +89,8 @@ export type EventSink = (events: EventCursor) => void;
  * it themselves: a helper that only throws stays in V8's interpreter (it
  * never returns, so it is never optimised), and W1 refuses one cancel in eight.
  */
-function refusalOf(result: number, id: unknown): TickbookError {
-  return refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined);
+function refusalOf(result: number, id: unknown, input?: unknown): TickbookError {
+  return refusal(WASM_ERROR_CODES[-result - 1], typeof id === 'number' ? id : undefined, input);
 }
 
 /** {@link WasmBook}'s state: taking commands, inside an event callback, or failed. */
@@ -125,6 +125,12 @@ function invalidCommand(id: unknown): never {
 /** Longest a batch writer holds off its next write window for waiting readers (ms). */
 const READER_GAP_MS = 0.05;
 
+/**
+ * A book on the WebAssembly engine, as {@link createWasmBook} returns it: the
+ * {@link Book} interface plus what only this engine has — the binary batch
+ * path ({@link WasmBook.applyEncoded} with a {@link CommandBuffer}) and
+ * {@link WasmBook.readerDescriptor} for {@link BookReader}s on other threads.
+ */
 export class WasmBook implements Book, Restorable, RestingOrderSource {
   readonly engine = 'wasm' as const;
   /** The book's linear memory (a `SharedArrayBuffer` underneath). */
@@ -324,7 +330,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
@@ -347,7 +353,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
@@ -359,7 +365,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, id);
+    if (n < 0) throw refusalOf(n, id, id);
     return this.decode(n);
   }
 
@@ -379,7 +385,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, request.id);
+    if (n < 0) throw refusalOf(n, request.id, request);
     return this.decode(n);
   }
 
@@ -392,7 +398,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, request.id);
+    if (n < 0) throw refusalOf(n, request.id, request);
     return this.decode(n);
   }
 
@@ -405,7 +411,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, order.id);
+    if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
   }
 
@@ -454,7 +460,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, undefined);
+    if (n < 0) throw refusalOf(n, undefined, time);
     return this.decode(n);
   }
 
@@ -760,7 +766,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       throw this.fault(e);
     }
     if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
-    if (n !== n) return [unrunnable(command)];
+    if (Number.isNaN(n)) return [unrunnable(command)];
     return this.decode(n);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { BookEvent } from '../types';
 
-/** The five W1 figures of WORKLOADS.md. */
+/** The five W1 checksum figures (docs/workloads.md). */
 export interface W1Checksums {
   /** Trade events: one per maker–taker match. */
   fills: number;
@@ -19,7 +19,7 @@ export interface W1Checksums {
   resting: number;
 }
 
-/** The W1 checksums of WORKLOADS.md (seed 42, 10,000 warm-up, 1,000,000 operations, mid 10,000). */
+/** The W1 checksums of docs/workloads.md (seed 42, 10,000 warm-up, 1,000,000 operations, mid 10,000). */
 export const W1_EXPECTED: Readonly<W1Checksums> = Object.freeze({
   fills: 166_832,
   filledQty: 4_264_362,

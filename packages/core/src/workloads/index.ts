@@ -1,5 +1,5 @@
 /**
- * `tickbook/workloads`: the benchmark workloads of WORKLOADS.md, generated
+ * `tickbook/workloads`: the benchmark workloads of docs/workloads.md, generated
  * up front into typed arrays, with checksum accounting. One implementation,
  * used by the tests and by `packages/bench`.
  * @packageDocumentation

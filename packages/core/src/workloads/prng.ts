@@ -1,6 +1,6 @@
 /**
  * mulberry32: the small seeded PRNG that fixes the W1 operation stream
- * (see WORKLOADS.md). Returns floats in [0, 1).
+ * (see docs/workloads.md). Returns floats in [0, 1).
  * @param seed - 32-bit seed.
  */
 export function mulberry32(seed: number): () => number {

@@ -1,5 +1,5 @@
 /**
- * The W1 workload of WORKLOADS.md: steady mixed flow on one instrument. The
+ * The W1 workload (docs/workloads.md): steady mixed flow on one instrument. The
  * book stays near 7,000 resting orders over ~95 levels, so the figure measures
  * matching, not a growing heap. The draw order below fixes the stream: keep it.
  */
@@ -151,7 +151,7 @@ export class W1Generator {
  *
  * @example
  * ```ts
- * const w1 = generateW1();                       // the W1 of WORKLOADS.md
+ * const w1 = generateW1();                       // the W1 of docs/workloads.md
  * const quick = generateW1({ ops: 100_000 });     // a shorter variant
  * ```
  */
