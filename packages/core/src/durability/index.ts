@@ -1,4 +1,15 @@
-export { decodeJournal, JOURNAL_VERSION } from './journal-codec';
+export {
+  bytesSource,
+  type DecodedJournal,
+  decodeJournal,
+  JOURNAL_VERSION,
+  type JournalEnd,
+  type JournalHeader,
+  type JournalRecord,
+  type JournalSource,
+  readJournal,
+} from './journal-codec';
+export { fileJournalSource } from './journal-file';
 export type { CheckpointInfo, JournalableBook, JournaledBookOptions } from './journaled-book';
 export { JournaledBook } from './journaled-book';
 export {

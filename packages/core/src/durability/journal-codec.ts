@@ -270,6 +270,7 @@ function withoutUndefined<T extends object>(o: T): T {
   return o;
 }
 
+/** One journalled command and the sequence number it was applied as. */
 export interface JournalRecord {
   sequence: number;
   command: Command;
@@ -393,6 +394,7 @@ export function readJournal(source: JournalSource): {
   };
 }
 
+/** A whole journal decoded in memory: its header, every command, and where the valid records end. */
 export interface DecodedJournal extends JournalHeader, JournalEnd {
   records: JournalRecord[];
 }
