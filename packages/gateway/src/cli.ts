@@ -3,7 +3,8 @@
  * Run the gateway:
  *   node dist/cli.js [--config FILE] [--host H] [--port N] [--data-dir DIR]
  *                    [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]
- *                    [--checkpoint-every-commands N] [--batch-window-ms N]
+ *                    [--checkpoint-every-commands N] [--checkpoint-every-bytes N]
+ *                    [--checkpoint-every-ms N] [--batch-window-ms N]
  * Without --config (or TICKBOOK_GATEWAY_CONFIG) the built-in default config is used.
  * Prints one JSON line `{"msg":"listening","url":...}` once it accepts connections.
  */
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
       'no-journal': { type: 'boolean' },
       fsync: { type: 'string' },
       'checkpoint-every-commands': { type: 'string' },
+      'checkpoint-every-bytes': { type: 'string' },
+      'checkpoint-every-ms': { type: 'string' },
       'batch-window-ms': { type: 'string' },
       'no-batching': { type: 'boolean' },
       'log-level': { type: 'string' },
@@ -35,7 +38,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       'usage: tickbook-gateway [--config FILE] [--host H] [--port N] [--data-dir DIR]\n' +
         '       [--engine js|wasm] [--no-journal] [--fsync batch|interval|never]\n' +
-        '       [--checkpoint-every-commands N] [--batch-window-ms N] [--no-batching]\n' +
+        '       [--checkpoint-every-commands N] [--checkpoint-every-bytes N]\n' +
+        '       [--checkpoint-every-ms N] [--batch-window-ms N] [--no-batching]\n' +
         '       [--log-level LEVEL]\n',
     );
     return;
@@ -51,6 +55,12 @@ async function main(): Promise<void> {
   if (values.fsync) overrides.fsync = values.fsync as GatewayConfig['fsync'];
   if (values['checkpoint-every-commands']) {
     overrides.checkpointEveryCommands = Number(values['checkpoint-every-commands']);
+  }
+  if (values['checkpoint-every-bytes']) {
+    overrides.checkpointEveryBytes = Number(values['checkpoint-every-bytes']);
+  }
+  if (values['checkpoint-every-ms']) {
+    overrides.checkpointEveryMs = Number(values['checkpoint-every-ms']);
   }
   if (values['batch-window-ms']) overrides.batchWindowMs = Number(values['batch-window-ms']);
   if (values['no-batching']) overrides.batching = false;

@@ -47,9 +47,21 @@ export interface GatewayConfig {
    * Checkpoint a symbol's journal after this many journalled commands: write
    * `<symbol>.snapshot` and start a fresh journal after it, so a restart
    * replays at most about this many commands. Also on a graceful stop. 0: never.
-   * @defaultValue 1,000,000
+   * @defaultValue 10,000,000
    */
   checkpointEveryCommands: number;
+  /**
+   * Checkpoint a symbol's journal once it holds this many bytes, so a restart
+   * after a crash replays a bounded journal whatever the command mix. 0: never.
+   * @defaultValue 64 MiB
+   */
+  checkpointEveryBytes: number;
+  /**
+   * Checkpoint a symbol's journal once this many milliseconds passed since its
+   * last checkpoint (when anything was journalled since). 0: never.
+   * @defaultValue 60,000
+   */
+  checkpointEveryMs: number;
   /**
    * Adaptive batching window. 0 (default): commands that arrive in the same
    * event-loop turn are applied together, with no added wait. > 0: while the
@@ -86,6 +98,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   dataDir: './data',
   fsync: 'batch',
   checkpointEveryCommands: 10_000_000,
+  checkpointEveryBytes: 64 * 1024 * 1024,
+  checkpointEveryMs: 60_000,
   batchWindowMs: 0,
   batching: true,
   maxBatchOrders: 1000,
@@ -113,6 +127,8 @@ const configSchema = {
     dataDir: { type: 'string', minLength: 1 },
     fsync: { enum: ['batch', 'interval', 'never'] },
     checkpointEveryCommands: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    checkpointEveryBytes: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    checkpointEveryMs: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     batchWindowMs: { type: 'number', minimum: 0, maximum: 1000 },
     batching: { type: 'boolean' },
     maxBatchOrders: { type: 'integer', minimum: 1, maximum: 100_000 },

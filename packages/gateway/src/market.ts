@@ -14,7 +14,9 @@
  * only once the call's records are on disk. The sync runs off the event loop;
  * calls made meanwhile share the next sync (group commit).
  *
- * Checkpoints: after `checkpointEveryCommands` journalled commands the market
+ * Checkpoints: after `checkpointEveryCommands` journalled commands, once the
+ * journal holds `checkpointEveryBytes` bytes, or `checkpointEveryMs` after the
+ * last checkpoint (whichever comes first), the market
  * checkpoints its journal (snapshot, then a fresh journal after it) at a safe
  * point: between engine calls, with no sync in flight and every applied call
  * synced and answered, so the snapshot holds exactly the acknowledged book.
@@ -96,6 +98,12 @@ export interface MarketOptions {
   checkpoint?: () => void;
   /** Checkpoint after this many journalled commands, and on close; 0: never. @defaultValue 0 */
   checkpointEveryCommands?: number;
+  /** Checkpoint once the journal holds this many bytes; 0: never. @defaultValue 0 */
+  checkpointEveryBytes?: number;
+  /** Checkpoint this many ms after the last one, when anything was journalled since; 0: never. @defaultValue 0 */
+  checkpointEveryMs?: number;
+  /** The journal's size in bytes (for `checkpointEveryBytes`). */
+  journalBytes?: () => number;
   /** Commands already in the journal after its snapshot (replayed at start-up). @defaultValue 0 */
   journaledSinceCheckpoint?: number;
 }
@@ -130,6 +138,8 @@ export class Market {
   private closed = false;
   /** Book sequence the last checkpoint (or the recovered snapshot) holds. */
   private checkpointedAt: number;
+  /** When the last checkpoint (or the start) was, `performance.now()` ms. */
+  private checkpointedTime = performance.now();
   private readonly onTimer = () => {
     this.timer = undefined;
     if (this.failure || this.closed) return;
@@ -387,14 +397,19 @@ export class Market {
     return true;
   }
 
+  /** After enough commands, journal bytes or time since the last checkpoint, whichever first. */
   private checkpointDue(): boolean {
-    const every = this.options.checkpointEveryCommands ?? 0;
+    const o = this.options;
+    if (o.checkpoint === undefined || this.failure || this.closed) return false;
+    const since = this.book.sequence - this.checkpointedAt;
+    if (since <= 0) return false;
+    const every = o.checkpointEveryCommands ?? 0;
+    const bytes = o.checkpointEveryBytes ?? 0;
+    const ms = o.checkpointEveryMs ?? 0;
     return (
-      every > 0 &&
-      this.options.checkpoint !== undefined &&
-      !this.failure &&
-      !this.closed &&
-      this.book.sequence - this.checkpointedAt >= every
+      (every > 0 && since >= every) ||
+      (bytes > 0 && o.journalBytes !== undefined && o.journalBytes() >= bytes) ||
+      (ms > 0 && performance.now() - this.checkpointedTime >= ms)
     );
   }
 
@@ -411,6 +426,7 @@ export class Market {
       return;
     }
     this.checkpointedAt = this.book.sequence;
+    this.checkpointedTime = performance.now();
     this.m.checkpoint.observe((performance.now() - t0) / 1000);
   }
 
@@ -448,11 +464,12 @@ export class Market {
     }
     // A sync may still be in flight: its records are in the snapshot too, and
     // tickbook's file sink closes the old journal only once that sync is done.
-    if (
-      (this.options.checkpointEveryCommands ?? 0) > 0 &&
-      this.book.sequence > this.checkpointedAt &&
-      !this.failure
-    ) {
+    const o = this.options;
+    const checkpoints =
+      (o.checkpointEveryCommands ?? 0) > 0 ||
+      (o.checkpointEveryBytes ?? 0) > 0 ||
+      (o.checkpointEveryMs ?? 0) > 0;
+    if (checkpoints && this.book.sequence > this.checkpointedAt && !this.failure) {
       this.checkpoint();
     }
     this.options.close?.();

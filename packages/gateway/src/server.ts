@@ -68,6 +68,7 @@ export function statusOf(code: ErrorCode): number {
     case 'QTY_OVERFLOW':
       return 409;
     case 'JOURNAL_FAILED':
+    case 'ENGINE_FAILED':
       return 503;
     default:
       return 422;
@@ -139,6 +140,9 @@ function openMarket(
     durable: config.fsync === 'batch' ? sink : undefined,
     checkpoint: () => book.checkpoint(),
     checkpointEveryCommands: config.checkpointEveryCommands,
+    checkpointEveryBytes: config.checkpointEveryBytes,
+    checkpointEveryMs: config.checkpointEveryMs,
+    journalBytes: () => sink.size,
     journaledSinceCheckpoint: replayed,
   });
 }

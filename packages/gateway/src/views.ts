@@ -58,26 +58,8 @@ export type OwnEvent =
     }
   | { type: 'refreshed'; id: number; side: Side; price: number; qty: number };
 
-/**
- * True for the event that opens a command's events in a batch: `accepted`
- * (limit, market, stop), `rejected`, `modified` (modify), a `user` cancel
- * (cancel, reduce) or `time-advanced` (advance-time). Every command emits
- * exactly one of these, first, and none of them later (see docs/semantics.md),
- * so a batch's flat event list can be split back into per-command slices.
- */
-export function opensCommand(e: BookEvent): boolean {
-  switch (e.type) {
-    case 'accepted':
-    case 'rejected':
-    case 'modified':
-    case 'time-advanced':
-      return true;
-    case 'cancelled':
-      return e.reason === 'user';
-    default:
-      return false;
-  }
-}
+/** Where a command's events start in a batch's flat event list (tickbook's rule, see docs/semantics.md). */
+export { opensCommand } from 'tickbook';
 
 /** Append `owner`'s view of one engine event to `out`. */
 export function pushOwnView(e: BookEvent, owner: number, out: OwnEvent[]): void {

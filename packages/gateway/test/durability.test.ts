@@ -202,6 +202,45 @@ describe('checkpoints', () => {
       ? limit(i, 'buy', 90 - (i % 5), 1 + (i % 3))
       : limit(i, 'sell', 88 + (i % 7), 1 + (i % 4));
 
+  it('checkpoints once the journal holds checkpointEveryBytes, and once checkpointEveryMs passed', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const data = join(dir, 'data');
+    const journal = join(data, 'BTC-USD.journal');
+    const snapshot = join(data, 'BTC-USD.snapshot');
+    // by size: a journal past 400 bytes is checkpointed after the engine call that passed it
+    const bySize = testConfig(dir, {
+      checkpointEveryCommands: 0,
+      checkpointEveryBytes: 400,
+      checkpointEveryMs: 0,
+    });
+    const a = await buildGateway(bySize);
+    for (let i = 1; i <= 30; i++) {
+      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+      expect(statSync(journal).size).toBeLessThan(400);
+    }
+    const atSnapshot = restoreBook(readFileSync(snapshot)).sequence;
+    expect(atSnapshot).toBeGreaterThan(0);
+    expect(decodeJournal(readFileSync(journal)).baseSequence).toBe(atSnapshot);
+    const before = await view(a, 30);
+    await a.app.close();
+    // by time: with 1 ms, the next engine call after a pause checkpoints
+    const byTime = testConfig(dir, {
+      checkpointEveryCommands: 0,
+      checkpointEveryBytes: 0,
+      checkpointEveryMs: 1,
+    });
+    const b = await buildGateway(byTime);
+    expect(await view(b, 30)).toEqual(before);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await inject(b, 'POST', '/v1/orders', order(31))).status).toBe(200);
+    expect(restoreBook(readFileSync(snapshot)).sequence).toBe(
+      b.markets.get('BTC-USD')?.book.sequence,
+    );
+    expect(statSync(journal).size).toBe(HEADER_BYTES);
+    await b.app.close();
+  });
+
   it('checkpoints every N journalled commands; the journal keeps only what came after; restarts recover it all', async () => {
     const dir = tempDir();
     dirs.push(dir);
