@@ -190,6 +190,10 @@ export function createMetrics() {
     ),
     resting: registry.gauge('tickbook_gateway_resting_orders', 'Resting orders per book'),
     wsClients: registry.gauge('tickbook_gateway_ws_clients', 'Open WebSocket connections'),
+    slowClients: registry.counter(
+      'tickbook_gateway_ws_slow_disconnects_total',
+      'WebSocket clients terminated because their unsent data passed wsMaxBufferedBytes',
+    ),
   };
 }
 

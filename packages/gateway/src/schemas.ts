@@ -167,7 +167,7 @@ export const symbolParams = {
 export const depthQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { levels: { type: 'integer', minimum: 1, maximum: 100_000, default: 50 } },
+  properties: { levels: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
 } as const;
 
 // ---- answers (also speed up serialisation) ----

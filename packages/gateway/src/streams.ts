@@ -13,6 +13,9 @@ import type { Market } from './market';
 import type { GatewayMetrics } from './metrics';
 import { type OwnEvent, ownersOf, pushOwnView } from './views';
 
+/** Most levels per side an L2 snapshot sends, whatever `depth` asks for. */
+export const MAX_DEPTH_LEVELS = 1000;
+
 export type Channel = 'trades' | 'l2' | 'orders';
 
 const clientMessageSchema = {
@@ -29,7 +32,7 @@ const clientMessageSchema = {
       items: { enum: ['trades', 'l2', 'orders'] },
     },
     /** L2 snapshot depth (levels per side); default: all levels. */
-    depth: { type: 'integer', minimum: 1 },
+    depth: { type: 'integer', minimum: 1, maximum: MAX_DEPTH_LEVELS },
   },
 } as const;
 
@@ -56,12 +59,16 @@ interface SymbolSubs {
 export class StreamHub {
   private readonly subs = new Map<string, SymbolSubs>();
   private clients = 0;
+  private readonly slow;
 
   constructor(
     private readonly markets: ReadonlyMap<string, Market>,
     private readonly maxBuffered: number,
     metrics: GatewayMetrics,
+    /** Most levels per side in an L2 snapshot. */
+    private readonly maxDepthLevels = MAX_DEPTH_LEVELS,
   ) {
+    this.slow = metrics.slowClients.labels();
     for (const [symbol, market] of markets) {
       this.subs.set(symbol, { trades: new Set(), l2: new Set(), orders: new Map() });
       market.onFlush((m, events, l2Before, tradeBefore) =>
@@ -128,7 +135,9 @@ export class StreamHub {
       } else {
         s.l2.add(sub);
         // Taken between two engine calls, so it is exactly the state after change `seq`.
-        const depth = market.book.depth(msg.depth);
+        const depth = market.book.depth(
+          Math.min(msg.depth ?? this.maxDepthLevels, this.maxDepthLevels),
+        );
         this.send(sub, {
           channel: 'l2',
           type: 'snapshot',
@@ -156,9 +165,12 @@ export class StreamHub {
   private send(sub: Subscriber, message: unknown, text = JSON.stringify(message)): void {
     const socket = sub.socket;
     if (socket.readyState !== 1) return;
-    if (socket.bufferedAmount > this.maxBuffered) {
-      // A consumer that cannot keep up is cut off rather than buffered forever.
-      socket.close(1013, 'too slow: send buffer full');
+    if (socket.bufferedAmount + text.length > this.maxBuffered) {
+      // A consumer that cannot keep up is cut off at once: no closing
+      // handshake it would not read either, and its backlog is freed now.
+      this.slow.inc();
+      for (const s of this.subs.values()) this.drop(s, sub, ['trades', 'l2', 'orders']);
+      socket.terminate();
       return;
     }
     socket.send(text);
