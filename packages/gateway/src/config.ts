@@ -80,6 +80,14 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** A WebSocket client whose unsent data passes this many bytes is disconnected. @defaultValue 16 MiB */
   wsMaxBufferedBytes: number;
+  /**
+   * Requests per second one account may make (a token bucket holding a
+   * second's worth, so bursts up to that pass); past it, `429` with
+   * `Retry-After`. 0: no limit. @defaultValue 5,000
+   */
+  maxRequestsPerSecond: number;
+  /** Open WebSocket connections one account may hold; past it, `429`. 0: no limit. @defaultValue 20 */
+  maxWsConnectionsPerAccount: number;
   /** Fastify (pino) log level; `'silent'` turns logging off. @defaultValue `'warn'` */
   logLevel: 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   instruments: InstrumentConfig[];
@@ -105,6 +113,8 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   maxBatchOrders: 1000,
   bodyLimitBytes: 1024 * 1024,
   wsMaxBufferedBytes: 16 * 1024 * 1024,
+  maxRequestsPerSecond: 5000,
+  maxWsConnectionsPerAccount: 20,
   logLevel: 'warn',
   instruments: [
     { symbol: 'BTC-USD', minPrice: 1, maxPrice: 10_000_000, capacity: 1_000_000 },
@@ -134,6 +144,8 @@ const configSchema = {
     maxBatchOrders: { type: 'integer', minimum: 1, maximum: 100_000 },
     bodyLimitBytes: { type: 'integer', minimum: 1024 },
     wsMaxBufferedBytes: { type: 'integer', minimum: 1024 },
+    maxRequestsPerSecond: { type: 'integer', minimum: 0 },
+    maxWsConnectionsPerAccount: { type: 'integer', minimum: 0 },
     logLevel: { enum: ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
     instruments: {
       type: 'array',

@@ -115,6 +115,8 @@ async function startGateway(
     engine: opts.engine,
     fsync: opts.fsync,
     logLevel: 'error',
+    // the load test measures the gateway's throughput, not the per-account rate limit
+    maxRequestsPerSecond: 0,
     instruments: [{ symbol: SYMBOL, minPrice: 1, maxPrice: 1_000_000, capacity: 4_000_000 }],
     accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
       key: `load-key-${i + 1}`,

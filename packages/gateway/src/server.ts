@@ -21,6 +21,7 @@ import {
 } from './config';
 import { clientIdOf, toEngineId } from './ids';
 import { journalFiles, openJournal } from './journal';
+import { RequestLimits } from './limits';
 import { Market, MarketUnavailableError } from './market';
 import { createMetrics, type GatewayMetrics, type HistogramChild } from './metrics';
 import {
@@ -353,6 +354,7 @@ export async function buildGateway(
 
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const hub = new StreamHub(markets, config.wsMaxBufferedBytes, metrics);
+  const requestLimits = new RequestLimits(config.maxRequestsPerSecond);
 
   app.get('/health', async (_req, reply) => {
     const failed = [...markets.values()].filter((m) => m.failure);
@@ -399,6 +401,33 @@ export async function buildGateway(
           return;
         }
         req.owner = account.owner;
+        const wait = requestLimits.take(account.owner);
+        if (wait > 0) {
+          httpError('RATE_LIMITED').inc();
+          reply
+            .code(429)
+            .header('retry-after', String(Math.max(1, Math.ceil(wait))))
+            .send({
+              statusCode: 429,
+              code: 'RATE_LIMITED',
+              message: `more than ${config.maxRequestsPerSecond} requests per second for this account`,
+            });
+          return;
+        }
+        const maxWs = config.maxWsConnectionsPerAccount;
+        if (
+          maxWs > 0 &&
+          req.routeOptions.url === '/v1/stream' &&
+          hub.connectionsOf(account.owner) >= maxWs
+        ) {
+          httpError('TOO_MANY_CONNECTIONS').inc();
+          reply.code(429).send({
+            statusCode: 429,
+            code: 'TOO_MANY_CONNECTIONS',
+            message: `this account already has ${maxWs} WebSocket connections open`,
+          });
+          return;
+        }
         done();
       });
 

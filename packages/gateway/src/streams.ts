@@ -59,6 +59,8 @@ interface SymbolSubs {
 export class StreamHub {
   private readonly subs = new Map<string, SymbolSubs>();
   private clients = 0;
+  /** Open connections per account. */
+  private readonly perOwner = new Map<number, number>();
   private readonly slow;
 
   constructor(
@@ -78,10 +80,16 @@ export class StreamHub {
     metrics.wsClients.labels().read = () => this.clients;
   }
 
+  /** Open WebSocket connections of account `owner`. */
+  connectionsOf(owner: number): number {
+    return this.perOwner.get(owner) ?? 0;
+  }
+
   /** Serve one connection of account `owner`. */
   attach(socket: WebSocket, owner: number): void {
     const sub: Subscriber = { socket, owner };
     this.clients++;
+    this.perOwner.set(owner, this.connectionsOf(owner) + 1);
     socket.on('message', (data, isBinary) => {
       let msg: unknown;
       try {
@@ -100,6 +108,7 @@ export class StreamHub {
     });
     socket.on('close', () => {
       this.clients--;
+      this.perOwner.set(owner, this.connectionsOf(owner) - 1);
       for (const s of this.subs.values()) this.drop(s, sub, ['trades', 'l2', 'orders']);
     });
   }

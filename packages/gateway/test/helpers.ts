@@ -40,9 +40,10 @@ export function testConfig(
     port: 0,
     dataDir: join(dir, 'data'),
     logLevel: 'silent',
-    // tests checkpoint by command count unless they say otherwise
+    // tests checkpoint by command count, and are not rate-limited, unless they say otherwise
     checkpointEveryBytes: 0,
     checkpointEveryMs: 0,
+    maxRequestsPerSecond: 0,
     instruments: [
       { symbol: 'BTC-USD', minPrice: 1, maxPrice: 100_000, capacity: 1000 },
       { symbol: 'TINY', minPrice: 1, maxPrice: 100, capacity: 2 },
