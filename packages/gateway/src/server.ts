@@ -251,6 +251,9 @@ export async function buildGateway(
   // still refuse it through their schema). Anything else goes to Fastify's own
   // parser, prototype-poisoning protection included.
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  // Bodies are JSON only: Fastify's own text/plain parser would hand a string to
+  // the schema (400) where an unsupported media type is meant (415).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '') done(null, undefined);
     else parseJson(req, body as string, done);
@@ -425,6 +428,23 @@ export async function buildGateway(
             statusCode: 429,
             code: 'TOO_MANY_CONNECTIONS',
             message: `this account already has ${maxWs} WebSocket connections open`,
+          });
+          return;
+        }
+        done();
+      });
+
+      // An order id in a path is a canonical decimal integer: `0x3E9`, `1.001e3`,
+      // `01001` or ` 1001` would otherwise coerce to 1001 and name that order.
+      v1.addHook('preValidation', (req, reply, done) => {
+        const id = (req.params as { id?: unknown }).id;
+        if (typeof id === 'string' && !/^[1-9][0-9]*$/.test(id)) {
+          httpError('VALIDATION_ERROR').inc();
+          reply.code(400).send({
+            statusCode: 400,
+            code: 'VALIDATION_ERROR',
+            message:
+              'params/id must be a decimal integer (digits only, no sign, leading zero or exponent)',
           });
           return;
         }

@@ -79,3 +79,26 @@ describe('WebSocket connections per account', () => {
     for (const ws of [b, other, again]) (ws as WebSocket).close();
   });
 });
+
+describe('order ids in paths', () => {
+  it('takes only canonical decimal order ids in paths', async () => {
+    h = await harness();
+    const placed = await h.call('POST', '/v1/orders', {
+      symbol: 'BTC-USD',
+      id: 1001,
+      side: 'buy',
+      price: 5,
+      qty: 1,
+    });
+    expect(placed.status).toBe(200);
+    expect((await h.call('GET', '/v1/orders/BTC-USD/1001')).status).toBe(200);
+    for (const id of ['0x3E9', '1.001e3', '01001', '1001.0', '%201001', '+1001']) {
+      const res = await h.call('GET', `/v1/orders/BTC-USD/${id}`);
+      expect(res.status, id).toBe(400);
+      expect(res.body.code, id).toBe('VALIDATION_ERROR');
+    }
+    // and a cancel by such an id does not reach order 1001
+    expect((await h.call('DELETE', '/v1/orders/BTC-USD/0x3E9')).status).toBe(400);
+    expect((await h.call('GET', '/v1/orders/BTC-USD/1001')).status).toBe(200);
+  });
+});
