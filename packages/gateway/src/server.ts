@@ -58,6 +58,11 @@ export interface Gateway {
   recovered: Map<string, number>;
 }
 
+/** A URL with the value of its `key` query parameter (an API key) replaced. */
+export function redactKey(url: string): string {
+  return url.replace(/([?&]key=)[^&#]*/g, '$1[redacted]');
+}
+
 /** HTTP status of an engine refusal. */
 export function statusOf(code: ErrorCode): number {
   switch (code) {
@@ -241,7 +246,19 @@ export async function buildGateway(
   const accounts = new Map<string, AccountConfig>(config.accounts.map((a) => [a.key, a]));
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // the stream takes its API key as ?key= (browsers cannot set headers): never log it
+            serializers: {
+              req: (req: { method: string; url: string }) => ({
+                method: req.method,
+                url: redactKey(req.url),
+              }),
+            },
+          },
     bodyLimit: config.bodyLimitBytes,
     schemaErrorFormatter: formatSchemaErrors as never,
   });

@@ -102,3 +102,12 @@ describe('order ids in paths', () => {
     expect((await h.call('GET', '/v1/orders/BTC-USD/1001')).status).toBe(200);
   });
 });
+
+describe('logs', () => {
+  it('never carry the API key a stream URL holds', async () => {
+    const { redactKey } = await import('../src/server');
+    expect(redactKey('/v1/stream?key=dev-key-alice')).toBe('/v1/stream?key=[redacted]');
+    expect(redactKey('/v1/stream?x=1&key=s3cr3t&y=2')).toBe('/v1/stream?x=1&key=[redacted]&y=2');
+    expect(redactKey('/v1/depth/BTC-USD?levels=5')).toBe('/v1/depth/BTC-USD?levels=5');
+  });
+});
