@@ -61,6 +61,12 @@ export class StreamHub {
   private clients = 0;
   /** Open connections per account. */
   private readonly perOwner = new Map<number, number>();
+  /**
+   * This gateway run: its start time in epoch milliseconds, in every stream
+   * message. Sequence numbers restart at 0 with each run, so a client that
+   * sees another epoch knows to take a fresh snapshot.
+   */
+  readonly epoch = Date.now();
   private readonly slow;
 
   constructor(
@@ -95,13 +101,18 @@ export class StreamHub {
       try {
         msg = JSON.parse(isBinary ? '' : data.toString());
       } catch {
-        this.send(sub, { type: 'error', code: 'INVALID_JSON', message: 'message is not JSON' });
+        this.send(sub, {
+          epoch: this.epoch,
+          type: 'error',
+          code: 'INVALID_JSON',
+          message: 'message is not JSON',
+        });
         return;
       }
       if (!validateMessage(msg)) {
         const e = validateMessage.errors?.[0];
         const message = `message${e?.instancePath ?? ''} ${e?.message ?? 'is invalid'}`;
-        this.send(sub, { type: 'error', code: 'VALIDATION_ERROR', message });
+        this.send(sub, { epoch: this.epoch, type: 'error', code: 'VALIDATION_ERROR', message });
         return;
       }
       this.handle(sub, msg);
@@ -118,6 +129,7 @@ export class StreamHub {
     const market = this.markets.get(msg.symbol);
     if (!s || !market) {
       this.send(sub, {
+        epoch: this.epoch,
         type: 'error',
         code: 'UNKNOWN_SYMBOL',
         message: `unknown symbol ${msg.symbol}`,
@@ -128,10 +140,10 @@ export class StreamHub {
     const channels = msg.channels ?? ['trades', 'l2', 'orders'];
     if (msg.op === 'unsubscribe') {
       this.drop(s, sub, channels);
-      this.send(sub, { type: 'unsubscribed', symbol: msg.symbol, channels });
+      this.send(sub, { epoch: this.epoch, type: 'unsubscribed', symbol: msg.symbol, channels });
       return;
     }
-    this.send(sub, { type: 'subscribed', symbol: msg.symbol, channels });
+    this.send(sub, { type: 'subscribed', symbol: msg.symbol, channels, epoch: this.epoch });
     for (const c of channels) {
       if (c === 'trades') s.trades.add(sub);
       else if (c === 'orders') {
@@ -148,6 +160,7 @@ export class StreamHub {
           Math.min(msg.depth ?? this.maxDepthLevels, this.maxDepthLevels),
         );
         this.send(sub, {
+          epoch: this.epoch,
           channel: 'l2',
           type: 'snapshot',
           symbol: msg.symbol,
@@ -230,16 +243,22 @@ export class StreamHub {
       }
     }
     if (trades.length > 0) {
-      const text = JSON.stringify({ channel: 'trades', symbol, trades });
+      const text = JSON.stringify({ epoch: this.epoch, channel: 'trades', symbol, trades });
       for (const sub of s.trades) this.send(sub, undefined, text);
     }
     if (changes.length > 0) {
-      const text = JSON.stringify({ channel: 'l2', type: 'update', symbol, changes });
+      const text = JSON.stringify({
+        epoch: this.epoch,
+        channel: 'l2',
+        type: 'update',
+        symbol,
+        changes,
+      });
       for (const sub of s.l2) this.send(sub, undefined, text);
     }
     for (const [owner, list] of own) {
       if (list.length === 0) continue;
-      const text = JSON.stringify({ channel: 'orders', symbol, events: list });
+      const text = JSON.stringify({ epoch: this.epoch, channel: 'orders', symbol, events: list });
       for (const sub of s.orders.get(owner) ?? []) this.send(sub, undefined, text);
     }
   }

@@ -35,12 +35,19 @@ async function post(path: string, body: unknown, key = ALICE) {
 // biome-ignore lint/suspicious/noExplicitAny: JSON messages, checked by the assertions
 type Json = any;
 
+/**
+ * Every stream message names this gateway run (`epoch`); the client checks it
+ * and hands the rest of the message to the test.
+ */
+const epochs = new Set<unknown>();
+
 class Client {
   readonly messages: Json[] = [];
   private waiters: ((m: Json) => void)[] = [];
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
+      const { epoch, ...m } = JSON.parse(data.toString());
+      epochs.add(epoch);
       const w = this.waiters.shift();
       if (w) w(m);
       else this.messages.push(m);
@@ -92,6 +99,7 @@ describe('real socket', () => {
     const bob = await Client.open(`${wsBase}/v1/stream?key=${BOB}`);
 
     alice.send({ op: 'subscribe', symbol: 'BTC-USD', channels: ['l2', 'trades', 'orders'] });
+    epochs.clear();
     expect(await alice.next()).toEqual({
       type: 'subscribed',
       symbol: 'BTC-USD',
@@ -172,6 +180,9 @@ describe('real socket', () => {
     alice.close();
     bob.close();
     late.close();
+    // every message of this run named the same epoch: the gateway's start time
+    expect([...epochs]).toEqual([expect.any(Number)]);
+    expect([...epochs][0]).toBeLessThanOrEqual(Date.now());
   });
 
   it('answers bad stream messages with an error and keeps the connection', async () => {
