@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   if (values['log-level']) overrides.logLevel = values['log-level'] as GatewayConfig['logLevel'];
   const config = resolveGatewayConfig({ ...base, ...overrides });
 
-  const { app, recovered } = await buildGateway(config);
+  const { app, recovered, markets } = await buildGateway(config);
   const url = await app.listen({ host: config.host, port: config.port });
   process.stdout.write(
     `${JSON.stringify({
@@ -86,8 +86,25 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     process.stdout.write(`${JSON.stringify({ msg: 'stopping', signal })}\n`);
+    // Requests in flight get `shutdownDeadlineMs` to finish; then their
+    // connections close anyway, so an orchestrator's kill never comes first.
+    const deadline = setTimeout(() => {
+      process.stdout.write(`${JSON.stringify({ msg: 'deadline: closing connections' })}\n`);
+      app.server.closeAllConnections();
+    }, config.shutdownDeadlineMs);
+    deadline.unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        // a symbol whose final flush or checkpoint failed: say so in the exit code
+        const failed = [...markets.values()].filter((m) => m.failure).map((m) => m.symbol);
+        if (failed.length > 0) {
+          process.stderr.write(
+            `${JSON.stringify({ msg: 'stopped with failures', symbols: failed })}\n`,
+          );
+          process.exit(1);
+        }
+        process.exit(0);
+      },
       (e) => {
         process.stderr.write(`${String(e)}\n`);
         process.exit(1);

@@ -88,6 +88,12 @@ export interface GatewayConfig {
   maxRequestsPerSecond: number;
   /** Open WebSocket connections one account may hold; past it, `429`. 0: no limit. @defaultValue 20 */
   maxWsConnectionsPerAccount: number;
+  /**
+   * On SIGTERM/SIGINT: how long requests in flight may take to finish before
+   * their connections are closed anyway (idle keep-alive connections close at
+   * once). @defaultValue 10,000
+   */
+  shutdownDeadlineMs: number;
   /** Fastify (pino) log level; `'silent'` turns logging off. @defaultValue `'warn'` */
   logLevel: 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   instruments: InstrumentConfig[];
@@ -115,6 +121,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   wsMaxBufferedBytes: 16 * 1024 * 1024,
   maxRequestsPerSecond: 5000,
   maxWsConnectionsPerAccount: 20,
+  shutdownDeadlineMs: 10_000,
   logLevel: 'warn',
   instruments: [
     { symbol: 'BTC-USD', minPrice: 1, maxPrice: 10_000_000, capacity: 1_000_000 },
@@ -146,6 +153,7 @@ const configSchema = {
     wsMaxBufferedBytes: { type: 'integer', minimum: 1024 },
     maxRequestsPerSecond: { type: 'integer', minimum: 0 },
     maxWsConnectionsPerAccount: { type: 'integer', minimum: 0 },
+    shutdownDeadlineMs: { type: 'integer', minimum: 0 },
     logLevel: { enum: ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
     instruments: {
       type: 'array',

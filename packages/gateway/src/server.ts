@@ -260,6 +260,8 @@ export async function buildGateway(
             },
           },
     bodyLimit: config.bodyLimitBytes,
+    // on close, keep-alive connections with no request in flight close at once
+    forceCloseConnections: 'idle',
     schemaErrorFormatter: formatSchemaErrors as never,
   });
 
@@ -372,7 +374,12 @@ export async function buildGateway(
     done();
   });
 
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Stopping: stream clients are told the server is going away (1001), then
+    // the books flush, sync and checkpoint (onClose below).
+    preClose: () => hub.closeAll(1001, 'gateway stopping'),
+  });
   const hub = new StreamHub(markets, config.wsMaxBufferedBytes, metrics);
   const requestLimits = new RequestLimits(config.maxRequestsPerSecond);
 

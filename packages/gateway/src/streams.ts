@@ -59,6 +59,8 @@ interface SymbolSubs {
 export class StreamHub {
   private readonly subs = new Map<string, SymbolSubs>();
   private clients = 0;
+  /** Every open connection. */
+  private readonly sockets = new Set<WebSocket>();
   /** Open connections per account. */
   private readonly perOwner = new Map<number, number>();
   /**
@@ -86,6 +88,32 @@ export class StreamHub {
     metrics.wsClients.labels().read = () => this.clients;
   }
 
+  /**
+   * Close every stream connection with `code` (1001 when the gateway stops);
+   * resolves once they have closed, or after `waitMs` for clients that do not
+   * answer the closing handshake (those are terminated).
+   */
+  closeAll(code: number, reason: string, waitMs = 1000): Promise<void> {
+    const open = [...this.sockets];
+    if (open.length === 0) return Promise.resolve();
+    return new Promise((done) => {
+      let left = open.length;
+      const timer = setTimeout(() => {
+        for (const socket of open) socket.terminate();
+        done();
+      }, waitMs);
+      for (const socket of open) {
+        socket.once('close', () => {
+          if (--left === 0) {
+            clearTimeout(timer);
+            done();
+          }
+        });
+        socket.close(code, reason);
+      }
+    });
+  }
+
   /** Open WebSocket connections of account `owner`. */
   connectionsOf(owner: number): number {
     return this.perOwner.get(owner) ?? 0;
@@ -96,6 +124,7 @@ export class StreamHub {
     const sub: Subscriber = { socket, owner };
     this.clients++;
     this.perOwner.set(owner, this.connectionsOf(owner) + 1);
+    this.sockets.add(socket);
     socket.on('message', (data, isBinary) => {
       let msg: unknown;
       try {
@@ -120,6 +149,7 @@ export class StreamHub {
     socket.on('close', () => {
       this.clients--;
       this.perOwner.set(owner, this.connectionsOf(owner) - 1);
+      this.sockets.delete(socket);
       for (const s of this.subs.values()) this.drop(s, sub, ['trades', 'l2', 'orders']);
     });
   }
