@@ -29,6 +29,8 @@ export interface OpenedJournal {
   sink: FileSink;
   /** Records replayed from an existing journal (on top of the snapshot, if any). */
   replayed: number;
+  /** Byte offset where a torn last record (a crash mid-write) was cut off, when there was one. */
+  tornAt: number | undefined;
 }
 
 /** The files of one symbol's book in `dataDir`. */
@@ -60,5 +62,10 @@ export function openJournal(
     engine,
     fsync: policy === 'batch' ? 'group' : policy,
   });
-  return { book, sink, replayed: recovered?.replayed ?? 0 };
+  return {
+    book,
+    sink,
+    replayed: recovered?.replayed ?? 0,
+    tornAt: recovered?.tornTail ? recovered.validLength : undefined,
+  };
 }

@@ -96,6 +96,8 @@ export interface MarketOptions {
   clock?: () => number;
   /** Checkpoint the journal (see tickbook's `JournaledBook.checkpoint`). */
   checkpoint?: () => void;
+  /** Told once when the market stops taking writes (a failed journal write or checkpoint). */
+  onFailure?: (error: Error) => void;
   /** Checkpoint after this many journalled commands, and on close; 0: never. @defaultValue 0 */
   checkpointEveryCommands?: number;
   /** Checkpoint once the journal holds this many bytes; 0: never. @defaultValue 0 */
@@ -442,6 +444,7 @@ export class Market {
 
   /** Stop taking writes and answer every waiting request with the error. */
   private fail(error: Error, waiting: Pending[][]): void {
+    if (this.failure === undefined) this.options.onFailure?.(error);
     this.failure ??= error;
     const e = new MarketUnavailableError(`${this.symbol}: ${error.message}`);
     for (const queue of waiting) for (const p of queue) p.reject(e);

@@ -105,12 +105,19 @@ function formatSchemaErrors(errors: ErrorObject[], dataVar: string): Error {
   return new Error(parts.join('; '));
 }
 
+/** Where journal problems are logged; the app's logger once it exists. */
+interface JournalLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 function openMarket(
   inst: InstrumentConfig,
   config: GatewayConfig,
   metrics: GatewayMetrics,
   recovered: Map<string, number>,
   clock: () => number,
+  log: () => JournalLog,
 ): Market {
   const bookConfig: BookConfig = {
     minPrice: inst.minPrice,
@@ -124,7 +131,19 @@ function openMarket(
 
   mkdirSync(config.dataDir, { recursive: true });
   const files = journalFiles(config.dataDir, inst.symbol);
-  const { book, sink, replayed } = openJournal(files, bookConfig, config.engine, config.fsync);
+  const { book, sink, replayed, tornAt } = openJournal(
+    files,
+    bookConfig,
+    config.engine,
+    config.fsync,
+  );
+  if (tornAt !== undefined) {
+    // a crash mid-write: the last record was never acknowledged, so nothing is lost
+    log().warn(
+      { symbol: inst.symbol, file: files.journalPath, offset: tornAt },
+      'dropped a torn last journal record (a crash mid-write); the journal is cut there',
+    );
+  }
   const c = book.config;
   if (
     c.minPrice !== inst.minPrice ||
@@ -143,6 +162,11 @@ function openMarket(
   return new Market(inst.symbol, book as Book, metrics, {
     ...options,
     close: () => sink.close(),
+    onFailure: (error) =>
+      log().error(
+        { symbol: inst.symbol, file: files.journalPath, offset: sink.size, err: error.message },
+        'journal write or checkpoint failed: the symbol takes no more writes',
+      ),
     durable: config.fsync === 'batch' ? sink : undefined,
     checkpoint: () => book.checkpoint(),
     checkpointEveryCommands: config.checkpointEveryCommands,
@@ -220,6 +244,8 @@ export interface GatewayOptions {
    * orders (`expiresAt`). @defaultValue `Date.now`
    */
   clock?: () => number;
+  /** Where log lines go (JSON, one a line). @defaultValue standard output */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -234,10 +260,18 @@ export async function buildGateway(
   const metrics = createMetrics();
   const recovered = new Map<string, number>();
   const markets = new Map<string, Market>();
+  // Journal problems found while opening the books are logged once the app's logger exists.
+  const early: ['warn' | 'error', object, string][] = [];
+  let appLog: JournalLog | undefined;
+  const logOf = (): JournalLog =>
+    appLog ?? {
+      warn: (obj, msg) => early.push(['warn', obj, msg]),
+      error: (obj, msg) => early.push(['error', obj, msg]),
+    };
   const clock = options.clock ?? Date.now;
   try {
     for (const inst of config.instruments) {
-      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered, clock));
+      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered, clock, logOf));
     }
   } catch (e) {
     for (const m of markets.values()) m.close();
@@ -251,6 +285,7 @@ export async function buildGateway(
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // the stream takes its API key as ?key= (browsers cannot set headers): never log it
             serializers: {
               req: (req: { method: string; url: string }) => ({
@@ -264,6 +299,8 @@ export async function buildGateway(
     forceCloseConnections: 'idle',
     schemaErrorFormatter: formatSchemaErrors as never,
   });
+  appLog = app.log;
+  for (const [level, obj, msg] of early) app.log[level](obj, msg);
 
   // Clients often send `content-type: application/json` with no body on
   // DELETE and GET: an empty JSON body counts as no body (routes that need one

@@ -80,7 +80,11 @@ describe('journal', () => {
   });
 
   it('a failed sync answers 503 to every waiting request and stops writes (fail-stop)', async () => {
-    const h = await harness();
+    const lines: string[] = [];
+    const h = await harness(
+      { logLevel: 'error' },
+      { logStream: { write: (line: string) => lines.push(line) } },
+    );
     open.push(h);
     const sync = holdSync(h.gw);
     const waiting = h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
@@ -94,6 +98,16 @@ describe('journal', () => {
     });
     expect((await h.call('POST', '/v1/orders', limit(2, 'buy', 90, 1))).status).toBe(503);
     expect((await h.call('GET', '/health', undefined, null)).status).toBe(503);
+    // logged once, at error level, with the journal file and its size at the failure
+    const failed = lines.map((l) => JSON.parse(l)).filter((l) => l.msg.includes('journal write'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      level: 50,
+      symbol: 'BTC-USD',
+      file: expect.stringMatching(/BTC-USD\.journal$/),
+      offset: expect.any(Number),
+      err: 'EIO: i/o error, fdatasync',
+    });
   });
 
   it.each([
@@ -137,9 +151,16 @@ describe('journal', () => {
     const journal = join(dir, 'data', 'BTC-USD.journal');
     const good = statSync(journal).size;
     appendFileSync(journal, Buffer.from([60, 0, 0, 0, 1, 2, 3])); // half a record
-    const b = await buildGateway(config);
+    const lines: string[] = [];
+    const b = await buildGateway(
+      { ...config, logLevel: 'warn' },
+      { logStream: { write: (line: string) => lines.push(line) } },
+    );
     expect(b.recovered.get('BTC-USD')).toBe(1);
     expect(statSync(journal).size).toBe(good);
+    // said at warn level, with the file and the byte offset where it was cut
+    const torn = lines.map((l) => JSON.parse(l)).find((l) => l.msg.includes('torn'));
+    expect(torn).toMatchObject({ level: 40, symbol: 'BTC-USD', file: journal, offset: good });
     await b.app.inject({
       method: 'POST',
       url: '/v1/orders',
