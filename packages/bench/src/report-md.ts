@@ -15,6 +15,7 @@ import { fmtBytes, fmtNs, fmtRate } from './report';
 import type { ScalingTable } from './scaling';
 import type { SustainedResult } from './sustained';
 import type { TargetCheck, ThroughputResult } from './types';
+import { throughputRows } from './w1-run';
 
 /** What the report is written from: the run's results. */
 export interface ReportInput {
@@ -40,19 +41,7 @@ function md(rows: readonly (readonly string[])[]): string {
 }
 
 function throughput(w1: readonly ThroughputResult[]): string {
-  const peer = w1.find((r) => r.key === 'peer')?.opsPerSec.median;
-  const rows = [['path', 'orders/s (median)', 'min', 'max', 'ns/order', '× peer']];
-  for (const r of w1) {
-    rows.push([
-      r.label,
-      fmtRate(r.opsPerSec.median),
-      fmtRate(r.opsPerSec.min),
-      fmtRate(r.opsPerSec.max),
-      r.nsPerOp.toFixed(0),
-      peer ? `${(r.opsPerSec.median / peer).toFixed(1)}×` : '—',
-    ]);
-  }
-  return md(rows);
+  return md(throughputRows(w1));
 }
 
 function latency(results: readonly LatencyResult[]): string {

@@ -43,7 +43,7 @@ import { runSustained, type SustainedResult } from './sustained';
 import { checkTargets } from './targets';
 import { runThreads, threadsText } from './threads';
 import type { EngineAdapter, TargetCheck, ThroughputResult } from './types';
-import { runW1 } from './w1-run';
+import { runW1, throughputRows } from './w1-run';
 
 /** What the command line asked for. */
 export interface BenchOptions {
@@ -62,23 +62,12 @@ const WORKLOAD_NOTE =
   'W1 (docs/workloads.md): mulberry32 seed 42, 10,000 passive warm-up orders, 1,000,000 operations (40% passive, 48% cancel, 8% marketable GTC limit, 4% market) on a steady ~7,000-order book, mid 10,000';
 
 function w1Table(results: readonly ThroughputResult[]): string {
-  const peer = results.find((r) => r.key === 'peer')?.opsPerSec.median;
-  const rows = [
-    ['path', 'orders/s (median)', 'min', 'max', 'ns/op', '× peer', 'ops/run', 'equal work'],
-  ];
-  for (const r of results) {
-    rows.push([
-      r.label,
-      fmtRate(r.opsPerSec.median),
-      fmtRate(r.opsPerSec.min),
-      fmtRate(r.opsPerSec.max),
-      r.nsPerOp.toFixed(0),
-      peer ? `${(r.opsPerSec.median / peer).toFixed(1)}×` : '—',
-      r.ops.toLocaleString(),
-      `✓ ${r.proof}`,
-    ]);
-  }
-  return table(rows);
+  return table(
+    throughputRows(results, {
+      header: ['ops/run', 'equal work'],
+      cells: (r) => [r.ops.toLocaleString(), `✓ ${r.proof}`],
+    }),
+  );
 }
 
 function checksumTable(results: readonly ThroughputResult[]): string {

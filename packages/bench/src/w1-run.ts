@@ -189,3 +189,30 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
     };
   });
 }
+
+/**
+ * The W1 throughput table's rows (header first): median, min, max, ns per
+ * operation and the ratio to the peer, then whatever `more` adds per path.
+ */
+export function throughputRows(
+  results: readonly ThroughputResult[],
+  more: { header: string[]; cells: (r: ThroughputResult) => string[] } = {
+    header: [],
+    cells: () => [],
+  },
+): string[][] {
+  const peer = results.find((r) => r.key === 'peer')?.opsPerSec.median;
+  const rows = [['path', 'orders/s (median)', 'min', 'max', 'ns/op', '× peer', ...more.header]];
+  for (const r of results) {
+    rows.push([
+      r.label,
+      fmtRate(r.opsPerSec.median),
+      fmtRate(r.opsPerSec.min),
+      fmtRate(r.opsPerSec.max),
+      r.nsPerOp.toFixed(0),
+      peer ? `${(r.opsPerSec.median / peer).toFixed(1)}×` : '—',
+      ...more.cells(r),
+    ]);
+  }
+  return rows;
+}
