@@ -36,10 +36,8 @@
  * call on its own when no request comes. Books without good-till-date orders
  * never see an `advance-time`.
  */
-import type { Book, BookEvent, Command } from 'tickbook';
-import { ExpirySchedule } from './expiry';
+import { type Book, type BookEvent, type Command, opensCommand } from 'tickbook';
 import type { GatewayMetrics } from './metrics';
-import { opensCommand } from './views';
 
 interface Pending {
   commands: readonly Command[];
@@ -132,8 +130,6 @@ export class Market {
   private syncing = false;
   private readonly m;
   private readonly clock: () => number;
-  /** Expiry times of good-till-date orders (may hold stale ones). */
-  private readonly expiries = new ExpirySchedule();
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Clock time the timer is set for. */
   private timerAt = 0;
@@ -181,7 +177,6 @@ export class Market {
     // A long journal replayed at start-up (e.g. written with checkpoints off): compact it now.
     if (this.checkpointDue()) this.checkpoint();
     // A recovered book may hold good-till-date orders (some already due).
-    this.expiries.rebuild(book);
     this.armTimer();
   }
 
@@ -193,7 +188,7 @@ export class Market {
   private timeFor(queue: readonly Pending[]): number | undefined {
     const now = Math.floor(this.clock());
     if (!(now > this.book.time)) return undefined;
-    const next = this.expiries.peek();
+    const next = this.book.nextExpiry;
     if (next !== undefined && next <= now) return now;
     for (const p of queue) {
       for (const c of p.commands) {
@@ -205,7 +200,7 @@ export class Market {
 
   /** Set the timer for the next known expiry (or clear it when there is none). */
   private armTimer(): void {
-    const next = this.expiries.peek();
+    const next = this.book.nextExpiry;
     if (next === undefined || this.failure || this.closed) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -308,7 +303,6 @@ export class Market {
           break;
         case 'accepted':
           orders++;
-          if (e.expiresAt !== undefined) this.expiries.add(e.expiresAt);
           break;
         case 'rejected':
           this.metrics.rejects.labels({ symbol: this.symbol, code: e.code }).inc();
@@ -320,10 +314,6 @@ export class Market {
       this.fail(e, [queue]);
       return;
     }
-    this.expiries.dropUntil(this.book.time);
-    // Stale entries (orders filled or cancelled before their expiry) pile up
-    // under heavy good-till-date traffic: rebuild from the book now and then.
-    if (this.expiries.size > 2 * this.book.size + 1024) this.expiries.rebuild(this.book);
     this.armTimer();
     for (const c of all) this.m[c.kind].inc();
     this.m.orders.inc(orders);
