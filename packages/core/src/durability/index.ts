@@ -1,3 +1,4 @@
+export { decodeCommands, encodeCommands } from './command-batch';
 export {
   bytesSource,
   type DecodedJournal,

@@ -146,7 +146,8 @@ export function writeRecord(w: ByteWriter, sequence: number, command: Command): 
   endRecord(w, start, 1);
 }
 
-function readCommand(r: ByteReader, version: number): Command {
+/** Read one command written by {@link writeCommand} in journal format `version`. */
+export function readCommand(r: ByteReader, version: number): Command {
   const kind = KINDS[r.u8()];
   const bad = () => new TickbookError('CORRUPT_DATA', 'bad journal record');
   const side = () =>

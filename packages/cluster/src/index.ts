@@ -1,0 +1,13 @@
+/**
+ * tickbook across processes: commands sequenced by NATS JetStream, matcher
+ * shards with hot standbys, results published to an event stream, trades and
+ * orders written to PostgreSQL exactly once.
+ * @packageDocumentation
+ */
+export { ClusterClient, type SubmitOptions, type SubmitResult } from './client';
+export { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
+export { MatcherNode, type MatcherOptions, type MatcherStatus } from './matcher';
+export * from './names';
+export type { CommandResult, EventMessage, MessageResults } from './results';
+export { type NatsCluster, type NatsNode, startNatsCluster } from './services/nats-server';
+export { type PostgresServer, startPostgres } from './services/postgres-server';

@@ -1,0 +1,239 @@
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { ObjectStore } from '@nats-io/obj';
+import { headers } from '@nats-io/transport-node';
+import {
+  type Book,
+  type BookConfig,
+  type BookEvent,
+  createBook,
+  decodeCommands,
+  isTickbookError,
+  restoreBook,
+} from 'tickbook';
+import { EVENT_STREAM, eventSubject, LAST_SEQUENCE_HEADER } from './names';
+import { type CommandResult, encodeEventMessage, type MessageResults } from './results';
+
+/** Most command messages one event message carries. */
+const MAX_RESULTS_PER_MESSAGE = 512;
+
+const SEQ_BYTES = 8;
+
+/** Snapshot bytes as stored: the command sequence they cover, then the book's snapshot. */
+export function encodeStoredSnapshot(seq: number, snapshot: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SEQ_BYTES + snapshot.length);
+  new DataView(out.buffer).setFloat64(0, seq, true);
+  out.set(snapshot, SEQ_BYTES);
+  return out;
+}
+
+export function decodeStoredSnapshot(bytes: Uint8Array): { seq: number; snapshot: Uint8Array } {
+  const seq = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(0, true);
+  return { seq, snapshot: bytes.subarray(SEQ_BYTES) };
+}
+
+/**
+ * One symbol's book on one matcher node: applies the symbol's command
+ * messages in stream order, keeps their results until they are known to be in
+ * the event stream, and — while this node leads the shard — publishes them.
+ */
+export class SymbolReplica {
+  /** Sequence of the last command message applied. */
+  lastApplied = 0;
+  /** Results applied but not yet known to be in the event stream, in order. */
+  private unpublished: MessageResults[] = [];
+  /** The last command sequence the event stream covers for this symbol (as far as known). */
+  lastPublished = 0;
+  /** The event stream's own sequence of that message: the fence for the next publish. */
+  private lastEventSeq = 0;
+  private leading = false;
+  private publishing = false;
+  private synced = false;
+  private commandsSinceSnapshot = 0;
+  private lastSnapshotAt = Date.now();
+  private snapshotting = false;
+  /** Set when publishing hit an error other than a lost race: shown by `status`. */
+  lastError: string | undefined;
+
+  private constructor(
+    readonly symbol: string,
+    public book: Book,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly snapshots: ObjectStore,
+    private readonly snapshotPolicy: { everyCommands: number; everyMs: number },
+  ) {}
+
+  /** Load the symbol's latest snapshot (or an empty book) and be ready to apply what follows it. */
+  static async open(options: {
+    symbol: string;
+    config: BookConfig;
+    js: JetStreamClient;
+    jsm: JetStreamManager;
+    snapshots: ObjectStore;
+    snapshotEveryCommands: number;
+    snapshotEveryMs: number;
+  }): Promise<SymbolReplica> {
+    const stored = await options.snapshots.getBlob(options.symbol);
+    let book: Book;
+    let seq = 0;
+    if (stored) {
+      const decoded = decodeStoredSnapshot(stored);
+      book = restoreBook(decoded.snapshot, { engine: options.config.engine });
+      seq = decoded.seq;
+    } else {
+      book = createBook(options.config);
+    }
+    const replica = new SymbolReplica(
+      options.symbol,
+      book,
+      options.js,
+      options.jsm,
+      options.snapshots,
+      { everyCommands: options.snapshotEveryCommands, everyMs: options.snapshotEveryMs },
+    );
+    replica.lastApplied = seq;
+    return replica;
+  }
+
+  /** Apply one command message (its stream sequence and bytes). Deterministic. */
+  apply(seq: number, data: Uint8Array): void {
+    if (seq <= this.lastApplied) return; // a redelivery after a consumer reset
+    const commands: CommandResult[] = [];
+    try {
+      for (const command of decodeCommands(data)) {
+        const events: BookEvent[] = this.book.submit(command);
+        const owner = (command as { owner?: number }).owner;
+        commands.push(owner === undefined ? { events } : { owner, events });
+      }
+    } catch (e) {
+      // Undecodable bytes: every node refuses them the same way.
+      const code = isTickbookError(e) ? e.code : 'CORRUPT_DATA';
+      commands.length = 0;
+      commands.push({ events: [{ type: 'rejected', id: 0, code } as BookEvent] });
+    }
+    this.lastApplied = seq;
+    this.commandsSinceSnapshot += commands.length;
+    if (seq > this.lastPublished) this.unpublished.push({ seq, commands });
+    if (this.leading) void this.publish();
+  }
+
+  /** Another node published up to `last` (seen on the event subject): forget those results. */
+  published(last: number): void {
+    if (last <= this.lastPublished) return;
+    this.lastPublished = last;
+    this.dropPublished();
+  }
+
+  private dropPublished(): void {
+    let n = 0;
+    while (n < this.unpublished.length && this.unpublished[n].seq <= this.lastPublished) n++;
+    if (n > 0) this.unpublished.splice(0, n);
+  }
+
+  /** Become the shard's leader (or stop being it). */
+  lead(leading: boolean): void {
+    this.leading = leading;
+    this.synced = false;
+    if (leading) void this.publish();
+  }
+
+  /** Results waiting to be published (for status and tests). */
+  get backlog(): number {
+    return this.unpublished.length;
+  }
+
+  /** Read where the event stream ends for this symbol. */
+  private async sync(): Promise<void> {
+    const last = await this.jsm.streams
+      .getMessage(EVENT_STREAM, { last_by_subj: eventSubject(this.symbol) })
+      .catch((e: unknown) => {
+        if (String(e).includes('no message found') || String(e).includes('not found')) return null;
+        throw e;
+      });
+    if (last) {
+      this.lastEventSeq = last.seq;
+      const covered = Number(last.header.get(LAST_SEQUENCE_HEADER));
+      if (covered > this.lastPublished) this.lastPublished = covered;
+    } else {
+      this.lastEventSeq = 0;
+    }
+    this.dropPublished();
+    this.synced = true;
+  }
+
+  /**
+   * Publish results in order, one message at a time, each expected to follow
+   * the last message of the symbol's subject: a second publisher (a former
+   * leader that has not noticed yet) makes the check fail, and this one
+   * re-reads where the stream ends instead of writing out of order.
+   */
+  private async publish(): Promise<void> {
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      while (this.leading) {
+        if (!this.synced) await this.sync();
+        this.dropPublished();
+        if (this.unpublished.length === 0) break;
+        const results = this.unpublished.slice(0, MAX_RESULTS_PER_MESSAGE);
+        const last = results[results.length - 1].seq;
+        const h = headers();
+        h.set(LAST_SEQUENCE_HEADER, String(last));
+        try {
+          const ack = await this.js.publish(
+            eventSubject(this.symbol),
+            encodeEventMessage({ symbol: this.symbol, last, results }),
+            {
+              msgID: `${this.symbol}:${last}`,
+              expect: { lastSubjectSequence: this.lastEventSeq },
+              headers: h,
+            },
+          );
+          if (!ack.duplicate) this.lastEventSeq = ack.seq;
+          else this.synced = false;
+          if (last > this.lastPublished) this.lastPublished = last;
+          this.lastError = undefined;
+        } catch (e) {
+          this.lastError = String(e);
+          this.synced = false;
+          // A lost race needs no pause; NATS being away does.
+          if (!String(e).includes('wrong last sequence'))
+            await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    } catch (e) {
+      this.lastError = String(e);
+      this.synced = false;
+      setTimeout(() => void this.publish(), 100);
+    } finally {
+      this.publishing = false;
+    }
+    if (this.leading && this.unpublished.length > 0 && !this.publishing) void this.publish();
+  }
+
+  /** Whether a snapshot is due by the policy. */
+  snapshotDue(): boolean {
+    if (this.snapshotting || this.commandsSinceSnapshot === 0) return false;
+    return (
+      this.commandsSinceSnapshot >= this.snapshotPolicy.everyCommands ||
+      Date.now() - this.lastSnapshotAt >= this.snapshotPolicy.everyMs
+    );
+  }
+
+  /**
+   * Store a snapshot covering `lastApplied`. The bytes are taken now, between
+   * messages; the upload runs in the background.
+   */
+  async snapshot(): Promise<void> {
+    if (this.snapshotting) return;
+    this.snapshotting = true;
+    const bytes = encodeStoredSnapshot(this.lastApplied, this.book.snapshot());
+    this.commandsSinceSnapshot = 0;
+    this.lastSnapshotAt = Date.now();
+    try {
+      await this.snapshots.putBlob({ name: this.symbol }, bytes);
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { type BookConfig, type Command, createBook } from 'tickbook';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterClient } from '../src/client';
+import type { ClusterConfig } from '../src/config';
+import { MatcherNode } from '../src/matcher';
+import { startServices, until } from './support/services';
+
+const BOOK: BookConfig = { minPrice: 1, maxPrice: 1000, capacity: 10_000 };
+
+function config(servers: string[], extra: Partial<ClusterConfig> = {}): ClusterConfig {
+  return {
+    servers,
+    replicas: 1,
+    books: { BTC: BOOK, ETH: BOOK },
+    shards: { a: ['BTC', 'ETH'] },
+    leaseMs: 600,
+    ...extra,
+  };
+}
+
+let services: Awaited<ReturnType<typeof startServices>>;
+beforeAll(async () => {
+  services = await startServices({ natsNodes: 1 });
+});
+afterAll(async () => {
+  await services?.stop();
+});
+
+function orders(n: number, idBase: number): Command[] {
+  const out: Command[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = idBase + i;
+    out.push({
+      kind: 'limit',
+      id,
+      side: i % 2 ? 'buy' : 'sell',
+      price: 500 + ((i * 7) % 11) - 5,
+      qty: 1 + (i % 5),
+      owner: 1 + (i % 3),
+    });
+    if (i % 5 === 4) out.push({ kind: 'cancel', id: id - 2 });
+  }
+  return out;
+}
+
+describe('matcher node on a real JetStream', () => {
+  it('answers each command message with the events an in-process book gives, per symbol, in stream order', async () => {
+    const cfg = config(services.nats.servers);
+    const node = await MatcherNode.start({ config: cfg, shard: 'a', nodeId: 'm1' });
+    await until('leadership', () => node.isLeader);
+    const client = await ClusterClient.connect(cfg);
+    const local = { BTC: createBook(BOOK), ETH: createBook(BOOK) };
+    try {
+      const commands = orders(300, 1);
+      for (let i = 0; i < commands.length; i += 30) {
+        for (const symbol of ['BTC', 'ETH'] as const) {
+          const batch = commands.slice(i, i + 30);
+          const answer = await client.submit(symbol, batch);
+          expect(answer.results.map((r) => r.events)).toEqual(
+            batch.map((c) => local[symbol].submit(c)),
+          );
+        }
+      }
+      expect(node.status().symbols.BTC.stateHash).toBe(local.BTC.stateHash());
+      expect(node.status().symbols.ETH.stateHash).toBe(local.ETH.stateHash());
+    } finally {
+      await client.close();
+      await node.stop();
+    }
+  });
+
+  it('applies a retried publish once (same dedupe id)', async () => {
+    const cfg = config(services.nats.servers, { books: { DUP: BOOK }, shards: { d: ['DUP'] } });
+    const node = await MatcherNode.start({ config: cfg, shard: 'd', nodeId: 'm1' });
+    const client = await ClusterClient.connect(cfg);
+    try {
+      const order: Command = { kind: 'limit', id: 7, side: 'buy', price: 10, qty: 3, owner: 1 };
+      const first = await client.submit('DUP', [order], { dedupeId: 'acct1:order7' });
+      expect(first.duplicate).toBe(false);
+      expect(first.results[0].events[0]).toMatchObject({ type: 'accepted', id: 7 });
+      const again = await client.publish('DUP', [order], 'acct1:order7');
+      expect(again).toEqual({ seq: first.seq, duplicate: true });
+      const next = await client.submit('DUP', [{ kind: 'cancel', id: 7 }]);
+      expect(next.results[0].events[0]).toMatchObject({ type: 'cancelled', id: 7, qty: 3 });
+      expect(node.replica('DUP')?.book.size).toBe(0);
+    } finally {
+      await client.close();
+      await node.stop();
+    }
+  });
+});

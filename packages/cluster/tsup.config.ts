@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // `index` is the library; `cli` runs matcher nodes, the sink and a local dev cluster.
+  entry: { index: 'src/index.ts' },
+  format: ['esm'],
+  dts: { entry: { index: 'src/index.ts' } },
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  skipNodeModulesBundle: true,
+});
