@@ -11,3 +11,5 @@ export * from './names';
 export type { CommandResult, EventMessage, MessageResults } from './results';
 export { type NatsCluster, type NatsNode, startNatsCluster } from './services/nats-server';
 export { type PostgresServer, startPostgres } from './services/postgres-server';
+export { MIGRATIONS_DIR, migrate } from './sink/migrate';
+export { PgSink, type PgSinkOptions } from './sink/pg-sink';

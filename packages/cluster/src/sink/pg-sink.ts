@@ -1,0 +1,200 @@
+import { AckPolicy, type Consumer, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { type ClusterConfig, resolveClusterConfig } from '../config';
+import { EVENT_STREAM, SINK_CONSUMER } from '../names';
+import { decodeEventMessage, type EventMessage } from '../results';
+import { openStores } from '../setup';
+import { migrate } from './migrate';
+import { type BatchChanges, collectChanges } from './order-changes';
+
+/** Options of {@link PgSink.start}. */
+export interface PgSinkOptions {
+  config: ClusterConfig;
+  /** PostgreSQL connection string. */
+  database: string;
+  /** Most event messages per transaction. Default 512. */
+  batchMessages?: number;
+  /** Called after each committed transaction (tests, metrics). */
+  onCommit?: (info: {
+    messages: number;
+    trades: number;
+    orders: number;
+    progress: Map<string, number>;
+  }) => void;
+}
+
+/**
+ * Writes the event stream into PostgreSQL: trades and order states, in
+ * batches, each batch in one transaction together with the last command
+ * message it covers per symbol. Messages are acknowledged to JetStream only
+ * after the commit, and a redelivered message is skipped by that progress
+ * row: every row is written exactly once.
+ */
+export class PgSink {
+  private running = true;
+  private loop: Promise<void> = Promise.resolve();
+  /** Set while the last batch failed (it is retried). */
+  lastError: string | undefined;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly db: pg.Client,
+    private readonly consumer: Consumer,
+    private readonly options: PgSinkOptions,
+  ) {}
+
+  /** Run the migrations, open the durable consumer and start writing. */
+  static async start(options: PgSinkOptions): Promise<PgSink> {
+    const config = resolveClusterConfig(options.config);
+    const db = new pg.Client({ connectionString: options.database });
+    await db.connect();
+    await migrate(db);
+    const nc = await connect({
+      servers: config.servers,
+      name: 'tickbook-pg-sink',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
+    const { jsm } = await openStores(nc, config);
+    await jsm.consumers.info(EVENT_STREAM, SINK_CONSUMER).catch(() =>
+      jsm.consumers.add(EVENT_STREAM, {
+        durable_name: SINK_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 30_000_000_000,
+        max_ack_pending: 20_000,
+      }),
+    );
+    const consumer = await jetstream(nc).consumers.get(EVENT_STREAM, SINK_CONSUMER);
+    const sink = new PgSink(nc, db, consumer, options);
+    sink.loop = sink.run();
+    return sink;
+  }
+
+  private async run(): Promise<void> {
+    const max = this.options.batchMessages ?? 512;
+    while (this.running) {
+      let messages: JsMsg[] = [];
+      try {
+        const batch = await this.consumer.fetch({ max_messages: max, expires: 1000 });
+        for await (const m of batch) messages.push(m);
+        if (messages.length === 0) continue;
+        await this.write(messages.map((m) => decodeEventMessage(m.data)));
+        for (const m of messages) m.ack();
+        messages = [];
+        this.lastError = undefined;
+      } catch (e) {
+        // Not acknowledged: JetStream redelivers, and the progress rows make
+        // the retry write nothing twice.
+        this.lastError = String(e);
+        if (this.running) await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  private async write(messages: EventMessage[]): Promise<void> {
+    const db = this.db;
+    const symbols = [...new Set(messages.map((m) => m.symbol))];
+    await db.query('BEGIN');
+    try {
+      const { rows } = await db.query<{ symbol: string; last_seq: string }>(
+        'SELECT symbol, last_seq FROM tb_sink_progress WHERE symbol = ANY($1) FOR UPDATE',
+        [symbols],
+      );
+      const applied = new Map(rows.map((r) => [r.symbol, Number(r.last_seq)]));
+      const changes = collectChanges(messages, applied);
+      await writeChanges(db, changes);
+      await db.query('COMMIT');
+      this.options.onCommit?.({
+        messages: messages.length,
+        trades: changes.trades.length,
+        orders: changes.orders.length,
+        progress: changes.progress,
+      });
+    } catch (e) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.nc.close();
+    await this.db.end();
+  }
+}
+
+/** Multi-row statements (one array parameter per column): a batch costs four round trips. */
+async function writeChanges(db: pg.ClientBase, changes: BatchChanges): Promise<void> {
+  const t = changes.trades;
+  if (t.length > 0) {
+    await db.query(
+      `INSERT INTO tb_trades (symbol, cmd_seq, trade_no, maker_id, taker_id, taker_side, price, qty)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[])`,
+      [
+        t.map((r) => r.symbol),
+        t.map((r) => r.cmdSeq),
+        t.map((r) => r.tradeNo),
+        t.map((r) => r.makerId),
+        t.map((r) => r.takerId),
+        t.map((r) => r.takerSide),
+        t.map((r) => r.price),
+        t.map((r) => r.qty),
+      ],
+    );
+  }
+  const placed = changes.orders.filter((o) => o.placed);
+  if (placed.length > 0) {
+    // An id used again after its order left the book starts a new row.
+    await db.query(
+      `INSERT INTO tb_orders (symbol, order_id, owner, side, order_type, price, qty, remaining, filled, status, cancel_reason, updated_seq, placed_seq)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+       ON CONFLICT (symbol, order_id) DO UPDATE SET owner = EXCLUDED.owner, side = EXCLUDED.side,
+         order_type = EXCLUDED.order_type, price = EXCLUDED.price, qty = EXCLUDED.qty, remaining = EXCLUDED.remaining,
+         filled = EXCLUDED.filled, status = EXCLUDED.status, cancel_reason = EXCLUDED.cancel_reason,
+         updated_seq = EXCLUDED.updated_seq, placed_seq = EXCLUDED.placed_seq`,
+      columns(placed),
+    );
+  }
+  const changed = changes.orders.filter((o) => !o.placed);
+  if (changed.length > 0) {
+    await db.query(
+      `UPDATE tb_orders o SET remaining = u.remaining, filled = o.filled + u.filled, status = u.status,
+         cancel_reason = COALESCE(u.cancel_reason, o.cancel_reason), price = COALESCE(u.price, o.price),
+         order_type = CASE WHEN u.order_type = 'keep' THEN o.order_type ELSE u.order_type END,
+         updated_seq = u.updated_seq
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::bigint[])
+         AS u(symbol, order_id, owner, side, order_type, price, qty, remaining, filled, status, cancel_reason, updated_seq, placed_seq)
+       WHERE o.symbol = u.symbol AND o.order_id = u.order_id`,
+      columns(changed),
+    );
+  }
+  const symbols = [...changes.progress.keys()];
+  if (symbols.length > 0) {
+    await db.query(
+      `INSERT INTO tb_sink_progress (symbol, last_seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+       ON CONFLICT (symbol) DO UPDATE SET last_seq = EXCLUDED.last_seq`,
+      [symbols, symbols.map((s) => changes.progress.get(s))],
+    );
+  }
+}
+
+function columns(rows: BatchChanges['orders']): unknown[] {
+  return [
+    rows.map((r) => r.symbol),
+    rows.map((r) => r.orderId),
+    rows.map((r) => r.owner),
+    rows.map((r) => r.side),
+    rows.map((r) => (r.placed ? r.orderType : r.orderTypeChanged ? r.orderType : 'keep')),
+    rows.map((r) => r.price),
+    rows.map((r) => r.qty),
+    rows.map((r) => r.remaining),
+    rows.map((r) => r.filled),
+    rows.map((r) => r.status),
+    rows.map((r) => r.cancelReason),
+    rows.map((r) => r.updatedSeq),
+    rows.map((r) => r.placedSeq),
+  ];
+}
