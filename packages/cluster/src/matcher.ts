@@ -2,7 +2,13 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
 import { Lease } from './lease';
-import { COMMAND_STREAM, commandSubject, eventSubject, LAST_SEQUENCE_HEADER } from './names';
+import {
+  COMMAND_STREAM,
+  commandSubject,
+  eventSubject,
+  LAST_SEQUENCE_HEADER,
+  statusSubject,
+} from './names';
 import { SymbolReplica } from './replica';
 import { openStores } from './setup';
 
@@ -97,6 +103,14 @@ export class MatcherNode {
       (held) => node.setLeading(held),
     );
     node.lease.start();
+    // Operators and tests ask a node how it is: `nats req tb.status.<shard>.<node> ''`.
+    node.subscriptions.push(
+      nc.subscribe(statusSubject(options.shard, options.nodeId), {
+        callback: (_err, msg) => {
+          msg.respond(JSON.stringify(node.status()));
+        },
+      }),
+    );
     node.snapshotTimer = setInterval(() => node.snapshotDue(), 1000);
     return node;
   }
@@ -149,6 +163,7 @@ export class MatcherNode {
       symbols[symbol] = {
         lastApplied: r.lastApplied,
         lastPublished: r.lastPublished,
+        restoredFrom: r.restoredFrom,
         backlog: r.backlog,
         stateHash: r.book.stateHash(),
         ...(r.lastError ? { lastError: r.lastError } : {}),

@@ -33,3 +33,5 @@ export const commandSubject = (symbol: string) => `tb.cmd.${symbol}`;
 export const eventSubject = (symbol: string) => `tb.evt.${symbol}`;
 /** The symbol of a `tb.cmd.<symbol>` or `tb.evt.<symbol>` subject. */
 export const symbolOf = (subject: string) => subject.slice(subject.lastIndexOf('.') + 1);
+/** Request subject a matcher node answers with its status (JSON). */
+export const statusSubject = (shard: string, nodeId: string) => `tb.status.${shard}.${nodeId}`;

@@ -39,6 +39,8 @@ export function decodeStoredSnapshot(bytes: Uint8Array): { seq: number; snapshot
 export class SymbolReplica {
   /** Sequence of the last command message applied. */
   lastApplied = 0;
+  /** The command sequence of the snapshot this replica started from (0: an empty book). */
+  restoredFrom = 0;
   /** Results applied but not yet known to be in the event stream, in order. */
   private unpublished: MessageResults[] = [];
   /** The last command sequence the event stream covers for this symbol (as far as known). */
@@ -92,6 +94,7 @@ export class SymbolReplica {
       { everyCommands: options.snapshotEveryCommands, everyMs: options.snapshotEveryMs },
     );
     replica.lastApplied = seq;
+    replica.restoredFrom = seq;
     return replica;
   }
 
