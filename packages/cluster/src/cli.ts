@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ClusterConfig } from './config';
 import { MatcherNode } from './matcher';
+import { setRetryListener } from './retry';
 import { startNatsCluster } from './services/nats-server';
 import { startPostgres } from './services/postgres-server';
 import { PgSink } from './sink/pg-sink';
@@ -53,6 +54,7 @@ function onStop(stop: () => Promise<void>): void {
 }
 
 async function main(): Promise<void> {
+  setRetryListener((what, e) => process.stderr.write(`retrying ${what}: ${String(e)}\n`));
   const command = positionals[0];
   if (command === 'matcher') {
     if (!values.shard || !values.node) throw new Error('--shard and --node are required');

@@ -4,6 +4,7 @@ import { type BookEvent, type Command, encodeCommands } from 'tickbook';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
 import { checkSymbol, commandSubject } from './names';
 import { type CommandResult, decodeEventMessage } from './results';
+import { retrying } from './retry';
 import { openStores } from './setup';
 
 /** The answer to a submitted command message. */
@@ -60,7 +61,7 @@ export class ClusterClient {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });
-    await openStores(nc, resolved);
+    await retrying('open the streams', () => openStores(nc, resolved));
     const client = new ClusterClient(nc, jetstream(nc), resolved);
     client.subscription = nc.subscribe('tb.evt.*', {
       callback: (_err, msg) => {

@@ -1,16 +1,28 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+} from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
 import { Lease } from './lease';
 import {
   COMMAND_STREAM,
   commandSubject,
+  EVENT_STREAM,
   eventSubject,
   LAST_SEQUENCE_HEADER,
   statusSubject,
 } from './names';
 import { SymbolReplica } from './replica';
+import { retrying } from './retry';
 import { openStores } from './setup';
+
+/** How long a consumer may sit idle before the node checks whether the stream has more for it (ms). */
+const IDLE_CHECK_MS = 2000;
 
 /** Options of one matcher process. */
 export interface MatcherOptions {
@@ -33,6 +45,7 @@ export interface MatcherStatus {
     {
       lastApplied: number;
       lastPublished: number;
+      restoredFrom: number;
       backlog: number;
       stateHash: string;
       lastError?: string;
@@ -49,7 +62,9 @@ export interface MatcherStatus {
 export class MatcherNode {
   private readonly replicas = new Map<string, SymbolReplica>();
   private readonly subscriptions: Subscription[] = [];
-  private readonly stoppers: (() => void)[] = [];
+  private readonly consuming = new Set<ConsumerMessages>();
+  private running = true;
+  private jsm: JetStreamManager | undefined;
   private lease: Lease | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private leading = false;
@@ -72,28 +87,24 @@ export class MatcherNode {
       reconnectTimeWait: 250,
     });
     const node = new MatcherNode(nc, config, options);
-    const stores = await openStores(nc, config);
+    const stores = await retrying('open the streams', () => openStores(nc, config));
     const js = jetstream(nc);
+    node.jsm = stores.jsm;
     for (const symbol of symbols) {
-      const replica = await SymbolReplica.open({
-        symbol,
-        config: config.books[symbol],
-        js,
-        jsm: stores.jsm,
-        snapshots: stores.snapshots,
-        snapshotEveryCommands: config.snapshotEveryCommands,
-        snapshotEveryMs: config.snapshotEveryMs,
-      });
+      const replica = await retrying(`load the ${symbol} snapshot`, () =>
+        SymbolReplica.open({
+          symbol,
+          config: config.books[symbol],
+          js,
+          jsm: stores.jsm,
+          snapshots: stores.snapshots,
+          snapshotEveryCommands: config.snapshotEveryCommands,
+          snapshotEveryMs: config.snapshotEveryMs,
+        }),
+      );
       node.replicas.set(symbol, replica);
-      // What the leader has published, this node need not keep.
-      const sub = nc.subscribe(eventSubject(symbol), {
-        callback: (_err, msg) => {
-          const last = Number(msg.headers?.get(LAST_SEQUENCE_HEADER));
-          if (last > 0) replica.published(last);
-        },
-      });
-      node.subscriptions.push(sub);
-      await node.follow(js, replica);
+      node.watchPublished(js, replica);
+      node.follow(js, replica);
     }
     node.lease = new Lease(
       stores.leases,
@@ -115,23 +126,111 @@ export class MatcherNode {
     return node;
   }
 
-  /** Consume one symbol's command subject in order from the command after the replica's state. */
-  private async follow(js: ReturnType<typeof jetstream>, replica: SymbolReplica): Promise<void> {
-    const start = replica.lastApplied + 1;
-    const consumer = await js.consumers.get(COMMAND_STREAM, {
-      filter_subjects: commandSubject(replica.symbol),
-      ...(start > 1
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
-        : { deliver_policy: DeliverPolicy.All }),
-    });
-    const messages = await consumer.consume({ max_messages: 1024 });
-    this.stoppers.push(() => void messages.stop());
+  /**
+   * Keep a consumer running: open it (again) whenever it ends or errs, and
+   * restart it when it has been idle while `behind()` says the stream has
+   * more for it (a consumer that silently stopped after its NATS node died).
+   */
+  private consumeForever(
+    what: string,
+    open: () => Promise<ConsumerMessages>,
+    handle: (m: JsMsg) => void,
+    behind: () => Promise<boolean>,
+  ): void {
     void (async () => {
-      for await (const m of messages) {
-        replica.apply(m.seq, m.data);
-        if (this.leading && replica.snapshotDue()) void replica.snapshot().catch(() => undefined);
+      while (this.running) {
+        let messages: ConsumerMessages;
+        try {
+          messages = await retrying(what, open);
+        } catch {
+          continue;
+        }
+        this.consuming.add(messages);
+        let lastMessageAt = Date.now();
+        const watchdog = setInterval(() => {
+          if (Date.now() - lastMessageAt < IDLE_CHECK_MS) return;
+          lastMessageAt = Date.now();
+          behind().then(
+            (yes) => {
+              if (yes) void messages.stop();
+            },
+            () => undefined,
+          );
+        }, IDLE_CHECK_MS);
+        try {
+          for await (const m of messages) {
+            lastMessageAt = Date.now();
+            handle(m);
+          }
+        } catch {
+          // reopened below
+        } finally {
+          clearInterval(watchdog);
+          this.consuming.delete(messages);
+        }
+        if (this.running) await new Promise((r) => setTimeout(r, 100));
       }
     })();
+  }
+
+  /** The sequence of the last message stored on `subject`, or 0. */
+  private async lastStored(
+    stream: string,
+    subject: string,
+  ): Promise<{ seq: number; header?: string }> {
+    const m = await this.jsm?.streams
+      .getMessage(stream, { last_by_subj: subject })
+      .catch(() => null);
+    return m ? { seq: m.seq, header: m.header.get(LAST_SEQUENCE_HEADER) } : { seq: 0 };
+  }
+
+  /** Consume one symbol's command subject in order, from the command after the replica's state. */
+  private follow(js: JetStreamClient, replica: SymbolReplica): void {
+    const subject = commandSubject(replica.symbol);
+    this.consumeForever(
+      `follow ${replica.symbol}`,
+      async () => {
+        const start = replica.lastApplied + 1;
+        const consumer = await js.consumers.get(COMMAND_STREAM, {
+          filter_subjects: subject,
+          ...(start > 1
+            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
+            : { deliver_policy: DeliverPolicy.All }),
+        });
+        return consumer.consume({ max_messages: 1024 });
+      },
+      (m) => {
+        replica.apply(m.seq, m.data);
+        if (this.leading && replica.snapshotDue()) void replica.snapshot().catch(() => undefined);
+      },
+      async () => (await this.lastStored(COMMAND_STREAM, subject)).seq > replica.lastApplied,
+    );
+  }
+
+  /**
+   * What is stored in the event stream, this node need not keep. Read from
+   * the stream (headers only), not the subject: a core subscriber also sees a
+   * publish that JetStream then failed to store.
+   */
+  private watchPublished(js: JetStreamClient, replica: SymbolReplica): void {
+    const subject = eventSubject(replica.symbol);
+    this.consumeForever(
+      `watch ${replica.symbol} events`,
+      async () => {
+        const consumer = await js.consumers.get(EVENT_STREAM, {
+          filter_subjects: subject,
+          deliver_policy: DeliverPolicy.LastPerSubject,
+          headers_only: true,
+        });
+        return consumer.consume({ max_messages: 256 });
+      },
+      (m) => {
+        const last = Number(m.headers?.get(LAST_SEQUENCE_HEADER));
+        if (last > 0) replica.published(last);
+      },
+      async () =>
+        Number((await this.lastStored(EVENT_STREAM, subject)).header ?? 0) > replica.lastPublished,
+    );
   }
 
   private setLeading(leading: boolean): void {
@@ -186,7 +285,8 @@ export class MatcherNode {
   async stop(): Promise<void> {
     clearInterval(this.snapshotTimer);
     await this.lease?.stop(true);
-    for (const stop of this.stoppers) stop();
+    this.running = false;
+    for (const messages of this.consuming) void messages.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
     await this.nc.close();
   }

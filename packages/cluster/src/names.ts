@@ -11,8 +11,6 @@ export const EVENT_STREAM = 'TB_EVT';
 export const LEASE_BUCKET = 'tb_leases';
 /** Book snapshots with the command sequence they cover (an object store). */
 export const SNAPSHOT_BUCKET = 'tb_snapshots';
-/** The PostgreSQL sink's durable consumer of the event stream. */
-export const SINK_CONSUMER = 'tb_pg_sink';
 
 /** Header on an event message: the last command sequence it covers. */
 export const LAST_SEQUENCE_HEADER = 'Tb-Last-Seq';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { MatcherNode } from '../src/matcher';
-import { EVENT_STREAM, SINK_CONSUMER } from '../src/names';
+import { EVENT_STREAM } from '../src/names';
 import { PgSink } from '../src/sink/pg-sink';
 import { startServices, until } from './support/services';
 
@@ -120,11 +120,10 @@ describe('PostgreSQL sink', () => {
         resting.map((o) => [o.id, o.remaining]),
       );
 
-      // Redeliver everything: a fresh durable consumer from the stream's start.
+      // Deliver everything again: move the stored position back to the start.
       await sink.stop();
-      const nc = node.nc;
-      const jsm = await jetstreamManager(nc);
-      await jsm.consumers.delete(EVENT_STREAM, SINK_CONSUMER);
+      const jsm = await jetstreamManager(node.nc);
+      await db.query('UPDATE tb_sink_position SET stream_seq = 0');
       let redelivered = 0;
       sink = await PgSink.start({
         config,

@@ -1,9 +1,10 @@
-import { AckPolicy, type Consumer, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { type ClusterConfig, resolveClusterConfig } from '../config';
-import { EVENT_STREAM, SINK_CONSUMER } from '../names';
+import { EVENT_STREAM } from '../names';
 import { decodeEventMessage, type EventMessage } from '../results';
+import { retrying } from '../retry';
 import { openStores } from '../setup';
 import { migrate } from './migrate';
 import { type BatchChanges, collectChanges } from './order-changes';
@@ -26,25 +27,27 @@ export interface PgSinkOptions {
 
 /**
  * Writes the event stream into PostgreSQL: trades and order states, in
- * batches, each batch in one transaction together with the last command
- * message it covers per symbol. Messages are acknowledged to JetStream only
- * after the commit, and a redelivered message is skipped by that progress
- * row: every row is written exactly once.
+ * batches, each batch in one transaction together with where it ends, both as
+ * the event stream's sequence (where to resume) and, per symbol, as the last
+ * command message covered. The position lives in the database, not in a
+ * JetStream consumer's acknowledgements: a crash anywhere resumes exactly
+ * after the last commit, so every row is written once. (Acknowledgement-based
+ * redelivery may come out of order, which could leave a gap behind a later
+ * commit.)
  */
 export class PgSink {
   private running = true;
   private loop: Promise<void> = Promise.resolve();
-  /** Set while the last batch failed (it is retried). */
+  /** Set while the last batch failed (it is retried from the stored position). */
   lastError: string | undefined;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly db: pg.Client,
-    private readonly consumer: Consumer,
     private readonly options: PgSinkOptions,
   ) {}
 
-  /** Run the migrations, open the durable consumer and start writing. */
+  /** Run the migrations and start writing from the stored position. */
   static async start(options: PgSinkOptions): Promise<PgSink> {
     const config = resolveClusterConfig(options.config);
     const db = new pg.Client({ connectionString: options.database });
@@ -56,44 +59,56 @@ export class PgSink {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
     });
-    const { jsm } = await openStores(nc, config);
-    await jsm.consumers.info(EVENT_STREAM, SINK_CONSUMER).catch(() =>
-      jsm.consumers.add(EVENT_STREAM, {
-        durable_name: SINK_CONSUMER,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: 30_000_000_000,
-        max_ack_pending: 20_000,
-      }),
-    );
-    const consumer = await jetstream(nc).consumers.get(EVENT_STREAM, SINK_CONSUMER);
-    const sink = new PgSink(nc, db, consumer, options);
+    await retrying('open the streams', () => openStores(nc, config));
+    const sink = new PgSink(nc, db, options);
     sink.loop = sink.run();
     return sink;
   }
 
+  private async position(): Promise<number> {
+    const { rows } = await this.db.query<{ stream_seq: string }>(
+      'SELECT stream_seq FROM tb_sink_position WHERE stream = $1',
+      [EVENT_STREAM],
+    );
+    return Number(rows[0]?.stream_seq ?? 0);
+  }
+
   private async run(): Promise<void> {
     const max = this.options.batchMessages ?? 512;
+    const js = jetstream(this.nc);
     while (this.running) {
-      let messages: JsMsg[] = [];
       try {
-        const batch = await this.consumer.fetch({ max_messages: max, expires: 1000 });
-        for await (const m of batch) messages.push(m);
-        if (messages.length === 0) continue;
-        await this.write(messages.map((m) => decodeEventMessage(m.data)));
-        for (const m of messages) m.ack();
-        messages = [];
-        this.lastError = undefined;
+        let position = await this.position();
+        // An ordered consumer delivers in stream order with no gaps (it
+        // recreates itself when it sees one).
+        const consumer = await js.consumers.get(EVENT_STREAM, {
+          ...(position > 0
+            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
+            : { deliver_policy: DeliverPolicy.All }),
+        });
+        while (this.running) {
+          const messages: JsMsg[] = [];
+          const batch = await consumer.fetch({ max_messages: max, expires: 1000 });
+          for await (const m of batch) messages.push(m);
+          const fresh = messages.filter((m) => m.seq > position);
+          if (fresh.length === 0) continue;
+          const end = fresh[fresh.length - 1].seq;
+          await this.write(
+            fresh.map((m) => decodeEventMessage(m.data)),
+            end,
+          );
+          position = end;
+          this.lastError = undefined;
+        }
       } catch (e) {
-        // Not acknowledged: JetStream redelivers, and the progress rows make
-        // the retry write nothing twice.
+        // Nothing after the last commit counts: start again from the stored position.
         this.lastError = String(e);
         if (this.running) await new Promise((r) => setTimeout(r, 250));
       }
     }
   }
 
-  private async write(messages: EventMessage[]): Promise<void> {
+  private async write(messages: EventMessage[], streamSeq: number): Promise<void> {
     const db = this.db;
     const symbols = [...new Set(messages.map((m) => m.symbol))];
     await db.query('BEGIN');
@@ -105,6 +120,11 @@ export class PgSink {
       const applied = new Map(rows.map((r) => [r.symbol, Number(r.last_seq)]));
       const changes = collectChanges(messages, applied);
       await writeChanges(db, changes);
+      await db.query(
+        `INSERT INTO tb_sink_position (stream, stream_seq) VALUES ($1, $2)
+         ON CONFLICT (stream) DO UPDATE SET stream_seq = EXCLUDED.stream_seq`,
+        [EVENT_STREAM, streamSeq],
+      );
       await db.query('COMMIT');
       this.options.onCommit?.({
         messages: messages.length,

@@ -16,6 +16,8 @@ export interface ClusterProcess {
   /** Resolves at the first printed line matching `test`. */
   waitFor(test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** The end of what it wrote to stderr, and how it exited (for failure reports). */
+  describe(): string;
 }
 
 export function writeConfig(dir: string, config: ClusterConfig): string {
@@ -65,6 +67,9 @@ export function startProcess(args: string[]): ClusterProcess {
           reject(new Error(`process exited before the line was printed: ${stderr}`)),
         );
       });
+    },
+    describe() {
+      return `exit=${child.exitCode ?? child.signalCode ?? 'running'} lines=${JSON.stringify(lines.slice(-3))} stderr=${stderr.slice(-1500)}`;
     },
     async kill(signal = 'SIGKILL') {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,0 +1,298 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import pg from 'pg';
+import { type BookConfig, type Command, createBook, decodeCommands } from 'tickbook';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterClient } from '../src/client';
+import type { ClusterConfig } from '../src/config';
+import { COMMAND_STREAM, commandSubject, EVENT_STREAM, eventSubject } from '../src/names';
+import { decodeEventMessage } from '../src/results';
+import { retrying } from '../src/retry';
+import {
+  type ClusterProcess,
+  matcherStatus,
+  startMatcherProcess,
+  startProcess,
+  writeConfig,
+} from './support/processes';
+import { scratch, sleep, startServices, until } from './support/services';
+
+const BOOK: BookConfig = { minPrice: 1, maxPrice: 200, capacity: 20_000 };
+const SHARDS = { a: ['AAA', 'ABC'], b: ['BBB'] };
+const SYMBOLS = Object.values(SHARDS).flat();
+const LOAD_MS = Number(process.env.TICKBOOK_CHAOS_MS ?? 12_000);
+
+let services: Awaited<ReturnType<typeof startServices>>;
+const dir = scratch('chaos');
+beforeAll(async () => {
+  services = await startServices({ natsNodes: 3, postgres: true });
+});
+afterAll(async () => {
+  await services?.stop();
+  dir.remove();
+});
+
+/** A load generator: mixed commands over every symbol and five accounts, retried until acknowledged. */
+function loadGenerator(client: ClusterClient, name: string, acked: Map<string, Set<number>>) {
+  let x = name === 'g1' ? 0x9e3779b9 : 0x85ebca6b;
+  const rnd = (m: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % m;
+  };
+  const nextId = new Map<string, number>();
+  let stop = false;
+  let batches = 0;
+  let retries = 0;
+  const run = async () => {
+    while (!stop) {
+      const symbol = SYMBOLS[rnd(SYMBOLS.length)];
+      // Each generator owns its own id range per symbol (ids are per book).
+      let id = nextId.get(symbol) ?? (name === 'g1' ? 1 : 1_000_000_000);
+      const commands: Command[] = [];
+      for (let k = 1 + rnd(30); k > 0; k--) {
+        const owner = 1 + rnd(5);
+        const side = rnd(2) ? 'buy' : 'sell';
+        const r = rnd(12);
+        if (r === 0 && id > 3) commands.push({ kind: 'cancel', id: id - 1 - rnd(3) });
+        else if (r === 1)
+          commands.push({ kind: 'market', id: id++, side, qty: 1 + rnd(10), owner });
+        else if (r === 2)
+          commands.push({
+            kind: 'limit',
+            id: id++,
+            side,
+            price: 90 + rnd(21),
+            qty: 1 + rnd(9),
+            owner,
+            timeInForce: 'IOC',
+          });
+        else
+          commands.push({
+            kind: 'limit',
+            id: id++,
+            side,
+            price: 90 + rnd(21),
+            qty: 1 + rnd(9),
+            owner,
+          });
+      }
+      nextId.set(symbol, id);
+      const dedupeId = `${name}:${batches++}`;
+      // Acknowledged = stored by JetStream. Until then, retry with the same id.
+      for (;;) {
+        try {
+          const ack = await client.publish(symbol, commands, dedupeId);
+          acked.get(symbol)?.add(ack.seq);
+          break;
+        } catch {
+          retries++;
+          await sleep(50);
+        }
+      }
+    }
+  };
+  const done = run();
+  return {
+    stop: async () => {
+      stop = true;
+      await done;
+      return { batches, retries };
+    },
+  };
+}
+
+describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes killed under load', () => {
+  it('applies every acknowledged command once; PostgreSQL trades equal an in-process book per symbol; replicas agree', async () => {
+    const config: ClusterConfig = {
+      servers: services.nats.servers,
+      replicas: 3,
+      books: Object.fromEntries(SYMBOLS.map((s) => [s, BOOK])),
+      shards: SHARDS,
+      leaseMs: 1000,
+      snapshotEveryCommands: 2_000,
+    };
+    const file = writeConfig(dir.dir, config);
+    const database = services.db?.connectionString as string;
+    const procs: ClusterProcess[] = [];
+    const matchers = new Map<string, ClusterProcess>();
+    const startMatcher = (shard: string, node: string) => {
+      const p = startMatcherProcess(file, shard, node);
+      procs.push(p);
+      matchers.set(node, p);
+      return p;
+    };
+    const startSink = () => {
+      const p = startProcess(['sink', '--config', file, '--database', database]);
+      procs.push(p);
+      return p;
+    };
+    for (const shard of Object.keys(SHARDS)) {
+      await startMatcher(shard, `${shard}1`).waitFor(
+        (l) => l.event === 'leadership' && l.leading === true,
+      );
+      await startMatcher(shard, `${shard}2`).waitFor((l) => l.event === 'ready');
+    }
+    let sink = startSink();
+    await sink.waitFor((l) => l.event === 'ready');
+
+    const acked = new Map(SYMBOLS.map((s) => [s, new Set<number>()]));
+    const clients = [
+      await ClusterClient.connect(config, 'g1'),
+      await ClusterClient.connect(config, 'g2'),
+    ];
+    const loads = clients.map((c, i) => loadGenerator(c, `g${i + 1}`, acked));
+    try {
+      await sleep(LOAD_MS / 4);
+      // The leading matcher of shard a dies.
+      await matchers.get('a1')?.kill('SIGKILL');
+      await matchers.get('a2')?.waitFor((l) => l.event === 'leadership' && l.leading === true);
+      await sleep(LOAD_MS / 4);
+      // A NATS node dies; the sink dies too.
+      await services.nats.nodes[1].kill();
+      await sink.kill('SIGKILL');
+      await sleep(LOAD_MS / 4);
+      // Bring them back.
+      await services.nats.nodes[1].start();
+      startMatcher('a', 'a1');
+      sink = startSink();
+      await sleep(LOAD_MS / 4);
+    } finally {
+      const stats = await Promise.all(loads.map((l) => l.stop()));
+      console.log(`chaos load: ${JSON.stringify(stats)}`);
+    }
+
+    // Replay each symbol's command stream into an in-process book.
+    const nc = clients[0].nc;
+    const js = jetstream(nc);
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    try {
+      const diagnose = async () => {
+        for (const node of ['a1', 'a2', 'b1', 'b2']) {
+          const st = await matcherStatus(nc, node[0], node).catch((e) => String(e));
+          console.log(node, JSON.stringify(st), matchers.get(node)?.describe());
+        }
+      };
+      const waitUntil = (what: string, check: () => Promise<boolean>) =>
+        until(what, check).catch(async (e) => {
+          await diagnose();
+          throw e;
+        });
+      for (const symbol of SYMBOLS) {
+        const wanted = acked.get(symbol) as Set<number>;
+        const last = Math.max(...wanted);
+        const consumer = await retrying('read the command stream', () =>
+          js.consumers.get(COMMAND_STREAM, {
+            filter_subjects: commandSubject(symbol),
+            deliver_policy: DeliverPolicy.All,
+          }),
+        );
+        const book = createBook(BOOK);
+        const trades: unknown[][] = [];
+        const seen = new Set<string>();
+        const commandSeqs: number[] = [];
+        let count = 0;
+        for (
+          let m = await consumer.next({ expires: 5000 });
+          m;
+          m = await consumer.next({ expires: 2000 })
+        ) {
+          const dedupeId = m.headers?.get('Nats-Msg-Id') ?? '';
+          expect(seen.has(dedupeId)).toBe(false); // a retried publish was stored once
+          seen.add(dedupeId);
+          wanted.delete(m.seq);
+          commandSeqs.push(m.seq);
+          count++;
+          let tradeNo = 0;
+          for (const c of decodeCommands(m.data)) {
+            for (const e of book.submit(c)) {
+              if (e.type === 'trade')
+                trades.push([m.seq, tradeNo++, e.makerId, e.takerId, e.price, e.qty]);
+            }
+          }
+          if (m.seq >= last) break;
+        }
+        expect(wanted.size).toBe(0); // every acknowledged message is in the stream
+
+        // The event stream holds each command message's results once, in order.
+        const shard = SHARDS.a.includes(symbol) ? 'a' : 'b';
+        await waitUntil(`${symbol}'s results up to ${last} to be published`, async () => {
+          const s = await matcherStatus(nc, shard, `${shard}2`).catch(() => undefined);
+          return s !== undefined && s.symbols[symbol].lastPublished >= last;
+        });
+        const events = await retrying('read the event stream', () =>
+          js.consumers.get(EVENT_STREAM, {
+            filter_subjects: eventSubject(symbol),
+            deliver_policy: DeliverPolicy.All,
+          }),
+        );
+        const resultSeqs: number[] = [];
+        const lastHeaders: string[] = [];
+        for (
+          let m = await events.next({ expires: 5000 });
+          m;
+          m = await events.next({ expires: 2000 })
+        ) {
+          const message = decodeEventMessage(m.data);
+          lastHeaders.push(`${m.seq}:${message.results[0]?.seq}-${message.last}`);
+          for (const r of message.results) resultSeqs.push(r.seq);
+          if (message.last >= last) break;
+        }
+        const firstGap = commandSeqs.findIndex((q, i) => resultSeqs[i] !== q);
+        if (firstGap >= 0) console.log('event messages:', lastHeaders.join(' '));
+        expect(
+          firstGap < 0
+            ? 'no gap'
+            : { at: firstGap, command: commandSeqs[firstGap], result: resultSeqs[firstGap] },
+        ).toBe('no gap');
+        expect(count).toBeGreaterThan(0);
+        await waitUntil(`the sink to reach ${symbol}:${last}`, async () => {
+          const r = await db.query('SELECT last_seq FROM tb_sink_progress WHERE symbol = $1', [
+            symbol,
+          ]);
+          return Number(r.rows[0]?.last_seq ?? 0) >= last;
+        });
+        const rows = await db.query(
+          'SELECT cmd_seq, trade_no, maker_id, taker_id, price, qty FROM tb_trades WHERE symbol = $1 AND cmd_seq <= $2 ORDER BY cmd_seq, trade_no',
+          [symbol, last],
+        );
+        const stored = rows.rows.map((r) =>
+          [r.cmd_seq, r.trade_no, r.maker_id, r.taker_id, r.price, r.qty].map(Number),
+        );
+        const firstDiff = trades.findIndex(
+          (t, i) => JSON.stringify(t) !== JSON.stringify(stored[i]),
+        );
+        expect({
+          symbol,
+          length: stored.length,
+          firstDiff:
+            firstDiff < 0
+              ? undefined
+              : { index: firstDiff, stored: stored[firstDiff], replayed: trades[firstDiff] },
+        }).toEqual({ symbol, length: trades.length, firstDiff: undefined });
+        expect(trades.length).toBeGreaterThan(0);
+
+        // Both replicas of the symbol's shard hold that book.
+        const want = book.stateHash();
+        for (const node of [`${shard}1`, `${shard}2`]) {
+          await waitUntil(`${node} to apply ${symbol} up to ${last}`, async () => {
+            const s = await matcherStatus(nc, shard, node).catch(() => undefined);
+            return s !== undefined && s.symbols[symbol].lastApplied >= last;
+          });
+          const s = await matcherStatus(nc, shard, node);
+          if (s.symbols[symbol].lastApplied === last)
+            expect(s.symbols[symbol].stateHash).toBe(want);
+        }
+      }
+      const dupes = await db.query(
+        'SELECT count(*)::int AS n FROM (SELECT 1 FROM tb_trades GROUP BY symbol, maker_id, taker_id, cmd_seq HAVING count(*) > 1) d',
+      );
+      expect(dupes.rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+      for (const c of clients) await c.close();
+      for (const p of procs) await p.kill();
+    }
+  });
+});
