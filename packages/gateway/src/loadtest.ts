@@ -120,6 +120,9 @@ async function startGateway(
     // 64 MiB default would checkpoint a batch run once: a pause of a few tenths
     // of a second in five seconds)
     maxRequestsPerSecond: 0,
+    // the per-account order limit stays on (its bookkeeping is measured) but
+    // never refuses: no account can hold more than the book's capacity
+    maxRestingOrdersPerSymbol: 4_000_000,
     checkpointEveryBytes: 0,
     instruments: [{ symbol: SYMBOL, minPrice: 1, maxPrice: 1_000_000, capacity: 4_000_000 }],
     accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({

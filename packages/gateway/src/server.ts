@@ -187,6 +187,11 @@ function refuse(reply: FastifyReply, code: ErrorCode, id?: number) {
   return reply.code(body.statusCode).send(body);
 }
 
+/** A new order that may end up held by the book: a GTC limit order (it may rest) or a stop (it waits). */
+function mayRest(c: Command): boolean {
+  return c.kind === 'stop' || (c.kind === 'limit' && (c.timeInForce ?? 'GTC') === 'GTC');
+}
+
 /**
  * The engine command of a new order from account `owner`. Fields the client
  * left out stay `undefined`, which the engine (and its journal) treat as absent.
@@ -512,6 +517,19 @@ export async function buildGateway(
         done();
       });
 
+      // Orders an account may hold per book: checked (and counted as queued) before the book.
+      const maxResting = config.maxRestingOrdersPerSymbol;
+      const tooManyOrders = httpError('TOO_MANY_ORDERS');
+      const tooManyMessage = `this account already holds ${maxResting} orders in this book (maxRestingOrdersPerSymbol)`;
+      /** Whether `command` may go to the book; true also when it is counted as admitted. */
+      const admit = (market: Market, owner: number, command: Command): boolean => {
+        if (maxResting <= 0 || !mayRest(command)) return true;
+        if (market.admit(owner, maxResting)) return true;
+        tooManyOrders.inc();
+        return false;
+      };
+      const admitted = (command: Command) => (maxResting > 0 && mayRest(command) ? 1 : 0);
+
       const marketOf = (symbol: string, reply: FastifyReply): Market | undefined => {
         const m = markets.get(symbol);
         if (!m) refuse(reply, 'UNKNOWN_SYMBOL');
@@ -523,8 +541,9 @@ export async function buildGateway(
         reply: FastifyReply,
         market: Market,
         command: Command,
+        admittedOrders = 0,
       ) => {
-        const [events] = await market.submit([command]);
+        const [events] = await market.submit([command], req.owner, admittedOrders);
         // A reduce's events do not say whether the order is a stop still waiting
         // for its trigger; the book does (a stop never goes back to waiting).
         const untriggered =
@@ -543,7 +562,16 @@ export async function buildGateway(
           const body = req.body as OrderBody & { symbol: string };
           const market = marketOf(body.symbol, reply);
           if (!market) return reply;
-          return oneCommand(req, reply, market, toCommand(body, req.owner));
+          const command = toCommand(body, req.owner);
+          if (!admit(market, req.owner, command)) {
+            return reply.code(409).send({
+              statusCode: 409,
+              code: 'TOO_MANY_ORDERS',
+              message: tooManyMessage,
+              id: body.id,
+            });
+          }
+          return oneCommand(req, reply, market, command, admitted(command));
         },
       );
 
@@ -561,10 +589,33 @@ export async function buildGateway(
           if (!market) return reply;
           const owner = req.owner;
           const commands = body.orders.map((o) => toCommand(o, owner));
-          const perCommand = await market.submit(commands);
+          // Orders past the account's limit are answered here; the others go to the book.
+          let toBook = commands;
+          let refused: boolean[] | undefined;
+          let admittedOrders = 0;
+          if (maxResting > 0) {
+            for (let i = 0; i < commands.length; i++) {
+              const c = commands[i];
+              if (!mayRest(c)) continue;
+              if (admit(market, owner, c)) admittedOrders++;
+              else {
+                refused ??= new Array<boolean>(commands.length).fill(false);
+                refused[i] = true;
+              }
+            }
+            if (refused) toBook = commands.filter((_, i) => !refused?.[i]);
+          }
+          const perCommand =
+            toBook.length > 0 ? await market.submit(toBook, owner, admittedOrders) : [];
           let rejected = 0;
-          const results = perCommand.map((events, i) => {
-            const r = summarize(commands[i], events);
+          let k = 0;
+          const results = commands.map((c, i): object => {
+            if (refused?.[i]) {
+              rejected++;
+              const id = body.orders[i].id;
+              return { id, status: 'rejected', filled: 0, remaining: 0, code: 'TOO_MANY_ORDERS' };
+            }
+            const r = summarize(c, perCommand[k++]);
             if (r.code) rejected++;
             return r;
           });
