@@ -56,7 +56,19 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Per symbol: journal records replayed at start-up (journal on). */
   recovered: Map<string, number>;
+  /** What `GET /ready` answers (200 only when `status` is `ready`). */
+  readiness(): Readiness;
 }
+
+/**
+ * Whether the gateway takes orders: `starting` until the app is ready,
+ * `ready`, `stopping` from the start of a graceful stop, `failed` once a
+ * symbol stopped taking writes (a failed journal write, sync or checkpoint,
+ * or an engine failure; a restart recovers).
+ */
+export type Readiness =
+  | { status: 'starting' | 'ready' | 'stopping' }
+  | { status: 'failed'; failed: { symbol: string; error: string }[] };
 
 /** A URL with the value of its `key` query parameter (an API key) replaced. */
 export function redactKey(url: string): string {
@@ -444,6 +456,29 @@ export async function buildGateway(
     };
   });
 
+  // Readiness, apart from liveness: whether this process takes orders now.
+  // Journals are recovered before the app exists (and before it listens), so a
+  // recovering gateway has no port open yet; `starting` covers the time until
+  // the app is ready, `stopping` a graceful stop from its first moment.
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  app.addHook('onReady', async () => {
+    if (phase === 'starting') phase = 'ready';
+  });
+  app.addHook('preClose', async () => {
+    phase = 'stopping';
+  });
+  const readiness = (): Readiness => {
+    const failed = [...markets.values()]
+      .filter((m) => m.failure)
+      .map((m) => ({ symbol: m.symbol, error: m.failure?.message ?? '' }));
+    return failed.length > 0 ? { status: 'failed', failed } : { status: phase };
+  };
+  app.get('/ready', async (_req, reply) => {
+    const r = readiness();
+    reply.code(r.status === 'ready' ? 200 : 503);
+    return r;
+  });
+
   app.get('/metrics', async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');
     return metrics.registry.render();
@@ -713,5 +748,5 @@ export async function buildGateway(
     for (const m of markets.values()) m.close();
   });
 
-  return { app, config, markets, metrics, recovered };
+  return { app, config, markets, metrics, recovered, readiness };
 }

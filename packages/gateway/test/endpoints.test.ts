@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOB, type Harness, harness, limit } from './helpers';
+import { buildGateway } from '../src/index';
+import { BOB, type Harness, harness, limit, tempDir, testConfig } from './helpers';
 
 let h: Harness;
 beforeEach(async () => {
@@ -189,5 +191,51 @@ describe('health and metrics', () => {
       /tickbook_gateway_request_duration_seconds_bucket\{route="\/v1\/orders",le="\+Inf"\} 4/,
     );
     expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 1');
+  });
+});
+
+describe('readiness and liveness', () => {
+  it('/ready is 200 once the app is ready, 503 while starting and from the start of a stop', async () => {
+    const dir = tempDir();
+    try {
+      const gw = await buildGateway(testConfig(dir));
+      // journals recovered, app not ready yet
+      expect(gw.readiness()).toEqual({ status: 'starting' });
+      await gw.app.ready();
+      const ready = await gw.app.inject({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(JSON.parse(ready.body)).toEqual({ status: 'ready' });
+      const closing = gw.app.close();
+      await new Promise((r) => setImmediate(r));
+      expect(gw.readiness()).toEqual({ status: 'stopping' });
+      await closing;
+      expect(gw.readiness()).toEqual({ status: 'stopping' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('/ready is 503 naming the symbol after an engine or journal failure; /health stays liveness', async () => {
+    expect((await h.call('GET', '/ready', undefined, null)).status).toBe(200);
+    const health = await h.call('GET', '/health', undefined, null);
+    expect(health.status).toBe(200);
+    const book = h.gw.markets.get('TINY')!.book as { apply: (...a: unknown[]) => unknown };
+    book.apply = () => {
+      throw new Error('engine trapped');
+    };
+    const order = { symbol: 'TINY', id: 1, side: 'buy', price: 10, qty: 1 };
+    expect((await h.call('POST', '/v1/orders', order)).status).toBe(503);
+    const ready = await h.call('GET', '/ready', undefined, null);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({
+      status: 'failed',
+      failed: [{ symbol: 'TINY', error: 'engine trapped' }],
+    });
+    // the process itself still answers: /health reports the failed symbol
+    const after = await h.call('GET', '/health', undefined, null);
+    expect(after.body.status).toBe('failed');
+    expect(after.body.symbols.find((x: { symbol: string }) => x.symbol === 'TINY').error).toBe(
+      'engine trapped',
+    );
   });
 });
