@@ -4,7 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import websocket from '@fastify/websocket';
 import { Ajv, type ErrorObject, type SchemaValidateFunction } from 'ajv';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import {
   type Book,
   type BookConfig,
@@ -312,6 +317,10 @@ export async function buildGateway(
             },
           },
     bodyLimit: config.bodyLimitBytes,
+    // Fastify's two info lines per request (incoming, completed) are replaced by
+    // one line per answer (onResponse below): a client error is one info line
+    // without a stack, a success a debug line; server errors log their error.
+    logController: new LogController({ disableRequestLogging: true }),
     // on close, keep-alive connections with no request in flight close at once
     forceCloseConnections: 'idle',
     schemaErrorFormatter: formatSchemaErrors as never,
@@ -365,7 +374,7 @@ export async function buildGateway(
 
   const httpError = (code: string) => metrics.httpErrors.labels({ code });
   app.setErrorHandler(
-    (err: Error & { validation?: unknown; code?: string; statusCode?: number }, _req, reply) => {
+    (err: Error & { validation?: unknown; code?: string; statusCode?: number }, req, reply) => {
       let status = 500;
       let code = 'INTERNAL';
       let message = 'internal error';
@@ -402,7 +411,8 @@ export async function buildGateway(
         code = err.code ?? 'BAD_REQUEST';
         message = err.message;
       } else {
-        app.log.error(err);
+        // a server error: the one place a stack helps
+        req.log.error({ err }, 'request failed');
       }
       httpError(code).inc();
       return reply.code(status).send({ statusCode: status, code, message });
@@ -415,8 +425,11 @@ export async function buildGateway(
       .send({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` });
   });
 
-  // Latency of every request, by route.
+  // Latency of every request, by route; and one log line per answer: a client
+  // error (4xx) at info level, the rest at debug (a server error has already
+  // logged its error, with its stack, in the error handler).
   const routeHist = new Map<string, HistogramChild>();
+  const logsDebug = config.logLevel === 'debug' || config.logLevel === 'trace';
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     let h = routeHist.get(route);
@@ -424,7 +437,20 @@ export async function buildGateway(
       h = metrics.requestDuration.labels({ route });
       routeHist.set(route, h);
     }
-    h.observe(reply.elapsedTime / 1000);
+    const ms = reply.elapsedTime;
+    h.observe(ms / 1000);
+    const status = reply.statusCode;
+    const clientError = status >= 400 && status < 500;
+    if (clientError || logsDebug) {
+      req.log[clientError ? 'info' : 'debug'](
+        {
+          req: { method: req.method, url: redactKey(req.url) },
+          statusCode: status,
+          responseTime: Math.round(ms * 1000) / 1000,
+        },
+        clientError ? 'request refused' : 'request completed',
+      );
+    }
     done();
   });
 
