@@ -39,7 +39,7 @@
 import { type Book, type BookEvent, type Command, opensCommand } from 'tickbook';
 import { ownerOf } from './ids';
 import { RestingCounts } from './limits';
-import type { GatewayMetrics } from './metrics';
+import type { CounterChild, GatewayMetrics } from './metrics';
 
 interface Pending {
   commands: readonly Command[];
@@ -113,6 +113,16 @@ export interface MarketOptions {
   journaledSinceCheckpoint?: number;
 }
 
+const COMMAND_KINDS: readonly Command['kind'][] = [
+  'limit',
+  'market',
+  'stop',
+  'cancel',
+  'modify',
+  'reduce',
+  'advance-time',
+];
+
 /** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
 const MAX_TIMER_MS = 0x7fff_ffff;
 
@@ -136,6 +146,18 @@ export class Market {
   private unsynced: Applied[] = [];
   private syncing = false;
   private readonly m;
+  /** Per flush: commands by kind (see {@link flush}). */
+  private readonly kinds: Record<Command['kind'], number> = {
+    limit: 0,
+    market: 0,
+    stop: 0,
+    cancel: 0,
+    modify: 0,
+    reduce: 0,
+    'advance-time': 0,
+  };
+  /** The rejects counter's child per refusal code, made on first use. */
+  private readonly rejects = new Map<string, CounterChild>();
   private readonly clock: () => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Clock time the timer is set for. */
@@ -179,6 +201,9 @@ export class Market {
       checkpoint: metrics.checkpointDuration.labels(labels),
     };
     metrics.resting.labels(labels).read = () => this.book.size;
+    metrics.failed.labels(labels).read = () => (this.failure ? 1 : 0);
+    const journalBytes = options.journalBytes;
+    if (journalBytes) metrics.journalBytes.labels(labels).read = journalBytes;
     this.clock = options.clock ?? Date.now;
     this.checkpointedAt = book.sequence - (options.journaledSinceCheckpoint ?? 0);
     // A recovered book: count what it holds per account once; events keep the counts from here.
@@ -205,6 +230,15 @@ export class Market {
       }
     }
     return undefined;
+  }
+
+  private rejectsOf(code: string): CounterChild {
+    let child = this.rejects.get(code);
+    if (!child) {
+      child = this.metrics.rejects.labels({ symbol: this.symbol, code });
+      this.rejects.set(code, child);
+    }
+    return child;
   }
 
   /** Set the timer for the next known expiry (or clear it when there is none). */
@@ -342,7 +376,7 @@ export class Market {
           resting.add(ownerOf(e.id), 1);
           break;
         case 'rejected':
-          this.metrics.rejects.labels({ symbol: this.symbol, code: e.code }).inc();
+          this.rejectsOf(e.code).inc();
           break;
       }
     }
@@ -352,7 +386,15 @@ export class Market {
       return;
     }
     this.armTimer();
-    for (const c of all) this.m[c.kind].inc();
+    // Commands by kind: counted here, added to the metric once per kind and call.
+    const kinds = this.kinds;
+    for (let i = 0; i < all.length; i++) kinds[all[i].kind]++;
+    for (const kind of COMMAND_KINDS) {
+      if (kinds[kind] > 0) {
+        this.m[kind].inc(kinds[kind]);
+        kinds[kind] = 0;
+      }
+    }
     this.m.orders.inc(orders);
     this.m.trades.inc(trades);
     this.m.tradedQty.inc(qty);

@@ -148,6 +148,7 @@ function openMarket(
 
   mkdirSync(config.dataDir, { recursive: true });
   const files = journalFiles(config.dataDir, inst.symbol);
+  const recoveryStart = performance.now();
   const { book, sink, replayed, tornAt } = openJournal(
     files,
     bookConfig,
@@ -176,6 +177,10 @@ function openMarket(
     );
   }
   recovered.set(inst.symbol, replayed);
+  const recoverySeconds = (performance.now() - recoveryStart) / 1000;
+  const labels = { symbol: inst.symbol };
+  metrics.recoveryDuration.labels(labels).read = () => recoverySeconds;
+  metrics.recoveredRecords.labels(labels).read = () => replayed;
   return new Market(inst.symbol, book as Book, metrics, {
     ...options,
     close: () => sink.close(),
@@ -506,8 +511,8 @@ export async function buildGateway(
   });
 
   app.get('/metrics', async (_req, reply) => {
-    reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return metrics.registry.render();
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
   });
 
   // Everything under /v1 needs an API key; it names the account (owner).

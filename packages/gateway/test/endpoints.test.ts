@@ -188,9 +188,42 @@ describe('health and metrics', () => {
       /tickbook_gateway_request_duration_seconds_count\{route="\/v1\/orders"\} 4/,
     );
     expect(text).toMatch(
-      /tickbook_gateway_request_duration_seconds_bucket\{route="\/v1\/orders",le="\+Inf"\} 4/,
+      /tickbook_gateway_request_duration_seconds_bucket\{le="\+Inf",route="\/v1\/orders"\} 4/,
     );
     expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 1');
+    // children the gateway made show from the start, at 0
+    expect(text).toContain('tickbook_gateway_commands_total{symbol="TINY",kind="limit"} 0');
+    expect(text).toContain('tickbook_gateway_checkpoint_duration_seconds_count{symbol="TINY"} 0');
+    // journal, recovery and failure state
+    expect(text).toMatch(/^tickbook_gateway_journal_bytes\{symbol="BTC-USD"\} [1-9]\d*$/m);
+    expect(text).toMatch(
+      /^tickbook_gateway_recovery_duration_seconds\{symbol="BTC-USD"\} [\d.e-]+$/m,
+    );
+    expect(text).toContain('tickbook_gateway_recovered_records{symbol="BTC-USD"} 0');
+    expect(text).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
+    // prom-client's default process metrics
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'process_open_fds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    }
+    expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+  });
+
+  it('a second gateway in the same process has metrics of its own', async () => {
+    const other = await harness();
+    try {
+      await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5));
+      const text = (await other.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).toContain('tickbook_gateway_orders_total{symbol="BTC-USD"} 0');
+      expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 0');
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -227,6 +260,9 @@ describe('readiness and liveness', () => {
     expect((await h.call('POST', '/v1/orders', order)).status).toBe(503);
     const ready = await h.call('GET', '/ready', undefined, null);
     expect(ready.status).toBe(503);
+    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="TINY"} 1');
+    expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
     expect(ready.body).toEqual({
       status: 'failed',
       failed: [{ symbol: 'TINY', error: 'engine trapped' }],
