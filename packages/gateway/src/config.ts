@@ -89,6 +89,13 @@ export interface GatewayConfig {
   /** Open WebSocket connections one account may hold; past it, `429`. 0: no limit. @defaultValue 20 */
   maxWsConnectionsPerAccount: number;
   /**
+   * Orders one account may hold in one symbol's book (resting limit orders
+   * and waiting stops). A new order that could rest (a GTC limit or a stop)
+   * from an account holding this many is refused with `409 TOO_MANY_ORDERS`
+   * before it reaches the book. 0: no limit. @defaultValue 100,000
+   */
+  maxRestingOrdersPerSymbol: number;
+  /**
    * On SIGTERM/SIGINT: how long requests in flight may take to finish before
    * their connections are closed anyway (idle keep-alive connections close at
    * once). @defaultValue 10,000
@@ -121,6 +128,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   wsMaxBufferedBytes: 16 * 1024 * 1024,
   maxRequestsPerSecond: 5000,
   maxWsConnectionsPerAccount: 20,
+  maxRestingOrdersPerSymbol: 100_000,
   shutdownDeadlineMs: 10_000,
   logLevel: 'warn',
   instruments: [
@@ -153,6 +161,7 @@ const configSchema = {
     wsMaxBufferedBytes: { type: 'integer', minimum: 1024 },
     maxRequestsPerSecond: { type: 'integer', minimum: 0 },
     maxWsConnectionsPerAccount: { type: 'integer', minimum: 0 },
+    maxRestingOrdersPerSymbol: { type: 'integer', minimum: 0 },
     shutdownDeadlineMs: { type: 'integer', minimum: 0 },
     logLevel: { enum: ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
     instruments: {

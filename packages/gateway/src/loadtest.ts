@@ -15,21 +15,18 @@
  * bench-results/gateway-<time>.json. Reports, never asserts. `--quick`: 2 s
  * per scenario; `--profile`: a CPU profile of each gateway next to the JSON.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { ACCOUNTS, orderFlow, SYMBOL, spawnGateway } from './load-common';
 
 /** The order API tickbook replaces (a remote engine behind gRPC) topped out here. */
 const OLD_API_ORDERS_PER_SEC = 946;
 const TARGETS = { single: 15_000, batch: 200_000 };
-const SYMBOL = 'LOAD';
-const MID = 500_000;
-const ACCOUNTS = 8;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -61,28 +58,6 @@ const SCENARIOS: Record<string, Scenario> = {
     what: 'POST /v1/orders/batch, 100 orders per request',
   },
 };
-
-/** Deterministic order flow: limit GTC orders around a fixed mid; most cross it and trade, the rest rest. */
-function orderFlow() {
-  let seed = 0x2545f491;
-  const rnd = () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 0x1_0000_0000;
-  };
-  const nextId = new Array<number>(ACCOUNTS).fill(0);
-  return (account: number) => {
-    const side = rnd() < 0.5 ? 'buy' : 'sell';
-    const offset = Math.floor(rnd() * 40) - 10; // -10…29: three in four cross the mid
-    return {
-      id: ++nextId[account],
-      side,
-      price: side === 'buy' ? MID + offset : MID - offset,
-      qty: 1 + Math.floor(rnd() * 10),
-    };
-  };
-}
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
 function cpuSeconds(pid: number | undefined): number | undefined {
@@ -120,6 +95,9 @@ async function startGateway(
     // 64 MiB default would checkpoint a batch run once: a pause of a few tenths
     // of a second in five seconds)
     maxRequestsPerSecond: 0,
+    // the per-account order limit stays on (its bookkeeping is measured) but
+    // never refuses: no account can hold more than the book's capacity
+    maxRestingOrdersPerSymbol: 4_000_000,
     checkpointEveryBytes: 0,
     instruments: [{ symbol: SYMBOL, minPrice: 1, maxPrice: 1_000_000, capacity: 4_000_000 }],
     accounts: Array.from({ length: ACCOUNTS }, (_, i) => ({
@@ -138,23 +116,7 @@ async function startGateway(
         `gateway-${scenario.name}.cpuprofile`,
       ]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, join(here, 'cli.js'), '--config', configPath, ...scenario.gatewayArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((ok, fail) => {
-    const lines = createInterface({ input: child.stdout! });
-    child.once('exit', (code) => fail(new Error(`gateway exited (${code}) before listening`)));
-    lines.on('line', (line) => {
-      try {
-        const msg = JSON.parse(line) as { msg?: string; url?: string };
-        if (msg.msg === 'listening' && msg.url) ok(msg.url);
-      } catch {
-        // not a status line
-      }
-    });
-  });
+  const { child, url } = await spawnGateway(configPath, nodeArgs, scenario.gatewayArgs);
   return { child, url, dir };
 }
 

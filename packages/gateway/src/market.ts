@@ -37,10 +37,15 @@
  * never see an `advance-time`.
  */
 import { type Book, type BookEvent, type Command, opensCommand } from 'tickbook';
-import type { GatewayMetrics } from './metrics';
+import { ownerOf } from './ids';
+import { RestingCounts } from './limits';
+import type { CounterChild, GatewayMetrics } from './metrics';
 
 interface Pending {
   commands: readonly Command[];
+  /** The account whose orders {@link Market.admit} admitted for this request, and how many. */
+  owner: number;
+  admitted: number;
   resolve: (events: BookEvent[][]) => void;
   reject: (error: Error) => void;
 }
@@ -108,6 +113,16 @@ export interface MarketOptions {
   journaledSinceCheckpoint?: number;
 }
 
+const COMMAND_KINDS: readonly Command['kind'][] = [
+  'limit',
+  'market',
+  'stop',
+  'cancel',
+  'modify',
+  'reduce',
+  'advance-time',
+];
+
 /** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
 const MAX_TIMER_MS = 0x7fff_ffff;
 
@@ -118,6 +133,8 @@ export class Market {
   tradeSeq = 0;
   /** Set when a flush failed; further writes are refused. */
   failure: Error | undefined;
+  /** Per account: the orders this book holds (resting and waiting stops), from its events. */
+  readonly resting = new RestingCounts();
   private queue: Pending[] = [];
   private queuedCommands = 0;
   private scheduled = false;
@@ -129,6 +146,18 @@ export class Market {
   private unsynced: Applied[] = [];
   private syncing = false;
   private readonly m;
+  /** Per flush: commands by kind (see {@link flush}). */
+  private readonly kinds: Record<Command['kind'], number> = {
+    limit: 0,
+    market: 0,
+    stop: 0,
+    cancel: 0,
+    modify: 0,
+    reduce: 0,
+    'advance-time': 0,
+  };
+  /** The rejects counter's child per refusal code, made on first use. */
+  private readonly rejects = new Map<string, CounterChild>();
   private readonly clock: () => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Clock time the timer is set for. */
@@ -172,8 +201,13 @@ export class Market {
       checkpoint: metrics.checkpointDuration.labels(labels),
     };
     metrics.resting.labels(labels).read = () => this.book.size;
+    metrics.failed.labels(labels).read = () => (this.failure ? 1 : 0);
+    const journalBytes = options.journalBytes;
+    if (journalBytes) metrics.journalBytes.labels(labels).read = journalBytes;
     this.clock = options.clock ?? Date.now;
     this.checkpointedAt = book.sequence - (options.journaledSinceCheckpoint ?? 0);
+    // A recovered book: count what it holds per account once; events keep the counts from here.
+    if (book.size > 0) this.resting.rebuild(book);
     // A long journal replayed at start-up (e.g. written with checkpoints off): compact it now.
     if (this.checkpointDue()) this.checkpoint();
     // A recovered book may hold good-till-date orders (some already due).
@@ -196,6 +230,15 @@ export class Market {
       }
     }
     return undefined;
+  }
+
+  private rejectsOf(code: string): CounterChild {
+    let child = this.rejects.get(code);
+    if (!child) {
+      child = this.metrics.rejects.labels({ symbol: this.symbol, code });
+      this.rejects.set(code, child);
+    }
+    return child;
   }
 
   /** Set the timer for the next known expiry (or clear it when there is none). */
@@ -222,15 +265,26 @@ export class Market {
   }
 
   /**
+   * Admit one order of `owner` that may rest, if the account holds (and has
+   * queued) fewer than `max` orders in this book; then submit it with
+   * `admitted` counting it.
+   */
+  admit(owner: number, max: number): boolean {
+    return this.resting.admit(owner, max);
+  }
+
+  /**
    * Queue commands; resolves with each command's events once they are applied
    * (and journalled). Refusals come back as a `rejected` event, never a throw.
+   * `admitted`: how many of them {@link admit} admitted for `owner`.
    */
-  submit(commands: readonly Command[]): Promise<BookEvent[][]> {
+  submit(commands: readonly Command[], owner = 0, admitted = 0): Promise<BookEvent[][]> {
     if (this.failure) {
+      if (admitted > 0) this.resting.applied(owner, admitted);
       return Promise.reject(new MarketUnavailableError(`${this.symbol}: ${this.failure.message}`));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ commands, resolve, reject });
+      this.queue.push({ commands, owner, admitted, resolve, reject });
       this.queuedCommands += commands.length;
       if (this.queuedCommands >= this.maxQueued || this.options.batching === false) {
         this.flush();
@@ -272,6 +326,8 @@ export class Market {
 
     let events: BookEvent[];
     const t0 = performance.now();
+    // The admitted orders are in the book's hands now: its events count them.
+    for (const p of queue) if (p.admitted > 0) this.resting.applied(p.owner, p.admitted);
     try {
       events = this.book.apply(all);
     } catch (error) {
@@ -290,22 +346,37 @@ export class Market {
     let orders = 0;
     let trades = 0;
     let qty = 0;
-    for (const e of events) {
+    const resting = this.resting;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
       if (opensCommand(e)) slices[++cmd] = [e];
       else slices[cmd].push(e);
       switch (e.type) {
         case 'level-changed':
           l2++;
           break;
-        case 'trade':
+        case 'trade': {
           trades++;
           qty += e.qty;
+          // A maker left at 0 is gone, unless it is an iceberg refreshed from its reserve at once.
+          if (e.makerRemaining === 0) {
+            const next = events[i + 1];
+            if (!(next !== undefined && next.type === 'refreshed' && next.id === e.makerId)) {
+              resting.add(ownerOf(e.makerId), -1);
+            }
+          }
+          if (e.takerRemaining === 0) resting.add(ownerOf(e.takerId), -1);
+          break;
+        }
+        case 'cancelled':
+          if (e.remaining === 0) resting.add(ownerOf(e.id), -1);
           break;
         case 'accepted':
           orders++;
+          resting.add(ownerOf(e.id), 1);
           break;
         case 'rejected':
-          this.metrics.rejects.labels({ symbol: this.symbol, code: e.code }).inc();
+          this.rejectsOf(e.code).inc();
           break;
       }
     }
@@ -315,7 +386,15 @@ export class Market {
       return;
     }
     this.armTimer();
-    for (const c of all) this.m[c.kind].inc();
+    // Commands by kind: counted here, added to the metric once per kind and call.
+    const kinds = this.kinds;
+    for (let i = 0; i < all.length; i++) kinds[all[i].kind]++;
+    for (const kind of COMMAND_KINDS) {
+      if (kinds[kind] > 0) {
+        this.m[kind].inc(kinds[kind]);
+        kinds[kind] = 0;
+      }
+    }
     this.m.orders.inc(orders);
     this.m.trades.inc(trades);
     this.m.tradedQty.inc(qty);

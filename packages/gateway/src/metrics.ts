@@ -1,136 +1,108 @@
 /**
- * A small Prometheus text-format registry (counters, gauges, histograms). Hot
- * paths hold a reference to a labelled child and bump plain numbers, so
- * counting costs an addition.
+ * The gateway's metrics on prom-client, in a registry of its own (not
+ * prom-client's global one: a process may run several gateways, tests do),
+ * with prom-client's default process metrics (RSS, CPU, open file
+ * descriptors, event-loop lag, GC, heap) beside the gateway's own.
+ *
+ * Hot paths hold a labelled child (`counter.labels(...)`, made once) and
+ * count per engine call rather than per order; values that already live
+ * elsewhere (resting orders, journal size, failure state) are gauges read
+ * when scraped.
  */
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type LabelValues,
+  Registry,
+} from 'prom-client';
 
 type Labels = Record<string, string>;
 
-function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return parts.length ? `{${parts.join(',')}}` : '';
+/** A labelled counter child. */
+export interface CounterChild {
+  inc(by?: number): void;
 }
 
-export class CounterChild {
-  value = 0;
-  inc(by = 1): void {
-    this.value += by;
-  }
+/** A labelled histogram child. */
+export interface HistogramChild {
+  observe(value: number): void;
 }
 
-export class HistogramChild {
-  readonly counts: number[];
-  sum = 0;
-  count = 0;
-  constructor(readonly buckets: readonly number[]) {
-    this.counts = new Array(buckets.length).fill(0);
-  }
-  observe(v: number): void {
-    this.sum += v;
-    this.count++;
-    const b = this.buckets;
-    for (let i = 0; i < b.length; i++) {
-      if (v <= b[i]) {
-        this.counts[i]++;
-        return;
-      }
-    }
-  }
-}
-
-interface Family<C> {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
-  children: Map<string, { labels: Labels; child: C }>;
-  make: () => C;
-}
-
-export class Metric<C> {
-  constructor(private readonly family: Family<C>) {}
-  /** The child for these labels (create once, keep the reference on hot paths). */
-  labels(labels: Labels = {}): C {
-    const key = labelText(labels);
-    let entry = this.family.children.get(key);
-    if (!entry) {
-      entry = { labels, child: this.family.make() };
-      this.family.children.set(key, entry);
-    }
-    return entry.child;
-  }
-}
-
-/** A gauge read when scraped. */
+/** A gauge child read when scraped: `gauge.labels(l).read = () => value`. */
 export interface GaugeChild {
   read: () => number;
 }
 
-export class Registry {
-  private readonly families: Family<unknown>[] = [];
+/** A metric family: `labels(l)` gives the child for those labels (keep it on hot paths). */
+export interface Family<C> {
+  labels(labels?: Labels): C;
+}
 
-  counter(name: string, help: string): Metric<CounterChild> {
-    return this.add({
-      name,
-      help,
-      type: 'counter',
-      children: new Map(),
-      make: () => new CounterChild(),
-    });
-  }
+function counter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+): Family<CounterChild> {
+  const c = new Counter({ name, help, labelNames, registers: [registry] });
+  return {
+    labels(labels: Labels = {}) {
+      // shown at 0 from the start, like every child the gateway makes
+      c.inc(labels as LabelValues<string>, 0);
+      return labelNames.length > 0 ? c.labels(labels) : { inc: (by?: number) => c.inc(by) };
+    },
+  };
+}
 
-  histogram(name: string, help: string, buckets: readonly number[]): Metric<HistogramChild> {
-    return this.add({
-      name,
-      help,
-      type: 'histogram',
-      children: new Map(),
-      make: () => new HistogramChild(buckets),
-    });
-  }
+function histogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  buckets: number[],
+): Family<HistogramChild> {
+  const h = new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  return {
+    labels(labels: Labels = {}) {
+      h.zero(labels as LabelValues<string>);
+      return h.labels(labels);
+    },
+  };
+}
 
-  /** A gauge whose children are read when scraped: `gauge.labels(l).read = () => value`. */
-  gauge(name: string, help: string): Metric<GaugeChild> {
-    return this.add({
-      name,
-      help,
-      type: 'gauge',
-      children: new Map(),
-      make: () => ({ read: () => 0 }),
-    });
-  }
-
-  private add<C>(family: Family<C>): Metric<C> {
-    this.families.push(family as Family<unknown>);
-    return new Metric(family);
-  }
-
-  /** Prometheus text exposition format 0.0.4. */
-  render(): string {
-    const out: string[] = [];
-    for (const f of this.families) {
-      out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
-      for (const { labels, child } of f.children.values()) {
-        if (f.type === 'counter') {
-          out.push(`${f.name}${labelText(labels)} ${(child as CounterChild).value}`);
-        } else if (f.type === 'gauge') {
-          out.push(`${f.name}${labelText(labels)} ${(child as GaugeChild).read()}`);
-        } else {
-          const h = child as HistogramChild;
-          let cumulative = 0;
-          h.buckets.forEach((le, i) => {
-            cumulative += h.counts[i];
-            out.push(`${f.name}_bucket${labelText({ ...labels, le: String(le) })} ${cumulative}`);
-          });
-          out.push(`${f.name}_bucket${labelText({ ...labels, le: '+Inf' })} ${h.count}`);
-          out.push(`${f.name}_sum${labelText(labels)} ${h.sum}`);
-          out.push(`${f.name}_count${labelText(labels)} ${h.count}`);
-        }
+/** A gauge whose children are read when scraped. */
+function readGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[] = [],
+): Family<GaugeChild> {
+  const children = new Map<string, { labels: Labels; child: GaugeChild }>();
+  new Gauge({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      for (const { labels, child } of children.values()) {
+        if (labelNames.length > 0) this.set(labels as LabelValues<string>, child.read());
+        else this.set(child.read());
       }
-    }
-    return `${out.join('\n')}\n`;
-  }
+    },
+  });
+  return {
+    labels(labels: Labels = {}) {
+      const key = JSON.stringify(labels);
+      let entry = children.get(key);
+      if (!entry) {
+        entry = { labels, child: { read: () => 0 } };
+        children.set(key, entry);
+      }
+      return entry.child;
+    },
+  };
 }
 
 /** Latency buckets in seconds: 50 µs … 2.5 s. */
@@ -143,54 +115,104 @@ export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 200
 /** The gateway's metrics. */
 export function createMetrics() {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const symbol = ['symbol'];
   return {
     registry,
-    commands: registry.counter(
+    commands: counter(
+      registry,
       'tickbook_gateway_commands_total',
       'Commands applied to a book (limit, market, stop, cancel, modify, reduce, advance-time), refused ones included',
+      ['symbol', 'kind'],
     ),
-    orders: registry.counter(
+    orders: counter(
+      registry,
       'tickbook_gateway_orders_total',
       'New orders (limit, market and stop) accepted by the engine',
+      symbol,
     ),
-    trades: registry.counter('tickbook_gateway_trades_total', 'Trades'),
-    tradedQty: registry.counter('tickbook_gateway_traded_qty_total', 'Lots traded'),
-    rejects: registry.counter(
+    trades: counter(registry, 'tickbook_gateway_trades_total', 'Trades', symbol),
+    tradedQty: counter(registry, 'tickbook_gateway_traded_qty_total', 'Lots traded', symbol),
+    rejects: counter(
+      registry,
       'tickbook_gateway_rejects_total',
       'Commands refused by the engine, by TickbookError code',
+      ['symbol', 'code'],
     ),
-    httpErrors: registry.counter(
+    httpErrors: counter(
+      registry,
       'tickbook_gateway_http_errors_total',
-      'Requests refused before reaching a book (validation, auth, body size, ...), by code',
+      'Requests (or batch orders) refused before reaching a book (validation, auth, limits, ...), by code',
+      ['code'],
     ),
-    requestDuration: registry.histogram(
+    requestDuration: histogram(
+      registry,
       'tickbook_gateway_request_duration_seconds',
       'HTTP request latency, from the request arriving to the response being sent',
+      ['route'],
       LATENCY_BUCKETS,
     ),
-    applyDuration: registry.histogram(
+    applyDuration: histogram(
+      registry,
       'tickbook_gateway_apply_duration_seconds',
       'Time of one engine batch call (matching + journal write)',
+      symbol,
       LATENCY_BUCKETS,
     ),
-    syncDuration: registry.histogram(
+    syncDuration: histogram(
+      registry,
       'tickbook_gateway_journal_sync_duration_seconds',
       'Time of one journal fdatasync (group commit, off the event loop)',
+      symbol,
       LATENCY_BUCKETS,
     ),
-    checkpointDuration: registry.histogram(
+    checkpointDuration: histogram(
+      registry,
       'tickbook_gateway_checkpoint_duration_seconds',
       'Time of one journal checkpoint (snapshot written, journal replaced; blocks the event loop)',
+      symbol,
       LATENCY_BUCKETS,
     ),
-    batchSize: registry.histogram(
+    batchSize: histogram(
+      registry,
       'tickbook_gateway_batch_commands',
       'Commands per engine batch call (adaptive batching)',
+      symbol,
       BATCH_SIZE_BUCKETS,
     ),
-    resting: registry.gauge('tickbook_gateway_resting_orders', 'Resting orders per book'),
-    wsClients: registry.gauge('tickbook_gateway_ws_clients', 'Open WebSocket connections'),
-    slowClients: registry.counter(
+    resting: readGauge(
+      registry,
+      'tickbook_gateway_resting_orders',
+      'Resting orders per book',
+      symbol,
+    ),
+    journalBytes: readGauge(
+      registry,
+      'tickbook_gateway_journal_bytes',
+      'Size of the journal after the last checkpoint, in bytes (what a restart replays)',
+      symbol,
+    ),
+    recoveryDuration: readGauge(
+      registry,
+      'tickbook_gateway_recovery_duration_seconds',
+      'Time the start-up recovery of the book took (snapshot read, journal replayed)',
+      symbol,
+    ),
+    recoveredRecords: readGauge(
+      registry,
+      'tickbook_gateway_recovered_records',
+      'Journal records replayed at start-up',
+      symbol,
+    ),
+    failed: readGauge(
+      registry,
+      'tickbook_gateway_symbol_failed',
+      '1 once the symbol stopped taking writes (failed journal write, sync, checkpoint or engine), else 0',
+      symbol,
+    ),
+    wsClients: readGauge(registry, 'tickbook_gateway_ws_clients', 'Open WebSocket connections'),
+    slowClients: counter(
+      registry,
       'tickbook_gateway_ws_slow_disconnects_total',
       'WebSocket clients terminated because their unsent data passed wsMaxBufferedBytes',
     ),

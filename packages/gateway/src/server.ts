@@ -4,7 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import websocket from '@fastify/websocket';
 import { Ajv, type ErrorObject, type SchemaValidateFunction } from 'ajv';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import {
   type Book,
   type BookConfig,
@@ -56,7 +61,19 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Per symbol: journal records replayed at start-up (journal on). */
   recovered: Map<string, number>;
+  /** What `GET /ready` answers (200 only when `status` is `ready`). */
+  readiness(): Readiness;
 }
+
+/**
+ * Whether the gateway takes orders: `starting` until the app is ready,
+ * `ready`, `stopping` from the start of a graceful stop, `failed` once a
+ * symbol stopped taking writes (a failed journal write, sync or checkpoint,
+ * or an engine failure; a restart recovers).
+ */
+export type Readiness =
+  | { status: 'starting' | 'ready' | 'stopping' }
+  | { status: 'failed'; failed: { symbol: string; error: string }[] };
 
 /** A URL with the value of its `key` query parameter (an API key) replaced. */
 export function redactKey(url: string): string {
@@ -131,6 +148,7 @@ function openMarket(
 
   mkdirSync(config.dataDir, { recursive: true });
   const files = journalFiles(config.dataDir, inst.symbol);
+  const recoveryStart = performance.now();
   const { book, sink, replayed, tornAt } = openJournal(
     files,
     bookConfig,
@@ -159,6 +177,10 @@ function openMarket(
     );
   }
   recovered.set(inst.symbol, replayed);
+  const recoverySeconds = (performance.now() - recoveryStart) / 1000;
+  const labels = { symbol: inst.symbol };
+  metrics.recoveryDuration.labels(labels).read = () => recoverySeconds;
+  metrics.recoveredRecords.labels(labels).read = () => replayed;
   return new Market(inst.symbol, book as Book, metrics, {
     ...options,
     close: () => sink.close(),
@@ -185,6 +207,11 @@ function refuse(reply: FastifyReply, code: ErrorCode, id?: number) {
   };
   if (id !== undefined) body.id = id;
   return reply.code(body.statusCode).send(body);
+}
+
+/** A new order that may end up held by the book: a GTC limit order (it may rest) or a stop (it waits). */
+function mayRest(c: Command): boolean {
+  return c.kind === 'stop' || (c.kind === 'limit' && (c.timeInForce ?? 'GTC') === 'GTC');
 }
 
 /**
@@ -295,6 +322,10 @@ export async function buildGateway(
             },
           },
     bodyLimit: config.bodyLimitBytes,
+    // Fastify's two info lines per request (incoming, completed) are replaced by
+    // one line per answer (onResponse below): a client error is one info line
+    // without a stack, a success a debug line; server errors log their error.
+    logController: new LogController({ disableRequestLogging: true }),
     // on close, keep-alive connections with no request in flight close at once
     forceCloseConnections: 'idle',
     schemaErrorFormatter: formatSchemaErrors as never,
@@ -348,7 +379,7 @@ export async function buildGateway(
 
   const httpError = (code: string) => metrics.httpErrors.labels({ code });
   app.setErrorHandler(
-    (err: Error & { validation?: unknown; code?: string; statusCode?: number }, _req, reply) => {
+    (err: Error & { validation?: unknown; code?: string; statusCode?: number }, req, reply) => {
       let status = 500;
       let code = 'INTERNAL';
       let message = 'internal error';
@@ -385,7 +416,8 @@ export async function buildGateway(
         code = err.code ?? 'BAD_REQUEST';
         message = err.message;
       } else {
-        app.log.error(err);
+        // a server error: the one place a stack helps
+        req.log.error({ err }, 'request failed');
       }
       httpError(code).inc();
       return reply.code(status).send({ statusCode: status, code, message });
@@ -398,8 +430,11 @@ export async function buildGateway(
       .send({ statusCode: 404, code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` });
   });
 
-  // Latency of every request, by route.
+  // Latency of every request, by route; and one log line per answer: a client
+  // error (4xx) at info level, the rest at debug (a server error has already
+  // logged its error, with its stack, in the error handler).
   const routeHist = new Map<string, HistogramChild>();
+  const logsDebug = config.logLevel === 'debug' || config.logLevel === 'trace';
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     let h = routeHist.get(route);
@@ -407,7 +442,20 @@ export async function buildGateway(
       h = metrics.requestDuration.labels({ route });
       routeHist.set(route, h);
     }
-    h.observe(reply.elapsedTime / 1000);
+    const ms = reply.elapsedTime;
+    h.observe(ms / 1000);
+    const status = reply.statusCode;
+    const clientError = status >= 400 && status < 500;
+    if (clientError || logsDebug) {
+      req.log[clientError ? 'info' : 'debug'](
+        {
+          req: { method: req.method, url: redactKey(req.url) },
+          statusCode: status,
+          responseTime: Math.round(ms * 1000) / 1000,
+        },
+        clientError ? 'request refused' : 'request completed',
+      );
+    }
     done();
   });
 
@@ -439,9 +487,32 @@ export async function buildGateway(
     };
   });
 
+  // Readiness, apart from liveness: whether this process takes orders now.
+  // Journals are recovered before the app exists (and before it listens), so a
+  // recovering gateway has no port open yet; `starting` covers the time until
+  // the app is ready, `stopping` a graceful stop from its first moment.
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  app.addHook('onReady', async () => {
+    if (phase === 'starting') phase = 'ready';
+  });
+  app.addHook('preClose', async () => {
+    phase = 'stopping';
+  });
+  const readiness = (): Readiness => {
+    const failed = [...markets.values()]
+      .filter((m) => m.failure)
+      .map((m) => ({ symbol: m.symbol, error: m.failure?.message ?? '' }));
+    return failed.length > 0 ? { status: 'failed', failed } : { status: phase };
+  };
+  app.get('/ready', async (_req, reply) => {
+    const r = readiness();
+    reply.code(r.status === 'ready' ? 200 : 503);
+    return r;
+  });
+
   app.get('/metrics', async (_req, reply) => {
-    reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return metrics.registry.render();
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
   });
 
   // Everything under /v1 needs an API key; it names the account (owner).
@@ -512,6 +583,19 @@ export async function buildGateway(
         done();
       });
 
+      // Orders an account may hold per book: checked (and counted as queued) before the book.
+      const maxResting = config.maxRestingOrdersPerSymbol;
+      const tooManyOrders = httpError('TOO_MANY_ORDERS');
+      const tooManyMessage = `this account already holds ${maxResting} orders in this book (maxRestingOrdersPerSymbol)`;
+      /** Whether `command` may go to the book; true also when it is counted as admitted. */
+      const admit = (market: Market, owner: number, command: Command): boolean => {
+        if (maxResting <= 0 || !mayRest(command)) return true;
+        if (market.admit(owner, maxResting)) return true;
+        tooManyOrders.inc();
+        return false;
+      };
+      const admitted = (command: Command) => (maxResting > 0 && mayRest(command) ? 1 : 0);
+
       const marketOf = (symbol: string, reply: FastifyReply): Market | undefined => {
         const m = markets.get(symbol);
         if (!m) refuse(reply, 'UNKNOWN_SYMBOL');
@@ -523,8 +607,9 @@ export async function buildGateway(
         reply: FastifyReply,
         market: Market,
         command: Command,
+        admittedOrders = 0,
       ) => {
-        const [events] = await market.submit([command]);
+        const [events] = await market.submit([command], req.owner, admittedOrders);
         // A reduce's events do not say whether the order is a stop still waiting
         // for its trigger; the book does (a stop never goes back to waiting).
         const untriggered =
@@ -543,7 +628,16 @@ export async function buildGateway(
           const body = req.body as OrderBody & { symbol: string };
           const market = marketOf(body.symbol, reply);
           if (!market) return reply;
-          return oneCommand(req, reply, market, toCommand(body, req.owner));
+          const command = toCommand(body, req.owner);
+          if (!admit(market, req.owner, command)) {
+            return reply.code(409).send({
+              statusCode: 409,
+              code: 'TOO_MANY_ORDERS',
+              message: tooManyMessage,
+              id: body.id,
+            });
+          }
+          return oneCommand(req, reply, market, command, admitted(command));
         },
       );
 
@@ -561,10 +655,33 @@ export async function buildGateway(
           if (!market) return reply;
           const owner = req.owner;
           const commands = body.orders.map((o) => toCommand(o, owner));
-          const perCommand = await market.submit(commands);
+          // Orders past the account's limit are answered here; the others go to the book.
+          let toBook = commands;
+          let refused: boolean[] | undefined;
+          let admittedOrders = 0;
+          if (maxResting > 0) {
+            for (let i = 0; i < commands.length; i++) {
+              const c = commands[i];
+              if (!mayRest(c)) continue;
+              if (admit(market, owner, c)) admittedOrders++;
+              else {
+                refused ??= new Array<boolean>(commands.length).fill(false);
+                refused[i] = true;
+              }
+            }
+            if (refused) toBook = commands.filter((_, i) => !refused?.[i]);
+          }
+          const perCommand =
+            toBook.length > 0 ? await market.submit(toBook, owner, admittedOrders) : [];
           let rejected = 0;
-          const results = perCommand.map((events, i) => {
-            const r = summarize(commands[i], events);
+          let k = 0;
+          const results = commands.map((c, i): object => {
+            if (refused?.[i]) {
+              rejected++;
+              const id = body.orders[i].id;
+              return { id, status: 'rejected', filled: 0, remaining: 0, code: 'TOO_MANY_ORDERS' };
+            }
+            const r = summarize(c, perCommand[k++]);
             if (r.code) rejected++;
             return r;
           });
@@ -662,5 +779,5 @@ export async function buildGateway(
     for (const m of markets.values()) m.close();
   });
 
-  return { app, config, markets, metrics, recovered };
+  return { app, config, markets, metrics, recovered, readiness };
 }

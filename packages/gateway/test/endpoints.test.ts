@@ -1,5 +1,7 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOB, type Harness, harness, limit } from './helpers';
+import { buildGateway } from '../src/index';
+import { BOB, type Harness, harness, limit, tempDir, testConfig } from './helpers';
 
 let h: Harness;
 beforeEach(async () => {
@@ -186,8 +188,90 @@ describe('health and metrics', () => {
       /tickbook_gateway_request_duration_seconds_count\{route="\/v1\/orders"\} 4/,
     );
     expect(text).toMatch(
-      /tickbook_gateway_request_duration_seconds_bucket\{route="\/v1\/orders",le="\+Inf"\} 4/,
+      /tickbook_gateway_request_duration_seconds_bucket\{le="\+Inf",route="\/v1\/orders"\} 4/,
     );
     expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 1');
+    // children the gateway made show from the start, at 0
+    expect(text).toContain('tickbook_gateway_commands_total{symbol="TINY",kind="limit"} 0');
+    expect(text).toContain('tickbook_gateway_checkpoint_duration_seconds_count{symbol="TINY"} 0');
+    // journal, recovery and failure state
+    expect(text).toMatch(/^tickbook_gateway_journal_bytes\{symbol="BTC-USD"\} [1-9]\d*$/m);
+    expect(text).toMatch(
+      /^tickbook_gateway_recovery_duration_seconds\{symbol="BTC-USD"\} [\d.e-]+$/m,
+    );
+    expect(text).toContain('tickbook_gateway_recovered_records{symbol="BTC-USD"} 0');
+    expect(text).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
+    // prom-client's default process metrics
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'process_open_fds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${name} \\d`, 'm'));
+    }
+    expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
+  });
+
+  it('a second gateway in the same process has metrics of its own', async () => {
+    const other = await harness();
+    try {
+      await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5));
+      const text = (await other.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).toContain('tickbook_gateway_orders_total{symbol="BTC-USD"} 0');
+      expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 0');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('readiness and liveness', () => {
+  it('/ready is 200 once the app is ready, 503 while starting and from the start of a stop', async () => {
+    const dir = tempDir();
+    try {
+      const gw = await buildGateway(testConfig(dir));
+      // journals recovered, app not ready yet
+      expect(gw.readiness()).toEqual({ status: 'starting' });
+      await gw.app.ready();
+      const ready = await gw.app.inject({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(JSON.parse(ready.body)).toEqual({ status: 'ready' });
+      const closing = gw.app.close();
+      await new Promise((r) => setImmediate(r));
+      expect(gw.readiness()).toEqual({ status: 'stopping' });
+      await closing;
+      expect(gw.readiness()).toEqual({ status: 'stopping' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('/ready is 503 naming the symbol after an engine or journal failure; /health stays liveness', async () => {
+    expect((await h.call('GET', '/ready', undefined, null)).status).toBe(200);
+    const health = await h.call('GET', '/health', undefined, null);
+    expect(health.status).toBe(200);
+    const book = h.gw.markets.get('TINY')!.book as { apply: (...a: unknown[]) => unknown };
+    book.apply = () => {
+      throw new Error('engine trapped');
+    };
+    const order = { symbol: 'TINY', id: 1, side: 'buy', price: 10, qty: 1 };
+    expect((await h.call('POST', '/v1/orders', order)).status).toBe(503);
+    const ready = await h.call('GET', '/ready', undefined, null);
+    expect(ready.status).toBe(503);
+    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="TINY"} 1');
+    expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
+    expect(ready.body).toEqual({
+      status: 'failed',
+      failed: [{ symbol: 'TINY', error: 'engine trapped' }],
+    });
+    // the process itself still answers: /health reports the failed symbol
+    const after = await h.call('GET', '/health', undefined, null);
+    expect(after.body.status).toBe('failed');
+    expect(after.body.symbols.find((x: { symbol: string }) => x.symbol === 'TINY').error).toBe(
+      'engine trapped',
+    );
   });
 });

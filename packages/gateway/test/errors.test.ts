@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, type Harness, harness, limit } from './helpers';
+import { ALICE, BOB, CAROL, type Harness, harness, limit, withCarol } from './helpers';
 
 let h: Harness;
 beforeEach(async () => {
@@ -378,5 +378,156 @@ describe('failure of the book or journal', () => {
       qty: 1,
     });
     expect(tiny.status).toBe(200);
+  });
+});
+
+describe('logs of refused requests', () => {
+  it('a client error logs one info line without a stack; a server error logs its error with the stack', async () => {
+    const lines: string[] = [];
+    const logged = await harness(
+      {
+        ...withCarol,
+        logLevel: 'trace',
+        maxRequestsPerSecond: 3,
+        maxRestingOrdersPerSymbol: 1,
+        bodyLimitBytes: 2048,
+      },
+      { logStream: { write: (line: string) => lines.push(line) } },
+    );
+    try {
+      const json = { 'content-type': 'application/json' };
+      const requests: [string, () => Promise<number>][] = [
+        [
+          'validation',
+          async () =>
+            (await logged.call('POST', '/v1/orders', { symbol: 'BTC-USD', id: 'x' })).status,
+        ],
+        [
+          'auth',
+          async () =>
+            (await logged.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), 'not-a-key')).status,
+        ],
+        [
+          'invalid JSON',
+          async () =>
+            (
+              await logged.gw.app.inject({
+                method: 'POST',
+                url: '/v1/orders',
+                headers: { ...json, 'x-api-key': BOB },
+                payload: '{bad',
+              })
+            ).statusCode,
+        ],
+        [
+          'media type',
+          async () =>
+            (
+              await logged.gw.app.inject({
+                method: 'POST',
+                url: '/v1/orders',
+                headers: { 'content-type': 'text/plain', 'x-api-key': BOB },
+                payload: 'hi',
+              })
+            ).statusCode,
+        ],
+        [
+          'body too large',
+          async () =>
+            (
+              await logged.gw.app.inject({
+                method: 'POST',
+                url: '/v1/orders',
+                headers: { ...json, 'x-api-key': BOB },
+                payload: `{"x":"${'a'.repeat(4096)}"}`,
+              })
+            ).statusCode,
+        ],
+        [
+          'resting order',
+          async () => (await logged.call('POST', '/v1/orders', limit(1, 'buy', 100, 1))).status,
+        ],
+        [
+          'too many orders',
+          async () => (await logged.call('POST', '/v1/orders', limit(2, 'buy', 100, 1))).status,
+        ],
+        [
+          'unknown order',
+          async () => (await logged.call('GET', '/v1/orders/BTC-USD/77', undefined, CAROL)).status,
+        ],
+        [
+          'engine refusal',
+          async () =>
+            (await logged.call('POST', '/v1/orders', limit(5, 'buy', 10_000_000, 1), CAROL)).status,
+        ],
+        [
+          'rate limit',
+          async () => {
+            // alice's bucket holds 3: send until it is empty (a slow machine refills it)
+            for (;;) {
+              before = lines.length;
+              const r = await logged.call('GET', '/v1/depth/BTC-USD');
+              if (r.status !== 200) return r.status;
+            }
+          },
+        ],
+        ['no route', async () => (await logged.call('GET', '/nope')).status],
+      ];
+      const statuses: Record<string, number> = {};
+      let before = 0;
+      for (const [what, send] of requests) {
+        before = lines.length;
+        statuses[what] = await send();
+        const added = lines.slice(before);
+        if (statuses[what] >= 400) {
+          expect(added.length, what).toBeLessThanOrEqual(1);
+          for (const line of added) {
+            expect(JSON.parse(line).level, what).toBe(30);
+            expect(line, what).not.toMatch(/"stack"|\\n\s+at |\bat .*\.[jt]s:\d+/);
+          }
+        }
+      }
+      expect(statuses).toEqual({
+        validation: 400,
+        auth: 401,
+        'invalid JSON': 400,
+        'media type': 415,
+        'body too large': 413,
+        'resting order': 200,
+        'too many orders': 409,
+        'unknown order': 404,
+        'engine refusal': 422,
+        'rate limit': 429,
+        'no route': 404,
+      });
+      // one refused request: one line, with what an operator needs
+      const refused = lines.map((l) => JSON.parse(l)).filter((l) => l.statusCode === 409);
+      expect(refused).toEqual([
+        expect.objectContaining({
+          level: 30,
+          msg: 'request refused',
+          req: { method: 'POST', url: '/v1/orders' },
+        }),
+      ]);
+
+      // a server error (500) still logs its error, stack included
+      const book = logged.gw.markets.get('BTC-USD')!.book as { order: (id: number) => unknown };
+      book.order = () => {
+        throw new Error('engine state unreadable');
+      };
+      before = lines.length;
+      const r = await logged.call('GET', '/v1/orders/BTC-USD/1', undefined, CAROL);
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ statusCode: 500, code: 'INTERNAL', message: 'internal error' });
+      const errors = lines
+        .slice(before)
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0].err.message).toBe('engine state unreadable');
+      expect(errors[0].err.stack).toMatch(/\n\s+at /);
+    } finally {
+      await logged.close();
+    }
   });
 });

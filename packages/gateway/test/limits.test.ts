@@ -1,9 +1,26 @@
-/** Per-account limits: requests per second (429 with Retry-After) and WebSocket connections. */
+/**
+ * Per-account limits: requests per second (429 with Retry-After), WebSocket
+ * connections, and orders held per symbol (409 TOO_MANY_ORDERS).
+ */
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { TokenBucket } from '../src/limits';
-import { ALICE, BOB, type Harness, harness } from './helpers';
+import { buildGateway } from '../src/index';
+import { RestingCounts, TokenBucket } from '../src/limits';
+import type { Market } from '../src/market';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  type Harness,
+  harness,
+  limit,
+  TestClock,
+  tempDir,
+  testConfig,
+  withCarol,
+} from './helpers';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -109,5 +126,280 @@ describe('logs', () => {
     expect(redactKey('/v1/stream?key=dev-key-alice')).toBe('/v1/stream?key=[redacted]');
     expect(redactKey('/v1/stream?x=1&key=s3cr3t&y=2')).toBe('/v1/stream?x=1&key=[redacted]&y=2');
     expect(redactKey('/v1/depth/BTC-USD?levels=5')).toBe('/v1/depth/BTC-USD?levels=5');
+  });
+});
+
+/** Per account, the orders a market's counts say it holds, and what a count of its book says. */
+function counts(market: Market) {
+  const fresh = new RestingCounts();
+  fresh.rebuild(market.book);
+  const sorted = (c: RestingCounts) => c.entries().sort((a, b) => a[0] - b[0]);
+  return { kept: sorted(market.resting), book: sorted(fresh) };
+}
+
+const metricsText = async (x: Harness) =>
+  (await x.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+
+describe('orders held per account and symbol', () => {
+  it('refuses an order that could rest at the limit with 409 TOO_MANY_ORDERS, and leaves the book alone', async () => {
+    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    for (let id = 1; id <= 3; id++) {
+      expect((await h.call('POST', '/v1/orders', limit(id, 'buy', 100 + id, 1))).status).toBe(200);
+    }
+    const market = h.gw.markets.get('BTC-USD')!;
+    const before = {
+      size: market.book.size,
+      sequence: market.book.sequence,
+      hash: market.book.stateHash(),
+      depth: (await h.call('GET', '/v1/depth/BTC-USD')).body,
+    };
+    const refused = await h.call('POST', '/v1/orders', limit(4, 'buy', 90, 1));
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ statusCode: 409, code: 'TOO_MANY_ORDERS', id: 4 });
+    // a waiting stop would hold a slot too
+    const stop = await h.call('POST', '/v1/orders', {
+      symbol: 'BTC-USD',
+      id: 5,
+      side: 'buy',
+      type: 'stop',
+      trigger: 200,
+      qty: 1,
+    });
+    expect(stop.status).toBe(409);
+    expect(stop.body.code).toBe('TOO_MANY_ORDERS');
+    // nothing reached the book: same orders, same sequence, same state, no such order
+    expect(market.book.size).toBe(before.size);
+    expect(market.book.sequence).toBe(before.sequence);
+    expect(market.book.stateHash()).toBe(before.hash);
+    expect((await h.call('GET', '/v1/depth/BTC-USD')).body).toEqual(before.depth);
+    expect((await h.call('GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
+    expect(await metricsText(h)).toMatch(
+      /tickbook_gateway_http_errors_total\{code="TOO_MANY_ORDERS"\} 2\b/,
+    );
+    // orders that never rest still pass: IOC, FOK and market orders
+    for (const [id, extra] of [
+      [6, { timeInForce: 'IOC' }],
+      [7, { timeInForce: 'FOK' }],
+    ] as const) {
+      const r = await h.call('POST', '/v1/orders', limit(id, 'sell', 200, 1, extra));
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('cancelled');
+    }
+    const market8 = { symbol: 'BTC-USD', id: 8, side: 'buy', type: 'market', qty: 1 };
+    expect((await h.call('POST', '/v1/orders', market8)).status).toBe(200);
+    expect(counts(market).kept).toEqual([[1, 3]]);
+  });
+
+  it('counts per account and per symbol: other accounts and symbols are not held back', async () => {
+    h = await harness({ maxRestingOrdersPerSymbol: 2 });
+    for (let id = 1; id <= 2; id++) await h.call('POST', '/v1/orders', limit(id, 'buy', 100, 1));
+    expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 100, 1))).status).toBe(409);
+    // bob still may, on the same symbol
+    for (let id = 1; id <= 2; id++) {
+      expect((await h.call('POST', '/v1/orders', limit(id, 'buy', 99, 1), BOB)).status).toBe(200);
+    }
+    // alice still may on another symbol
+    const tiny = { ...limit(1, 'buy', 10, 1), symbol: 'TINY' };
+    expect((await h.call('POST', '/v1/orders', tiny)).status).toBe(200);
+    expect(counts(h.gw.markets.get('BTC-USD')!).kept).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(counts(h.gw.markets.get('TINY')!).kept).toEqual([[1, 1]]);
+  });
+
+  it('frees a place once an order is cancelled, filled, or expires', async () => {
+    const clock = new TestClock();
+    h = await harness({ maxRestingOrdersPerSymbol: 2 }, { clock: clock.read });
+    await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
+    await h.call('POST', '/v1/orders', limit(2, 'buy', 101, 5));
+    expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 90, 1))).status).toBe(409);
+    // cancel frees one
+    expect((await h.call('DELETE', '/v1/orders/BTC-USD/1')).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 90, 1))).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(4, 'buy', 90, 1))).status).toBe(409);
+    // a partial fill keeps the order (and its place); a full fill frees it
+    expect((await h.call('POST', '/v1/orders', limit(1, 'sell', 101, 2), BOB)).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(4, 'buy', 90, 1))).status).toBe(409);
+    expect((await h.call('POST', '/v1/orders', limit(2, 'sell', 101, 3), BOB)).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(4, 'buy', 90, 1))).status).toBe(200);
+    // a reduce to nothing frees one too; then an order expiring on the clock
+    expect((await h.call('POST', '/v1/orders/BTC-USD/4/reduce', { qty: 5 })).body.status).toBe(
+      'cancelled',
+    );
+    const gtd = limit(5, 'buy', 80, 1, { expiresAt: clock.now + 1000 });
+    expect((await h.call('POST', '/v1/orders', gtd)).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(6, 'buy', 80, 1))).status).toBe(409);
+    clock.advance(1000);
+    // the gateway applies the expiry with its next engine call (here an IOC order
+    // that never rests; its timer at expiresAt does the same when no request comes)
+    const ioc = limit(7, 'sell', 200, 1, { timeInForce: 'IOC' });
+    expect((await h.call('POST', '/v1/orders', ioc)).status).toBe(200);
+    expect((await h.call('POST', '/v1/orders', limit(6, 'buy', 80, 1))).status).toBe(200);
+    expect((await h.call('GET', '/v1/orders/BTC-USD/5')).status).toBe(404);
+    const market = h.gw.markets.get('BTC-USD')!;
+    expect(counts(market).kept).toEqual([[1, 2]]);
+    expect(counts(market).kept).toEqual(counts(market).book);
+  });
+
+  it('answers a batch past the limit order by order: the first ones rest, the rest are refused', async () => {
+    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
+    const res = await h.call('POST', '/v1/orders/batch', {
+      symbol: 'BTC-USD',
+      orders: [
+        { id: 2, side: 'buy', price: 100, qty: 1 },
+        { id: 3, side: 'buy', price: 100, qty: 1, timeInForce: 'IOC' },
+        { id: 4, side: 'buy', price: 100, qty: 1 },
+        { id: 5, side: 'buy', price: 100, qty: 1 },
+        { id: 6, side: 'buy', type: 'stop', trigger: 200, qty: 1 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(3);
+    expect(res.body.rejected).toBe(2);
+    expect(
+      res.body.results.map((r: { id: number; status: string; code?: string }) => [
+        r.id,
+        r.status,
+        r.code,
+      ]),
+    ).toEqual([
+      [2, 'resting', undefined],
+      [3, 'cancelled', undefined],
+      [4, 'resting', undefined],
+      [5, 'rejected', 'TOO_MANY_ORDERS'],
+      [6, 'rejected', 'TOO_MANY_ORDERS'],
+    ]);
+    expect(h.gw.markets.get('BTC-USD')!.book.size).toBe(3);
+    // requests arriving together cannot pass the limit between them either
+    await h.call('DELETE', '/v1/orders/BTC-USD/4');
+    const together = await Promise.all(
+      [7, 8, 9].map((id) => h!.call('POST', '/v1/orders', limit(id, 'buy', 100, 1))),
+    );
+    expect(together.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(counts(h.gw.markets.get('BTC-USD')!).kept).toEqual([[1, 3]]);
+  });
+
+  it('keeps exact counts through fills, icebergs, self-trade prevention, stops, modifies and expiries', async () => {
+    const clock = new TestClock();
+    h = await harness({ ...withCarol, maxRestingOrdersPerSymbol: 1000 }, { clock: clock.read });
+    const market = h.gw.markets.get('BTC-USD')!;
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const keys = [ALICE, BOB, CAROL];
+    const stps = ['cancel-newest', 'cancel-oldest', 'cancel-both', 'decrement-and-cancel'];
+    const nextId = [0, 0, 0];
+    const seen = new Set<string>();
+    for (let step = 0; step < 600; step++) {
+      const a = rnd(3);
+      const key = keys[a];
+      const side = rnd(2) ? 'buy' : 'sell';
+      const price = 95 + rnd(11);
+      const qty = 1 + rnd(12);
+      const kind = rnd(12);
+      let res: { status: number; body: { status?: string } };
+      if (kind <= 4) {
+        const extra: Record<string, unknown> = { stp: stps[rnd(4)] };
+        if (kind === 1 && qty > 2) extra.displayQty = 1 + rnd(qty - 1);
+        if (kind === 2) extra.timeInForce = rnd(2) ? 'IOC' : 'FOK';
+        if (kind === 3) extra.expiresAt = clock.now + 1 + rnd(3000);
+        if (kind === 4 && rnd(2)) extra.postOnly = true;
+        res = await h.call('POST', '/v1/orders', limit(++nextId[a], side, price, qty, extra), key);
+      } else if (kind === 5) {
+        const body = { symbol: 'BTC-USD', id: ++nextId[a], side, type: 'market', qty };
+        res = await h.call('POST', '/v1/orders', body, key);
+      } else if (kind === 6) {
+        const stop: Record<string, unknown> = { symbol: 'BTC-USD', id: ++nextId[a], side };
+        Object.assign(stop, { type: 'stop', trigger: price, qty, stp: stps[rnd(4)] });
+        if (rnd(2)) stop.price = price + (side === 'buy' ? 1 : -1);
+        res = await h.call('POST', '/v1/orders', stop, key);
+      } else if (kind === 7) {
+        const body = { price: 95 + rnd(11), qty: 1 + rnd(12) };
+        res = await h.call('PATCH', `/v1/orders/BTC-USD/${1 + rnd(nextId[a] + 1)}`, body, key);
+      } else if (kind === 8) {
+        const body = { qty: 1 + rnd(6) };
+        res = await h.call(
+          'POST',
+          `/v1/orders/BTC-USD/${1 + rnd(nextId[a] + 1)}/reduce`,
+          body,
+          key,
+        );
+      } else if (kind === 9) {
+        res = await h.call(
+          'DELETE',
+          `/v1/orders/BTC-USD/${1 + rnd(nextId[a] + 1)}`,
+          undefined,
+          key,
+        );
+      } else if (kind === 10) {
+        const orders = Array.from({ length: 1 + rnd(6) }, () => ({
+          id: ++nextId[a],
+          side: rnd(2) ? 'buy' : 'sell',
+          price: 95 + rnd(11),
+          qty: 1 + rnd(12),
+          ...(rnd(3) === 0 ? { displayQty: 1 } : {}),
+        }));
+        res = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders }, key);
+      } else {
+        clock.advance(rnd(1500));
+        res = await h.call('GET', '/v1/depth/BTC-USD', undefined, key);
+      }
+      seen.add(`${res.status}:${res.body.status ?? ''}`);
+      const c = counts(market);
+      expect(c.kept, `step ${step}`).toEqual(c.book);
+    }
+    // the walk reached the interesting outcomes
+    for (const outcome of ['200:resting', '200:filled', '200:cancelled', '200:untriggered']) {
+      expect(seen).toContain(outcome);
+    }
+    expect(counts(market).kept.length).toBeGreaterThan(0);
+  });
+
+  it('rebuilds the counts from the journal at a restart', async () => {
+    const dir = tempDir();
+    try {
+      const config = testConfig(dir, { maxRestingOrdersPerSymbol: 2, checkpointEveryCommands: 3 });
+      const first = await buildGateway(config);
+      const post = (body: object, key = ALICE) =>
+        first.app.inject({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: { 'x-api-key': key },
+          payload: body,
+        });
+      expect((await post(limit(1, 'buy', 100, 1))).statusCode).toBe(200);
+      expect((await post(limit(2, 'buy', 100, 2))).statusCode).toBe(200);
+      expect((await post(limit(1, 'sell', 100, 1), BOB)).statusCode).toBe(200); // fills alice's 1
+      expect((await post(limit(3, 'buy', 99, 1))).statusCode).toBe(200);
+      expect((await post(limit(4, 'buy', 99, 1))).statusCode).toBe(409);
+      expect((await post(limit(2, 'sell', 120, 1), BOB)).statusCode).toBe(200);
+      await first.app.close();
+
+      const second = await buildGateway(config);
+      try {
+        const market = second.markets.get('BTC-USD')!;
+        expect(counts(market).kept).toEqual([
+          [1, 2],
+          [2, 1],
+        ]);
+        expect(counts(market).kept).toEqual(counts(market).book);
+        const again = await second.app.inject({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: { 'x-api-key': ALICE },
+          payload: limit(4, 'buy', 99, 1),
+        });
+        expect(again.statusCode).toBe(409);
+        expect(JSON.parse(again.body).code).toBe('TOO_MANY_ORDERS');
+      } finally {
+        await second.app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,7 +50,8 @@ describe('stream hub', () => {
     expect(slow.terminated).toBe(true);
     expect(slow.closed).toBeUndefined();
     expect(fine.terminated).toBe(false);
-    expect(h.gw.metrics.slowClients.labels().value).toBe(1);
+    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^tickbook_gateway_ws_slow_disconnects_total 1$/m);
     expect(fine.sent.at(-1)).toMatchObject({ channel: 'l2', type: 'update' });
     // The closed subscriber is gone: later updates go to the others only.
     const before = slow.sent.length;
