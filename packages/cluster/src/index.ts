@@ -6,6 +6,7 @@
  */
 export { ClusterClient, type SubmitOptions, type SubmitResult } from './client';
 export { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
+export { BookFollower, type FollowerOptions } from './follower';
 export { MatcherNode, type MatcherOptions, type MatcherStatus } from './matcher';
 export * from './names';
 export type { CommandResult, EventMessage, MessageResults } from './results';

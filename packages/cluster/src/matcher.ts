@@ -1,13 +1,12 @@
 import {
-  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
-  type JsMsg,
   jetstream,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
+import { ConsumerSet, consumeForever } from './consume';
 import { Lease } from './lease';
 import {
   COMMAND_STREAM,
@@ -20,9 +19,6 @@ import {
 import { SymbolReplica } from './replica';
 import { retrying } from './retry';
 import { openStores } from './setup';
-
-/** How long a consumer may sit idle before the node checks whether the stream has more for it (ms). */
-const IDLE_CHECK_MS = 2000;
 
 /** Options of one matcher process. */
 export interface MatcherOptions {
@@ -62,8 +58,7 @@ export interface MatcherStatus {
 export class MatcherNode {
   private readonly replicas = new Map<string, SymbolReplica>();
   private readonly subscriptions: Subscription[] = [];
-  private readonly consuming = new Set<ConsumerMessages>();
-  private running = true;
+  private readonly consumers = new ConsumerSet();
   private jsm: JetStreamManager | undefined;
   private lease: Lease | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
@@ -126,53 +121,6 @@ export class MatcherNode {
     return node;
   }
 
-  /**
-   * Keep a consumer running: open it (again) whenever it ends or errs, and
-   * restart it when it has been idle while `behind()` says the stream has
-   * more for it (a consumer that silently stopped after its NATS node died).
-   */
-  private consumeForever(
-    what: string,
-    open: () => Promise<ConsumerMessages>,
-    handle: (m: JsMsg) => void,
-    behind: () => Promise<boolean>,
-  ): void {
-    void (async () => {
-      while (this.running) {
-        let messages: ConsumerMessages;
-        try {
-          messages = await retrying(what, open);
-        } catch {
-          continue;
-        }
-        this.consuming.add(messages);
-        let lastMessageAt = Date.now();
-        const watchdog = setInterval(() => {
-          if (Date.now() - lastMessageAt < IDLE_CHECK_MS) return;
-          lastMessageAt = Date.now();
-          behind().then(
-            (yes) => {
-              if (yes) void messages.stop();
-            },
-            () => undefined,
-          );
-        }, IDLE_CHECK_MS);
-        try {
-          for await (const m of messages) {
-            lastMessageAt = Date.now();
-            handle(m);
-          }
-        } catch {
-          // reopened below
-        } finally {
-          clearInterval(watchdog);
-          this.consuming.delete(messages);
-        }
-        if (this.running) await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-  }
-
   /** The sequence of the last message stored on `subject`, or 0. */
   private async lastStored(
     stream: string,
@@ -187,7 +135,8 @@ export class MatcherNode {
   /** Consume one symbol's command subject in order, from the command after the replica's state. */
   private follow(js: JetStreamClient, replica: SymbolReplica): void {
     const subject = commandSubject(replica.symbol);
-    this.consumeForever(
+    consumeForever(
+      this.consumers,
       `follow ${replica.symbol}`,
       async () => {
         const start = replica.lastApplied + 1;
@@ -214,7 +163,8 @@ export class MatcherNode {
    */
   private watchPublished(js: JetStreamClient, replica: SymbolReplica): void {
     const subject = eventSubject(replica.symbol);
-    this.consumeForever(
+    consumeForever(
+      this.consumers,
       `watch ${replica.symbol} events`,
       async () => {
         const consumer = await js.consumers.get(EVENT_STREAM, {
@@ -285,8 +235,7 @@ export class MatcherNode {
   async stop(): Promise<void> {
     clearInterval(this.snapshotTimer);
     await this.lease?.stop(true);
-    this.running = false;
-    for (const messages of this.consuming) void messages.stop();
+    this.consumers.stop();
     for (const sub of this.subscriptions) sub.unsubscribe();
     await this.nc.close();
   }

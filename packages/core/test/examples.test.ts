@@ -21,7 +21,9 @@ function documents(): string[] {
     .filter((f) => f.endsWith('.md'))
     .map((f) => join(root, 'docs', f));
   const readmes = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md']
-    .concat(['core', 'bench', 'matcher-wasm', 'gateway', 'cluster'].map((p) => `packages/${p}/README.md`))
+    .concat(
+      ['core', 'bench', 'matcher-wasm', 'gateway', 'cluster'].map((p) => `packages/${p}/README.md`),
+    )
     .map((f) => join(root, f));
   return [...readmes, ...docs].filter((f) => existsSync(f));
 }

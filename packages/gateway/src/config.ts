@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { type ClusterConfig, resolveClusterConfig } from '@tickbook/cluster';
 import { Ajv } from 'ajv';
 import type { EngineKind, FsyncPolicy, StpMode } from 'tickbook';
 import { MAX_OWNER } from './ids';
@@ -105,6 +106,14 @@ export interface GatewayConfig {
   logLevel: 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   instruments: InstrumentConfig[];
   accounts: AccountConfig[];
+  /**
+   * Cluster mode: serve the books of a tickbook cluster (NATS JetStream)
+   * instead of local ones. In the config file, the path of the cluster's
+   * `cluster.json` (the file its matchers use), relative to the config file;
+   * its books replace `instruments`, and `journal` is not used (the command
+   * stream is the journal).
+   */
+  cluster?: ClusterConfig;
 }
 
 /**
@@ -182,6 +191,9 @@ const configSchema = {
         },
       },
     },
+    cluster: {
+      oneOf: [{ type: 'string', minLength: 1 }, { type: 'object' }],
+    },
     accounts: {
       type: 'array',
       minItems: 1,
@@ -216,8 +228,28 @@ export function resolveGatewayConfig(
       .join('; ');
     throw new Error(`invalid gateway config: ${problems}`);
   }
-  const config: GatewayConfig = { ...DEFAULT_CONFIG, ...input };
+  const raw = input as Partial<GatewayConfig> & { cluster?: ClusterConfig | string };
+  const config: GatewayConfig = { ...DEFAULT_CONFIG, ...input, cluster: undefined };
   config.dataDir = resolve(base, config.dataDir);
+  if (raw.cluster !== undefined) {
+    const cluster: ClusterConfig =
+      typeof raw.cluster === 'string'
+        ? (JSON.parse(readFileSync(resolve(base, raw.cluster), 'utf8')) as ClusterConfig)
+        : raw.cluster;
+    try {
+      resolveClusterConfig(cluster);
+    } catch (e) {
+      throw new Error(`invalid gateway config: cluster: ${(e as Error).message}`);
+    }
+    config.cluster = cluster;
+    config.instruments = Object.entries(cluster.books).map(([symbol, b]) => ({
+      symbol,
+      minPrice: b.minPrice,
+      maxPrice: b.maxPrice,
+      capacity: b.capacity ?? 1,
+      ...(b.stpMode ? { stpMode: b.stpMode } : {}),
+    }));
+  }
   const symbols = new Set<string>();
   for (const i of config.instruments) {
     if (symbols.has(i.symbol))

@@ -37,7 +37,7 @@
  * never see an `advance-time`.
  */
 import { type Book, type BookEvent, type Command, opensCommand } from 'tickbook';
-import { ownerOf } from './ids';
+import { tallyEvents } from './event-tally';
 import { RestingCounts } from './limits';
 import type { CounterChild, GatewayMetrics } from './metrics';
 
@@ -74,9 +74,31 @@ export class MarketUnavailableError extends Error {
   readonly code = 'UNAVAILABLE';
 }
 
+/**
+ * What the HTTP and WebSocket layers use of a symbol's market: a local book
+ * ({@link Market}) or a cluster's ({@link ClusterMarket}).
+ */
+export interface OrderMarket {
+  readonly symbol: string;
+  /** The book reads are answered from (in cluster mode, a read replica). */
+  readonly book: Book;
+  /** Sequence number of the last L2 level change. */
+  readonly l2Seq: number;
+  /** Sequence number of the last trade. */
+  readonly tradeSeq: number;
+  /** Set when writes are refused (503). */
+  readonly failure: Error | undefined;
+  /** Per account: the orders the book holds. */
+  readonly resting: RestingCounts;
+  onFlush(listener: FlushListener): void;
+  admit(owner: number, max: number): boolean;
+  submit(commands: readonly Command[], owner?: number, admitted?: number): Promise<BookEvent[][]>;
+  close(): void;
+}
+
 /** Called after every flush with all its events (streams, metrics). */
 export type FlushListener = (
-  market: Market,
+  market: OrderMarket,
   events: readonly BookEvent[],
   l2SeqBefore: number,
   tradeSeqBefore: number,
@@ -126,7 +148,7 @@ const COMMAND_KINDS: readonly Command['kind'][] = [
 /** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
 const MAX_TIMER_MS = 0x7fff_ffff;
 
-export class Market {
+export class Market implements OrderMarket {
   /** Sequence number of the last L2 level change (counts every `level-changed` event). */
   l2Seq = 0;
   /** Sequence number of the last trade. */
@@ -142,6 +164,7 @@ export class Market {
   private readonly listeners: FlushListener[] = [];
   private readonly maxQueued: number;
   private readonly runFlush = () => this.flush();
+  private readonly onRejected = (code: string) => this.rejectsOf(code).inc();
   /** Applied engine calls whose records are not yet synced. */
   private unsynced: Applied[] = [];
   private syncing = false;
@@ -342,44 +365,17 @@ export class Market {
     // Split the flat event list back into per-command slices, and count.
     const slices: BookEvent[][] = new Array(total);
     let cmd = -1;
-    let l2 = 0;
-    let orders = 0;
-    let trades = 0;
-    let qty = 0;
-    const resting = this.resting;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       if (opensCommand(e)) slices[++cmd] = [e];
       else slices[cmd].push(e);
-      switch (e.type) {
-        case 'level-changed':
-          l2++;
-          break;
-        case 'trade': {
-          trades++;
-          qty += e.qty;
-          // A maker left at 0 is gone, unless it is an iceberg refreshed from its reserve at once.
-          if (e.makerRemaining === 0) {
-            const next = events[i + 1];
-            if (!(next !== undefined && next.type === 'refreshed' && next.id === e.makerId)) {
-              resting.add(ownerOf(e.makerId), -1);
-            }
-          }
-          if (e.takerRemaining === 0) resting.add(ownerOf(e.takerId), -1);
-          break;
-        }
-        case 'cancelled':
-          if (e.remaining === 0) resting.add(ownerOf(e.id), -1);
-          break;
-        case 'accepted':
-          orders++;
-          resting.add(ownerOf(e.id), 1);
-          break;
-        case 'rejected':
-          this.rejectsOf(e.code).inc();
-          break;
-      }
     }
+    const { l2, orders, trades, qty } = tallyEvents(
+      events,
+      this.resting,
+      { l2: 0, orders: 0, trades: 0, qty: 0 },
+      this.onRejected,
+    );
     if (cmd !== total - 1) {
       const e = new Error(`engine returned events for ${cmd + 1} of ${total} commands`);
       this.fail(e, [queue]);

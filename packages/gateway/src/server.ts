@@ -3,6 +3,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import websocket from '@fastify/websocket';
+import { ClusterClient } from '@tickbook/cluster';
 import { Ajv, type ErrorObject, type SchemaValidateFunction } from 'ajv';
 import Fastify, {
   type FastifyInstance,
@@ -18,6 +19,7 @@ import {
   ERROR_CODES,
   type ErrorCode,
 } from 'tickbook';
+import { ClusterMarket } from './cluster-market';
 import {
   type AccountConfig,
   type GatewayConfig,
@@ -27,7 +29,7 @@ import {
 import { clientIdOf, toEngineId } from './ids';
 import { journalFiles, openJournal } from './journal';
 import { RequestLimits } from './limits';
-import { Market, MarketUnavailableError } from './market';
+import { Market, MarketUnavailableError, type OrderMarket } from './market';
 import { createMetrics, type GatewayMetrics, type HistogramChild } from './metrics';
 import {
   batchAnswer,
@@ -57,7 +59,7 @@ declare module 'fastify' {
 export interface Gateway {
   app: FastifyInstance;
   config: GatewayConfig;
-  markets: Map<string, Market>;
+  markets: Map<string, OrderMarket>;
   metrics: GatewayMetrics;
   /** Per symbol: journal records replayed at start-up (journal on). */
   recovered: Map<string, number>;
@@ -286,7 +288,7 @@ export async function buildGateway(
   const config = resolveGatewayConfig(input);
   const metrics = createMetrics();
   const recovered = new Map<string, number>();
-  const markets = new Map<string, Market>();
+  const markets = new Map<string, OrderMarket>();
   // Journal problems found while opening the books are logged once the app's logger exists.
   const early: ['warn' | 'error', object, string][] = [];
   let appLog: JournalLog | undefined;
@@ -296,12 +298,22 @@ export async function buildGateway(
       error: (obj, msg) => early.push(['error', obj, msg]),
     };
   const clock = options.clock ?? Date.now;
+  let cluster: ClusterClient | undefined;
   try {
-    for (const inst of config.instruments) {
-      markets.set(inst.symbol, openMarket(inst, config, metrics, recovered, clock, logOf));
+    if (config.cluster) {
+      // Cluster mode: the cluster's books are the instruments; no local journal.
+      cluster = await ClusterClient.connect(config.cluster, 'tickbook-gateway');
+      for (const [symbol, book] of Object.entries(config.cluster.books)) {
+        markets.set(symbol, await ClusterMarket.open(symbol, book, cluster, metrics, clock));
+      }
+    } else {
+      for (const inst of config.instruments) {
+        markets.set(inst.symbol, openMarket(inst, config, metrics, recovered, clock, logOf));
+      }
     }
   } catch (e) {
     for (const m of markets.values()) m.close();
+    await cluster?.close();
     throw e;
   }
   const accounts = new Map<string, AccountConfig>(config.accounts.map((a) => [a.key, a]));
@@ -588,7 +600,7 @@ export async function buildGateway(
       const tooManyOrders = httpError('TOO_MANY_ORDERS');
       const tooManyMessage = `this account already holds ${maxResting} orders in this book (maxRestingOrdersPerSymbol)`;
       /** Whether `command` may go to the book; true also when it is counted as admitted. */
-      const admit = (market: Market, owner: number, command: Command): boolean => {
+      const admit = (market: OrderMarket, owner: number, command: Command): boolean => {
         if (maxResting <= 0 || !mayRest(command)) return true;
         if (market.admit(owner, maxResting)) return true;
         tooManyOrders.inc();
@@ -596,7 +608,7 @@ export async function buildGateway(
       };
       const admitted = (command: Command) => (maxResting > 0 && mayRest(command) ? 1 : 0);
 
-      const marketOf = (symbol: string, reply: FastifyReply): Market | undefined => {
+      const marketOf = (symbol: string, reply: FastifyReply): OrderMarket | undefined => {
         const m = markets.get(symbol);
         if (!m) refuse(reply, 'UNKNOWN_SYMBOL');
         return m;
@@ -605,7 +617,7 @@ export async function buildGateway(
       const oneCommand = async (
         req: FastifyRequest,
         reply: FastifyReply,
-        market: Market,
+        market: OrderMarket,
         command: Command,
         admittedOrders = 0,
       ) => {
@@ -777,6 +789,7 @@ export async function buildGateway(
 
   app.addHook('onClose', async () => {
     for (const m of markets.values()) m.close();
+    await cluster?.close();
   });
 
   return { app, config, markets, metrics, recovered, readiness };

@@ -9,7 +9,7 @@
 import { Ajv } from 'ajv';
 import type { BookEvent } from 'tickbook';
 import type { WebSocket } from 'ws';
-import type { Market } from './market';
+import type { OrderMarket } from './market';
 import type { GatewayMetrics } from './metrics';
 import { type OwnEvent, ownersOf, pushOwnView } from './views';
 
@@ -72,7 +72,7 @@ export class StreamHub {
   private readonly slow;
 
   constructor(
-    private readonly markets: ReadonlyMap<string, Market>,
+    private readonly markets: ReadonlyMap<string, OrderMarket>,
     private readonly maxBuffered: number,
     metrics: GatewayMetrics,
     /** Most levels per side in an L2 snapshot. */
@@ -229,7 +229,7 @@ export class StreamHub {
   }
 
   private publish(
-    market: Market,
+    market: OrderMarket,
     events: readonly BookEvent[],
     l2Before: number,
     tradeBefore: number,

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildGateway } from '../src/index';
 import { RestingCounts, TokenBucket } from '../src/limits';
-import type { Market } from '../src/market';
+import type { OrderMarket } from '../src/market';
 import {
   ALICE,
   BOB,
@@ -130,7 +130,7 @@ describe('logs', () => {
 });
 
 /** Per account, the orders a market's counts say it holds, and what a count of its book says. */
-function counts(market: Market) {
+function counts(market: OrderMarket) {
   const fresh = new RestingCounts();
   fresh.rebuild(market.book);
   const sorted = (c: RestingCounts) => c.entries().sort((a, b) => a[0] - b[0]);

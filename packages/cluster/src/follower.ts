@@ -1,0 +1,139 @@
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Objm } from '@nats-io/obj';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  type Book,
+  type BookConfig,
+  type BookEvent,
+  createBook,
+  decodeCommands,
+  restoreBook,
+} from 'tickbook';
+import { ConsumerSet, consumeForever } from './consume';
+import { COMMAND_STREAM, commandSubject, SNAPSHOT_BUCKET } from './names';
+import { decodeStoredSnapshot } from './replica';
+import { retrying } from './retry';
+
+/** Options of {@link BookFollower.start}. */
+export interface FollowerOptions {
+  /** A connection to the cluster (the streams must exist: a matcher or client created them). */
+  nc: NatsConnection;
+  symbol: string;
+  /** The symbol's book config, as the matchers have it. */
+  config: BookConfig;
+  /** After each command message: its sequence and the events it produced (in order). */
+  onApplied?: (seq: number, events: BookEvent[]) => void;
+}
+
+/**
+ * A read replica of one symbol's book: starts from the latest snapshot and
+ * applies the command stream in order, as a matcher does, but publishes
+ * nothing. A gateway answers reads (depth, order lookups, market-data
+ * streams) from it.
+ */
+export class BookFollower {
+  lastApplied = 0;
+  private readonly consumers = new ConsumerSet();
+  private readonly waiters = new Set<{
+    seq: number;
+    resolve: (ok: boolean) => void;
+    timer: NodeJS.Timeout;
+  }>();
+
+  private constructor(
+    readonly symbol: string,
+    readonly book: Book,
+    private readonly onApplied: FollowerOptions['onApplied'],
+  ) {}
+
+  static async start(options: FollowerOptions): Promise<BookFollower> {
+    const { nc, symbol } = options;
+    const store = await retrying('open the snapshot store', () =>
+      new Objm(nc).open(SNAPSHOT_BUCKET),
+    );
+    const stored = await retrying(`load the ${symbol} snapshot`, () => store.getBlob(symbol));
+    let book: Book;
+    let seq = 0;
+    if (stored) {
+      const decoded = decodeStoredSnapshot(stored);
+      book = restoreBook(decoded.snapshot, { engine: options.config.engine });
+      seq = decoded.seq;
+    } else {
+      book = createBook(options.config);
+    }
+    const follower = new BookFollower(symbol, book, options.onApplied);
+    follower.lastApplied = seq;
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const subject = commandSubject(symbol);
+    consumeForever(
+      follower.consumers,
+      `follow ${symbol}`,
+      async () => {
+        const start = follower.lastApplied + 1;
+        const consumer = await js.consumers.get(COMMAND_STREAM, {
+          filter_subjects: subject,
+          ...(start > 1
+            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
+            : { deliver_policy: DeliverPolicy.All }),
+        });
+        return consumer.consume({ max_messages: 1024 });
+      },
+      (m) => follower.apply(m.seq, m.data),
+      async () => {
+        const last = await jsm.streams
+          .getMessage(COMMAND_STREAM, { last_by_subj: subject })
+          .catch(() => null);
+        return (last?.seq ?? 0) > follower.lastApplied;
+      },
+    );
+    return follower;
+  }
+
+  private apply(seq: number, data: Uint8Array): void {
+    if (seq <= this.lastApplied) return;
+    this.lastApplied = seq;
+    let events: BookEvent[];
+    try {
+      events = this.book.apply(decodeCommands(data));
+    } catch {
+      events = []; // undecodable: every matcher refuses it whole, the book is unchanged
+    }
+    if (events.length > 0) this.onApplied?.(seq, events);
+    if (this.waiters.size > 0) this.wake();
+  }
+
+  /**
+   * Resolves true once this replica has applied command message `seq` (at
+   * once if it has), false after `timeoutMs`: a writer that waits for it
+   * reads its own write.
+   */
+  caughtUp(seq: number, timeoutMs = 10_000): Promise<boolean> {
+    if (this.lastApplied >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        seq,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  private wake(): void {
+    for (const w of this.waiters) {
+      if (w.seq <= this.lastApplied) {
+        clearTimeout(w.timer);
+        this.waiters.delete(w);
+        w.resolve(true);
+      }
+    }
+  }
+
+  stop(): void {
+    this.consumers.stop();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Cluster mode against a real NATS server and matcher: two gateways serving
+ * the same cluster answer a request script exactly as one single-process
+ * gateway does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ClusterConfig,
+  MatcherNode,
+  type NatsCluster,
+  startNatsCluster,
+} from '@tickbook/cluster';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway, type Gateway } from '../src/index';
+import { ALICE, BOB, testConfig } from './helpers';
+
+let nats: NatsCluster;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tb-gw-cluster-'));
+  nats = await startNatsCluster({ dir: join(dir, 'nats'), size: 1 });
+});
+afterAll(async () => {
+  await nats?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+type Call = [method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, body: unknown, key: string];
+
+/** Orders from two accounts that rest, cross, get modified, reduced and cancelled; reads between. */
+function script(): Call[] {
+  const calls: Call[] = [];
+  for (let i = 1; i <= 12; i++) {
+    calls.push([
+      'POST',
+      '/v1/orders',
+      { symbol: 'BTC-USD', id: i, side: i % 2 ? 'sell' : 'buy', price: 100 + (i % 5) - 2, qty: i },
+      i % 3 ? ALICE : BOB,
+    ]);
+  }
+  calls.push(['GET', '/v1/depth/BTC-USD', undefined, ALICE]);
+  calls.push([
+    'POST',
+    '/v1/orders',
+    { symbol: 'BTC-USD', id: 50, side: 'buy', type: 'market', qty: 7 },
+    BOB,
+  ]);
+  calls.push([
+    'POST',
+    '/v1/orders/batch',
+    {
+      symbol: 'BTC-USD',
+      orders: [
+        { id: 60, side: 'sell', price: 104, qty: 3 },
+        { id: 61, side: 'buy', price: 96, qty: 4 },
+        { id: 62, side: 'buy', price: 105, qty: 2 },
+      ],
+    },
+    ALICE,
+  ]);
+  calls.push(['PATCH', '/v1/orders/BTC-USD/61', { price: 97 }, ALICE]);
+  calls.push(['POST', '/v1/orders/BTC-USD/61/reduce', { qty: 1 }, ALICE]);
+  calls.push(['GET', '/v1/orders/BTC-USD/61', undefined, ALICE]);
+  calls.push(['DELETE', '/v1/orders/BTC-USD/61', undefined, ALICE]);
+  calls.push(['DELETE', '/v1/orders/BTC-USD/61', undefined, ALICE]);
+  calls.push(['GET', '/v1/orders/BTC-USD/2', undefined, BOB]);
+  calls.push([
+    'POST',
+    '/v1/orders',
+    { symbol: 'BTC-USD', id: 70, side: 'buy', price: 0, qty: 1 },
+    ALICE,
+  ]);
+  calls.push([
+    'POST',
+    '/v1/orders',
+    { symbol: 'BTC-USD', id: 71, side: 'sell', price: 99, qty: 2, postOnly: true },
+    BOB,
+  ]);
+  calls.push(['GET', '/v1/depth/BTC-USD', undefined, BOB]);
+  return calls;
+}
+
+async function answer(gw: Gateway, [method, url, body, key]: Call) {
+  const res = await gw.app.inject({
+    method,
+    url,
+    headers: { 'x-api-key': key },
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
+  return { status: res.statusCode, body: JSON.parse(res.body) };
+}
+
+describe('gateway cluster mode', () => {
+  it('two gateways on one cluster answer like one single-process gateway', async () => {
+    const cluster: ClusterConfig = {
+      servers: nats.servers,
+      books: { 'BTC-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
+      shards: { a: ['BTC-USD'] },
+    };
+    const matcher = await MatcherNode.start({ config: cluster, shard: 'a', nodeId: 'a1' });
+    const local = await buildGateway(testConfig(join(dir, 'local'), { journal: false }));
+    const g1 = await buildGateway(testConfig(join(dir, 'g1'), { cluster }));
+    const g2 = await buildGateway(testConfig(join(dir, 'g2'), { cluster }));
+    try {
+      expect(g1.config.instruments.map((i) => i.symbol)).toEqual(['BTC-USD']);
+      const calls = script();
+      for (let k = 0; k < calls.length; k++) {
+        const gw = k % 2 ? g2 : g1;
+        if (calls[k][0] === 'GET') {
+          // Reads come from the gateway's replica: let the other gateway's last write reach it.
+          const want = matcher.replica('BTC-USD')?.lastApplied ?? 0;
+          const m = gw.markets.get('BTC-USD') as unknown as {
+            follower: { caughtUp(seq: number): Promise<boolean> };
+          };
+          expect(await m.follower.caughtUp(want)).toBe(true);
+        }
+        const expected = await answer(local, calls[k]);
+        const got = await answer(gw, calls[k]);
+        expect({ call: calls[k].slice(0, 2), ...got }).toEqual({
+          call: calls[k].slice(0, 2),
+          ...expected,
+        });
+      }
+      expect(matcher.replica('BTC-USD')?.book.stateHash()).toBe(
+        local.markets.get('BTC-USD')?.book.stateHash(),
+      );
+    } finally {
+      await g1.app.close();
+      await g2.app.close();
+      await local.app.close();
+      await matcher.stop();
+    }
+  });
+
+  it('refuses a cluster config that does not hold together', async () => {
+    await expect(
+      buildGateway(
+        testConfig(join(dir, 'bad'), {
+          cluster: {
+            servers: nats.servers,
+            books: { X: { minPrice: 1, maxPrice: 9, capacity: 1 } },
+            shards: {},
+          },
+        }),
+      ),
+    ).rejects.toThrow(/book X is in no shard/);
+  });
+});
