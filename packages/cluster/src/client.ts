@@ -34,8 +34,22 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-/** How many results a client keeps that arrived before their publish acknowledgement. */
-const EARLY_RESULTS = 100_000;
+/** How many recent results a client keeps (those that came before their acknowledgement, and for retries). */
+const EARLY_RESULTS = 20_000;
+
+/**
+ * A retried publish was a duplicate of command message `seq`, whose result
+ * this client no longer holds: the commands were applied once; read their
+ * result elsewhere (a read replica, the event stream).
+ */
+export class DuplicateWithoutResult extends Error {
+  constructor(
+    readonly symbol: string,
+    readonly seq: number,
+  ) {
+    super(`duplicate of ${symbol}:${seq}, whose result this client no longer holds`);
+  }
+}
 
 /**
  * Submits commands to a tickbook cluster and waits for their results: what a
@@ -80,8 +94,8 @@ export class ClusterClient {
       this.waiters.delete(key);
       clearTimeout(waiter.timer);
       waiter.resolve(results);
-      return;
     }
+    // Kept a while also when delivered: a retried (duplicate) publish answers from it.
     this.early.set(key, results);
     if (this.early.size > EARLY_RESULTS) {
       const oldest = this.early.keys().next().value as string;
@@ -107,9 +121,10 @@ export class ClusterClient {
     });
     const key = `${symbol}:${ack.seq}`;
     const ready = this.early.get(key);
-    if (ready) {
-      this.early.delete(key);
-      return { seq: ack.seq, duplicate: ack.duplicate, results: ready };
+    if (ready) return { seq: ack.seq, duplicate: ack.duplicate, results: ready };
+    if (ack.duplicate) {
+      // The first publish's result came before this client listened, or was dropped.
+      throw new DuplicateWithoutResult(symbol, ack.seq);
     }
     const results = await new Promise<CommandResult[]>((resolve, reject) => {
       const timer = setTimeout(() => {

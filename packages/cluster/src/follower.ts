@@ -7,12 +7,16 @@ import {
   type BookEvent,
   createBook,
   decodeCommands,
+  opensCommand,
   restoreBook,
 } from 'tickbook';
 import { ConsumerSet, consumeForever } from './consume';
 import { COMMAND_STREAM, commandSubject, SNAPSHOT_BUCKET } from './names';
 import { decodeStoredSnapshot } from './replica';
 import { retrying } from './retry';
+
+/** How many command messages' events a replica keeps for answering retries. */
+const RECENT_RESULTS = 20_000;
 
 /** Options of {@link BookFollower.start}. */
 export interface FollowerOptions {
@@ -34,6 +38,8 @@ export interface FollowerOptions {
 export class BookFollower {
   lastApplied = 0;
   private readonly consumers = new ConsumerSet();
+  /** The events of the last command messages applied, by sequence. */
+  private readonly recent = new Map<number, BookEvent[]>();
   private readonly waiters = new Set<{
     seq: number;
     resolve: (ok: boolean) => void;
@@ -99,6 +105,9 @@ export class BookFollower {
     } catch {
       events = []; // undecodable: every matcher refuses it whole, the book is unchanged
     }
+    this.recent.set(seq, events);
+    if (this.recent.size > RECENT_RESULTS)
+      this.recent.delete(this.recent.keys().next().value as number);
     if (events.length > 0) this.onApplied?.(seq, events);
     if (this.waiters.size > 0) this.wake();
   }
@@ -131,6 +140,21 @@ export class BookFollower {
         w.resolve(true);
       }
     }
+  }
+
+  /**
+   * The events of recently applied command message `seq`, one array per
+   * command (the same a matcher publishes, by determinism), if still held.
+   */
+  resultOf(seq: number): BookEvent[][] | undefined {
+    const events = this.recent.get(seq);
+    if (!events) return undefined;
+    const out: BookEvent[][] = [];
+    for (const e of events) {
+      if (opensCommand(e)) out.push([e]);
+      else out[out.length - 1]?.push(e);
+    }
+    return out;
   }
 
   stop(): void {

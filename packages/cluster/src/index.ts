@@ -4,7 +4,12 @@
  * orders written to PostgreSQL exactly once.
  * @packageDocumentation
  */
-export { ClusterClient, type SubmitOptions, type SubmitResult } from './client';
+export {
+  ClusterClient,
+  DuplicateWithoutResult,
+  type SubmitOptions,
+  type SubmitResult,
+} from './client';
 export { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
 export { BookFollower, type FollowerOptions } from './follower';
 export { MatcherNode, type MatcherOptions, type MatcherStatus } from './matcher';

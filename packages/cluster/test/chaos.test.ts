@@ -1,4 +1,6 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { type BookConfig, type Command, createBook, decodeCommands } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { retrying } from '../src/retry';
 import {
   type ClusterProcess,
   matcherStatus,
+  startGatewayProcess,
   startMatcherProcess,
   startProcess,
   writeConfig,
@@ -31,8 +34,16 @@ afterAll(async () => {
   dir.remove();
 });
 
-/** A load generator: mixed commands over every symbol and five accounts, retried until acknowledged. */
-function loadGenerator(client: ClusterClient, name: string, acked: Map<string, Set<number>>) {
+const KEYS = [1, 2, 3, 4, 5].map((n) => `chaos-account-key-${n}`);
+
+/**
+ * A load generator: mixed placements (batches of limit, IOC and market
+ * orders) and cancels over every symbol and five accounts, through the
+ * gateways over HTTP. A request that fails (a 5xx or a dropped connection) is
+ * retried with the same order ids at the other gateway until it is answered:
+ * the placements' ids are their dedupe id, so a retry is applied once.
+ */
+function loadGenerator(urls: string[], name: string, acked: Acked) {
   let x = name === 'g1' ? 0x9e3779b9 : 0x85ebca6b;
   const rnd = (m: number) => {
     x ^= x << 13;
@@ -40,55 +51,59 @@ function loadGenerator(client: ClusterClient, name: string, acked: Map<string, S
     x ^= x << 5;
     return (x >>> 0) % m;
   };
+  // Each generator owns its own client-id range per account and symbol.
   const nextId = new Map<string, number>();
   let stop = false;
-  let batches = 0;
+  let requests = 0;
   let retries = 0;
+  const send = async (method: string, path: string, body: unknown, key: string, first: number) => {
+    for (let attempt = 0; ; attempt++) {
+      const url = urls[(first + attempt) % urls.length];
+      try {
+        const res = await fetch(`${url}${path}`, {
+          method,
+          headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(20_000),
+        });
+        const answer = await res.json();
+        if (res.status < 500) return { status: res.status, answer, attempt };
+      } catch {
+        // dropped connection or timeout: retry
+      }
+      retries++;
+      await sleep(50);
+    }
+  };
   const run = async () => {
     while (!stop) {
       const symbol = SYMBOLS[rnd(SYMBOLS.length)];
-      // Each generator owns its own id range per symbol (ids are per book).
-      let id = nextId.get(symbol) ?? (name === 'g1' ? 1 : 1_000_000_000);
-      const commands: Command[] = [];
-      for (let k = 1 + rnd(30); k > 0; k--) {
-        const owner = 1 + rnd(5);
+      const account = rnd(KEYS.length);
+      const key = KEYS[account];
+      const k = `${symbol}:${account}`;
+      let id = nextId.get(k) ?? (name === 'g1' ? 1 : 1_000_000);
+      requests++;
+      if (rnd(6) === 0 && id > 3) {
+        const target = id - 1 - rnd(3);
+        const r = await send('DELETE', `/v1/orders/${symbol}/${target}`, undefined, key, requests);
+        // A retry may find the first attempt already cancelled it: both are the one cancel.
+        if (r.status === 200 || (r.attempt > 0 && r.status === 404))
+          acked.cancels.push({ symbol, account, id: target });
+        continue;
+      }
+      const orders: Record<string, unknown>[] = [];
+      for (let n = 1 + rnd(20); n > 0; n--) {
         const side = rnd(2) ? 'buy' : 'sell';
         const r = rnd(12);
-        if (r === 0 && id > 3) commands.push({ kind: 'cancel', id: id - 1 - rnd(3) });
-        else if (r === 1)
-          commands.push({ kind: 'market', id: id++, side, qty: 1 + rnd(10), owner });
+        if (r === 1) orders.push({ id: id++, side, type: 'market', qty: 1 + rnd(10) });
         else if (r === 2)
-          commands.push({
-            kind: 'limit',
-            id: id++,
-            side,
-            price: 90 + rnd(21),
-            qty: 1 + rnd(9),
-            owner,
-            timeInForce: 'IOC',
-          });
-        else
-          commands.push({
-            kind: 'limit',
-            id: id++,
-            side,
-            price: 90 + rnd(21),
-            qty: 1 + rnd(9),
-            owner,
-          });
+          orders.push({ id: id++, side, price: 90 + rnd(21), qty: 1 + rnd(9), timeInForce: 'IOC' });
+        else orders.push({ id: id++, side, price: 90 + rnd(21), qty: 1 + rnd(9) });
       }
-      nextId.set(symbol, id);
-      const dedupeId = `${name}:${batches++}`;
-      // Acknowledged = stored by JetStream. Until then, retry with the same id.
-      for (;;) {
-        try {
-          const ack = await client.publish(symbol, commands, dedupeId);
-          acked.get(symbol)?.add(ack.seq);
-          break;
-        } catch {
-          retries++;
-          await sleep(50);
-        }
+      nextId.set(k, id);
+      const r = await send('POST', '/v1/orders/batch', { symbol, orders }, key, requests);
+      if (r.status === 200) {
+        for (const o of orders) acked.orders.push({ symbol, account, id: o.id as number });
       }
     }
   };
@@ -97,9 +112,14 @@ function loadGenerator(client: ClusterClient, name: string, acked: Map<string, S
     stop: async () => {
       stop = true;
       await done;
-      return { batches, retries };
+      return { requests, retries };
     },
   };
+}
+
+interface Acked {
+  orders: { symbol: string; account: number; id: number }[];
+  cancels: { symbol: string; account: number; id: number }[];
 }
 
 describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes killed under load', () => {
@@ -136,12 +156,31 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
     let sink = startSink();
     await sink.waitFor((l) => l.event === 'ready');
 
-    const acked = new Map(SYMBOLS.map((s) => [s, new Set<number>()]));
-    const clients = [
-      await ClusterClient.connect(config, 'g1'),
-      await ClusterClient.connect(config, 'g2'),
+    // Two gateway processes in cluster mode.
+    const gatewayConfig = join(dir.dir, 'gateway.json');
+    writeFileSync(
+      gatewayConfig,
+      JSON.stringify({
+        port: 0,
+        logLevel: 'silent',
+        cluster: file,
+        maxRequestsPerSecond: 0,
+        maxRestingOrdersPerSymbol: 0,
+        accounts: KEYS.map((key, i) => ({ key, owner: i + 1 })),
+      }),
+    );
+    const gateways = [
+      await startGatewayProcess(gatewayConfig),
+      await startGatewayProcess(gatewayConfig),
     ];
-    const loads = clients.map((c, i) => loadGenerator(c, `g${i + 1}`, acked));
+    procs.push(...gateways.map((g) => g.proc));
+    const urls = gateways.map((g) => g.url);
+    const acked: Acked = { orders: [], cancels: [] };
+    const loads = [
+      loadGenerator(urls, 'g1', acked),
+      loadGenerator([urls[1], urls[0]], 'g2', acked),
+    ];
+    const observer = await ClusterClient.connect(config, 'observer');
     try {
       await sleep(LOAD_MS / 4);
       // The leading matcher of shard a dies.
@@ -163,7 +202,8 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
     }
 
     // Replay each symbol's command stream into an in-process book.
-    const nc = clients[0].nc;
+    const nc = observer.nc;
+    const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
     const db = new pg.Client({ connectionString: database });
     await db.connect();
@@ -180,8 +220,12 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
           throw e;
         });
       for (const symbol of SYMBOLS) {
-        const wanted = acked.get(symbol) as Set<number>;
-        const last = Math.max(...wanted);
+        const lastMessage = await retrying('find the last command', () =>
+          jsm.streams.getMessage(COMMAND_STREAM, { last_by_subj: commandSubject(symbol) }),
+        );
+        const last = lastMessage?.seq ?? 0;
+        const accepted = new Map<number, number>();
+        const cancelled = new Map<number, number>();
         const consumer = await retrying('read the command stream', () =>
           js.consumers.get(COMMAND_STREAM, {
             filter_subjects: commandSubject(symbol),
@@ -199,21 +243,33 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
           m = await consumer.next({ expires: 2000 })
         ) {
           const dedupeId = m.headers?.get('Nats-Msg-Id') ?? '';
-          expect(seen.has(dedupeId)).toBe(false); // a retried publish was stored once
-          seen.add(dedupeId);
-          wanted.delete(m.seq);
+          if (dedupeId) {
+            expect(seen.has(dedupeId)).toBe(false); // a retried publish was stored once
+            seen.add(dedupeId);
+          }
           commandSeqs.push(m.seq);
           count++;
           let tradeNo = 0;
           for (const c of decodeCommands(m.data)) {
             for (const e of book.submit(c)) {
+              if (e.type === 'accepted') accepted.set(e.id, (accepted.get(e.id) ?? 0) + 1);
+              if (e.type === 'cancelled' && e.reason === 'user' && c.kind === 'cancel') {
+                cancelled.set(e.id, (cancelled.get(e.id) ?? 0) + 1);
+              }
               if (e.type === 'trade')
                 trades.push([m.seq, tradeNo++, e.makerId, e.takerId, e.price, e.qty]);
             }
           }
           if (m.seq >= last) break;
         }
-        expect(wanted.size).toBe(0); // every acknowledged message is in the stream
+        // Every acknowledged order and cancel was applied exactly once.
+        const engineId = (a: { account: number; id: number }) => (a.account + 1) * 2 ** 32 + a.id;
+        const orders = acked.orders.filter((a) => a.symbol === symbol);
+        expect(orders.length).toBeGreaterThan(0);
+        expect(orders.filter((a) => accepted.get(engineId(a)) !== 1)).toEqual([]);
+        expect([...accepted.values()].filter((n) => n !== 1)).toEqual([]);
+        const cancels = acked.cancels.filter((a) => a.symbol === symbol);
+        expect(cancels.filter((a) => cancelled.get(engineId(a)) !== 1)).toEqual([]);
 
         // The event stream holds each command message's results once, in order.
         const shard = SHARDS.a.includes(symbol) ? 'a' : 'b';
@@ -291,7 +347,7 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
       expect(dupes.rows[0].n).toBe(0);
     } finally {
       await db.end();
-      for (const c of clients) await c.close();
+      await observer.close();
       for (const p of procs) await p.kill();
     }
   });

@@ -1,4 +1,4 @@
-import { BookFollower, type ClusterClient } from '@tickbook/cluster';
+import { BookFollower, type ClusterClient, DuplicateWithoutResult } from '@tickbook/cluster';
 import type { BookConfig, BookEvent, Command } from 'tickbook';
 import { tallyEvents } from './event-tally';
 import { RestingCounts } from './limits';
@@ -10,6 +10,20 @@ const MAX_TIMER_MS = 0x7fff_ffff;
 
 /** Commands that place an order: their engine id (account + client id) is their dedupe id. */
 const PLACES = new Set<Command['kind']>(['limit', 'market', 'stop']);
+
+/**
+ * The dedupe id of a message that only places orders: its engine ids
+ * (account + client id, unique per account), so a retried request is stored
+ * once. Other commands (cancel, modify, ...) may repeat legitimately: none.
+ */
+function placementsId(symbol: string, commands: readonly Command[]): string | undefined {
+  if (commands.length === 0) return undefined;
+  for (const c of commands) if (!PLACES.has(c.kind)) return undefined;
+  const first = (commands[0] as { id: number }).id;
+  if (commands.length === 1) return `${symbol}:${first}`;
+  const last = (commands[commands.length - 1] as { id: number }).id;
+  return `${symbol}:${first}-${last}:${commands.length}`;
+}
 
 /**
  * A symbol served by a tickbook cluster: writes are published to the
@@ -84,16 +98,20 @@ export class ClusterMarket implements OrderMarket {
    * is applied once.
    */
   async submit(commands: readonly Command[], owner = 0, admitted = 0): Promise<BookEvent[][]> {
-    const first = commands[0];
-    const dedupeId =
-      commands.length === 1 && first && PLACES.has(first.kind)
-        ? `${this.symbol}:${(first as { id: number }).id}`
-        : undefined;
+    const dedupeId = placementsId(this.symbol, commands);
     try {
       const answer = await this.client.submit(this.symbol, commands, { dedupeId });
       await this.follower.caughtUp(answer.seq);
       return answer.results.map((r) => r.events);
     } catch (e) {
+      if (e instanceof DuplicateWithoutResult) {
+        // A retry of a request applied before: the replica applied the same
+        // message and holds the same events (matchers are deterministic).
+        const held = (await this.follower.caughtUp(e.seq))
+          ? this.follower.resultOf(e.seq)
+          : undefined;
+        if (held) return held;
+      }
       throw new MarketUnavailableError(`${this.symbol}: ${(e as Error).message}`);
     } finally {
       if (admitted > 0) this.resting.applied(owner, admitted);

@@ -8,6 +8,7 @@ import type { MatcherStatus } from '../../src/matcher';
 import { statusSubject } from '../../src/names';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const GATEWAY_CLI = fileURLToPath(new URL('../../../gateway/dist/cli.js', import.meta.url));
 
 /** A cluster process (built CLI) and the JSON lines it printed. */
 export interface ClusterProcess {
@@ -26,8 +27,8 @@ export function writeConfig(dir: string, config: ClusterConfig): string {
   return file;
 }
 
-export function startProcess(args: string[]): ClusterProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(args: string[], cli = CLI): ClusterProcess {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const watchers: {
     test: (l: Record<string, unknown>) => boolean;
@@ -95,4 +96,13 @@ export async function matcherStatus(
 ): Promise<MatcherStatus> {
   const reply = await nc.request(statusSubject(shard, node), '', { timeout: 5000 });
   return JSON.parse(reply.string()) as MatcherStatus;
+}
+
+/** A gateway process (the gateway package's built CLI) in cluster mode; resolves with its URL once listening. */
+export async function startGatewayProcess(
+  configFile: string,
+): Promise<{ proc: ClusterProcess; url: string }> {
+  const proc = startProcess(['--config', configFile], GATEWAY_CLI);
+  const line = await proc.waitFor((l) => l.msg === 'listening');
+  return { proc, url: String(line.url) };
 }
