@@ -1,24 +1,24 @@
 /**
  * npm run bench:cluster — end to end through a real cluster on this machine:
- * client → JetStream (command stream) → matcher process → event stream →
- * answer, and → PostgreSQL committed. Orders/sec and latency percentiles
+ * HTTP → gateway process → JetStream (command stream) → matcher process →
+ * event stream → answer, and → sink process → PostgreSQL written. Orders/sec and latency percentiles
  * for replicas 1 and 3, one and two shards, single-order and batched
  * messages; the failover time when a leading matcher is SIGKILLed.
  *
  *   npm run bench:cluster [-- --seconds 8] [-- --quick]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { Command } from 'tickbook';
 import { ClusterClient } from './client';
 import type { ClusterConfig } from './config';
 import { startNatsCluster } from './services/nats-server';
 import { startPostgres } from './services/postgres-server';
-import { PgSink } from './sink/pg-sink';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' } },
@@ -26,23 +26,64 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds ?? (values.quick ? 3 : 8));
 const OLD_SYSTEM = 946; // orders/sec of the remote engine behind gRPC that tickbook replaces
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+const GATEWAY_CLI = fileURLToPath(new URL('../../gateway/dist/cli.js', import.meta.url));
 
 interface Scenario {
   name: string;
   replicas: 1 | 3;
   shards: 1 | 2;
   ordersPerMessage: number;
-  /** Requests in flight at once. */
+  /** Requests in flight at once (one account each). */
   concurrency: number;
+  /** Gateway processes the requests are spread over. */
+  gateways: number;
   /** Offered load in orders/sec (undefined: as fast as it goes). */
   rate?: number;
 }
+
+/** CPU seconds (user + system) each kind of process used: where the time goes. */
+type CpuSplit = Record<string, number>;
+
+/** CPU seconds of every process whose command line matches, by /proc (Linux). */
+function cpuByRole(roles: Record<string, (cmdline: string) => boolean>): CpuSplit {
+  const out: CpuSplit = Object.fromEntries(Object.keys(roles).map((r) => [r, 0]));
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const role = Object.keys(roles).find((r) => roles[r](cmdline));
+      if (!role) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[role] += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+const ROLES: Record<string, (cmdline: string) => boolean> = {
+  'nats-server': (c) => c.includes('nats-server'),
+  matcher: (c) => c.includes('cli.js matcher'),
+  sink: (c) => c.includes('cli.js sink'),
+  postgres: (c) => c.startsWith('postgres') || c.includes('/postgres '),
+  gateway: (c) => c.includes('gateway/dist/cli.js'),
+  'load generator': (c) => c.includes('bench.js'),
+};
 
 interface Result extends Scenario {
   orders: number;
   ordersPerSec: number;
   answerUs: { p50: number; p95: number; p99: number };
   commitUs: { p50: number; p95: number; p99: number };
+  /** CPU seconds per kind of process during the load. */
+  cpu: CpuSplit;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -73,7 +114,7 @@ function matcherProcess(configFile: string, shard: string, node: string): Promis
   });
 }
 
-/** Crossing limit orders around a mid price, a cancel now and then: trades on most orders. */
+/** Crossing limit orders around a mid price (wire format of the gateway), a cancel now and then. */
 function orderStream(seed: number) {
   let x = seed >>> 0 || 1;
   const rnd = (m: number) => {
@@ -83,29 +124,44 @@ function orderStream(seed: number) {
     return (x >>> 0) % m;
   };
   let id = 1;
-  return (n: number): Command[] => {
-    const out: Command[] = [];
+  return (n: number): { id: number; side: string; price: number; qty: number }[] => {
+    const out = [];
     for (let i = 0; i < n; i++) {
-      if (rnd(10) === 0 && id > 10) out.push({ kind: 'cancel', id: id - 1 - rnd(8) });
-      else
-        out.push({
-          kind: 'limit',
-          id: id++,
-          side: rnd(2) ? 'buy' : 'sell',
-          price: 990 + rnd(21),
-          qty: 1 + rnd(9),
-          owner: 1 + rnd(50),
-        });
+      out.push({ id: id++, side: rnd(2) ? 'buy' : 'sell', price: 990 + rnd(21), qty: 1 + rnd(9) });
     }
     return out;
   };
+}
+
+/** Crossing limit orders as commands (for the client-level failover run). */
+function commandStream(seed: number) {
+  const orders = orderStream(seed);
+  return (n: number): Command[] =>
+    orders(n).map((o) => ({ kind: 'limit', ...o, side: o.side as 'buy' | 'sell', owner: 1 }));
+}
+
+function processOf(
+  args: string[],
+  cli: string,
+  ready: string,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.includes(ready));
+      if (line) resolve({ child, line });
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited ${code}`)));
+  });
 }
 
 async function runScenario(dir: string, scenario: Scenario): Promise<Result> {
   const runDir = mkdtempSync(join(dir, 'run-'));
   const nats = await startNatsCluster({ dir: join(runDir, 'nats'), size: scenario.replicas });
   const db = await startPostgres({ dir: join(runDir, 'pg') });
-  const symbols = scenario.shards === 1 ? ['S1', 'S2'] : ['S1', 'S2'];
+  const symbols = ['S1', 'S2'];
   const config: ClusterConfig = {
     servers: nats.servers,
     replicas: scenario.replicas,
@@ -116,49 +172,65 @@ async function runScenario(dir: string, scenario: Scenario): Promise<Result> {
   };
   const configFile = join(runDir, 'cluster.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const matchers: ChildProcess[] = [];
+  const children: ChildProcess[] = [];
   for (const shard of Object.keys(config.shards))
-    matchers.push(await matcherProcess(configFile, shard, `${shard}1`));
-  const pendingCommit = new Map<string, { seq: number; t0: number; n: number }[]>(
-    symbols.map((s) => [s, []]),
+    children.push(await matcherProcess(configFile, shard, `${shard}1`));
+  const sink = await processOf(
+    ['sink', '--config', configFile, '--database', db.connectionString],
+    CLI,
+    '"ready"',
   );
-  const commitUs: number[] = [];
-  const sink = await PgSink.start({
-    config,
-    database: db.connectionString,
-    onCommit: ({ progress }) => {
-      const now = performance.now();
-      for (const [symbol, last] of progress) {
-        const q = pendingCommit.get(symbol) ?? [];
-        let k = 0;
-        while (k < q.length && q[k].seq <= last) commitUs.push((now - q[k++].t0) * 1000);
-        q.splice(0, k);
-      }
-    },
-  });
-  const client = await ClusterClient.connect(config, 'bench');
+  children.push(sink.child);
+  const workers = scenario.concurrency;
+  const keys = Array.from({ length: workers }, (_, w) => `bench-account-key-${w + 1}`);
+  const gatewayFile = join(runDir, 'gateway.json');
+  writeFileSync(
+    gatewayFile,
+    JSON.stringify({
+      port: 0,
+      logLevel: 'silent',
+      cluster: configFile,
+      maxRequestsPerSecond: 0,
+      maxRestingOrdersPerSymbol: 0,
+      maxBatchOrders: 10_000,
+      accounts: keys.map((key, w) => ({ key, owner: w + 1 })),
+    }),
+  );
+  const urls: string[] = [];
+  for (let g = 0; g < scenario.gateways; g++) {
+    const gw = await processOf(['--config', gatewayFile], GATEWAY_CLI, '"listening"');
+    children.push(gw.child);
+    urls.push(JSON.parse(gw.line).url);
+  }
   const answerUs: number[] = [];
+  /** Sampled requests: their first order's (symbol, engine id) and when it was sent (epoch ms). */
+  const sampled: { symbol: string; engineId: number; sentAt: number }[] = [];
   let orders = 0;
-  const streams = symbols.map((_, i) => orderStream(i + 7));
   const deadline = performance.now() + SECONDS * 1000;
-  const interval = scenario.rate
-    ? (scenario.ordersPerMessage / scenario.rate) * scenario.concurrency * 1000
-    : 0;
+  const interval = scenario.rate ? (scenario.ordersPerMessage / scenario.rate) * workers * 1000 : 0;
   const worker = async (w: number) => {
+    const streams = symbols.map((_, i) => orderStream(w * 7 + i + 1));
+    const url = urls[w % urls.length];
     let next = performance.now();
     for (let k = w; performance.now() < deadline; k++) {
       const s = k % symbols.length;
-      const symbol = symbols[s];
-      const commands = streams[s](scenario.ordersPerMessage);
+      const batch = streams[s](scenario.ordersPerMessage);
+      const single = batch.length === 1;
       const t0 = performance.now();
-      const answer = await client.submit(symbol, commands);
-      answerUs.push((performance.now() - t0) * 1000);
-      (pendingCommit.get(symbol) as { seq: number; t0: number; n: number }[]).push({
-        seq: answer.seq,
-        t0,
-        n: commands.length,
+      const sentAt = Date.now();
+      const res = await fetch(`${url}/v1/orders${single ? '' : '/batch'}`, {
+        method: 'POST',
+        headers: { 'x-api-key': keys[w], 'content-type': 'application/json' },
+        body: JSON.stringify(
+          single ? { symbol: symbols[s], ...batch[0] } : { symbol: symbols[s], orders: batch },
+        ),
       });
-      orders += commands.length;
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`gateway answered ${res.status}`);
+      answerUs.push((performance.now() - t0) * 1000);
+      if (k % 4 === w % 4)
+        sampled.push({ symbol: symbols[s], engineId: (w + 1) * 2 ** 32 + batch[0].id, sentAt });
+      orders += batch.length;
       if (interval > 0) {
         next += interval;
         const wait = next - performance.now();
@@ -167,18 +239,50 @@ async function runScenario(dir: string, scenario: Scenario): Promise<Result> {
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: scenario.concurrency }, (_, w) => worker(w)));
+  const cpuBefore = cpuByRole(ROLES);
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
   const elapsed = (performance.now() - started) / 1000;
-  // Let the sink commit what was answered.
-  const commitDeadline = performance.now() + 30_000;
-  while (
-    [...pendingCommit.values()].some((q) => q.length > 0) &&
-    performance.now() < commitDeadline
-  )
-    await sleep(20);
-  await client.close();
-  await sink.stop();
-  for (const m of matchers) m.kill('SIGTERM');
+  const cpuAfter = cpuByRole(ROLES);
+  const cpu = Object.fromEntries(
+    Object.keys(ROLES).map((r) => [r, Math.round((cpuAfter[r] - cpuBefore[r]) * 100) / 100]),
+  );
+  // Wait for the sink to write every sampled order, then read when it did.
+  const client = new pg.Client({ connectionString: db.connectionString });
+  await client.connect();
+  const commitUs: number[] = [];
+  const waitUntil = performance.now() + 60_000;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM tb_orders');
+    if (rows[0].n >= orders || performance.now() > waitUntil) break;
+    await sleep(100);
+  }
+  const { rows } = await client.query<{ symbol: string; order_id: string; at: number }>(
+    'SELECT symbol, order_id, extract(epoch FROM written_at) * 1000 AS at FROM tb_orders WHERE order_id = ANY($1::bigint[])',
+    [sampled.map((x) => x.engineId)],
+  );
+  const writtenAt = new Map(rows.map((r) => [`${r.symbol}:${r.order_id}`, Number(r.at)]));
+  for (const x of sampled) {
+    const at = writtenAt.get(`${x.symbol}:${x.engineId}`);
+    if (at !== undefined) commitUs.push((at - x.sentAt) * 1000);
+  }
+  await client.end();
+  // SIGTERM and a moment to exit (a profiled process writes its profile then).
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            c.kill('SIGKILL');
+            resolve();
+          }, 5000);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
   await db.stop();
   await nats.stop();
   rmSync(runDir, { recursive: true, force: true });
@@ -188,6 +292,7 @@ async function runScenario(dir: string, scenario: Scenario): Promise<Result> {
     ordersPerSec: orders / elapsed,
     answerUs: summary(answerUs),
     commitUs: summary(commitUs),
+    cpu,
   };
 }
 
@@ -212,7 +317,7 @@ async function failover(
   const leader = await matcherProcess(configFile, 'a', 'a1');
   const standby = await matcherProcess(configFile, 'a', 'a2');
   const client = await ClusterClient.connect(config, 'bench-failover');
-  const stream = orderStream(3);
+  const stream = commandStream(3);
   const answeredAt: number[] = [];
   let unanswered = 0;
   let stop = false;
@@ -259,16 +364,51 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tb-cluster-bench-'));
   const results: Result[] = [];
   const scenarios: Scenario[] = [
-    { name: 'single orders', replicas: 1, shards: 1, ordersPerMessage: 1, concurrency: 64 },
-    { name: 'batched', replicas: 1, shards: 1, ordersPerMessage: 200, concurrency: 16 },
-    { name: 'single orders', replicas: 3, shards: 1, ordersPerMessage: 1, concurrency: 64 },
-    { name: 'batched', replicas: 3, shards: 1, ordersPerMessage: 200, concurrency: 16 },
-    { name: 'batched', replicas: 3, shards: 2, ordersPerMessage: 200, concurrency: 16 },
+    {
+      name: 'single orders',
+      replicas: 1,
+      shards: 1,
+      ordersPerMessage: 1,
+      concurrency: 64,
+      gateways: 1,
+    },
+    {
+      name: 'batched',
+      replicas: 1,
+      shards: 1,
+      ordersPerMessage: 500,
+      concurrency: 16,
+      gateways: 1,
+    },
+    {
+      name: 'single orders',
+      replicas: 3,
+      shards: 1,
+      ordersPerMessage: 1,
+      concurrency: 64,
+      gateways: 1,
+    },
+    {
+      name: 'batched',
+      replicas: 3,
+      shards: 1,
+      ordersPerMessage: 500,
+      concurrency: 16,
+      gateways: 1,
+    },
+    {
+      name: 'batched',
+      replicas: 3,
+      shards: 2,
+      ordersPerMessage: 500,
+      concurrency: 16,
+      gateways: 2,
+    },
   ];
   for (const s of values.quick ? scenarios.slice(1, 2) : scenarios) {
     const r = await runScenario(dir, s);
     results.push(r);
-    process.stdout.write(`${table([r]).split('\n')[2]}\n`);
+    process.stdout.write(`${table([r]).split('\n')[2]}\ncpu seconds: ${JSON.stringify(r.cpu)}\n`);
   }
   // Latency at half the batched replicas-3 load.
   const full = results.find((r) => r.replicas === 3 && r.shards === 1 && r.ordersPerMessage > 1);
@@ -277,8 +417,9 @@ async function main(): Promise<void> {
       name: 'batched at half load',
       replicas: 3,
       shards: 1,
-      ordersPerMessage: 200,
+      ordersPerMessage: 500,
       concurrency: 8,
+      gateways: 1,
       rate: full.ordersPerSec / 2,
     });
     results.push(r);

@@ -146,6 +146,27 @@ export class PgSink {
   }
 }
 
+/**
+ * A PostgreSQL array literal, built here rather than by pg (which escapes
+ * element by element): numbers as they are, strings quoted.
+ */
+function pgArray(values: readonly (string | number | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null) out += 'NULL';
+    else if (typeof v === 'number') out += String(v);
+    else out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
+
+/** One array literal per column of `rows`. */
+function arrays<R>(rows: readonly R[], columns: ((r: R) => string | number | null)[]): string[] {
+  return columns.map((get) => pgArray(rows.map(get)));
+}
+
 /** Multi-row statements (one array parameter per column): a batch costs four round trips. */
 async function writeChanges(db: pg.ClientBase, changes: BatchChanges): Promise<void> {
   const t = changes.trades;
@@ -153,16 +174,16 @@ async function writeChanges(db: pg.ClientBase, changes: BatchChanges): Promise<v
     await db.query(
       `INSERT INTO tb_trades (symbol, cmd_seq, trade_no, maker_id, taker_id, taker_side, price, qty)
        SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[])`,
-      [
-        t.map((r) => r.symbol),
-        t.map((r) => r.cmdSeq),
-        t.map((r) => r.tradeNo),
-        t.map((r) => r.makerId),
-        t.map((r) => r.takerId),
-        t.map((r) => r.takerSide),
-        t.map((r) => r.price),
-        t.map((r) => r.qty),
-      ],
+      arrays(t, [
+        (r) => r.symbol,
+        (r) => r.cmdSeq,
+        (r) => r.tradeNo,
+        (r) => r.makerId,
+        (r) => r.takerId,
+        (r) => r.takerSide,
+        (r) => r.price,
+        (r) => r.qty,
+      ]),
     );
   }
   const placed = changes.orders.filter((o) => o.placed);
@@ -196,25 +217,25 @@ async function writeChanges(db: pg.ClientBase, changes: BatchChanges): Promise<v
     await db.query(
       `INSERT INTO tb_sink_progress (symbol, last_seq) SELECT * FROM unnest($1::text[], $2::bigint[])
        ON CONFLICT (symbol) DO UPDATE SET last_seq = EXCLUDED.last_seq`,
-      [symbols, symbols.map((s) => changes.progress.get(s))],
+      [pgArray(symbols), pgArray(symbols.map((s) => changes.progress.get(s) as number))],
     );
   }
 }
 
-function columns(rows: BatchChanges['orders']): unknown[] {
-  return [
-    rows.map((r) => r.symbol),
-    rows.map((r) => r.orderId),
-    rows.map((r) => r.owner),
-    rows.map((r) => r.side),
-    rows.map((r) => (r.placed ? r.orderType : r.orderTypeChanged ? r.orderType : 'keep')),
-    rows.map((r) => r.price),
-    rows.map((r) => r.qty),
-    rows.map((r) => r.remaining),
-    rows.map((r) => r.filled),
-    rows.map((r) => r.status),
-    rows.map((r) => r.cancelReason),
-    rows.map((r) => r.updatedSeq),
-    rows.map((r) => r.placedSeq),
-  ];
+function columns(rows: BatchChanges['orders']): string[] {
+  return arrays(rows, [
+    (r) => r.symbol,
+    (r) => r.orderId,
+    (r) => r.owner,
+    (r) => r.side,
+    (r) => (r.placed ? r.orderType : r.orderTypeChanged ? r.orderType : 'keep'),
+    (r) => r.price,
+    (r) => r.qty,
+    (r) => r.remaining,
+    (r) => r.filled,
+    (r) => r.status,
+    (r) => r.cancelReason,
+    (r) => r.updatedSeq,
+    (r) => r.placedSeq,
+  ]);
 }

@@ -81,13 +81,17 @@ function encodable(command: Command): boolean {
   if (typeof command !== 'object' || command === null) return false;
   const fields = FIELDS[command.kind];
   if (fields === undefined || !Object.hasOwn(FIELDS, command.kind)) return false;
-  for (const [key, v] of Object.entries(command)) {
-    if (key === 'kind' || v === undefined) continue;
+  const record = command as unknown as Record<string, unknown>;
+  // for-in over own keys: no array of entries per command (this runs per order on the wire path).
+  for (const key in record) {
+    if (key === 'kind' || !Object.hasOwn(record, key)) continue;
+    const v = record[key];
+    if (v === undefined) continue;
     const kind = fields[key];
     if (kind === undefined || !Object.hasOwn(fields, key) || !fits(kind, v)) return false;
   }
   for (const key of REQUIRED[command.kind]) {
-    if ((command as unknown as Record<string, unknown>)[key] === undefined) return false;
+    if (record[key] === undefined) return false;
   }
   if (
     command.kind === 'market' &&
