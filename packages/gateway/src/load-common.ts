@@ -1,8 +1,10 @@
 /**
  * What the gateway load test and the crash bench share: the order flow, the
- * symbol and accounts they use, and starting a gateway child process.
+ * symbol and accounts they use, starting a gateway child process, and a
+ * WebSocket subscriber that never reads.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -69,4 +71,38 @@ export async function spawnGateway(
     });
   });
   return { child, url: listening.url, listening };
+}
+
+/**
+ * A raw TCP WebSocket client that upgrades, subscribes to a symbol's L2 and
+ * trades, then never reads again: the slow client the gateway must cut off
+ * without stalling anyone else (load test and tests).
+ */
+export function neverReadingSubscriber(port: number, key: string, symbol: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        'GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nx-api-key: ${key}\r\n\r\n`,
+      );
+    });
+    socket.once('data', (head) => {
+      if (!head.toString().startsWith('HTTP/1.1 101')) reject(new Error(head.toString()));
+      // one masked text frame: subscribe to l2 and trades
+      const payload = Buffer.from(
+        JSON.stringify({ op: 'subscribe', symbol, channels: ['l2', 'trades'] }),
+      );
+      const mask = Buffer.from([1, 2, 3, 4]);
+      const frame = Buffer.concat([
+        Buffer.from([0x81, 0x80 | payload.length]),
+        mask,
+        Buffer.from(payload.map((b, i) => b ^ mask[i % 4])),
+      ]);
+      socket.write(frame, () => {
+        socket.pause(); // from here on, nothing is read
+        resolve(socket);
+      });
+    });
+    socket.on('error', () => {}); // the server resets it
+  });
 }

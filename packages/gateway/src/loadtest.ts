@@ -10,6 +10,8 @@
  * - `single`: one order per request (adaptive batching on, the default);
  * - `single-unbatched`: the same with adaptive batching off (one engine call
  *   and one journal fsync per request) to show what batching buys;
+ * - `single-slow-clients`: `single` while 20 WebSocket subscribers never
+ *   read (the gateway must cut them off without stalling the others);
  * - `batch100`: 100 orders per request.
  * Prints a table beside the old API's 946 orders/sec and writes JSON to
  * bench-results/gateway-<time>.json. Reports, never asserts. `--quick`: 2 s
@@ -22,7 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { ACCOUNTS, orderFlow, SYMBOL, spawnGateway } from './load-common';
+import { ACCOUNTS, neverReadingSubscriber, orderFlow, SYMBOL, spawnGateway } from './load-common';
 
 /** The order API tickbook replaces (a remote engine behind gRPC) topped out here. */
 const OLD_API_ORDERS_PER_SEC = 946;
@@ -36,6 +38,8 @@ interface Scenario {
   ordersPerRequest: number;
   gatewayArgs: string[];
   what: string;
+  /** WebSocket subscribers that never read, connected before the load. */
+  slowClients?: number;
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -50,6 +54,13 @@ const SCENARIOS: Record<string, Scenario> = {
     ordersPerRequest: 1,
     gatewayArgs: ['--no-batching'],
     what: 'POST /v1/orders, one order per request, adaptive batching off',
+  },
+  'single-slow-clients': {
+    name: 'single-slow-clients',
+    ordersPerRequest: 1,
+    gatewayArgs: [],
+    what: 'as single, with 20 WebSocket subscribers (L2 + trades) that never read',
+    slowClients: 20,
   },
   batch100: {
     name: 'batch100',
@@ -203,7 +214,10 @@ async function main(): Promise<void> {
     options: {
       duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '64' },
-      scenarios: { type: 'string', default: 'single,single-unbatched,batch100' },
+      scenarios: {
+        type: 'string',
+        default: 'single,single-slow-clients,single-unbatched,batch100',
+      },
       engine: { type: 'string', default: 'wasm' },
       fsync: { type: 'string', default: 'batch' },
       out: { type: 'string', default: join(repoRoot, 'bench-results') },
@@ -233,6 +247,15 @@ async function main(): Promise<void> {
       fsync: values.fsync,
       profileDir,
     });
+    const slow = await Promise.all(
+      Array.from({ length: scenario.slowClients ?? 0 }, (_, i) =>
+        neverReadingSubscriber(
+          Number(new URL(gw.url).port),
+          `load-key-${(i % ACCOUNTS) + 1}`,
+          SYMBOL,
+        ),
+      ),
+    );
     try {
       const cpu0 = cpuSeconds(gw.child.pid);
       const { result, latencies } = await fire(gw.url, scenario, connections, duration);
@@ -285,6 +308,7 @@ async function main(): Promise<void> {
         },
       });
     } finally {
+      for (const socket of slow) socket.destroy();
       await stopGateway(gw.child);
       rmSync(gw.dir, { recursive: true, force: true });
     }

@@ -4,10 +4,10 @@
  * (counted in a metric), and a client that reads keeps getting every update.
  */
 
-import type { AddressInfo } from 'node:net';
-import { connect, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { neverReadingSubscriber } from '../src/load-common';
 import { ALICE, type Harness, harness } from './helpers';
 
 let h: Harness;
@@ -26,35 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 
-/** A raw TCP client: WebSocket upgrade, one subscribe frame, then it never reads. */
-function neverReads(): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      socket.write(
-        'GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-          `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nx-api-key: ${ALICE}\r\n\r\n`,
-      );
-    });
-    socket.once('data', (head) => {
-      if (!head.toString().startsWith('HTTP/1.1 101')) reject(new Error(head.toString()));
-      // one masked text frame: subscribe to l2 and trades
-      const payload = Buffer.from(
-        JSON.stringify({ op: 'subscribe', symbol: 'BTC-USD', channels: ['l2', 'trades'] }),
-      );
-      const mask = Buffer.from([1, 2, 3, 4]);
-      const frame = Buffer.concat([
-        Buffer.from([0x81, 0x80 | payload.length]),
-        mask,
-        Buffer.from(payload.map((b, i) => b ^ mask[i % 4])),
-      ]);
-      socket.write(frame, () => {
-        socket.pause(); // from here on, nothing is read
-        resolve(socket);
-      });
-    });
-    socket.on('error', () => {}); // the server resets it
-  });
-}
+const neverReads = () => neverReadingSubscriber(port, ALICE, 'BTC-USD');
 
 async function batch(first: number): Promise<number> {
   const orders = [];
