@@ -395,6 +395,18 @@ function table(results: Result[]): string {
   ].join('\n');
 }
 
+function cpuTable(results: Result[]): string {
+  const roles = Object.keys(ROLES);
+  return [
+    `| scenario | replicas | shards | ${roles.join(' | ')} |`,
+    `| --- | --: | --: | ${roles.map(() => '--:').join(' | ')} |`,
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${r.replicas} | ${r.shards} | ${roles.map((k) => r.cpu[k].toFixed(2)).join(' | ')} |`,
+    ),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tb-cluster-bench-'));
   const results: Result[] = [];
@@ -449,10 +461,10 @@ async function main(): Promise<void> {
   const full = results.find((r) => r.replicas === 3 && r.shards === 1 && r.ordersPerMessage > 1);
   if (full) {
     const r = await runScenario(dir, {
-      name: 'batched at half load',
+      name: 'batched (100) at half load',
       replicas: 3,
       shards: 1,
-      ordersPerMessage: 500,
+      ordersPerMessage: 100,
       concurrency: 8,
       gateways: 1,
       rate: full.ordersPerSec / 2,
@@ -471,21 +483,26 @@ async function main(): Promise<void> {
   const text = [
     `# Cluster bench (${new Date().toISOString()})`,
     '',
-    `${machine.cpuModel} · ${machine.cores} cores · Node ${machine.node} · ${SECONDS} s per scenario; every process (NATS nodes, matchers, PostgreSQL, the sink and the load generator) on this one machine`,
+    `${machine.cpuModel} · ${machine.cores} cores · Node ${machine.node} · ${SECONDS} s per scenario; every process (NATS nodes, matchers, gateways, the sink, PostgreSQL and the HTTP load generator) on these cores; committed = the sink wrote the order's row`,
     '',
     table(results),
+    '',
+    'CPU seconds per kind of process during each scenario:',
+    '',
+    cpuTable(results),
     '',
     fo
       ? `Failover (replicas 3, leader SIGKILLed under load, lease 1 s): the longest pause in answers was ${Math.round(fo.failoverMs)} ms; ${fo.answered} messages answered, ${fo.unanswered} acknowledged but unanswered.`
       : '',
   ].join('\n');
   process.stdout.write(`\n${text}\n`);
-  mkdirSync('bench-results', { recursive: true });
+  const resultsDir = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date()
     .toISOString()
     .replace(/[:.]/g, '-')
     .replace(/-\d+Z$/, 'Z');
-  const out = values.out ?? join('bench-results', `cluster-${stamp}.json`);
+  const out = values.out ?? join(resultsDir, `cluster-${stamp}.json`);
   writeFileSync(
     out,
     `${JSON.stringify({ machine, seconds: SECONDS, results, failover: fo }, null, 2)}\n`,

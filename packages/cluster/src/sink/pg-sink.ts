@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import { type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { type ClusterConfig, resolveClusterConfig } from '../config';
@@ -38,6 +38,7 @@ export interface PgSinkOptions {
 export class PgSink {
   private running = true;
   private loop: Promise<void> = Promise.resolve();
+  private current: ConsumerMessages | undefined;
   /** Set while the last batch failed (it is retried from the stored position). */
   lastError: string | undefined;
 
@@ -77,6 +78,7 @@ export class PgSink {
     const max = this.options.batchMessages ?? 512;
     const js = jetstream(this.nc);
     while (this.running) {
+      let messages: ConsumerMessages | undefined;
       try {
         let position = await this.position();
         // An ordered consumer delivers in stream order with no gaps (it
@@ -86,23 +88,48 @@ export class PgSink {
             ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: position + 1 }
             : { deliver_policy: DeliverPolicy.All }),
         });
-        while (this.running) {
-          const messages: JsMsg[] = [];
-          const batch = await consumer.fetch({ max_messages: max, expires: 1000 });
-          for await (const m of batch) messages.push(m);
-          const fresh = messages.filter((m) => m.seq > position);
-          if (fresh.length === 0) continue;
-          const end = fresh[fresh.length - 1].seq;
+        messages = await consumer.consume({ max_messages: 2 * max });
+        this.current = messages;
+        // Group commit: what arrived while the last transaction ran is the
+        // next batch; an idle sink writes each message as it comes.
+        const buffer: JsMsg[] = [];
+        let wake: (() => void) | undefined;
+        let ended = false;
+        const reading = (async () => {
+          try {
+            for await (const m of messages) {
+              buffer.push(m);
+              wake?.();
+            }
+          } finally {
+            ended = true;
+            wake?.();
+          }
+        })();
+        while (this.running && !ended) {
+          if (buffer.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = undefined;
+            continue;
+          }
+          const batch = buffer.splice(0, max).filter((m) => m.seq > position);
+          if (batch.length === 0) continue;
+          const end = batch[batch.length - 1].seq;
           await this.write(
-            fresh.map((m) => decodeEventMessage(m.data)),
+            batch.map((m) => decodeEventMessage(m.data)),
             end,
           );
           position = end;
           this.lastError = undefined;
         }
+        await messages.stop();
+        await reading.catch(() => undefined);
       } catch (e) {
         // Nothing after the last commit counts: start again from the stored position.
         this.lastError = String(e);
+        await messages?.stop();
         if (this.running) await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -140,6 +167,7 @@ export class PgSink {
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.current?.stop();
     await this.loop;
     await this.nc.close();
     await this.db.end();
