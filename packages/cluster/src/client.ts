@@ -35,7 +35,7 @@ interface Waiter {
 }
 
 /** How many recent results a client keeps (those that came before their acknowledgement, and for retries). */
-const EARLY_RESULTS = 20_000;
+const EARLY_RESULTS = 2_000;
 
 /**
  * A retried publish was a duplicate of command message `seq`, whose result

@@ -12,11 +12,11 @@ import {
 } from 'tickbook';
 import { ConsumerSet, consumeForever } from './consume';
 import { COMMAND_STREAM, commandSubject, SNAPSHOT_BUCKET } from './names';
-import { decodeStoredSnapshot } from './replica';
+import { decodeStoredSnapshot, published } from './replica';
 import { retrying } from './retry';
 
 /** How many command messages' events a replica keeps for answering retries. */
-const RECENT_RESULTS = 20_000;
+const RECENT_RESULTS = 2_000;
 
 /** Options of {@link BookFollower.start}. */
 export interface FollowerOptions {
@@ -144,11 +144,13 @@ export class BookFollower {
 
   /**
    * The events of recently applied command message `seq`, one array per
-   * command (the same a matcher publishes, by determinism), if still held.
+   * command, as a matcher publishes them (the same, by determinism), if still
+   * held.
    */
   resultOf(seq: number): BookEvent[][] | undefined {
-    const events = this.recent.get(seq);
-    if (!events) return undefined;
+    const all = this.recent.get(seq);
+    if (!all) return undefined;
+    const events = published(all);
     const out: BookEvent[][] = [];
     for (const e of events) {
       if (opensCommand(e)) out.push([e]);

@@ -18,6 +18,18 @@ const MAX_RESULTS_PER_MESSAGE = 512;
 
 const SEQ_BYTES = 8;
 
+/**
+ * The events a command's result carries in the event stream: all but
+ * `level-changed`. L2 updates are market data, which every read replica
+ * (BookFollower) derives itself; leaving them out roughly halves what
+ * gateways and the database sink decode.
+ */
+export function published(events: BookEvent[]): BookEvent[] {
+  let n = 0;
+  for (const e of events) if (e.type === 'level-changed') n++;
+  return n === 0 ? events : events.filter((e) => e.type !== 'level-changed');
+}
+
 /** Snapshot bytes as stored: the command sequence they cover, then the book's snapshot. */
 export function encodeStoredSnapshot(seq: number, snapshot: Uint8Array): Uint8Array {
   const out = new Uint8Array(SEQ_BYTES + snapshot.length);
@@ -104,7 +116,7 @@ export class SymbolReplica {
     const commands: CommandResult[] = [];
     try {
       for (const command of decodeCommands(data)) {
-        const events: BookEvent[] = this.book.submit(command);
+        const events = published(this.book.submit(command));
         const owner = (command as { owner?: number }).owner;
         commands.push(owner === undefined ? { events } : { owner, events });
       }

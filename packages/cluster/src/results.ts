@@ -12,6 +12,7 @@ export interface MessageResults {
 export interface CommandResult {
   /** The command's `owner`, when it had one (the account, for the database). */
   owner?: number;
+  /** Its events, without `level-changed` (L2 updates come from read replicas). */
   events: BookEvent[];
 }
 

@@ -2,6 +2,7 @@ import { type BookConfig, type Command, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
+import { published } from '../src/replica';
 import { matcherStatus, startMatcherProcess, writeConfig } from './support/processes';
 import { scratch, startServices, until } from './support/services';
 
@@ -60,7 +61,9 @@ describe('hot standby on a 3-node JetStream cluster (replicas 3)', () => {
           dedupeId: `batch-${i}`,
           resultTimeoutMs: 30_000,
         });
-        expect(answer.results.map((r) => r.events)).toEqual(commands.map((c) => local.submit(c)));
+        expect(answer.results.map((r) => r.events)).toEqual(
+          commands.map((c) => published(local.submit(c))),
+        );
       };
       for (let k = 0; k < 30; k++) await submitChecked();
       // Kill the leader while a submit is in flight.

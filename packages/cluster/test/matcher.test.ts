@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { MatcherNode } from '../src/matcher';
+import { published } from '../src/replica';
 import { startServices, until } from './support/services';
 
 const BOOK: BookConfig = { minPrice: 1, maxPrice: 1000, capacity: 10_000 };
@@ -57,7 +58,7 @@ describe('matcher node on a real JetStream', () => {
           const batch = commands.slice(i, i + 30);
           const answer = await client.submit(symbol, batch);
           expect(answer.results.map((r) => r.events)).toEqual(
-            batch.map((c) => local[symbol].submit(c)),
+            batch.map((c) => published(local[symbol].submit(c))),
           );
         }
       }

@@ -267,8 +267,14 @@ export function readCommand(r: ByteReader, version: number): Command {
 }
 
 function withoutUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  // A fresh object, not `delete`: deleting keys turns an object into a slow
+  // dictionary, and decoded commands are read on the hot path of a replay.
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /** One journalled command and the sequence number it was applied as. */
