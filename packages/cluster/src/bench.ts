@@ -97,10 +97,16 @@ const summary = (xs: number[]) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** TICKBOOK_CLUSTER_PROFILE=<dir>: each child process writes a V8 CPU profile there when it stops. */
+function profileFlags(): string[] {
+  const dir = process.env.TICKBOOK_CLUSTER_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function matcherProcess(configFile: string, shard: string, node: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [CLI, 'matcher', '--config', configFile, '--shard', shard, '--node', node],
+    [...profileFlags(), CLI, 'matcher', '--config', configFile, '--shard', shard, '--node', node],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -146,7 +152,9 @@ function processOf(
   cli: string,
   ready: string,
 ): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profileFlags(), cli, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
