@@ -257,15 +257,15 @@ async function runScenario(dir: string, scenario: Scenario): Promise<Result> {
       const single = batch.length === 1;
       const t0 = performance.now();
       const sentAt = Date.now();
-      const res = await fetch(`${url}/v1/orders${single ? '' : '/batch'}`, {
-        method: 'POST',
-        headers: { 'x-api-key': keys[w], 'content-type': 'application/json' },
-        body: JSON.stringify(
+      const status = await post(
+        url,
+        `/v1/orders${single ? '' : '/batch'}`,
+        keys[w],
+        JSON.stringify(
           single ? { symbol: symbols[s], ...batch[0] } : { symbol: symbols[s], orders: batch },
         ),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`gateway answered ${res.status}`);
+      );
+      if (status !== 200) throw new Error(`gateway answered ${status}`);
       answerUs.push((performance.now() - t0) * 1000);
       if (k % 4 === w % 4)
         sampled.push({ symbol: symbols[s], engineId: (w + 1) * 2 ** 32 + batch[0].id, sentAt });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
-import { type BookConfig, type Command, createBook, decodeCommands } from 'tickbook';
+import { type BookConfig, createBook, decodeCommands } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';

@@ -4,7 +4,7 @@
  * (counted in a metric), and a client that reads keeps getting every update.
  */
 
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { neverReadingSubscriber } from '../src/load-common';
