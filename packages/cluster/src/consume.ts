@@ -1,4 +1,10 @@
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { COMMAND_STREAM, commandSubject } from './names';
 import { retrying } from './retry';
 
 /** How long a consumer may sit idle before its owner checks whether the stream has more for it (ms). */
@@ -65,4 +71,19 @@ export function consumeForever(
       if (set.running) await new Promise((r) => setTimeout(r, 100));
     }
   })();
+}
+
+/** A consumer of one symbol's commands, in order, from command sequence `start` (1: the first). */
+export async function openCommandConsumer(
+  js: JetStreamClient,
+  symbol: string,
+  start: number,
+): Promise<ConsumerMessages> {
+  const consumer = await js.consumers.get(COMMAND_STREAM, {
+    filter_subjects: commandSubject(symbol),
+    ...(start > 1
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
+      : { deliver_policy: DeliverPolicy.All }),
+  });
+  return consumer.consume({ max_messages: 1024 });
 }

@@ -1,18 +1,10 @@
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  type Book,
-  type BookConfig,
-  type BookEvent,
-  createBook,
-  decodeCommands,
-  opensCommand,
-  restoreBook,
-} from 'tickbook';
-import { ConsumerSet, consumeForever } from './consume';
+import { type Book, type BookConfig, type BookEvent, decodeCommands, opensCommand } from 'tickbook';
+import { ConsumerSet, consumeForever, openCommandConsumer } from './consume';
 import { COMMAND_STREAM, commandSubject, SNAPSHOT_BUCKET } from './names';
-import { decodeStoredSnapshot, published } from './replica';
+import { loadBook, published } from './replica';
 import { retrying } from './retry';
 
 /** How many command messages' events a replica keeps for answering retries. */
@@ -57,16 +49,9 @@ export class BookFollower {
     const store = await retrying('open the snapshot store', () =>
       new Objm(nc).open(SNAPSHOT_BUCKET),
     );
-    const stored = await retrying(`load the ${symbol} snapshot`, () => store.getBlob(symbol));
-    let book: Book;
-    let seq = 0;
-    if (stored) {
-      const decoded = decodeStoredSnapshot(stored);
-      book = restoreBook(decoded.snapshot, { engine: options.config.engine });
-      seq = decoded.seq;
-    } else {
-      book = createBook(options.config);
-    }
+    const { book, seq } = await retrying(`load the ${symbol} snapshot`, () =>
+      loadBook(store, symbol, options.config),
+    );
     const follower = new BookFollower(symbol, book, options.onApplied);
     follower.lastApplied = seq;
     const js = jetstream(nc);
@@ -75,16 +60,7 @@ export class BookFollower {
     consumeForever(
       follower.consumers,
       `follow ${symbol}`,
-      async () => {
-        const start = follower.lastApplied + 1;
-        const consumer = await js.consumers.get(COMMAND_STREAM, {
-          filter_subjects: subject,
-          ...(start > 1
-            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
-            : { deliver_policy: DeliverPolicy.All }),
-        });
-        return consumer.consume({ max_messages: 1024 });
-      },
+      () => openCommandConsumer(js, symbol, follower.lastApplied + 1),
       (m) => follower.apply(m.seq, m.data),
       async () => {
         const last = await jsm.streams

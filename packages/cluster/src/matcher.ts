@@ -6,7 +6,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
-import { ConsumerSet, consumeForever } from './consume';
+import { ConsumerSet, consumeForever, openCommandConsumer } from './consume';
 import { Lease } from './lease';
 import {
   COMMAND_STREAM,
@@ -138,16 +138,7 @@ export class MatcherNode {
     consumeForever(
       this.consumers,
       `follow ${replica.symbol}`,
-      async () => {
-        const start = replica.lastApplied + 1;
-        const consumer = await js.consumers.get(COMMAND_STREAM, {
-          filter_subjects: subject,
-          ...(start > 1
-            ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start }
-            : { deliver_policy: DeliverPolicy.All }),
-        });
-        return consumer.consume({ max_messages: 1024 });
-      },
+      () => openCommandConsumer(js, replica.symbol, replica.lastApplied + 1),
       (m) => {
         replica.apply(m.seq, m.data);
         if (this.leading && replica.snapshotDue()) void replica.snapshot().catch(() => undefined);

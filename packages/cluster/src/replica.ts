@@ -44,6 +44,21 @@ export function decodeStoredSnapshot(bytes: Uint8Array): { seq: number; snapshot
 }
 
 /**
+ * A symbol's book as its latest stored snapshot has it, with the command
+ * sequence it covers; an empty book (sequence 0) when there is none.
+ */
+export async function loadBook(
+  snapshots: ObjectStore,
+  symbol: string,
+  config: BookConfig,
+): Promise<{ book: Book; seq: number }> {
+  const stored = await snapshots.getBlob(symbol);
+  if (!stored) return { book: createBook(config), seq: 0 };
+  const decoded = decodeStoredSnapshot(stored);
+  return { book: restoreBook(decoded.snapshot, { engine: config.engine }), seq: decoded.seq };
+}
+
+/**
  * One symbol's book on one matcher node: applies the symbol's command
  * messages in stream order, keeps their results until they are known to be in
  * the event stream, and — while this node leads the shard — publishes them.
@@ -87,16 +102,7 @@ export class SymbolReplica {
     snapshotEveryCommands: number;
     snapshotEveryMs: number;
   }): Promise<SymbolReplica> {
-    const stored = await options.snapshots.getBlob(options.symbol);
-    let book: Book;
-    let seq = 0;
-    if (stored) {
-      const decoded = decodeStoredSnapshot(stored);
-      book = restoreBook(decoded.snapshot, { engine: options.config.engine });
-      seq = decoded.seq;
-    } else {
-      book = createBook(options.config);
-    }
+    const { book, seq } = await loadBook(options.snapshots, options.symbol, options.config);
     const replica = new SymbolReplica(
       options.symbol,
       book,
