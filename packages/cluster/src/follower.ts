@@ -1,7 +1,8 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type Book, type BookConfig, type BookEvent, decodeCommands, opensCommand } from 'tickbook';
+import type { Book, BookConfig, BookEvent } from 'tickbook';
+import { applyCommandMessage, type RecentPlacements } from './apply';
 import { ConsumerSet, consumeForever, openCommandConsumer } from './consume';
 import { COMMAND_STREAM, commandSubject, SNAPSHOT_BUCKET } from './names';
 import { loadBook, published } from './replica';
@@ -30,8 +31,8 @@ export interface FollowerOptions {
 export class BookFollower {
   lastApplied = 0;
   private readonly consumers = new ConsumerSet();
-  /** The events of the last command messages applied, by sequence. */
-  private readonly recent = new Map<number, BookEvent[]>();
+  /** The events of the last command messages applied, by sequence, per command. */
+  private readonly recent = new Map<number, BookEvent[][]>();
   private readonly waiters = new Set<{
     seq: number;
     resolve: (ok: boolean) => void;
@@ -41,6 +42,7 @@ export class BookFollower {
   private constructor(
     readonly symbol: string,
     readonly book: Book,
+    private readonly placements: RecentPlacements,
     private readonly onApplied: FollowerOptions['onApplied'],
   ) {}
 
@@ -49,10 +51,10 @@ export class BookFollower {
     const store = await retrying('open the snapshot store', () =>
       new Objm(nc).open(SNAPSHOT_BUCKET),
     );
-    const { book, seq } = await retrying(`load the ${symbol} snapshot`, () =>
+    const { book, seq, recent } = await retrying(`load the ${symbol} snapshot`, () =>
       loadBook(store, symbol, options.config),
     );
-    const follower = new BookFollower(symbol, book, options.onApplied);
+    const follower = new BookFollower(symbol, book, recent, options.onApplied);
     follower.lastApplied = seq;
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);
@@ -75,16 +77,11 @@ export class BookFollower {
   private apply(seq: number, data: Uint8Array): void {
     if (seq <= this.lastApplied) return;
     this.lastApplied = seq;
-    let events: BookEvent[];
-    try {
-      events = this.book.apply(decodeCommands(data));
-    } catch {
-      events = []; // undecodable: every matcher refuses it whole, the book is unchanged
-    }
-    this.recent.set(seq, events);
+    const perCommand = applyCommandMessage(this.book, this.placements, data).events;
+    this.recent.set(seq, perCommand);
     if (this.recent.size > RECENT_RESULTS)
       this.recent.delete(this.recent.keys().next().value as number);
-    if (events.length > 0) this.onApplied?.(seq, events);
+    if (this.onApplied) this.onApplied(seq, perCommand.flat());
     if (this.waiters.size > 0) this.wake();
   }
 
@@ -124,15 +121,7 @@ export class BookFollower {
    * held.
    */
   resultOf(seq: number): BookEvent[][] | undefined {
-    const all = this.recent.get(seq);
-    if (!all) return undefined;
-    const events = published(all);
-    const out: BookEvent[][] = [];
-    for (const e of events) {
-      if (opensCommand(e)) out.push([e]);
-      else out[out.length - 1]?.push(e);
-    }
-    return out;
+    return this.recent.get(seq)?.map(published);
   }
 
   stop(): void {

@@ -1,22 +1,13 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { headers } from '@nats-io/transport-node';
-import {
-  type Book,
-  type BookConfig,
-  type BookEvent,
-  createBook,
-  decodeCommands,
-  isTickbookError,
-  restoreBook,
-} from 'tickbook';
+import { type Book, type BookConfig, type BookEvent, createBook, restoreBook } from 'tickbook';
+import { applyCommandMessage, RecentPlacements } from './apply';
 import { EVENT_STREAM, eventSubject, LAST_SEQUENCE_HEADER } from './names';
 import { type CommandResult, encodeEventMessage, type MessageResults } from './results';
 
 /** Most command messages one event message carries. */
 const MAX_RESULTS_PER_MESSAGE = 512;
-
-const SEQ_BYTES = 8;
 
 /**
  * The events a command's result carries in the event stream: all but
@@ -30,17 +21,38 @@ export function published(events: BookEvent[]): BookEvent[] {
   return n === 0 ? events : events.filter((e) => e.type !== 'level-changed');
 }
 
-/** Snapshot bytes as stored: the command sequence they cover, then the book's snapshot. */
-export function encodeStoredSnapshot(seq: number, snapshot: Uint8Array): Uint8Array {
-  const out = new Uint8Array(SEQ_BYTES + snapshot.length);
-  new DataView(out.buffer).setFloat64(0, seq, true);
-  out.set(snapshot, SEQ_BYTES);
+/**
+ * Snapshot bytes as stored: the command sequence they cover (f64), the
+ * recent placement ids (u32 count, then f64 each, oldest first), then the
+ * book's snapshot.
+ */
+export function encodeStoredSnapshot(
+  seq: number,
+  recent: RecentPlacements,
+  snapshot: Uint8Array,
+): Uint8Array {
+  const ids = recent.ids();
+  const head = 12 + 8 * ids.length;
+  const out = new Uint8Array(head + snapshot.length);
+  const view = new DataView(out.buffer);
+  view.setFloat64(0, seq, true);
+  view.setUint32(8, ids.length, true);
+  for (let i = 0; i < ids.length; i++) view.setFloat64(12 + 8 * i, ids[i], true);
+  out.set(snapshot, head);
   return out;
 }
 
-export function decodeStoredSnapshot(bytes: Uint8Array): { seq: number; snapshot: Uint8Array } {
-  const seq = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(0, true);
-  return { seq, snapshot: bytes.subarray(SEQ_BYTES) };
+export function decodeStoredSnapshot(bytes: Uint8Array): {
+  seq: number;
+  recent: RecentPlacements;
+  snapshot: Uint8Array;
+} {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seq = view.getFloat64(0, true);
+  const n = view.getUint32(8, true);
+  const ids: number[] = new Array(n);
+  for (let i = 0; i < n; i++) ids[i] = view.getFloat64(12 + 8 * i, true);
+  return { seq, recent: RecentPlacements.of(ids), snapshot: bytes.subarray(12 + 8 * n) };
 }
 
 /**
@@ -51,11 +63,15 @@ export async function loadBook(
   snapshots: ObjectStore,
   symbol: string,
   config: BookConfig,
-): Promise<{ book: Book; seq: number }> {
+): Promise<{ book: Book; seq: number; recent: RecentPlacements }> {
   const stored = await snapshots.getBlob(symbol);
-  if (!stored) return { book: createBook(config), seq: 0 };
+  if (!stored) return { book: createBook(config), seq: 0, recent: new RecentPlacements() };
   const decoded = decodeStoredSnapshot(stored);
-  return { book: restoreBook(decoded.snapshot, { engine: config.engine }), seq: decoded.seq };
+  return {
+    book: restoreBook(decoded.snapshot, { engine: config.engine }),
+    seq: decoded.seq,
+    recent: decoded.recent,
+  };
 }
 
 /**
@@ -86,6 +102,7 @@ export class SymbolReplica {
   private constructor(
     readonly symbol: string,
     public book: Book,
+    private readonly recent: RecentPlacements,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly snapshots: ObjectStore,
@@ -102,10 +119,11 @@ export class SymbolReplica {
     snapshotEveryCommands: number;
     snapshotEveryMs: number;
   }): Promise<SymbolReplica> {
-    const { book, seq } = await loadBook(options.snapshots, options.symbol, options.config);
+    const { book, seq, recent } = await loadBook(options.snapshots, options.symbol, options.config);
     const replica = new SymbolReplica(
       options.symbol,
       book,
+      recent,
       options.js,
       options.jsm,
       options.snapshots,
@@ -119,19 +137,12 @@ export class SymbolReplica {
   /** Apply one command message (its stream sequence and bytes). Deterministic. */
   apply(seq: number, data: Uint8Array): void {
     if (seq <= this.lastApplied) return; // a redelivery after a consumer reset
-    const commands: CommandResult[] = [];
-    try {
-      for (const command of decodeCommands(data)) {
-        const events = published(this.book.submit(command));
-        const owner = (command as { owner?: number }).owner;
-        commands.push(owner === undefined ? { events } : { owner, events });
-      }
-    } catch (e) {
-      // Undecodable bytes: every node refuses them the same way.
-      const code = isTickbookError(e) ? e.code : 'CORRUPT_DATA';
-      commands.length = 0;
-      commands.push({ events: [{ type: 'rejected', id: 0, code } as BookEvent] });
-    }
+    const applied = applyCommandMessage(this.book, this.recent, data);
+    const commands: CommandResult[] = applied.events.map((e, i) => {
+      const events = published(e);
+      const owner = (applied.commands[i] as { owner?: number } | undefined)?.owner;
+      return owner === undefined ? { events } : { owner, events };
+    });
     this.lastApplied = seq;
     this.commandsSinceSnapshot += commands.length;
     if (seq > this.lastPublished) this.unpublished.push({ seq, commands });
@@ -248,7 +259,7 @@ export class SymbolReplica {
   async snapshot(): Promise<void> {
     if (this.snapshotting) return;
     this.snapshotting = true;
-    const bytes = encodeStoredSnapshot(this.lastApplied, this.book.snapshot());
+    const bytes = encodeStoredSnapshot(this.lastApplied, this.recent, this.book.snapshot());
     this.commandsSinceSnapshot = 0;
     this.lastSnapshotAt = Date.now();
     try {

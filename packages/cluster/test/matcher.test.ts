@@ -89,4 +89,48 @@ describe('matcher node on a real JetStream', () => {
       await node.stop();
     }
   });
+
+  it('refuses a placement whose id it placed recently, in any message, also after a restart from a snapshot', async () => {
+    const cfg = config(services.nats.servers, { books: { RPT: BOOK }, shards: { r: ['RPT'] } });
+    const node = await MatcherNode.start({ config: cfg, shard: 'r', nodeId: 'm1' });
+    const client = await ClusterClient.connect(cfg);
+    let restarted: MatcherNode | undefined;
+    try {
+      const buy: Command = { kind: 'limit', id: 1, side: 'buy', price: 10, qty: 2, owner: 1 };
+      const sell: Command = { kind: 'market', id: 2, side: 'sell', qty: 2, owner: 2 };
+      const first = await client.submit('RPT', [buy, sell]);
+      expect(first.results[1].events.map((e) => e.type)).toEqual(['accepted', 'trade']);
+      // Order 1 traded away: the book alone would take id 1 again.
+      const again = await client.submit('RPT', [
+        { kind: 'limit', id: 3, side: 'buy', price: 9, qty: 1, owner: 1 },
+        buy,
+        sell,
+      ]);
+      expect(again.results.map((r) => r.events[0])).toEqual([
+        expect.objectContaining({ type: 'accepted', id: 3 }),
+        { type: 'rejected', id: 1, code: 'DUPLICATE_ID' },
+        { type: 'rejected', id: 2, code: 'DUPLICATE_ID' },
+      ]);
+      // A refused placement may come again (fixed): only accepted ids count.
+      const bad = await client.submit('RPT', [
+        { kind: 'limit', id: 4, side: 'buy', price: 0, qty: 1, owner: 1 },
+      ]);
+      expect(bad.results[0].events[0]).toMatchObject({ type: 'rejected', id: 4 });
+      const fixed = await client.submit('RPT', [
+        { kind: 'limit', id: 4, side: 'buy', price: 8, qty: 1, owner: 1 },
+      ]);
+      expect(fixed.results[0].events[0]).toMatchObject({ type: 'accepted', id: 4 });
+      // The remembered ids travel with the snapshot.
+      await node.snapshotAll();
+      await node.stop();
+      restarted = await MatcherNode.start({ config: cfg, shard: 'r', nodeId: 'm2' });
+      await until('the restarted node to lead', () => restarted?.isLeader === true);
+      expect(restarted.replica('RPT')?.restoredFrom).toBe(fixed.seq);
+      const third = await client.submit('RPT', [buy]);
+      expect(third.results[0].events[0]).toEqual({ type: 'rejected', id: 1, code: 'DUPLICATE_ID' });
+    } finally {
+      await client.close();
+      await (restarted ?? node).stop().catch(() => undefined);
+    }
+  });
 });

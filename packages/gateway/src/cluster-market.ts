@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BookFollower, type ClusterClient, DuplicateWithoutResult } from '@tickbook/cluster';
 import type { BookConfig, BookEvent, Command } from 'tickbook';
 import { tallyEvents } from './event-tally';
@@ -5,25 +6,21 @@ import { RestingCounts } from './limits';
 import { type FlushListener, MarketUnavailableError, type OrderMarket } from './market';
 import type { CounterChild, GatewayMetrics } from './metrics';
 
+/** Most commands one command message carries; more queued at once go out in the next. */
+const MAX_MESSAGE_COMMANDS = 10_000;
+/** Tries for one message before its requests answer 503. */
+const SEND_ATTEMPTS = 3;
+
+interface Queued {
+  commands: readonly Command[];
+  owner: number;
+  admitted: number;
+  resolve: (events: BookEvent[][]) => void;
+  reject: (e: Error) => void;
+}
+
 /** Longest delay `setTimeout` takes (about 24.8 days); a later expiry re-arms. */
 const MAX_TIMER_MS = 0x7fff_ffff;
-
-/** Commands that place an order: their engine id (account + client id) is their dedupe id. */
-const PLACES = new Set<Command['kind']>(['limit', 'market', 'stop']);
-
-/**
- * The dedupe id of a message that only places orders: its engine ids
- * (account + client id, unique per account), so a retried request is stored
- * once. Other commands (cancel, modify, ...) may repeat legitimately: none.
- */
-function placementsId(symbol: string, commands: readonly Command[]): string | undefined {
-  if (commands.length === 0) return undefined;
-  for (const c of commands) if (!PLACES.has(c.kind)) return undefined;
-  const first = (commands[0] as { id: number }).id;
-  if (commands.length === 1) return `${symbol}:${first}`;
-  const last = (commands[commands.length - 1] as { id: number }).id;
-  return `${symbol}:${first}-${last}:${commands.length}`;
-}
 
 /**
  * A symbol served by a tickbook cluster: writes are published to the
@@ -37,6 +34,12 @@ export class ClusterMarket implements OrderMarket {
   failure: Error | undefined;
   readonly resting = new RestingCounts();
   private readonly listeners: FlushListener[] = [];
+  private queue: Queued[] = [];
+  private queued = 0;
+  private scheduled = false;
+  /** This gateway process's publish ids: `<instance>:<count>`. */
+  private readonly instance = randomUUID();
+  private sent = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private readonly rejects = new Map<string, CounterChild>();
@@ -92,29 +95,75 @@ export class ClusterMarket implements OrderMarket {
   }
 
   /**
-   * Publish the commands as one message and answer with the matcher's result,
-   * once the local replica has applied it too (a read after the answer sees
-   * the write). A placement's dedupe id is its engine id, so a retried request
-   * is applied once.
+   * Queue commands; requests arriving in the same event-loop turn go out
+   * together as one command message (one replicated write, one matcher
+   * round trip). Each gets its own slice of the matcher's result, once the
+   * local replica has applied it too (a read after the answer sees the
+   * write). A retried placement is refused `DUPLICATE_ID` by the matchers
+   * (they remember the latest placements), whatever message carries it.
    */
-  async submit(commands: readonly Command[], owner = 0, admitted = 0): Promise<BookEvent[][]> {
-    const dedupeId = placementsId(this.symbol, commands);
-    try {
-      const answer = await this.client.submit(this.symbol, commands, { dedupeId });
-      await this.follower.caughtUp(answer.seq);
-      return answer.results.map((r) => r.events);
-    } catch (e) {
-      if (e instanceof DuplicateWithoutResult) {
-        // A retry of a request applied before: the replica applied the same
-        // message and holds the same events (matchers are deterministic).
-        const held = (await this.follower.caughtUp(e.seq))
-          ? this.follower.resultOf(e.seq)
-          : undefined;
-        if (held) return held;
+  submit(commands: readonly Command[], owner = 0, admitted = 0): Promise<BookEvent[][]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ commands, owner, admitted, resolve, reject });
+      this.queued += commands.length;
+      if (this.queued >= MAX_MESSAGE_COMMANDS) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.flush);
       }
-      throw new MarketUnavailableError(`${this.symbol}: ${(e as Error).message}`);
-    } finally {
-      if (admitted > 0) this.resting.applied(owner, admitted);
+    });
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const queue = this.queue;
+    if (queue.length === 0) return;
+    this.queue = [];
+    this.queued = 0;
+    const all = queue.length === 1 ? queue[0].commands : queue.flatMap((q) => q.commands);
+    this.send(all)
+      .then(
+        (results) => {
+          let k = 0;
+          for (const q of queue) {
+            q.resolve(results.slice(k, k + q.commands.length));
+            k += q.commands.length;
+          }
+        },
+        (e: Error) => {
+          for (const q of queue) q.reject(e);
+        },
+      )
+      .finally(() => {
+        for (const q of queue) if (q.admitted > 0) this.resting.applied(q.owner, q.admitted);
+      });
+  };
+
+  /**
+   * Publish one message and wait for its result. An unacknowledged publish
+   * (NATS away for a moment) is sent again under the same publish id, which
+   * the stream stores once; a duplicate answers from the read replica, which
+   * applied the same message (matchers are deterministic).
+   */
+  private async send(commands: readonly Command[]): Promise<BookEvent[][]> {
+    const dedupeId = `${this.instance}:${++this.sent}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.client.submit(this.symbol, commands, { dedupeId });
+        await this.follower.caughtUp(answer.seq);
+        return answer.results.map((r) => r.events);
+      } catch (e) {
+        if (e instanceof DuplicateWithoutResult) {
+          const held = (await this.follower.caughtUp(e.seq))
+            ? this.follower.resultOf(e.seq)
+            : undefined;
+          if (held) return held;
+        }
+        if (attempt >= SEND_ATTEMPTS) {
+          throw new MarketUnavailableError(`${this.symbol}: ${(e as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
   }
 
