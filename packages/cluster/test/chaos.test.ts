@@ -41,7 +41,7 @@ const KEYS = [1, 2, 3, 4, 5].map((n) => `chaos-account-key-${n}`);
  * orders) and cancels over every symbol and five accounts, through the
  * gateways over HTTP. A request that fails (a 5xx or a dropped connection) is
  * retried with the same order ids at the other gateway until it is answered:
- * the placements' ids are their dedupe id, so a retry is applied once.
+ * the matchers refuse a recently placed id, so a retry is applied once.
  */
 function loadGenerator(urls: string[], name: string, acked: Acked) {
   let x = name === 'g1' ? 0x9e3779b9 : 0x85ebca6b;
