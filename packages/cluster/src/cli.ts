@@ -88,6 +88,23 @@ async function main(): Promise<void> {
     };
     const configFile = join(dir, 'cluster.json');
     writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    // A gateway config for this cluster, to serve it over HTTP (dev keys only).
+    const gatewayFile = join(dir, 'gateway.json');
+    writeFileSync(
+      gatewayFile,
+      `${JSON.stringify(
+        {
+          port: 8080,
+          cluster: 'cluster.json',
+          accounts: [
+            { name: 'alice', key: 'dev-key-alice', owner: 1 },
+            { name: 'bob', key: 'dev-key-bob', owner: 2 },
+          ],
+        },
+        null,
+        2,
+      )}\n`,
+    );
     const matchers: MatcherNode[] = [];
     for (const shard of Object.keys(config.shards)) {
       for (const n of [1, 2])
@@ -100,6 +117,7 @@ async function main(): Promise<void> {
       config: configFile,
       nats: nats.servers,
       database: db.connectionString,
+      gateway: `npm run gateway -- --config ${gatewayFile}`,
     });
     onStop(async () => {
       await sink.stop();

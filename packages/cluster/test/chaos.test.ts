@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
-import { type BookConfig, createBook, decodeCommands } from 'tickbook';
+import { type BookConfig, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCommandMessage, RecentPlacements } from '../src/apply';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { COMMAND_STREAM, commandSubject, EVENT_STREAM, eventSubject } from '../src/names';
@@ -233,6 +234,7 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
           }),
         );
         const book = createBook(BOOK);
+        const placed = new RecentPlacements();
         const trades: unknown[][] = [];
         const seen = new Set<string>();
         const commandSeqs: number[] = [];
@@ -250,8 +252,11 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
           commandSeqs.push(m.seq);
           count++;
           let tradeNo = 0;
-          for (const c of decodeCommands(m.data)) {
-            for (const e of book.submit(c)) {
+          // The replicas' apply step: the book plus the recent-placements check.
+          const applied = applyCommandMessage(book, placed, m.data);
+          for (let k = 0; k < applied.commands.length; k++) {
+            const c = applied.commands[k];
+            for (const e of applied.events[k]) {
               if (e.type === 'accepted') accepted.set(e.id, (accepted.get(e.id) ?? 0) + 1);
               if (e.type === 'cancelled' && e.reason === 'user' && c.kind === 'cancel') {
                 cancelled.set(e.id, (cancelled.get(e.id) ?? 0) + 1);

@@ -74,8 +74,10 @@ async function main(): Promise<void> {
       msg: 'listening',
       url,
       engine: config.engine,
-      journal: config.journal ? config.dataDir : false,
-      fsync: config.fsync,
+      // in cluster mode the cluster's command stream is the journal
+      ...(config.cluster
+        ? { cluster: config.cluster.servers }
+        : { journal: config.journal ? config.dataDir : false, fsync: config.fsync }),
       symbols: config.instruments.map((i) => i.symbol),
       recovered: Object.fromEntries(recovered),
     })}\n`,
