@@ -84,6 +84,8 @@ export class SymbolReplica {
   lastApplied = 0;
   /** The command sequence of the snapshot this replica started from (0: an empty book). */
   restoredFrom = 0;
+  /** Command messages applied since this replica started. */
+  messages = 0;
   /** Results applied but not yet known to be in the event stream, in order. */
   private unpublished: MessageResults[] = [];
   /** The last command sequence the event stream covers for this symbol (as far as known). */
@@ -144,6 +146,7 @@ export class SymbolReplica {
       return owner === undefined ? { events } : { owner, events };
     });
     this.lastApplied = seq;
+    this.messages++;
     this.commandsSinceSnapshot += commands.length;
     if (seq > this.lastPublished) this.unpublished.push({ seq, commands });
     if (this.leading) void this.publish();

@@ -134,6 +134,50 @@ describe('gateway cluster mode', () => {
     }
   });
 
+  it('answers requests that arrive together (one command message) each with its own result', async () => {
+    const cluster: ClusterConfig = {
+      servers: nats.servers,
+      books: { 'ETH-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
+      shards: { e: ['ETH-USD'] },
+    };
+    const matcher = await MatcherNode.start({ config: cluster, shard: 'e', nodeId: 'e1' });
+    const local = await buildGateway(
+      testConfig(join(dir, 'local2'), {
+        journal: false,
+        instruments: [{ symbol: 'ETH-USD', minPrice: 1, maxPrice: 100_000, capacity: 1000 }],
+      }),
+    );
+    const gw = await buildGateway(testConfig(join(dir, 'g3'), { cluster }));
+    try {
+      // 40 orders sent at once, crossing each other, and a retry of the first.
+      const calls: Call[] = [];
+      for (let i = 1; i <= 40; i++) {
+        const order = {
+          symbol: 'ETH-USD',
+          id: i,
+          side: i % 2 ? 'sell' : 'buy',
+          price: 100 + (i % 3),
+          qty: 1 + (i % 4),
+        };
+        calls.push(['POST', '/v1/orders', order, i % 2 ? ALICE : BOB]);
+      }
+      const together = (gateway: Gateway) => Promise.all(calls.map((c) => answer(gateway, c)));
+      const expected = await together(local);
+      const got = await together(gw);
+      expect(got).toEqual(expected);
+      expect(got.filter((r) => r.body.filled > 0).length).toBeGreaterThan(5);
+      // They went out as fewer messages than requests.
+      expect(matcher.replica('ETH-USD')?.messages).toBeLessThan(calls.length / 2);
+      const again = await answer(gw, calls[0]);
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('DUPLICATE_ID');
+    } finally {
+      await gw.app.close();
+      await local.app.close();
+      await matcher.stop();
+    }
+  });
+
   it('refuses a cluster config that does not hold together', async () => {
     await expect(
       buildGateway(
