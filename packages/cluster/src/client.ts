@@ -60,6 +60,8 @@ export class ClusterClient {
   private readonly waiters = new Map<string, Waiter>();
   private readonly early = new Map<string, CommandResult[]>();
   private subscription: Subscription | undefined;
+  /** False while the connection to NATS is down (it reconnects by itself). */
+  connected = true;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -85,6 +87,13 @@ export class ClusterClient {
       },
     });
     await nc.flush();
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') client.connected = false;
+        else if (status.type === 'reconnect') client.connected = true;
+        else if (status.type === 'close') client.connected = false;
+      }
+    })();
     return client;
   }
 

@@ -86,6 +86,11 @@ export class ClusterMarket implements OrderMarket {
     return this.follower.book;
   }
 
+  /** While NATS is out of reach, writes would wait and fail: `/ready` says so. */
+  get unavailable(): string | undefined {
+    return this.client.connected ? undefined : 'not connected to NATS';
+  }
+
   onFlush(listener: FlushListener): void {
     this.listeners.push(listener);
   }

@@ -11,11 +11,14 @@ import type { GatewayMetrics } from './metrics';
  * Whether the gateway takes orders: `starting` until the app is ready,
  * `ready`, `stopping` from the start of a graceful stop, `failed` once a
  * symbol stopped taking writes (a failed journal write, sync or checkpoint,
- * or an engine failure; a restart recovers).
+ * or an engine failure; a restart recovers), `unavailable` while writes
+ * cannot go through for now (cluster mode: NATS out of reach; it clears by
+ * itself).
  */
 export type Readiness =
   | { status: 'starting' | 'ready' | 'stopping' }
-  | { status: 'failed'; failed: { symbol: string; error: string }[] };
+  | { status: 'failed'; failed: { symbol: string; error: string }[] }
+  | { status: 'unavailable'; unavailable: { symbol: string; reason: string }[] };
 
 /** Register the operations routes; returns what `/ready` answers. */
 export function registerHealthRoutes(
@@ -58,7 +61,14 @@ export function registerHealthRoutes(
     const failed = [...markets.values()]
       .filter((m) => m.failure)
       .map((m) => ({ symbol: m.symbol, error: m.failure?.message ?? '' }));
-    return failed.length > 0 ? { status: 'failed', failed } : { status: phase };
+    if (failed.length > 0) return { status: 'failed', failed };
+    if (phase === 'ready') {
+      const unavailable = [...markets.values()]
+        .filter((m) => m.unavailable)
+        .map((m) => ({ symbol: m.symbol, reason: m.unavailable ?? '' }));
+      if (unavailable.length > 0) return { status: 'unavailable', unavailable };
+    }
+    return { status: phase };
   };
   app.get('/ready', async (_req, reply) => {
     const r = readiness();

@@ -86,8 +86,10 @@ export interface OrderMarket {
   readonly l2Seq: number;
   /** Sequence number of the last trade. */
   readonly tradeSeq: number;
-  /** Set when writes are refused (503). */
+  /** Set when writes are refused (503) until a restart. */
   readonly failure: Error | undefined;
+  /** Set while writes cannot go through for now (a cluster out of reach); clears by itself. */
+  readonly unavailable?: string;
   /** Per account: the orders the book holds. */
   readonly resting: RestingCounts;
   onFlush(listener: FlushListener): void;

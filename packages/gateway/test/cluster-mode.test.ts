@@ -178,6 +178,47 @@ describe('gateway cluster mode', () => {
     }
   });
 
+  it('is not ready while NATS is out of reach, and ready again once it is back', async () => {
+    const cluster: ClusterConfig = {
+      servers: nats.servers,
+      books: { 'SOL-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
+      shards: { s: ['SOL-USD'] },
+    };
+    const matcher = await MatcherNode.start({ config: cluster, shard: 's', nodeId: 's1' });
+    const gw = await buildGateway(testConfig(join(dir, 'g4'), { cluster }));
+    await gw.app.ready();
+    const ready = async () => (await gw.app.inject({ method: 'GET', url: '/ready' })).statusCode;
+    const until = async (want: number) => {
+      for (let i = 0; i < 600 && (await ready()) !== want; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return ready();
+    };
+    try {
+      expect(await ready()).toBe(200);
+      await nats.nodes[0].kill();
+      expect(await until(503)).toBe(503);
+      const body = (await gw.app.inject({ method: 'GET', url: '/ready' })).json();
+      expect(body).toEqual({
+        status: 'unavailable',
+        unavailable: [{ symbol: 'SOL-USD', reason: 'not connected to NATS' }],
+      });
+      // liveness is not readiness: the process is fine
+      expect((await gw.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      await nats.nodes[0].start();
+      expect(await until(200)).toBe(200);
+      const placed = await answer(gw, [
+        'POST',
+        '/v1/orders',
+        { symbol: 'SOL-USD', id: 1, side: 'buy', price: 5, qty: 1 },
+        ALICE,
+      ]);
+      expect(placed.status).toBe(200);
+    } finally {
+      await gw.app.close();
+      await matcher.stop();
+    }
+  });
+
   it('refuses a cluster config that does not hold together', async () => {
     await expect(
       buildGateway(
