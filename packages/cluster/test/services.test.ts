@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -11,7 +11,10 @@ import { startPostgres } from '../src/services/postgres-server';
 it('starts a real 3-node JetStream cluster and a real PostgreSQL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tb-services-'));
   const nats = await startNatsCluster({ dir: join(dir, 'nats'), size: 3 });
-  const db = await startPostgres({ dir: join(dir, 'pg') });
+  const db = await startPostgres({ dir: join(dir, 'pg') }).catch(async (e) => {
+    await nats.stop(); // no server left behind by a failed start
+    throw e;
+  });
   try {
     const nc = await connect({ servers: nats.servers });
     const jsm = await jetstreamManager(nc);
@@ -27,5 +30,6 @@ it('starts a real 3-node JetStream cluster and a real PostgreSQL', async () => {
   } finally {
     await db.stop();
     await nats.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -18,7 +18,14 @@ export async function startServices(options: { natsNodes: 1 | 3; postgres?: bool
 }> {
   const { dir, remove } = scratch('services');
   const nats = await startNatsCluster({ dir: join(dir, 'nats'), size: options.natsNodes });
-  const db = options.postgres ? await startPostgres({ dir: join(dir, 'pg') }) : undefined;
+  let db: PostgresServer | undefined;
+  try {
+    db = options.postgres ? await startPostgres({ dir: join(dir, 'pg') }) : undefined;
+  } catch (e) {
+    await nats.stop(); // no server left behind by a failed start
+    remove();
+    throw e;
+  }
   return {
     nats,
     db,
