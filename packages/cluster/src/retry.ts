@@ -16,24 +16,34 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** How long {@link retrying} keeps at it, and whether it reports failed attempts. */
+export interface RetryOptions {
+  /** Give up after this long (ms). Default 120,000. */
+  timeoutMs?: number;
+  /** Most time one attempt may take (ms). Default 10,000. */
+  attemptMs?: number;
+  /** Do not report failed attempts (waiting for a server that is starting). */
+  quiet?: boolean;
+}
+
 /**
  * Run `attempt` until it succeeds or `timeoutMs` passes, giving each attempt
  * at most `attemptMs`: JetStream answers API requests only once its streams
  * have leaders, which takes a moment after a node joins or leaves, and a read
- * started just then can hang.
+ * started just then can hang. Also how tests wait for a server to start.
  */
 export async function retrying<T>(
   what: string,
   attempt: () => Promise<T>,
-  timeoutMs = 120_000,
-  attemptMs = 10_000,
+  options: RetryOptions = {},
 ): Promise<T> {
+  const { timeoutMs = 120_000, attemptMs = 10_000, quiet = false } = options;
   const deadline = Date.now() + timeoutMs;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
     try {
       return await withTimeout(attempt(), attemptMs, what);
     } catch (e) {
-      onRetry?.(what, e);
+      if (!quiet) onRetry?.(what, e);
       if (Date.now() + wait > deadline)
         throw new Error(`${what}: ${e instanceof Error ? e.message : String(e)}`);
       await new Promise((r) => setTimeout(r, wait));

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BookFollower, type ClusterClient, DuplicateWithoutResult } from '@tickbook/cluster';
 import type { BookConfig, BookEvent, Command } from 'tickbook';
-import { tallyEvents } from './event-tally';
+import { rejectCounter, tallyEvents } from './event-tally';
 import { RestingCounts } from './limits';
 import { type FlushListener, MarketUnavailableError, type OrderMarket } from './market';
-import type { CounterChild, GatewayMetrics } from './metrics';
+import type { GatewayMetrics } from './metrics';
 
 /** Most commands one command message carries; more queued at once go out in the next. */
 const MAX_MESSAGE_COMMANDS = 10_000;
@@ -42,17 +42,18 @@ export class ClusterMarket implements OrderMarket {
   private sent = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
-  private readonly rejects = new Map<string, CounterChild>();
+  private readonly onRejected: (code: string) => void;
   private readonly m;
 
   private constructor(
     readonly symbol: string,
     private readonly follower: BookFollower,
     private readonly client: ClusterClient,
-    private readonly metrics: GatewayMetrics,
+    readonly metrics: GatewayMetrics,
     private readonly clock: () => number,
   ) {
     const labels = { symbol };
+    this.onRejected = rejectCounter(metrics, symbol);
     this.m = {
       orders: metrics.orders.labels(labels),
       trades: metrics.trades.labels(labels),
@@ -174,8 +175,11 @@ export class ClusterMarket implements OrderMarket {
 
   /** The replica applied a command message: count, tell the streams, re-arm expiry. */
   private applied(events: BookEvent[]): void {
-    const t = tallyEvents(events, this.resting, { l2: 0, orders: 0, trades: 0, qty: 0 }, (code) =>
-      this.rejectsOf(code).inc(),
+    const t = tallyEvents(
+      events,
+      this.resting,
+      { l2: 0, orders: 0, trades: 0, qty: 0 },
+      this.onRejected,
     );
     this.m.orders.inc(t.orders);
     this.m.trades.inc(t.trades);
@@ -186,15 +190,6 @@ export class ClusterMarket implements OrderMarket {
     this.tradeSeq += t.trades;
     for (const l of this.listeners) l(this, events, l2Before, tradeBefore);
     this.armTimer();
-  }
-
-  private rejectsOf(code: string): CounterChild {
-    let c = this.rejects.get(code);
-    if (!c) {
-      c = this.metrics.rejects.labels({ symbol: this.symbol, code });
-      this.rejects.set(code, c);
-    }
-    return c;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { BookEvent } from 'tickbook';
 import { ownerOf } from './ids';
 import type { RestingCounts } from './limits';
+import type { CounterChild, GatewayMetrics } from './metrics';
 
 /** What one engine call's events add up to, for the metrics and the stream sequences. */
 export interface Tally {
@@ -53,4 +54,20 @@ export function tallyEvents(
     }
   }
   return tally;
+}
+
+/**
+ * Count a symbol's refusals by code: the labelled counter is made on a
+ * code's first refusal and kept, so counting costs an addition.
+ */
+export function rejectCounter(metrics: GatewayMetrics, symbol: string): (code: string) => void {
+  const children = new Map<string, CounterChild>();
+  return (code) => {
+    let child = children.get(code);
+    if (!child) {
+      child = metrics.rejects.labels({ symbol, code });
+      children.set(code, child);
+    }
+    child.inc();
+  };
 }

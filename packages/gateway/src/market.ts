@@ -37,9 +37,9 @@
  * never see an `advance-time`.
  */
 import { type Book, type BookEvent, type Command, opensCommand } from 'tickbook';
-import { tallyEvents } from './event-tally';
+import { rejectCounter, tallyEvents } from './event-tally';
 import { RestingCounts } from './limits';
-import type { CounterChild, GatewayMetrics } from './metrics';
+import type { GatewayMetrics } from './metrics';
 
 interface Pending {
   commands: readonly Command[];
@@ -166,7 +166,7 @@ export class Market implements OrderMarket {
   private readonly listeners: FlushListener[] = [];
   private readonly maxQueued: number;
   private readonly runFlush = () => this.flush();
-  private readonly onRejected = (code: string) => this.rejectsOf(code).inc();
+  private readonly onRejected: (code: string) => void;
   /** Applied engine calls whose records are not yet synced. */
   private unsynced: Applied[] = [];
   private syncing = false;
@@ -181,8 +181,6 @@ export class Market implements OrderMarket {
     reduce: 0,
     'advance-time': 0,
   };
-  /** The rejects counter's child per refusal code, made on first use. */
-  private readonly rejects = new Map<string, CounterChild>();
   private readonly clock: () => number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Clock time the timer is set for. */
@@ -204,11 +202,12 @@ export class Market implements OrderMarket {
   constructor(
     readonly symbol: string,
     readonly book: Book,
-    private readonly metrics: GatewayMetrics,
+    readonly metrics: GatewayMetrics,
     private readonly options: MarketOptions,
   ) {
     this.maxQueued = options.maxQueuedCommands ?? 10_000;
     const labels = { symbol };
+    this.onRejected = rejectCounter(metrics, symbol);
     this.m = {
       limit: metrics.commands.labels({ symbol, kind: 'limit' }),
       market: metrics.commands.labels({ symbol, kind: 'market' }),
@@ -255,15 +254,6 @@ export class Market implements OrderMarket {
       }
     }
     return undefined;
-  }
-
-  private rejectsOf(code: string): CounterChild {
-    let child = this.rejects.get(code);
-    if (!child) {
-      child = this.metrics.rejects.labels({ symbol: this.symbol, code });
-      this.rejects.set(code, child);
-    }
-    return child;
   }
 
   /** Set the timer for the next known expiry (or clear it when there is none). */

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { freePort, waitFor } from './ports';
+import { retrying } from '../retry';
+import { freePort } from './ports';
 
 const INSTALL_HINT =
   'nats-server (2.9 or later) not found: install it with `apt-get install -y nats-server` (Debian/Ubuntu) or put it on PATH';
@@ -89,6 +90,14 @@ export async function startNatsCluster(options: {
           : '',
       ].join('\n'),
     );
+    /** Signal the process and wait for it to go; cleared first so its exit is not reported. */
+    const halt = async (signal: NodeJS.Signals): Promise<void> => {
+      const child = node.process;
+      if (!child) return;
+      node.process = undefined;
+      child.kill(signal);
+      await exited(child);
+    };
     const node: NatsNode = {
       name,
       url: `nats://127.0.0.1:${clientPorts[i]}`,
@@ -107,22 +116,8 @@ export async function startNatsCluster(options: {
         });
         node.process = child;
       },
-      async kill() {
-        const child = node.process;
-        if (!child) return;
-        node.process = undefined;
-        child.kill('SIGKILL');
-        await exited(child);
-        node.process = undefined;
-      },
-      async stop() {
-        const child = node.process;
-        if (!child) return;
-        node.process = undefined;
-        child.kill('SIGTERM');
-        await exited(child);
-        node.process = undefined;
-      },
+      kill: () => halt('SIGKILL'),
+      stop: () => halt('SIGTERM'),
     };
     nodes.push(node);
   }
@@ -139,7 +134,7 @@ export async function startNatsCluster(options: {
 
 /** Resolve once the server at `url` answers a JetStream account request. */
 export async function waitForJetStream(url: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
+  await retrying(
     `JetStream at ${url}`,
     async () => {
       const nc = await connect({ servers: url, reconnect: false, timeout: 1000 });
@@ -150,7 +145,6 @@ export async function waitForJetStream(url: string, timeoutMs = 30_000): Promise
         await nc.close();
       }
     },
-    timeoutMs,
-    200,
+    { timeoutMs, quiet: true },
   );
 }

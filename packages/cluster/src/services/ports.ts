@@ -13,23 +13,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-/** Resolve once `probe` succeeds, retrying every `everyMs` until `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T>,
-  timeoutMs = 30_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await probe();
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`${what} not ready after ${timeoutMs} ms: ${String(last)}`);
-}

@@ -2,7 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { freePort, waitFor } from './ports';
+import { retrying } from '../retry';
+import { freePort } from './ports';
 
 const INSTALL_HINT =
   'PostgreSQL server binaries (initdb, postgres) not found: install them with `apt-get install -y postgresql` (Debian/Ubuntu), or set TICKBOOK_PG_BIN to their directory';
@@ -102,12 +103,16 @@ export async function startPostgres(options: { dir: string }): Promise<PostgresS
         log = (log + d.toString()).slice(-4000);
       });
       server.process = child;
-      await waitFor(`PostgreSQL on port ${port}`, async () => {
-        if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}: ${log}`);
-        const client = new pg.Client({ connectionString });
-        await client.connect();
-        await client.end();
-      });
+      await retrying(
+        `PostgreSQL on port ${port}`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`postgres exited ${child.exitCode}: ${log}`);
+          const client = new pg.Client({ connectionString });
+          await client.connect();
+          await client.end();
+        },
+        { timeoutMs: 30_000, quiet: true },
+      );
     },
     async stop() {
       const child = server.process;
