@@ -8,6 +8,8 @@ import { type CommandResult, encodeEventMessage, type MessageResults } from './r
 
 /** Most command messages one event message carries. */
 const MAX_RESULTS_PER_MESSAGE = 512;
+/** Most bytes one event message takes (NATS's default max_payload is 1 MiB). */
+export const MAX_EVENT_MESSAGE_BYTES = 900 * 1024;
 
 /**
  * The events a command's result carries in the event stream: all but
@@ -210,20 +212,25 @@ export class SymbolReplica {
         if (!this.synced) await this.sync();
         this.dropPublished();
         if (this.unpublished.length === 0) break;
-        const results = this.unpublished.slice(0, MAX_RESULTS_PER_MESSAGE);
-        const last = results[results.length - 1].seq;
+        // Under NATS's default 1 MB payload limit: a backlog (after a
+        // takeover) is sent in as many messages as its size needs. One
+        // command message's results alone may still be larger.
+        let results = this.unpublished.slice(0, MAX_RESULTS_PER_MESSAGE);
+        let last = results[results.length - 1].seq;
+        let payload = encodeEventMessage({ symbol: this.symbol, last, results });
+        while (payload.length > MAX_EVENT_MESSAGE_BYTES && results.length > 1) {
+          results = results.slice(0, Math.ceil(results.length / 2));
+          last = results[results.length - 1].seq;
+          payload = encodeEventMessage({ symbol: this.symbol, last, results });
+        }
         const h = headers();
         h.set(LAST_SEQUENCE_HEADER, String(last));
         try {
-          const ack = await this.js.publish(
-            eventSubject(this.symbol),
-            encodeEventMessage({ symbol: this.symbol, last, results }),
-            {
-              msgID: `${this.symbol}:${last}`,
-              expect: { lastSubjectSequence: this.lastEventSeq },
-              headers: h,
-            },
-          );
+          const ack = await this.js.publish(eventSubject(this.symbol), payload, {
+            msgID: `${this.symbol}:${last}`,
+            expect: { lastSubjectSequence: this.lastEventSeq },
+            headers: h,
+          });
           if (!ack.duplicate) this.lastEventSeq = ack.seq;
           else this.synced = false;
           if (last > this.lastPublished) this.lastPublished = last;

@@ -1,8 +1,10 @@
+import { Kvm } from '@nats-io/kv';
 import { type BookConfig, type Command, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { MatcherNode } from '../src/matcher';
+import { LEASE_BUCKET } from '../src/names';
 import { published } from '../src/replica';
 import { startServices, until } from './support/services';
 
@@ -131,6 +133,39 @@ describe('matcher node on a real JetStream', () => {
     } finally {
       await client.close();
       await (restarted ?? node).stop().catch(() => undefined);
+    }
+  });
+
+  it('a leader taking over a backlog larger than one message allows publishes it in pieces', async () => {
+    const cfg = config(services.nats.servers, {
+      books: { BIG: BOOK },
+      shards: { big: ['BIG'] },
+      leaseMs: 1500,
+    });
+    const client = await ClusterClient.connect(cfg);
+    // Someone else holds the lease, so the node applies everything as a standby first.
+    const kv = await new Kvm(client.nc).open(LEASE_BUCKET);
+    await kv.create('shard-big', 'someone-gone');
+    let published = 0;
+    for (let m = 0; m < 40; m++)
+      published = (await client.publish('BIG', orders(1500, 1 + m * 1500))).seq;
+    const node = await MatcherNode.start({ config: cfg, shard: 'big', nodeId: 'b1' });
+    try {
+      await until(
+        'the backlog to be applied',
+        () => node.replica('BIG')?.lastApplied === published,
+      );
+      expect(node.isLeader).toBe(false);
+      // Far more than MAX_EVENT_MESSAGE_BYTES of results wait to be published.
+      expect(node.replica('BIG')?.backlog).toBe(40);
+      await until(
+        'the takeover and every result published',
+        () => node.replica('BIG')?.lastPublished === published,
+      );
+      expect(node.replica('BIG')?.lastError).toBeUndefined();
+    } finally {
+      await client.close();
+      await node.stop();
     }
   });
 });
