@@ -6,7 +6,7 @@
 // the compiler (`offsetof`) from the classes drawn in layout.ts.
 
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { CMD_MIN_WORDS, Cmd, Ev, Level, Order } from './layout';
+import { CMD_MIN_WORDS, Cmd, Ev, Extra, Level, Order } from './layout';
 
 export * from './constants';
 export {
@@ -19,6 +19,7 @@ export {
   EV_CAPACITY,
   EV_SIZE,
   EV_SOFT_LIMIT,
+  EXTRA_SIZE,
   LEVEL_SIZE,
   MAX_BIT_LEVELS,
   ORDER_SIZE,
@@ -35,8 +36,14 @@ export const ORDER_TICK: usize = offsetof<Order>('tick');
 export const ORDER_SIDE: usize = offsetof<Order>('side');
 export const ORDER_STP: usize = offsetof<Order>('stp');
 export const ORDER_POST_ONLY: usize = offsetof<Order>('postOnly');
-/** 1 for an iceberg (display quantity and reserve in the iceberg region), 2/3 for an untriggered stop market/limit. */
-export const ORDER_ICEBERG: usize = offsetof<Order>('iceberg');
+/** What the slot holds: KIND_PLAIN, KIND_ICEBERG, KIND_STOP_MARKET, KIND_STOP_LIMIT. */
+export const ORDER_KIND: usize = offsetof<Order>('kind');
+
+// ---- per-slot extra record (layout.ts `Extra`) ----
+/** Iceberg: display quantity; stop: trigger price. */
+export const EXTRA_A: usize = offsetof<Extra>('a');
+/** Iceberg: hidden reserve; stop: arming stamp. */
+export const EXTRA_B: usize = offsetof<Extra>('b');
 
 // ---- price level record (layout.ts `Level`) ----
 export const LEVEL_TOTAL: usize = offsetof<Level>('total');
@@ -103,3 +110,5 @@ export const GEO_HEAP: i32 = 16;
 export const GEO_ICEBERG: i32 = 17;
 /** Event records the event region holds; a command writing more hands them over in chunks. */
 export const GEO_EV_CAPACITY: i32 = 18;
+/** The command slot: one record for the per-order API (`applyOne`), just after the command region. */
+export const GEO_COMMAND_SLOT: i32 = 19;

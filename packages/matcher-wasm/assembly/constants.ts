@@ -20,6 +20,15 @@ export const POST_ONLY_NO: i32 = 0;
 export const POST_ONLY_YES: i32 = 1;
 export const POST_ONLY_INVALID: i32 = 2;
 
+// ---- what an order slot holds (layout.ts `Order.kind`) ----
+export const KIND_PLAIN: i32 = 0;
+/** A resting iceberg: display quantity and reserve in its extra record. */
+export const KIND_ICEBERG: i32 = 1;
+/** An untriggered stop market order: trigger and stamp in its extra record. */
+export const KIND_STOP_MARKET: i32 = 2;
+/** An untriggered stop limit order: trigger and stamp in its extra record. */
+export const KIND_STOP_LIMIT: i32 = 3;
+
 // ---- time in force ----
 export const GTC: i32 = 0;
 export const IOC: i32 = 1;

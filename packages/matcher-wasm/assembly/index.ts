@@ -1,6 +1,12 @@
 // Exports of the matcher module. One instance runs one book; JS creates the
-// shared memory, calls `init`, then either one call per command (scalar
-// arguments, events in the event region) or `applyBatch` over the command region.
+// shared memory, calls `init`, then writes command records (layout.ts `Cmd`)
+// and calls `applyOne` (one record in the command slot) or `applyBatch`
+// (many in the command region); events come back in the event region.
+//
+// The matcher's parts, in the order docs/semantics.md describes them (the
+// reference engine in packages/core/src/reference has files of the same
+// names, with the same step names): state, validate, match, levels,
+// icebergs, stops, expiry, amend, restore.
 
 export * from './abi';
 
@@ -9,6 +15,7 @@ import {
   GEO_BITS_TABLE,
   GEO_CAPACITY,
   GEO_CMD_REGION,
+  GEO_COMMAND_SLOT,
   GEO_COMMANDS,
   GEO_END,
   GEO_EV_CAPACITY,
@@ -25,48 +32,8 @@ import {
   GEO_SLOTS_TOUCHED,
   GEO_TICKS,
 } from './abi';
+import { execCancel, execModify, execReduce } from './amend';
 import { nextAtOrAbove, nextAtOrBelow } from './bits';
-import {
-  bestAsk,
-  bestBid,
-  earliestExpiry,
-  execAdvance,
-  execCancel,
-  execLimit,
-  execMarket,
-  execModify,
-  execReduce,
-  execStop,
-  expiryCount,
-  expiryOf,
-  hiddenOf,
-  lastPrice,
-  now,
-  peakOf,
-  rejectId,
-  resetBook,
-  restoreOrder,
-  restoreStop,
-  sequence,
-  setLastPrice,
-  setSequence,
-  setTime,
-  sideHidden,
-  stampOf,
-  stopCount,
-  stopHeapAt,
-  stopKindOf,
-  stopTifOf,
-  triggerOf,
-  used,
-  validateAdvance,
-  validateCancel,
-  validateLimit,
-  validateMarket,
-  validateModify,
-  validateReduce,
-  validateStop,
-} from './book';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
@@ -81,6 +48,8 @@ import {
   STP_DEFAULT,
 } from './constants';
 import { emitRejected, evCount, evFull, evInit, evReset } from './events';
+import { earliestExpiry, execAdvance, expiryCount, expiryOf } from './expiry';
+import { hiddenOf, peakOf, sideHidden } from './icebergs';
 import { mapCapacity, mapFind, mapTouch } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
@@ -92,6 +61,7 @@ import {
   cmdBase,
   cmdBytes,
   cmdField,
+  cmdSlot,
   computeLayout,
   defaultStp,
   EV_CAPACITY,
@@ -108,8 +78,33 @@ import {
   ordersBase,
   setConfig,
 } from './layout';
+import { bestAsk, bestBid } from './levels';
+import { execLimit, execMarket } from './match';
 import { bumpNext, freeHead } from './pool';
+import { restoreOrder, restoreStop } from './restore';
 import { writeBegin, writeEnd } from './seqlock';
+import { now, resetBook, sequence, setSequence, setTime, used } from './state';
+import {
+  execStop,
+  lastPrice,
+  setLastPrice,
+  stampOf,
+  stopCount,
+  stopHeapAt,
+  stopKindOf,
+  stopTifOf,
+  triggerOf,
+} from './stops';
+import {
+  rejectId,
+  validateAdvance,
+  validateCancel,
+  validateLimit,
+  validateMarket,
+  validateModify,
+  validateReduce,
+  validateStop,
+} from './validate';
 
 /** Bytes of memory a book of `ticks` × `cap` lays out (before any event-region growth). */
 export function layoutSize(ticks: i32, cap: u32): usize {
@@ -134,128 +129,111 @@ export function init(minP: f64, maxP: f64, cap: u32, stp: i32): usize {
   return layoutEnd;
 }
 
-// ---------------------------------------------------------------- per-order API
-// Each returns the number of events written from the event base, or -(code + 1)
-// when the command is refused (nothing written, nothing changed).
+// ---------------------------------------------------------------- commands
+// Every command arrives as a record (layout.ts `Cmd`): the batch API reads
+// many from the command region, the per-order API one from the slot just
+// after it. Both validate it, then apply it: the same two steps, in the same
+// order, as the reference engine's facade.
 
-export function limit(
-  id: f64,
-  side: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  postOnly: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-  displayQty: f64,
-): i32 {
-  stp = stpOf(stp);
-  const x = expiresAt;
-  const d = displayQty;
-  const code = validateLimit(id, side, price, qty, tif, postOnly, owner, stp, x, d);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execLimit(id, side, price, qty, tif, postOnly, owner, stp, x, d);
-  writeEnd();
-  return <i32>evCount();
+/** Check the record `c` (`bytes` long) without changing anything: OK or the refusal's code. */
+function validateRecord(c: Cmd, bytes: u32): i32 {
+  const kind = <i32>c.kind;
+  if (kind === CMD_LIMIT) {
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    const x = cmdField(c, bytes, 5);
+    const d = cmdField(c, bytes, 6);
+    return validateLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stpOf(c.stp), x, d);
+  }
+  if (kind === CMD_CANCEL) return validateCancel(c.id);
+  if (kind === CMD_MARKET) {
+    const protection = cmdField(c, bytes, 2);
+    const size = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    const stp = stpOf(c.stp);
+    return validateMarket(c.id, c.side, size, c.tif, c.flags, owner, stp, c.mflags, protection);
+  }
+  if (kind === CMD_MODIFY) {
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    return validateModify(c.id, price, qty, c.flags, cmdField(c, bytes, 4));
+  }
+  if (kind === CMD_STOP) {
+    const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    const x = cmdField(c, bytes, 5);
+    const t = cmdField(c, bytes, 6);
+    return validateStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stpOf(c.stp), x);
+  }
+  if (kind === CMD_REDUCE) return validateReduce(c.id, cmdField(c, bytes, 3));
+  if (kind === CMD_ADVANCE_TIME) return validateAdvance(cmdField(c, bytes, 2));
+  if (kind === CMD_REJECT) return <i32>c.code;
+  return OK;
 }
 
-/** `size`: the qty, or the notional with MKT_NOTIONAL in `mflags` (see constants.ts). */
-export function market(
-  id: f64,
-  side: i32,
-  size: f64,
-  tif: i32,
-  postOnly: i32,
-  owner: f64,
-  stp: i32,
-  mflags: i32,
-  protection: f64,
-): i32 {
-  stp = stpOf(stp);
-  const code = validateMarket(id, side, size, tif, postOnly, owner, stp, mflags, protection);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execMarket(id, side, size, tif, owner, stp, mflags, protection);
-  writeEnd();
-  return <i32>evCount();
+/** Apply the record `c`, which validateRecord passed. */
+function execRecord(c: Cmd, bytes: u32): void {
+  const kind = <i32>c.kind;
+  if (kind === CMD_LIMIT) {
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    const x = cmdField(c, bytes, 5);
+    const d = cmdField(c, bytes, 6);
+    execLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stpOf(c.stp), x, d);
+  } else if (kind === CMD_CANCEL) {
+    execCancel();
+  } else if (kind === CMD_MARKET) {
+    const protection = cmdField(c, bytes, 2);
+    const size = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    execMarket(c.id, c.side, size, c.tif, owner, stpOf(c.stp), c.mflags, protection);
+  } else if (kind === CMD_MODIFY) {
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    execModify(price, qty, c.flags, cmdField(c, bytes, 4));
+  } else if (kind === CMD_STOP) {
+    const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+    const price = cmdField(c, bytes, 2);
+    const qty = cmdField(c, bytes, 3);
+    const owner = cmdField(c, bytes, 4);
+    const x = cmdField(c, bytes, 5);
+    const t = cmdField(c, bytes, 6);
+    execStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stpOf(c.stp), x);
+  } else if (kind === CMD_REDUCE) {
+    execReduce(cmdField(c, bytes, 3));
+  } else if (kind === CMD_ADVANCE_TIME) {
+    execAdvance(cmdField(c, bytes, 2));
+  }
 }
-
-export function cancel(id: f64): i32 {
-  const code = validateCancel(id);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execCancel();
-  writeEnd();
-  return <i32>evCount();
-}
-
-export function modify(id: f64, price: f64, qty: f64, flags: i32, trigger: f64): i32 {
-  const code = validateModify(id, price, qty, flags, trigger);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execModify(price, qty, flags, trigger);
-  writeEnd();
-  return <i32>evCount();
-}
-
-export function reduce(id: f64, qty: f64): i32 {
-  const code = validateReduce(id, qty);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execReduce(qty);
-  writeEnd();
-  return <i32>evCount();
-}
-
-/** A stop order; `tif` 3 when not given. */
-export function stop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): i32 {
-  stp = stpOf(stp);
-  const hp = hasPrice !== 0;
-  const code = validateStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
-  writeEnd();
-  return <i32>evCount();
-}
-
-/** Move the book's time to `time`, cancelling every order with `expiresAt ≤ time`. */
-export function advanceTime(time: f64): i32 {
-  const code = validateAdvance(time);
-  if (code !== OK) return -1 - code;
-  evReset();
-  writeBegin();
-  execAdvance(time);
-  writeEnd();
-  return <i32>evCount();
-}
-
-// ---------------------------------------------------------------- batch API
 
 /**
- * Apply the command records in bytes `start … end-1` of the command region,
- * up to the last whole record. Stops early at a command boundary once
- * EV_SOFT_LIMIT events are written. Returns the byte offset of the first
- * record not applied; `eventCount()` tells how many events.
+ * The per-order API: apply the one record in the command slot
+ * (GEO_COMMAND_SLOT). Returns the number of events written from the event
+ * base, or -(code + 1) when the command is refused (nothing written,
+ * nothing changed).
+ */
+export function applyOne(): i32 {
+  const c = changetype<Cmd>(cmdSlot());
+  const bytes = cmdBytes(c);
+  const code = validateRecord(c, bytes);
+  if (code !== OK) return -1 - code;
+  evReset();
+  writeBegin();
+  execRecord(c, bytes);
+  writeEnd();
+  return <i32>evCount();
+}
+
+/**
+ * The batch API: apply the command records in bytes `start … end-1` of the
+ * command region, up to the last whole record. A refused command emits
+ * `rejected`. Stops early at a command boundary once EV_SOFT_LIMIT events
+ * are written. Returns the byte offset of the first record not applied;
+ * `eventCount()` tells how many events.
  */
 export function applyBatch(start: u32, end: u32): u32 {
   evReset();
@@ -268,67 +246,15 @@ export function applyBatch(start: u32, end: u32): u32 {
     p += bytes;
     // start the next command's id-map miss now, to overlap it with this one
     if (p + 16 <= end) mapTouch(changetype<Cmd>(cmdBase + <usize>p).id);
-    const kind = <i32>c.kind;
-    if (kind === CMD_LIMIT) {
-      const stp = stpOf(c.stp);
-      const price = cmdField(c, bytes, 2);
-      const qty = cmdField(c, bytes, 3);
-      const owner = cmdField(c, bytes, 4);
-      const x = cmdField(c, bytes, 5);
-      const d = cmdField(c, bytes, 6);
-      const code = validateLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stp, x, d);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stp, x, d);
-    } else if (kind === CMD_CANCEL) {
-      const code = validateCancel(c.id);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execCancel();
-    } else if (kind === CMD_MARKET) {
-      const stp = stpOf(c.stp);
-      const mf = <i32>c.mflags;
-      const protection = cmdField(c, bytes, 2);
-      const size = cmdField(c, bytes, 3);
-      const owner = cmdField(c, bytes, 4);
-      const code = validateMarket(c.id, c.side, size, c.tif, c.flags, owner, stp, mf, protection);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execMarket(c.id, c.side, size, c.tif, owner, stp, mf, protection);
-    } else if (kind === CMD_MODIFY) {
-      const price = cmdField(c, bytes, 2);
-      const qty = cmdField(c, bytes, 3);
-      const trigger = cmdField(c, bytes, 4);
-      const code = validateModify(c.id, price, qty, c.flags, trigger);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execModify(price, qty, c.flags, trigger);
-    } else if (kind === CMD_STOP) {
-      const stp = stpOf(c.stp);
-      const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
-      const price = cmdField(c, bytes, 2);
-      const qty = cmdField(c, bytes, 3);
-      const owner = cmdField(c, bytes, 4);
-      const x = cmdField(c, bytes, 5);
-      const t = cmdField(c, bytes, 6);
-      const code = validateStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
-    } else if (kind === CMD_REDUCE) {
-      const qty = cmdField(c, bytes, 3);
-      const code = validateReduce(c.id, qty);
-      if (code !== OK) emitRejected(rejectId(c.id), code);
-      else execReduce(qty);
-    } else if (kind === CMD_ADVANCE_TIME) {
-      const time = cmdField(c, bytes, 2);
-      const code = validateAdvance(time);
-      if (code !== OK) emitRejected(0, code);
-      else execAdvance(time);
-    } else if (kind === CMD_REJECT) {
-      emitRejected(c.id, c.code);
-    }
+    const code = validateRecord(c, bytes);
+    if (code !== OK) emitRejected(rejectId(c.id), code);
+    else execRecord(c, bytes);
   }
   writeEnd();
   return p;
 }
 
-/** Load a snapshot order (see book.ts). */
+/** Load a snapshot order (see restore.ts). */
 export function restore(
   id: f64,
   side: i32,
@@ -361,7 +287,7 @@ export function restore(
   return ok;
 }
 
-/** Load a snapshot stop (see book.ts). */
+/** Load a snapshot stop (see restore.ts). */
 export function restoreStopOrder(
   id: f64,
   side: i32,
@@ -528,6 +454,8 @@ export function geometry(i: i32): usize {
       return icebergBase;
     case GEO_EV_CAPACITY:
       return EV_CAPACITY;
+    case GEO_COMMAND_SLOT:
+      return cmdSlot();
     default:
       return 0;
   }

@@ -8,12 +8,12 @@
 //         ├─ expiry   capacity × 8 B  good-till-date expiry per order slot (0: none)
 //         ├─ heapPos  capacity × 4 B  1-based position of the slot in the expiry heap (0: none)
 //         ├─ heap     capacity × 4 B  expiry heap of order addresses, by (expiresAt, id)
-//         ├─ iceberg  capacity × 16 B per order slot: f64 display quantity (0: not an
-//         │                           iceberg), f64 hidden reserve
-//         │                           (an untriggered stop keeps its trigger and arming stamp here)
+//         ├─ iceberg  capacity × 16 B per order slot: its `Extra` record (iceberg display
+//         │                           quantity and reserve, or a stop's trigger and stamp)
 //         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
 //         │                           front, the sell heap (highest first) from the back; ties by stamp
-//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS
+//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS,
+//         │           + CMD_SIZE          then the command slot: one record, for the per-order API
 //         └─ events   EV_CAPACITY × 56 B records, written here, decoded by JS
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -21,18 +21,23 @@
 // page it does not need: RSS grows with what the book actually uses.
 
 /**
- * One resting order (48 bytes).
+ * One order slot (48 bytes): a resting order, or an untriggered stop.
  * ```
- *  0        8        16       24       32   36   40   44 45 46 47
- *  ┌────────┬────────┬────────┬────────┬────┬────┬────┬──┬──┬──┬──┐
- *  │ id f64 │ rem f64│fill f64│owner f64│prev│next│tick│sd│st│po│ic│
- *  └────────┴────────┴────────┴────────┴────┴────┴────┴──┴──┴──┴──┘
+ *  0        8        16       24        32   36   40   44   45   46   47
+ *  ┌────────┬────────┬────────┬─────────┬────┬────┬────┬────┬────┬────┬────┐
+ *  │ id f64 │ rem f64│fill f64│owner f64│prev│next│tick│side│stp │po  │kind│
+ *  └────────┴────────┴────────┴─────────┴────┴────┴────┴────┴────┴────┴────┘
  * ```
- * `prev`/`next` are byte addresses of neighbours in the level's FIFO (0: none);
- * `next` also links the free list. `tick` = price - minPrice; `sd` side,
- * `st` self-trade mode, `po` post-only flag, `ic` 1 for an iceberg, 2 or 3 for an untriggered stop market or limit (its
- * display quantity and reserve are in the iceberg region; `rem` is its shown
- * part). Plain orders never touch the iceberg region.
+ * `kind` (KIND_*) says what the slot holds and which fields mean what:
+ * | field | KIND_PLAIN / KIND_ICEBERG (resting)       | KIND_STOP_MARKET / KIND_STOP_LIMIT (untriggered) |
+ * | rem   | open quantity it shows (its level counts it) | its quantity                                  |
+ * | prev  | previous order in its level's FIFO (0: head) | 1-based position in its side's stop heap      |
+ * | next  | next order in its level's FIFO; free-list link | next in the triggered FIFO                   |
+ * | tick  | price - minPrice                          | limit price - minPrice (stop market: the band's end) |
+ * | po    | post-only flag (0/1)                      | time in force once triggered (GTC/IOC/FOK)       |
+ * Per-slot regions add what a kind needs: an iceberg's display quantity
+ * and reserve, or a stop's trigger and arming stamp (`Extra` below); a
+ * good-till-date order's expiry and heap position (expiry.ts).
  */
 @final
 @unmanaged
@@ -47,9 +52,27 @@ export class Order {
   side: u8;
   stp: u8;
   postOnly: u8;
-  iceberg: u8;
+  kind: u8;
 }
 export const ORDER_SIZE: u32 = 48;
+
+/**
+ * The per-slot extra record (16 bytes, region `iceberg`), used by two kinds:
+ * ```
+ *  0          8
+ *  ┌──────────┬──────────┐
+ *  │ a f64    │ b f64    │   KIND_ICEBERG: a display quantity, b hidden reserve
+ *  └──────────┴──────────┘   KIND_STOP_*:  a trigger price,   b arming stamp (ties by it)
+ * ```
+ * A plain order never touches it.
+ */
+@final
+@unmanaged
+export class Extra {
+  a: f64;
+  b: f64;
+}
+export const EXTRA_SIZE: u32 = 16;
 
 /**
  * One price level (24 bytes), for whichever side rests there: the book is
@@ -234,6 +257,21 @@ export function order(ptr: usize): Order {
   return changetype<Order>(ptr);
 }
 
+/** The command slot: the one record the per-order API applies (`applyOne`). */
+export function cmdSlot(): usize {
+  return cmdBase + CMD_REGION_BYTES;
+}
+
+/** Index of the slot at address `o` in the per-slot regions. */
+export function slotOf(o: usize): usize {
+  return (o - ordersBase) / ORDER_SIZE;
+}
+
+/** The extra record (iceberg or stop data) of the slot at `o`. */
+export function extraOf(o: usize): Extra {
+  return changetype<Extra>(icebergBase + (slotOf(o) << 4));
+}
+
 /** Byte address of bitset level `k` of `side`. */
 export function bitsAt(side: i32, k: i32): usize {
   return load<u32>(bitsTable + ((<usize>(side * MAX_BIT_LEVELS + k)) << 2));
@@ -309,7 +347,8 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   const stopHeap = p;
   p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
-  p = align(p + CMD_REGION_BYTES, 64);
+  // the batch region, then one record's slot for the per-order API
+  p = align(p + CMD_REGION_BYTES + CMD_SIZE, 64);
   const evs = p;
   p += EV_CAPACITY * EV_SIZE;
   if (commit) {

@@ -12,7 +12,7 @@
 // global too and written with atomic stores (no read-modify-write needed).
 // A window costs two atomic stores: per-order calls pay about 2 ns, a batch
 // call (a command region's worth, up to 4,096 events) pays it once
-// (scripts/seqlock-cost.mjs).
+// (measured when the seqlock was added).
 //
 // Ordering: the closing store (sequentially consistent, so at least a
 // release) cannot become visible before the book's stores. On x86-64 the
@@ -21,8 +21,8 @@
 // store-store fence belongs after the opening store; `atomic.fence()` fails
 // binaryen's validation in AssemblyScript 0.28, so it is not there yet.
 
-import { sequence } from './book';
 import { BITS_SEQLOCK, BITS_SEQUENCE, bitsTable } from './layout';
+import { sequence } from './state';
 
 let counter: i32 = 0;
 

@@ -11,8 +11,12 @@ export const ORDER_TICK = 40;
 export const ORDER_SIDE = 44;
 export const ORDER_STP = 45;
 export const ORDER_POST_ONLY = 46;
-/** 1 for an iceberg (display quantity and reserve in the iceberg region), 2/3 for an untriggered stop market/limit. */
-export const ORDER_ICEBERG = 47;
+/** What the slot holds: KIND_PLAIN, KIND_ICEBERG, KIND_STOP_MARKET, KIND_STOP_LIMIT. */
+export const ORDER_KIND = 47;
+/** Iceberg: display quantity; stop: trigger price. */
+export const EXTRA_A = 0;
+/** Iceberg: hidden reserve; stop: arming stamp. */
+export const EXTRA_B = 8;
 export const LEVEL_TOTAL = 0;
 export const LEVEL_HEAD = 8;
 export const LEVEL_TAIL = 12;
@@ -71,6 +75,8 @@ export const GEO_HEAP = 16;
 export const GEO_ICEBERG = 17;
 /** Event records the event region holds; a command writing more hands them over in chunks. */
 export const GEO_EV_CAPACITY = 18;
+/** The command slot: one record for the per-order API (`applyOne`), just after the command region. */
+export const GEO_COMMAND_SLOT = 19;
 export const BITS_READERS_WAITING = 52;
 export const BITS_SEQLOCK = 48;
 export const BITS_SEQUENCE = 56;
@@ -101,6 +107,7 @@ export const EV_CAPACITY = 5120;
 export const EV_SIZE = 56;
 /** A batch call stops at the first command boundary after this many events. */
 export const EV_SOFT_LIMIT = 4096;
+export const EXTRA_SIZE = 16;
 export const LEVEL_SIZE = 24;
 /** Bitset pyramid height limit: 64^4 = 16,777,216 ticks. */
 export const MAX_BIT_LEVELS = 4;
@@ -116,6 +123,13 @@ export const INVALID_ENUM = 255;
 export const POST_ONLY_NO = 0;
 export const POST_ONLY_YES = 1;
 export const POST_ONLY_INVALID = 2;
+export const KIND_PLAIN = 0;
+/** A resting iceberg: display quantity and reserve in its extra record. */
+export const KIND_ICEBERG = 1;
+/** An untriggered stop market order: trigger and stamp in its extra record. */
+export const KIND_STOP_MARKET = 2;
+/** An untriggered stop limit order: trigger and stamp in its extra record. */
+export const KIND_STOP_LIMIT = 3;
 export const GTC = 0;
 export const IOC = 1;
 export const FOK = 2;

@@ -6,7 +6,17 @@
  * per-order and batch paths. A value of the wrong JS type is sent as NaN or
  * {@link INVALID_ENUM}, which the wasm refuses with the right code.
  */
-import type { Command, Side, StpMode, TimeInForce } from '../types';
+import type {
+  Command,
+  LimitOrder,
+  MarketOrder,
+  ModifyRequest,
+  ReduceRequest,
+  Side,
+  StopOrder,
+  StpMode,
+  TimeInForce,
+} from '../types';
 import { commandIdOf } from '../validate';
 import {
   CMD_ADVANCE_TIME,
@@ -203,9 +213,112 @@ function encodeReject(
   return writeTail(u8, f64, at, 2, 0, 0, 0);
 }
 
+/** A limit order's record (the command's `kind` is not read). */
+export function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
+  const i = at >> 3;
+  u8[at] = CMD_LIMIT;
+  u8[at + 1] = sideCode(c.side);
+  u8[at + 2] = limitTifCode(c.timeInForce);
+  u8[at + 3] = limitPostOnlyCode(c.postOnly);
+  u8[at + 4] = stpCode(c.stp);
+  f64[i + 1] = num(c.id);
+  f64[i + 2] = num(c.price);
+  f64[i + 3] = num(c.qty);
+  const owner = ownerCode(c.owner);
+  return writeTail(u8, f64, at, 4, owner, expiryCode(c.expiresAt), displayCode(c.displayQty));
+}
+
+/** A market order's record. */
+export function encodeMarket(
+  c: MarketOrder,
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+): number {
+  const i = at >> 3;
+  u8[at] = CMD_MARKET;
+  u8[at + 1] = sideCode(c.side);
+  u8[at + 2] = marketTifCode(c.timeInForce);
+  u8[at + 3] = marketPostOnlyCode((c as { postOnly?: unknown }).postOnly);
+  u8[at + 4] = stpCode(c.stp);
+  u8[at + CMD_MFLAGS] = marketFlags(c);
+  f64[i + 1] = num(c.id);
+  f64[i + 2] = num(c.protectionPrice);
+  f64[i + 3] = marketSize(c);
+  return writeTail(u8, f64, at, 4, ownerCode(c.owner), 0, 0);
+}
+
+/** A cancel's record. */
+export function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
+  u8[at] = CMD_CANCEL;
+  f64[(at >> 3) + 1] = num(id);
+  return writeTail(u8, f64, at, 2, 0, 0, 0);
+}
+
+/** A modify's record: the new trigger, when given, in the `owner` field. */
+export function encodeModify(
+  c: ModifyRequest,
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+): number {
+  const i = at >> 3;
+  const flags = modifyFlags(c);
+  u8[at] = CMD_MODIFY;
+  u8[at + 3] = flags;
+  f64[i + 1] = num(c.id);
+  f64[i + 2] = num(c.price);
+  f64[i + 3] = num(c.qty);
+  return writeTail(u8, f64, at, 4, flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0, 0, 0);
+}
+
+/** A stop order's record: the trigger in the `displayQty` field. */
+export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
+  const i = at >> 3;
+  u8[at] = CMD_STOP;
+  u8[at + 1] = sideCode(c.side);
+  u8[at + 2] = stopTifCode(c.timeInForce);
+  u8[at + 4] = stpCode(c.stp);
+  u8[at + CMD_MFLAGS] = c.price !== undefined ? STOP_HAS_PRICE : 0;
+  f64[i + 1] = num(c.id);
+  f64[i + 2] = num(c.price);
+  f64[i + 3] = num(c.qty);
+  return writeTail(u8, f64, at, 4, ownerCode(c.owner), expiryCode(c.expiresAt), num(c.trigger));
+}
+
+/** An advance-time record: the time in the `price` field. */
+export function encodeAdvance(
+  time: unknown,
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+): number {
+  const i = at >> 3;
+  u8[at] = CMD_ADVANCE_TIME;
+  f64[i + 1] = 0;
+  f64[i + 2] = num(time);
+  return writeTail(u8, f64, at, 3, 0, 0, 0);
+}
+
+/** A reduce's record: the amount to take off in the `qty` field. */
+export function encodeReduce(
+  c: ReduceRequest,
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+): number {
+  const i = at >> 3;
+  u8[at] = CMD_REDUCE;
+  f64[i + 1] = num(c.id);
+  f64[i + 2] = 0;
+  f64[i + 3] = num(c.qty);
+  return writeTail(u8, f64, at, 4, 0, 0, 0);
+}
+
 /**
  * Encode one {@link Command} (of any shape) as the record at byte address `at`
- * (8-aligned, with room for {@link CMD_SIZE} bytes).
+ * (8-aligned, with room for {@link CMD_SIZE} bytes). Not an object, or an
+ * unknown kind: a CMD_REJECT record with the refusal's code.
  * @returns the record's size in bytes.
  */
 export function encodeCommand(
@@ -217,72 +330,22 @@ export function encodeCommand(
   if (typeof command !== 'object' || command === null) {
     return encodeReject(u8, f64, at, 0, INVALID_COMMAND);
   }
-  const c = command as Record<string, unknown>;
-  const i = at >> 3;
+  const c = command as Command;
   switch (c.kind) {
     case 'limit':
-      u8[at] = CMD_LIMIT;
-      u8[at + 1] = sideCode(c.side);
-      u8[at + 2] = limitTifCode(c.timeInForce);
-      u8[at + 3] = limitPostOnlyCode(c.postOnly);
-      u8[at + 4] = stpCode(c.stp);
-      f64[i + 1] = num(c.id);
-      f64[i + 2] = num(c.price);
-      f64[i + 3] = num(c.qty);
-      return writeTail(
-        u8,
-        f64,
-        at,
-        4,
-        ownerCode(c.owner),
-        expiryCode(c.expiresAt),
-        displayCode(c.displayQty),
-      );
+      return encodeLimit(c, u8, f64, at);
     case 'cancel':
-      u8[at] = CMD_CANCEL;
-      f64[i + 1] = num(c.id);
-      return writeTail(u8, f64, at, 2, 0, 0, 0);
+      return encodeCancel(c.id, u8, f64, at);
     case 'market':
-      u8[at] = CMD_MARKET;
-      u8[at + 1] = sideCode(c.side);
-      u8[at + 2] = marketTifCode(c.timeInForce);
-      u8[at + 3] = marketPostOnlyCode(c.postOnly);
-      u8[at + 4] = stpCode(c.stp);
-      u8[at + CMD_MFLAGS] = marketFlags(c);
-      f64[i + 1] = num(c.id);
-      f64[i + 2] = num(c.protectionPrice);
-      f64[i + 3] = marketSize(c);
-      return writeTail(u8, f64, at, 4, ownerCode(c.owner), 0, 0);
-    case 'modify': {
-      const flags = modifyFlags(c);
-      u8[at] = CMD_MODIFY;
-      u8[at + 3] = flags;
-      f64[i + 1] = num(c.id);
-      f64[i + 2] = num(c.price);
-      f64[i + 3] = num(c.qty);
-      return writeTail(u8, f64, at, 4, flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0, 0, 0);
-    }
+      return encodeMarket(c, u8, f64, at);
+    case 'modify':
+      return encodeModify(c, u8, f64, at);
     case 'stop':
-      u8[at] = CMD_STOP;
-      u8[at + 1] = sideCode(c.side);
-      u8[at + 2] = stopTifCode(c.timeInForce);
-      u8[at + 4] = stpCode(c.stp);
-      u8[at + CMD_MFLAGS] = c.price !== undefined ? STOP_HAS_PRICE : 0;
-      f64[i + 1] = num(c.id);
-      f64[i + 2] = num(c.price);
-      f64[i + 3] = num(c.qty);
-      return writeTail(u8, f64, at, 4, ownerCode(c.owner), expiryCode(c.expiresAt), num(c.trigger));
+      return encodeStop(c, u8, f64, at);
     case 'advance-time':
-      u8[at] = CMD_ADVANCE_TIME;
-      f64[i + 1] = 0;
-      f64[i + 2] = num(c.time);
-      return writeTail(u8, f64, at, 3, 0, 0, 0);
+      return encodeAdvance(c.time, u8, f64, at);
     case 'reduce':
-      u8[at] = CMD_REDUCE;
-      f64[i + 1] = num(c.id);
-      f64[i + 2] = 0;
-      f64[i + 3] = num(c.qty);
-      return writeTail(u8, f64, at, 4, 0, 0, 0);
+      return encodeReduce(c, u8, f64, at);
     default:
       return encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
   }

@@ -6,17 +6,13 @@
  */
 import type { Book } from '../book';
 import {
-  GEO_EXPIRY,
   GEO_FREE_HEAD,
   GEO_HEAP,
   GEO_HEAP_POS,
-  GEO_ICEBERG,
   GEO_LEVELS,
-  GEO_ORDERS,
   GEO_SLOTS_TOUCHED,
   GEO_TICKS,
   LEVEL_SIZE,
-  ORDER_SIZE,
 } from './abi';
 import type { MemoryView } from './memory-view';
 import type { MatcherExports } from './module';
@@ -32,7 +28,7 @@ function fail(what: string): never {
 export function checkMatcherMemory(view: MemoryView, ex: MatcherExports, book: Book): void {
   const ticks = ex.geometry(GEO_TICKS);
   const levelsBase = ex.geometry(GEO_LEVELS);
-  const reserveOf = icebergReserves(view, ex);
+  const reserveOf = icebergReserves(view);
   const found: number[][] = [[], []];
   const reserves = [0, 0];
   let resting = 0;
@@ -102,23 +98,18 @@ export function checkMatcherMemory(view: MemoryView, ex: MatcherExports, book: B
 }
 
 /** The hidden reserve of the order at `o` (0 unless it is an iceberg). */
-function icebergReserves(view: MemoryView, ex: MatcherExports): (o: number) => number {
-  const ordersBase = ex.geometry(GEO_ORDERS);
-  const iceberg = ex.geometry(GEO_ICEBERG) >> 3;
-  return (o) =>
-    view.orderKind(o) === 1 ? view.f64[iceberg + 2 * ((o - ordersBase) / ORDER_SIZE) + 1] : 0;
+function icebergReserves(view: MemoryView): (o: number) => number {
+  return (o) => (view.isIceberg(o) ? view.icebergReserve(o) : 0);
 }
 
 /** The expiry heap holds exactly the resting good-till-date orders, in heap order. */
 function checkExpiryHeap(view: MemoryView, ex: MatcherExports, book: Book, resting: number): void {
-  const { u32, f64 } = view;
-  const ordersBase = ex.geometry(GEO_ORDERS);
-  const expiry = ex.geometry(GEO_EXPIRY) >> 3;
+  const { u32 } = view;
   const pos = ex.geometry(GEO_HEAP_POS) >> 2;
   const heap = ex.geometry(GEO_HEAP) >> 2;
-  const slot = (o: number) => (o - ordersBase) / ORDER_SIZE;
+  const slot = (o: number) => view.slotOf(o);
   const n = ex.expiryHeapSize();
-  const key = (o: number): [number, number] => [f64[expiry + slot(o)], view.orderId(o)];
+  const key = (o: number): [number, number] => [view.orderExpiry(o), view.orderId(o)];
   for (let i = 1; i <= n; i++) {
     const o = u32[heap + i - 1];
     const [at, id] = key(o);

@@ -6,20 +6,25 @@
  * decode events and encode commands in event-cursor.ts and encode.ts.
  */
 import {
+  EXTRA_A,
+  EXTRA_B,
+  EXTRA_SIZE,
+  KIND_ICEBERG,
   LEVEL_COUNT,
   LEVEL_HEAD,
   LEVEL_SIDE,
   LEVEL_TAIL,
   LEVEL_TOTAL,
   ORDER_FILLED,
-  ORDER_ICEBERG,
   ORDER_ID,
+  ORDER_KIND,
   ORDER_NEXT,
   ORDER_OWNER,
   ORDER_POST_ONLY,
   ORDER_PREV,
   ORDER_REM,
   ORDER_SIDE,
+  ORDER_SIZE,
   ORDER_STP,
   ORDER_TICK,
 } from './abi';
@@ -32,7 +37,15 @@ export class MemoryView {
   i32!: Int32Array;
   f64!: Float64Array;
 
-  constructor(private readonly memory: WasmMemory) {
+  constructor(
+    private readonly memory: WasmMemory,
+    /** Address of the first order slot (GEO_ORDERS). */
+    private readonly ordersBase: number,
+    /** Address of the per-slot extra records (GEO_ICEBERG). */
+    private readonly extraBase: number,
+    /** Address of the per-slot expiry times (GEO_EXPIRY). */
+    private readonly expiryBase: number,
+  ) {
     this.refresh();
   }
 
@@ -79,9 +92,28 @@ export class MemoryView {
   orderPostOnly(o: number): boolean {
     return this.u8[o + ORDER_POST_ONLY] === 1;
   }
-  /** 0 plain, 1 iceberg, 2 untriggered stop market, 3 untriggered stop limit. */
+  /** KIND_PLAIN, KIND_ICEBERG, KIND_STOP_MARKET or KIND_STOP_LIMIT. */
   orderKind(o: number): number {
-    return this.u8[o + ORDER_ICEBERG];
+    return this.u8[o + ORDER_KIND];
+  }
+  isIceberg(o: number): boolean {
+    return this.u8[o + ORDER_KIND] === KIND_ICEBERG;
+  }
+  /** Index of the slot at `o` in the per-slot regions. */
+  slotOf(o: number): number {
+    return (o - this.ordersBase) / ORDER_SIZE;
+  }
+  /** An iceberg's display quantity (its extra record's `a`). */
+  icebergDisplay(o: number): number {
+    return this.f64[(this.extraBase + this.slotOf(o) * EXTRA_SIZE + EXTRA_A) >> 3];
+  }
+  /** An iceberg's hidden reserve (its extra record's `b`). */
+  icebergReserve(o: number): number {
+    return this.f64[(this.extraBase + this.slotOf(o) * EXTRA_SIZE + EXTRA_B) >> 3];
+  }
+  /** A good-till-date order's expiry; 0: none. */
+  orderExpiry(o: number): number {
+    return this.f64[(this.expiryBase >> 3) + this.slotOf(o)];
   }
 
   // ---- price level record at byte address `L` ----

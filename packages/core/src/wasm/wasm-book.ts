@@ -43,6 +43,7 @@ import {
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
   GEO_CMD_REGION,
+  GEO_COMMAND_SLOT,
   GEO_COMMANDS,
   GEO_EVENTS,
   GEO_EXPIRY,
@@ -51,7 +52,6 @@ import {
   GEO_ORDERS,
   GEO_TICKS,
   LEVEL_SIZE,
-  ORDER_SIZE,
   SIDE_CODES,
   STP_CODES,
   TIF_CODES,
@@ -60,21 +60,17 @@ import {
 import type { CommandBuffer } from './command-buffer';
 import {
   bytesOfWords,
-  displayCode,
-  expiryCode,
-  limitPostOnlyCode,
-  limitTifCode,
-  marketFlags,
-  marketPostOnlyCode,
-  marketSize,
-  marketTifCode,
-  modifyFlags,
-  num,
-  ownerCode,
+  encodeAdvance,
+  encodeCancel,
+  encodeCommand,
+  encodeLimit,
+  encodeMarket,
+  encodeModify,
+  encodeReduce,
+  encodeStop,
   recordBytes,
   sideCode,
   stopTifCode,
-  stpCode,
 } from './encode';
 import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
 import { checkMatcherMemory } from './invariants';
@@ -112,12 +108,6 @@ function engineFailed(): never {
   );
 }
 
-/** The refusal of a command no per-order export takes: not an object, or an unknown kind. */
-function unrunnable(command: unknown): BookEvent {
-  const code = typeof command === 'object' && command !== null ? 'INVALID_TYPE' : 'INVALID_COMMAND';
-  return rejectedEvent(commandIdOf(command), code);
-}
-
 function invalidCommand(id: unknown): never {
   throw new TickbookError('INVALID_COMMAND', undefined, typeof id === 'number' ? id : undefined);
 }
@@ -146,6 +136,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private readonly maxPrice: number;
   private readonly levelsBase: number;
   private readonly cmdBase: number;
+  /** The command slot: the one record a per-order call writes for `applyOne`. */
+  private readonly slot: number;
   private readonly evBase: number;
   /** Bytes of the command region (room for 1,024 of the largest records). */
   private readonly cmdRegion: number;
@@ -184,8 +176,14 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     );
     this.ex = m.exports;
     this.memory = m.memory;
-    this.view = new MemoryView(m.memory);
+    this.view = new MemoryView(
+      m.memory,
+      this.ex.geometry(GEO_ORDERS),
+      this.ex.geometry(GEO_ICEBERG),
+      this.ex.geometry(GEO_EXPIRY),
+    );
     this.levelsBase = this.ex.geometry(GEO_LEVELS);
+    this.slot = this.ex.geometry(GEO_COMMAND_SLOT);
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
     this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
@@ -315,18 +313,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
     let n: number;
     try {
-      n = this.ex.limit(
-        num(order.id),
-        sideCode(order.side),
-        num(order.price),
-        num(order.qty),
-        limitTifCode(order.timeInForce),
-        limitPostOnlyCode(order.postOnly),
-        ownerCode(order.owner),
-        stpCode(order.stp),
-        expiryCode(order.expiresAt),
-        displayCode(order.displayQty),
-      );
+      encodeLimit(order, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -339,17 +327,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
     let n: number;
     try {
-      n = this.ex.market(
-        num(order.id),
-        sideCode(order.side),
-        marketSize(order),
-        marketTifCode(order.timeInForce),
-        marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
-        ownerCode(order.owner),
-        stpCode(order.stp),
-        marketFlags(order),
-        num(order.protectionPrice),
-      );
+      encodeMarket(order, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -361,7 +340,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (this.state !== READY) this.blocked();
     let n: number;
     try {
-      n = this.ex.cancel(num(id));
+      encodeCancel(id, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -372,16 +352,10 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   modify(request: ModifyRequest): BookEvent[] {
     if (this.state !== READY) this.blocked();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
-    const { price, qty } = request;
     let n: number;
     try {
-      n = this.ex.modify(
-        num(request.id),
-        num(price),
-        num(qty),
-        modifyFlags(request),
-        num(request.trigger),
-      );
+      encodeModify(request, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -394,7 +368,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
     let n: number;
     try {
-      n = this.ex.reduce(num(request.id), num(request.qty));
+      encodeReduce(request, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -407,27 +382,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
     let n: number;
     try {
-      n = this.callStop(order);
+      encodeStop(order, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
     if (n < 0) throw refusalOf(n, order.id, order);
     return this.decode(n);
-  }
-
-  private callStop(order: StopOrder): number {
-    return this.ex.stop(
-      num(order.id),
-      sideCode(order.side),
-      num(order.trigger),
-      order.price !== undefined ? 1 : 0,
-      num(order.price),
-      num(order.qty),
-      stopTifCode(order.timeInForce),
-      ownerCode(order.owner),
-      stpCode(order.stp),
-      expiryCode(order.expiresAt),
-    );
   }
 
   /** Price of the last trade; `undefined` before the first. */
@@ -456,7 +417,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (this.state !== READY) this.blocked();
     let n: number;
     try {
-      n = this.ex.advanceTime(num(time));
+      encodeAdvance(time, this.u8, this.f64, this.slot);
+      n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
@@ -480,18 +442,17 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     checkBatch(commands);
     if (this.state !== READY) this.blocked();
     const out: BookEvent[] = [];
-    // One per-order export call per command: for commands given as objects this
-    // is cheaper than encoding them into the command region first (the binary
-    // path, applyEncoded, is the one that batches). A command that fills the
-    // event region hands its events over early: they go to `out`.
+    // One command at a time through the command slot, decoding its events
+    // as it goes (the binary path, applyEncoded, is the one that batches). A
+    // command that fills the event region hands its events over early: they
+    // go to `out`.
     this.spilled = out;
     try {
       for (let k = 0; k < commands.length; k++) {
         const c = commands[k];
         const n = this.runOne(c);
         if (n >= 0) decodeEvents(this.u8, this.u32, this.f64, this.evBase, n, out);
-        else if (n < 0) out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
-        else out.push(unrunnable(c));
+        else out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
       }
     } catch (e) {
       throw this.fault(e);
@@ -698,7 +659,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     }
     const filled = v.orderFilled(o);
     const displayed = v.orderRem(o);
-    const iceberg = v.orderKind(o) !== 0;
+    const iceberg = v.isIceberg(o);
     const info: OrderInfo = {
       id: v.orderId(o),
       side: SIDE_CODES[v.orderSide(o)],
@@ -766,65 +727,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       throw this.fault(e);
     }
     if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
-    if (Number.isNaN(n)) return [unrunnable(command)];
     return this.decode(n);
   }
 
   /**
-   * One command through the per-order exports (scalar arguments, no batch
-   * encoding, no throw): the number of events it wrote at the event base, a
-   * negative refusal code, or NaN for a command no export takes (not an
-   * object, or an unknown kind).
+   * One command of any shape through the command slot (no throw): the
+   * number of events it wrote at the event base, or a negative refusal code
+   * (not an object or an unknown kind included: the encoder writes their
+   * refusal as the record).
    */
   private runOne(command: Command): number {
-    if (typeof command !== 'object' || command === null) return Number.NaN;
-    switch (command.kind) {
-      case 'limit':
-        return this.ex.limit(
-          num(command.id),
-          sideCode(command.side),
-          num(command.price),
-          num(command.qty),
-          limitTifCode(command.timeInForce),
-          limitPostOnlyCode(command.postOnly),
-          ownerCode(command.owner),
-          stpCode(command.stp),
-          expiryCode(command.expiresAt),
-          displayCode(command.displayQty),
-        );
-      case 'market':
-        return this.ex.market(
-          num(command.id),
-          sideCode(command.side),
-          marketSize(command),
-          marketTifCode(command.timeInForce),
-          marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
-          ownerCode(command.owner),
-          stpCode(command.stp),
-          marketFlags(command),
-          num(command.protectionPrice),
-        );
-      case 'cancel':
-        return this.ex.cancel(num(command.id));
-      case 'modify': {
-        const { price, qty } = command;
-        return this.ex.modify(
-          num(command.id),
-          num(price),
-          num(qty),
-          modifyFlags(command),
-          num(command.trigger),
-        );
-      }
-      case 'stop':
-        return this.callStop(command);
-      case 'reduce':
-        return this.ex.reduce(num(command.id), num(command.qty));
-      case 'advance-time':
-        return this.ex.advanceTime(num(command.time));
-      default:
-        return Number.NaN;
-    }
+    encodeCommand(command, this.u8, this.f64, this.slot);
+    return this.ex.applyOne();
   }
 
   snapshot(): Uint8Array {
@@ -838,29 +752,24 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    */
   *[RESTING_ORDERS](): Generator<SnapshotOrder> {
     const { view: v, ex } = this;
-    const { f64 } = v;
-    const ordersBase = ex.geometry(GEO_ORDERS);
-    const expiry = ex.geometry(GEO_EXPIRY) >> 3;
-    const iceberg = ex.geometry(GEO_ICEBERG) >> 3;
     for (let s = 0; s < 2; s++) {
       const side = SIDE_CODES[s];
       for (let t = s === 0 ? ex.bestBidTick() : ex.bestAskTick(); t >= 0; t = ex.nextLevel(s, t)) {
         const price = this.minPrice + t;
         for (let o = v.levelHead(this.levelsBase + t * LEVEL_SIZE); o !== 0; o = v.orderNext(o)) {
-          const slot = (o - ordersBase) / ORDER_SIZE;
           const shown = v.orderRem(o);
-          const isIceberg = v.orderKind(o) !== 0;
+          const isIceberg = v.isIceberg(o);
           yield {
             id: v.orderId(o),
             side,
             price,
-            remaining: isIceberg ? shown + f64[iceberg + 2 * slot + 1] : shown,
+            remaining: isIceberg ? shown + v.icebergReserve(o) : shown,
             filled: v.orderFilled(o),
             owner: v.orderOwner(o),
             stp: STP_CODES[v.orderStp(o)],
             postOnly: v.orderPostOnly(o),
-            expiresAt: f64[expiry + slot],
-            displayQty: isIceberg ? f64[iceberg + 2 * slot] : 0,
+            expiresAt: v.orderExpiry(o),
+            displayQty: isIceberg ? v.icebergDisplay(o) : 0,
             displayed: shown,
           };
         }

@@ -1,0 +1,96 @@
+// Restoring a snapshot: orders and stops are loaded as they were, at the
+// back of their level or trigger order, with no matching and no events; a
+// record that cannot be in a valid book is refused (the caller reports
+// CORRUPT_DATA). docs/semantics.md: "Restoring a snapshot".
+
+import { BUY, KIND_STOP_LIMIT, KIND_STOP_MARKET, OK } from './constants';
+import { heapPush } from './expiry';
+import { overflows } from './icebergs';
+import { mapFind } from './idmap';
+import { capacity, level, maxPrice, minPrice, nticks } from './layout';
+import { fillOrder, newOrder, restOrder } from './levels';
+import { crosses } from './match';
+import { now, used } from './state';
+import { armStop, reached, setStop } from './stops';
+import { isPosInt, validateStop } from './validate';
+
+/**
+ * Load one snapshot order at the back of its level: no matching, no events.
+ * Returns false (book unchanged) for an order that cannot be in a valid book:
+ * bad fields, duplicate id, full book, or a price that would cross.
+ */
+export function restoreOrder(
+  id: f64,
+  side: i32,
+  price: f64,
+  rem: f64,
+  filled: f64,
+  owner: f64,
+  stp: i32,
+  postOnly: i32,
+  expiresAt: f64,
+  displayQty: f64,
+  displayed: f64,
+): bool {
+  if (!isPosInt(id) || <u32>side > 1 || !isPosInt(price) || !isPosInt(rem)) return false;
+  if (!isPosInt(displayed) || displayed > rem) return false;
+  if (displayQty === 0 ? displayed !== rem : !isPosInt(displayQty) || displayed > displayQty) {
+    return false;
+  }
+  if (expiresAt !== 0 && !(isPosInt(expiresAt) && expiresAt > now)) return false;
+  if (price < minPrice || price > maxPrice || <u32>stp > 3 || <u32>postOnly > 1) return false;
+  // filled has no ceiling: a modify can refill an order past 2^53-1 lots over its life
+  if (!(filled >= 0) || (owner !== 0 && !isPosInt(owner))) return false;
+  if (used >= capacity || mapFind(id) !== 0) return false;
+  const tick = <i32>(price - minPrice);
+  if (crosses(side, tick)) return false;
+  const L = level(tick);
+  if (L.count !== 0 && <i32>L.side !== side) return false;
+  if (overflows(tick, side, rem, 0)) return false;
+  const o = newOrder(id);
+  fillOrder(
+    o,
+    id,
+    displayed,
+    filled,
+    owner,
+    tick,
+    side,
+    stp,
+    postOnly,
+    displayQty,
+    rem - displayed,
+  );
+  restOrder(o);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
+  return true;
+}
+
+/**
+ * Load one snapshot stop at the back of its trigger order: no events.
+ * Returns false for a stop that cannot be in a valid book.
+ */
+export function restoreStop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: bool,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): bool {
+  if (validateStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt) !== OK) {
+    return false;
+  }
+  if (tif === 3 || reached(side, trigger)) return false;
+  const o = newOrder(id);
+  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
+  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, trigger);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
+  armStop(o);
+  return true;
+}
