@@ -2,61 +2,46 @@
  * What an account sees of engine events: its own orders only, with client ids.
  * Public market data (trades, L2) goes out on the WebSocket streams.
  */
-import type { BookEvent, CancelReason, Command, ErrorCode, OrderType, Side } from 'tickbook';
+import type {
+  BookEvent,
+  CancelReason,
+  Command,
+  ErrorCode,
+  LevelChangedEvent,
+  TimeAdvancedEvent,
+  TradeEvent,
+} from 'tickbook';
 import { clientIdOf, ownerOf } from './ids';
 
-/** An event about one of the caller's orders (`id` is the client order id). */
+/**
+ * One side of a trade, as the account that owns the order sees it: the
+ * core `trade` event (maker and taker in one) told from that order's side.
+ */
+export interface OwnTrade {
+  type: 'trade';
+  id: number;
+  role: 'maker' | 'taker';
+  side: TradeEvent['takerSide'];
+  price: number;
+  qty: number;
+  /**
+   * The order's open quantity after the trade. For a taker sized by
+   * `notional`, the notional it has left; for an iceberg maker, the part
+   * still shown (its reserve is not counted: a `refreshed` event follows
+   * when the shown part ran out).
+   */
+  remaining: number;
+}
+
+/**
+ * An event about one of the caller's orders (`id` is the client order id):
+ * the core events that name one order, as they are, and trades from the
+ * order's side. Market data (`level-changed`) and the book's time are not
+ * an account's own.
+ */
 export type OwnEvent =
-  | {
-      type: 'accepted';
-      id: number;
-      side: Side;
-      orderType: OrderType;
-      price: number | null;
-      /** `null` for a market order sized by `notional`. */
-      qty: number | null;
-      notional?: number;
-      protectionPrice?: number;
-      expiresAt?: number;
-      displayQty?: number;
-      trigger?: number;
-    }
-  | { type: 'rejected'; id: number; code: ErrorCode }
-  | {
-      type: 'trade';
-      id: number;
-      role: 'maker' | 'taker';
-      side: Side;
-      price: number;
-      qty: number;
-      /**
-       * The order's open quantity after the trade. For a taker sized by
-       * `notional`, the notional it has left; for an iceberg maker, the part
-       * still shown (its reserve is not counted: a `refreshed` event follows
-       * when the shown part ran out).
-       */
-      remaining: number;
-    }
-  | { type: 'cancelled'; id: number; reason: CancelReason; qty: number; remaining: number }
-  | {
-      type: 'modified';
-      id: number;
-      side: Side;
-      price: number | null;
-      qty: number;
-      priorityKept: boolean;
-      trigger?: number;
-    }
-  | {
-      type: 'triggered';
-      id: number;
-      side: Side;
-      orderType: 'market' | 'limit';
-      price: number | null;
-      qty: number;
-      trigger: number;
-    }
-  | { type: 'refreshed'; id: number; side: Side; price: number; qty: number };
+  | Exclude<BookEvent, TradeEvent | LevelChangedEvent | TimeAdvancedEvent>
+  | OwnTrade;
 
 /** Where a command's events start in a batch's flat event list (tickbook's rule, see docs/semantics.md). */
 export { opensCommand } from 'tickbook';
