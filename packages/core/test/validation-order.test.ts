@@ -14,7 +14,7 @@ import {
   type Command,
   CommandBuffer,
   createBook,
-  type Engine,
+  type EngineKind,
   type WasmBook,
 } from '../src/index';
 import { VALIDATION_ORDER } from '../src/validation-order';
@@ -29,7 +29,7 @@ type Fields = Record<string, unknown>;
  * and an untriggered buy stop market at 300. `full`: capacity equals the five
  * orders it holds.
  */
-function fixture(engine: Engine, full: boolean): Book {
+function fixture(engine: EngineKind, full: boolean): Book {
   const book = createBook({ engine, minPrice: 1, maxPrice: 1000, capacity: full ? 5 : 6 });
   book.limit({ id: 7, side: 'buy', price: 100, qty: MAX - 5 });
   book.limit({ id: 8, side: 'sell', price: 200, qty: 5 });

@@ -6,7 +6,8 @@
 import { GTC, MOD_HAS_PRICE, MOD_HAS_QTY, R_USER } from './constants';
 import { emitCancelled, emitModified } from './events';
 import { hiddenOf, peakOf, setHidden } from './icebergs';
-import { level, minPrice, order } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, cmdOwner, cmdPrice, cmdQty, level, minPrice, order } from './layout';
 import { levelChanged, releaseOrder, unlinkOrder } from './levels';
 import { enter } from './match';
 import { countCommand } from './state';
@@ -39,8 +40,9 @@ export function cancelWhole(o: usize, reason: i32): void {
 }
 
 /** Take `qty` off the order found by validateReduce; all of it (or more) cancels it. */
-export function execReduce(qty: f64): void {
+export function execReduce(c: Cmd, n: u32): void {
   countCommand();
+  const qty = cmdQty(c, n);
   const o = found;
   const ord = order(o);
   if (isStop(o)) {
@@ -73,11 +75,14 @@ export function execReduce(qty: f64): void {
 }
 
 /** Modify the order found by validateModify. */
-export function execModify(price: f64, qty: f64, flags: i32, trigger: f64): void {
+export function execModify(c: Cmd, n: u32): void {
   countCommand();
   const o = found;
+  const price = cmdPrice(c, n);
+  const qty = cmdQty(c, n);
+  const flags = <i32>c.flags;
   if (isStop(o)) {
-    modifyStop(o, price, qty, flags, trigger);
+    modifyStop(o, price, qty, flags, cmdOwner(c, n));
     return;
   }
   const ord = order(o);

@@ -34,6 +34,9 @@ export const GTC: i32 = 0;
 export const IOC: i32 = 1;
 export const FOK: i32 = 2;
 
+/** A stop command's `tif` when none was given: GTC for a stop limit, IOC for a stop market. */
+export const STOP_TIF_UNSET: i32 = 3;
+
 // ---- self-trade prevention modes ----
 export const STP_CANCEL_NEWEST: i32 = 0;
 export const STP_CANCEL_OLDEST: i32 = 1;

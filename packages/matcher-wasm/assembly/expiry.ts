@@ -8,7 +8,8 @@
 import { cancelWhole } from './amend';
 import { R_EXPIRED } from './constants';
 import { emitTime } from './events';
-import { expiryBase, heapBase, heapPosBase, order, slotOf } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, cmdPrice, expiryBase, heapBase, heapPosBase, order, slotOf } from './layout';
 import { countCommand, setTime } from './state';
 
 let heapSize: u32 = 0;
@@ -108,8 +109,9 @@ export function heapRemove(o: usize): void {
 }
 
 /** Move the book's time (validated) and cancel what expires, earliest (expiresAt, id) first. */
-export function execAdvance(time: f64): void {
+export function execAdvance(c: Cmd, n: u32): void {
   countCommand();
+  const time = cmdPrice(c, n);
   setTime(time);
   emitTime(time);
   while (heapSize !== 0) {

@@ -44,8 +44,6 @@ import {
   CMD_REJECT,
   CMD_STOP,
   OK,
-  STOP_HAS_PRICE,
-  STP_DEFAULT,
 } from './constants';
 import { emitRejected, evCount, evFull, evInit, evReset } from './events';
 import { earliestExpiry, execAdvance, expiryCount, expiryOf } from './expiry';
@@ -60,10 +58,8 @@ import {
   capacity,
   cmdBase,
   cmdBytes,
-  cmdField,
   cmdSlot,
   computeLayout,
-  defaultStp,
   EV_CAPACITY,
   EV_SOFT_LIMIT,
   evBase,
@@ -81,7 +77,7 @@ import {
 import { bestAsk, bestBid } from './levels';
 import { execLimit, execMarket } from './match';
 import { bumpNext, freeHead } from './pool';
-import { restoreOrder, restoreStop } from './restore';
+import { restoreStop } from './restore';
 import { writeBegin, writeEnd } from './seqlock';
 import { now, resetBook, sequence, setSequence, setTime, used } from './state';
 import {
@@ -111,11 +107,6 @@ export function layoutSize(ticks: i32, cap: u32): usize {
   return computeLayout(ticks, cap, false);
 }
 
-/** A command's self-trade mode, the book's default filled in. */
-function stpOf(stp: i32): i32 {
-  return stp === STP_DEFAULT ? defaultStp : stp;
-}
-
 /** Set the book up in a fresh (zeroed) memory; grows it to the layout. Returns the layout end. */
 export function init(minP: f64, maxP: f64, cap: u32, stp: i32): usize {
   setConfig(minP, maxP, cap, stp);
@@ -135,79 +126,40 @@ export function init(minP: f64, maxP: f64, cap: u32, stp: i32): usize {
 // after it. Both validate it, then apply it: the same two steps, in the same
 // order, as the reference engine's facade.
 
-/** Check the record `c` (`bytes` long) without changing anything: OK or the refusal's code. */
-function validateRecord(c: Cmd, bytes: u32): i32 {
-  const kind = <i32>c.kind;
-  if (kind === CMD_LIMIT) {
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    const x = cmdField(c, bytes, 5);
-    const d = cmdField(c, bytes, 6);
-    return validateLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stpOf(c.stp), x, d);
+/** Check the record `c` (`n` bytes) without changing anything: OK or the refusal's code. */
+function validateRecord(c: Cmd, n: u32): i32 {
+  switch (<i32>c.kind) {
+    case CMD_LIMIT:
+      return validateLimit(c, n);
+    case CMD_CANCEL:
+      return validateCancel(c);
+    case CMD_MARKET:
+      return validateMarket(c, n);
+    case CMD_MODIFY:
+      return validateModify(c, n);
+    case CMD_STOP:
+      return validateStop(c, n);
+    case CMD_REDUCE:
+      return validateReduce(c, n);
+    case CMD_ADVANCE_TIME:
+      return validateAdvance(c, n);
+    case CMD_REJECT:
+      return <i32>c.code;
+    default:
+      return OK;
   }
-  if (kind === CMD_CANCEL) return validateCancel(c.id);
-  if (kind === CMD_MARKET) {
-    const protection = cmdField(c, bytes, 2);
-    const size = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    const stp = stpOf(c.stp);
-    return validateMarket(c.id, c.side, size, c.tif, c.flags, owner, stp, c.mflags, protection);
-  }
-  if (kind === CMD_MODIFY) {
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    return validateModify(c.id, price, qty, c.flags, cmdField(c, bytes, 4));
-  }
-  if (kind === CMD_STOP) {
-    const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    const x = cmdField(c, bytes, 5);
-    const t = cmdField(c, bytes, 6);
-    return validateStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stpOf(c.stp), x);
-  }
-  if (kind === CMD_REDUCE) return validateReduce(c.id, cmdField(c, bytes, 3));
-  if (kind === CMD_ADVANCE_TIME) return validateAdvance(cmdField(c, bytes, 2));
-  if (kind === CMD_REJECT) return <i32>c.code;
-  return OK;
 }
 
-/** Apply the record `c`, which validateRecord passed. */
-function execRecord(c: Cmd, bytes: u32): void {
+/** Apply the record `c` (`n` bytes), which validateRecord passed. */
+function execRecord(c: Cmd, n: u32): void {
   const kind = <i32>c.kind;
-  if (kind === CMD_LIMIT) {
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    const x = cmdField(c, bytes, 5);
-    const d = cmdField(c, bytes, 6);
-    execLimit(c.id, c.side, price, qty, c.tif, c.flags, owner, stpOf(c.stp), x, d);
-  } else if (kind === CMD_CANCEL) {
-    execCancel();
-  } else if (kind === CMD_MARKET) {
-    const protection = cmdField(c, bytes, 2);
-    const size = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    execMarket(c.id, c.side, size, c.tif, owner, stpOf(c.stp), c.mflags, protection);
-  } else if (kind === CMD_MODIFY) {
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    execModify(price, qty, c.flags, cmdField(c, bytes, 4));
-  } else if (kind === CMD_STOP) {
-    const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
-    const price = cmdField(c, bytes, 2);
-    const qty = cmdField(c, bytes, 3);
-    const owner = cmdField(c, bytes, 4);
-    const x = cmdField(c, bytes, 5);
-    const t = cmdField(c, bytes, 6);
-    execStop(c.id, c.side, t, hp, price, qty, c.tif, owner, stpOf(c.stp), x);
-  } else if (kind === CMD_REDUCE) {
-    execReduce(cmdField(c, bytes, 3));
-  } else if (kind === CMD_ADVANCE_TIME) {
-    execAdvance(cmdField(c, bytes, 2));
-  }
+  if (kind === CMD_LIMIT) execLimit(c, n);
+  else if (kind === CMD_CANCEL) execCancel();
+  else if (kind === CMD_MARKET) execMarket(c, n);
+  else if (kind === CMD_MODIFY) execModify(c, n);
+  else if (kind === CMD_STOP) execStop(c, n);
+  else if (kind === CMD_REDUCE) execReduce(c, n);
+  else if (kind === CMD_ADVANCE_TIME) execAdvance(c, n);
 }
 
 /**
@@ -218,12 +170,12 @@ function execRecord(c: Cmd, bytes: u32): void {
  */
 export function applyOne(): i32 {
   const c = changetype<Cmd>(cmdSlot());
-  const bytes = cmdBytes(c);
-  const code = validateRecord(c, bytes);
+  const n = cmdBytes(c);
+  const code = validateRecord(c, n);
   if (code !== OK) return -1 - code;
   evReset();
   writeBegin();
-  execRecord(c, bytes);
+  execRecord(c, n);
   writeEnd();
   return <i32>evCount();
 }
@@ -255,52 +207,12 @@ export function applyBatch(start: u32, end: u32): u32 {
 }
 
 /** Load a snapshot order (see restore.ts). */
-export function restore(
-  id: f64,
-  side: i32,
-  price: f64,
-  rem: f64,
-  filled: f64,
-  owner: f64,
-  stp: i32,
-  postOnly: i32,
-  expiresAt: f64,
-  displayQty: f64,
-  displayed: f64,
-): bool {
-  writeBegin();
-  const x = expiresAt;
-  const ok = restoreOrder(
-    id,
-    side,
-    price,
-    rem,
-    filled,
-    owner,
-    stp,
-    postOnly,
-    x,
-    displayQty,
-    displayed,
-  );
-  writeEnd();
-  return ok;
-}
+export { restoreOrder as restore } from './restore';
 
-/** Load a snapshot stop (see restore.ts). */
-export function restoreStopOrder(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): bool {
-  return restoreStop(id, side, trigger, hasPrice !== 0, price, qty, tif, owner, stp, expiresAt);
+/** Load the snapshot stop written as a stop command record in the command slot (see restore.ts). */
+export function restoreStopOrder(): bool {
+  const c = changetype<Cmd>(cmdSlot());
+  return restoreStop(c, cmdBytes(c));
 }
 
 /** Last trade price (0: no trade yet). */

@@ -20,6 +20,8 @@
 // with count 0, a map entry with order 0, a null link), so `init` touches no
 // page it does not need: RSS grows with what the book actually uses.
 
+import { STP_DEFAULT } from './constants';
+
 /**
  * One order slot (48 bytes): a resting order, or an untriggered stop.
  * ```
@@ -145,9 +147,28 @@ export function cmdBytes(c: Cmd): u32 {
   return min(max(<u32>c.words, CMD_MIN_WORDS), CMD_SIZE >> 3) << 3;
 }
 
-/** Field `k` (1 id … 6 displayQty) of a record of `bytes` bytes; 0 when left out. */
-export function cmdField(c: Cmd, bytes: u32, k: u32): f64 {
-  return bytes > k << 3 ? load<f64>(changetype<usize>(c) + ((<usize>k) << 3)) : 0;
+// A record's fields past its `words` are left out and read as 0. `n` is the
+// record's size in bytes (cmdBytes).
+export function cmdPrice(c: Cmd, n: u32): f64 {
+  return n > 16 ? c.price : 0;
+}
+export function cmdQty(c: Cmd, n: u32): f64 {
+  return n > 24 ? c.qty : 0;
+}
+export function cmdOwner(c: Cmd, n: u32): f64 {
+  return n > 32 ? c.owner : 0;
+}
+export function cmdExpiresAt(c: Cmd, n: u32): f64 {
+  return n > 40 ? c.expiresAt : 0;
+}
+export function cmdDisplayQty(c: Cmd, n: u32): f64 {
+  return n > 48 ? c.displayQty : 0;
+}
+
+/** A record's self-trade prevention mode, the book's default filled in for STP_DEFAULT. */
+export function cmdStp(c: Cmd): i32 {
+  const stp = <i32>c.stp;
+  return stp === STP_DEFAULT ? defaultStp : stp;
 }
 
 /**

@@ -29,7 +29,20 @@ import { emitAccepted, emitAcceptedMarket, emitCancelled, emitTrade } from './ev
 import { heapPush } from './expiry';
 import { hiddenOf, makerDone } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Level, level, minPrice, nticks, order } from './layout';
+import {
+  Cmd,
+  cmdDisplayQty,
+  cmdExpiresAt,
+  cmdOwner,
+  cmdPrice,
+  cmdQty,
+  cmdStp,
+  Level,
+  level,
+  minPrice,
+  nticks,
+  order,
+} from './layout';
 import {
   bestAsk,
   bestBid,
@@ -49,49 +62,49 @@ let stopped = false;
 /** Set by matchIncoming: quantity the taker traded. */
 let takerFilled: f64 = 0;
 
-/** A validated limit order: accepted, then entered; a good-till-date remainder is tracked for expiry. */
-export function execLimit(
-  id: f64,
-  side: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  postOnly: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-  displayQty: f64,
-): void {
+/** A validated limit order record: accepted, then entered; a good-till-date remainder is tracked for expiry. */
+export function execLimit(c: Cmd, n: u32): void {
   countCommand();
-  const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (displayQty !== 0 ? ACC_DISPLAY : 0);
-  emitAccepted(id, side, T_LIMIT, price, qty, aflags, expiresAt, displayQty);
-  const tick = <i32>(price - minPrice);
-  if (tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
+  const id = c.id;
+  const side = <i32>c.side;
+  const qty = cmdQty(c, n);
+  const expiresAt = cmdExpiresAt(c, n);
+  const peak = cmdDisplayQty(c, n);
+  const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (peak !== 0 ? ACC_DISPLAY : 0);
+  emitAccepted(id, side, T_LIMIT, cmdPrice(c, n), qty, aflags, expiresAt, peak);
+  const tick = <i32>(cmdPrice(c, n) - minPrice);
+  const owner = cmdOwner(c, n);
+  const stp = cmdStp(c);
+  if (c.tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, qty, 0);
     return;
   }
-  const o = enter(0, id, side, tick, qty, tif, owner, stp, postOnly, 0, displayQty);
+  const o = enter(0, id, side, tick, qty, c.tif, owner, stp, c.flags, 0, peak);
   if (o !== 0 && expiresAt !== 0) heapPush(o, expiresAt);
   runTriggered();
 }
 
-/** A validated market order. `size`: the qty, or the notional with MKT_NOTIONAL in `mflags`. */
-export function execMarket(
-  id: f64,
-  side: i32,
-  size: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  mflags: i32,
-  protection: f64,
-): void {
+/** A validated market order record: `qty` is its qty, or its notional with MKT_NOTIONAL in `mflags`. */
+export function execMarket(c: Cmd, n: u32): void {
   countCommand();
-  const shown = mflags & (MKT_NOTIONAL | MKT_PROTECTION);
-  emitAcceptedMarket(id, side, T_MARKET, size, shown, protection);
+  const id = c.id;
+  const side = <i32>c.side;
+  const size = cmdQty(c, n);
+  const mflags = <i32>c.mflags;
+  const protection = cmdPrice(c, n);
+  emitAcceptedMarket(
+    id,
+    side,
+    T_MARKET,
+    size,
+    mflags & (MKT_NOTIONAL | MKT_PROTECTION),
+    protection,
+  );
   const limitTick =
     (mflags & MKT_PROTECTION) !== 0 ? <i32>(protection - minPrice) : side === BUY ? nticks - 1 : 0;
-  if (tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
+  const owner = cmdOwner(c, n);
+  const stp = cmdStp(c);
+  if (c.tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, size, 0);
     return;
   }

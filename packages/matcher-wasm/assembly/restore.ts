@@ -3,19 +3,22 @@
 // record that cannot be in a valid book is refused (the caller reports
 // CORRUPT_DATA). docs/semantics.md: "Restoring a snapshot".
 
-import { BUY, KIND_STOP_LIMIT, KIND_STOP_MARKET, OK } from './constants';
+import { OK, STOP_TIF_UNSET } from './constants';
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
 import { mapFind } from './idmap';
-import { capacity, level, maxPrice, minPrice, nticks } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, capacity, cmdDisplayQty, level, maxPrice, minPrice } from './layout';
 import { fillOrder, newOrder, restOrder } from './levels';
 import { crosses } from './match';
+import { writeBegin, writeEnd } from './seqlock';
 import { now, used } from './state';
-import { armStop, reached, setStop } from './stops';
+import { armStop, placeStop, reached } from './stops';
 import { isPosInt, validateStop } from './validate';
 
 /**
- * Load one snapshot order at the back of its level: no matching, no events.
+ * Load one snapshot order at the back of its level: no matching, no events,
+ * in one write window (readers on other threads never see half of it).
  * Returns false (book unchanged) for an order that cannot be in a valid book:
  * bad fields, duplicate id, full book, or a price that would cross.
  */
@@ -47,6 +50,7 @@ export function restoreOrder(
   const L = level(tick);
   if (L.count !== 0 && <i32>L.side !== side) return false;
   if (overflows(tick, side, rem, 0)) return false;
+  writeBegin();
   const o = newOrder(id);
   fillOrder(
     o,
@@ -63,34 +67,18 @@ export function restoreOrder(
   );
   restOrder(o);
   if (expiresAt !== 0) heapPush(o, expiresAt);
+  writeEnd();
   return true;
 }
 
 /**
- * Load one snapshot stop at the back of its trigger order: no events.
- * Returns false for a stop that cannot be in a valid book.
+ * Load one snapshot stop, given as a stop command record (`n` bytes), at the
+ * back of its trigger order: no events. Returns false for a stop that
+ * cannot be in a valid book.
  */
-export function restoreStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): bool {
-  if (validateStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt) !== OK) {
-    return false;
-  }
-  if (tif === 3 || reached(side, trigger)) return false;
-  const o = newOrder(id);
-  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
-  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
-  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, trigger);
-  if (expiresAt !== 0) heapPush(o, expiresAt);
-  armStop(o);
+export function restoreStop(c: Cmd, n: u32): bool {
+  if (validateStop(c, n) !== OK) return false;
+  if (c.tif === STOP_TIF_UNSET || reached(c.side, cmdDisplayQty(c, n))) return false;
+  armStop(placeStop(c, n));
   return true;
 }

@@ -26,6 +26,8 @@ import {
   R_FOK_UNFILLED,
   R_REMAINDER,
   SELL,
+  STOP_HAS_PRICE,
+  STOP_TIF_UNSET,
   T_LIMIT,
   T_MARKET,
   T_STOP_LIMIT,
@@ -34,7 +36,22 @@ import {
 import { emitAccepted, emitCancelled, emitModifiedStop, emitTriggered } from './events';
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
-import { capacity, extraOf, minPrice, nticks, order, stopHeapBase } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  Cmd,
+  capacity,
+  cmdDisplayQty,
+  cmdExpiresAt,
+  cmdOwner,
+  cmdPrice,
+  cmdQty,
+  cmdStp,
+  extraOf,
+  minPrice,
+  nticks,
+  order,
+  stopHeapBase,
+} from './layout';
 import { fillOrder, newOrder, releaseOrder } from './levels';
 import { enter, fokFillable } from './match';
 import { countCommand } from './state';
@@ -269,30 +286,33 @@ function runPending(): void {
   }
 }
 
-export function execStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): void {
+/** A validated stop order record: accepted, then armed (or triggered at once when the last price reaches it). */
+export function execStop(c: Cmd, n: u32): void {
   countCommand();
+  const o = placeStop(c, n);
+  const expiresAt = cmdExpiresAt(c, n);
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   const flags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | ACC_TRIGGER;
   const type = hasPrice ? T_STOP_LIMIT : T_STOP_MARKET;
-  emitAccepted(id, side, type, hasPrice ? price : NaN, qty, flags, expiresAt, trigger);
-  const o = newOrder(id);
-  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
-  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
-  if (tif === 3) tif = hasPrice ? GTC : IOC;
-  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, trigger);
-  if (expiresAt !== 0) heapPush(o, expiresAt);
+  const price = hasPrice ? cmdPrice(c, n) : NaN;
+  emitAccepted(c.id, c.side, type, price, cmdQty(c, n), flags, expiresAt, triggerOf(o));
   armStop(o);
   runTriggered();
+}
+
+/** Take a slot for the stop in record `c` (validated), not yet armed. */
+export function placeStop(c: Cmd, n: u32): usize {
+  const side = <i32>c.side;
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+  const o = newOrder(c.id);
+  const tick = hasPrice ? <i32>(cmdPrice(c, n) - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, c.id, cmdQty(c, n), 0, cmdOwner(c, n), tick, side, cmdStp(c), 0, 0, 0);
+  let tif = <i32>c.tif;
+  if (tif === STOP_TIF_UNSET) tif = hasPrice ? GTC : IOC;
+  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, cmdDisplayQty(c, n));
+  const expiresAt = cmdExpiresAt(c, n);
+  if (expiresAt !== 0) heapPush(o, expiresAt);
+  return o;
 }
 
 /** Modify an untriggered stop (found by validateModify): price, qty, trigger; a new trigger re-arms it. */

@@ -38,10 +38,25 @@ import {
   MOD_HAS_QTY,
   MOD_HAS_TRIGGER,
   OK,
+  STOP_HAS_PRICE,
+  STOP_TIF_UNSET,
 } from './constants';
 import { hiddenOf, overflows, peakOf } from './icebergs';
 import { mapFind } from './idmap';
-import { capacity, maxPrice, minPrice, order } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import {
+  Cmd,
+  capacity,
+  cmdDisplayQty,
+  cmdExpiresAt,
+  cmdOwner,
+  cmdPrice,
+  cmdQty,
+  cmdStp,
+  maxPrice,
+  minPrice,
+  order,
+} from './layout';
 import { now, used } from './state';
 import { isStop } from './stops';
 
@@ -55,57 +70,65 @@ export function rejectId(id: f64): f64 {
   return isPosInt(id) ? id : 0;
 }
 
-export function validateLimit(
-  id: f64,
-  side: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  postOnly: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-  displayQty: f64,
-): i32 {
-  if (!isPosInt(id)) return E_INVALID_ID;
-  if (<u32>side > 1) return E_INVALID_SIDE;
+/** A price: INVALID_PRICE, PRICE_OUT_OF_BAND, or OK. */
+function checkPrice(price: f64): i32 {
   if (!isPosInt(price)) return E_INVALID_PRICE;
   if (price < minPrice || price > maxPrice) return E_PRICE_OUT_OF_BAND;
-  if (!isPosInt(qty)) return E_INVALID_QTY;
-  if (<u32>tif > 2) return E_INVALID_TIF;
-  if (<u32>postOnly > 1 || (postOnly === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
+  return OK;
+}
+
+/** Owner (0: none), then self-trade prevention mode. */
+function checkOwnerAndStp(owner: f64, stp: i32): i32 {
   if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
   if (<u32>stp > 3) return E_INVALID_STP_MODE;
+  return OK;
+}
+
+/** The book checks of an order that takes a slot: its id is free, it has not expired, there is room. */
+function checkRoom(id: f64, expiresAt: f64): i32 {
+  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
+  if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
+  if (used >= capacity) return E_BOOK_FULL;
+  return OK;
+}
+
+/** A limit order record (`n` bytes). */
+export function validateLimit(c: Cmd, n: u32): i32 {
+  const id = c.id;
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (c.side > 1) return E_INVALID_SIDE;
+  const price = cmdPrice(c, n);
+  let code = checkPrice(price);
+  if (code !== OK) return code;
+  const qty = cmdQty(c, n);
+  if (!isPosInt(qty)) return E_INVALID_QTY;
+  const tif = <i32>c.tif;
+  if (tif > 2) return E_INVALID_TIF;
+  if (c.flags > 1 || (c.flags === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
+  code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  if (code !== OK) return code;
+  const expiresAt = cmdExpiresAt(c, n);
   if (expiresAt !== 0 && (!isPosInt(expiresAt) || tif !== GTC)) return E_INVALID_EXPIRY;
+  const displayQty = cmdDisplayQty(c, n);
   if (displayQty !== 0) {
     if (!isPosInt(displayQty) || displayQty >= qty || qty > displayQty * MAX_ICEBERG_SLICES) {
       return E_INVALID_DISPLAY;
     }
     if (tif !== GTC) return E_INVALID_DISPLAY;
   }
-  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
-  if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
-  if (tif === GTC) {
-    if (used >= capacity) return E_BOOK_FULL;
-    if (overflows(<i32>(price - minPrice), side, qty, 0)) return E_QTY_OVERFLOW;
-  }
+  if (tif !== GTC) return mapFind(id) !== 0 ? E_DUPLICATE_ID : OK;
+  code = checkRoom(id, expiresAt);
+  if (code !== OK) return code;
+  if (overflows(<i32>(price - minPrice), c.side, qty, 0)) return E_QTY_OVERFLOW;
   return OK;
 }
 
-/** `size` is the qty, or the notional with MKT_NOTIONAL in `mflags`. */
-export function validateMarket(
-  id: f64,
-  side: i32,
-  size: f64,
-  tif: i32,
-  postOnly: i32,
-  owner: f64,
-  stp: i32,
-  mflags: i32,
-  protection: f64,
-): i32 {
-  if (!isPosInt(id)) return E_INVALID_ID;
-  if (<u32>side > 1) return E_INVALID_SIDE;
+/** A market order record: `qty` is its qty, or its notional with MKT_NOTIONAL in `mflags`. */
+export function validateMarket(c: Cmd, n: u32): i32 {
+  if (!isPosInt(c.id)) return E_INVALID_ID;
+  if (c.side > 1) return E_INVALID_SIDE;
+  const mflags = <i32>c.mflags;
+  const size = cmdQty(c, n);
   const byNotional = (mflags & MKT_NOTIONAL) !== 0;
   if (!byNotional) {
     if (!isPosInt(size)) return E_INVALID_QTY;
@@ -114,36 +137,45 @@ export function validateMarket(
     if (!isPosInt(size)) return E_INVALID_NOTIONAL;
   }
   if ((mflags & MKT_PROTECTION) !== 0) {
-    if (!isPosInt(protection)) return E_INVALID_PRICE;
-    if (protection < minPrice || protection > maxPrice) return E_PRICE_OUT_OF_BAND;
+    const code = checkPrice(cmdPrice(c, n));
+    if (code !== OK) return code;
   }
+  const tif = <i32>c.tif;
   if (tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === FOK && byNotional) return E_INVALID_TIF;
-  if (postOnly !== 0) return E_INVALID_POST_ONLY;
-  if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
-  if (<u32>stp > 3) return E_INVALID_STP_MODE;
-  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
+  if (c.flags !== 0) return E_INVALID_POST_ONLY;
+  const code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  if (code !== OK) return code;
+  if (mapFind(c.id) !== 0) return E_DUPLICATE_ID;
   return OK;
 }
 
 /** Order found by the last successful validateCancel / validateModify / validateReduce. */
 export let found: usize = 0;
 
-export function validateCancel(id: f64): i32 {
+/** A cancel record. */
+export function validateCancel(c: Cmd): i32 {
+  const id = c.id;
   if (!isPosInt(id)) return E_INVALID_ID;
   found = mapFind(id);
   if (found === 0) return E_UNKNOWN_ORDER;
   return OK;
 }
 
-export function validateModify(id: f64, price: f64, qty: f64, flags: i32, trigger: f64): i32 {
+/** A modify record: its new trigger, when it has one, in `owner`. */
+export function validateModify(c: Cmd, n: u32): i32 {
+  const id = c.id;
+  const price = cmdPrice(c, n);
+  const qty = cmdQty(c, n);
+  const trigger = cmdOwner(c, n);
+  const flags = <i32>c.flags;
   if (!isPosInt(id)) return E_INVALID_ID;
   const hasPrice = (flags & MOD_HAS_PRICE) !== 0;
   const hasQty = (flags & MOD_HAS_QTY) !== 0;
   const hasTrigger = (flags & MOD_HAS_TRIGGER) !== 0;
   if (hasPrice) {
-    if (!isPosInt(price)) return E_INVALID_PRICE;
-    if (price < minPrice || price > maxPrice) return E_PRICE_OUT_OF_BAND;
+    const code = checkPrice(price);
+    if (code !== OK) return code;
   }
   if (hasQty && !isPosInt(qty)) return E_INVALID_QTY;
   if (hasTrigger && !inBand(trigger)) return E_INVALID_TRIGGER;
@@ -167,48 +199,44 @@ function inBand(x: f64): bool {
   return isPosInt(x) && x >= minPrice && x <= maxPrice;
 }
 
-/** `hasPrice`: a stop limit; `tif` 3 when not given (stop limit: GTC, stop market: IOC). */
-export function validateStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): i32 {
-  if (!isPosInt(id)) return E_INVALID_ID;
-  if (<u32>side > 1) return E_INVALID_SIDE;
-  if (!inBand(trigger)) return E_INVALID_TRIGGER;
+/**
+ * A stop order record: its trigger in `displayQty`, a stop limit's price in
+ * `price` (STOP_HAS_PRICE in `mflags`); `tif` STOP_TIF_UNSET when not given
+ * (stop limit: GTC, stop market: IOC).
+ */
+export function validateStop(c: Cmd, n: u32): i32 {
+  if (!isPosInt(c.id)) return E_INVALID_ID;
+  if (c.side > 1) return E_INVALID_SIDE;
+  if (!inBand(cmdDisplayQty(c, n))) return E_INVALID_TRIGGER;
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   if (hasPrice) {
-    if (!isPosInt(price)) return E_INVALID_PRICE;
-    if (price < minPrice || price > maxPrice) return E_PRICE_OUT_OF_BAND;
+    const code = checkPrice(cmdPrice(c, n));
+    if (code !== OK) return code;
   }
-  if (!isPosInt(qty)) return E_INVALID_QTY;
-  if (tif !== 3 && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
+  if (!isPosInt(cmdQty(c, n))) return E_INVALID_QTY;
+  const tif = <i32>c.tif;
+  if (tif !== STOP_TIF_UNSET && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === GTC && !hasPrice) return E_INVALID_TIF;
-  if (owner !== 0 && !isPosInt(owner)) return E_INVALID_OWNER;
-  if (<u32>stp > 3) return E_INVALID_STP_MODE;
+  const code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  if (code !== OK) return code;
+  const expiresAt = cmdExpiresAt(c, n);
   if (expiresAt !== 0 && !isPosInt(expiresAt)) return E_INVALID_EXPIRY;
-  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
-  if (expiresAt !== 0 && expiresAt <= now) return E_ALREADY_EXPIRED;
-  if (used >= capacity) return E_BOOK_FULL;
-  return OK;
+  return checkRoom(c.id, expiresAt);
 }
 
-export function validateAdvance(time: f64): i32 {
+/** An advance-time record: the time in `price`. */
+export function validateAdvance(c: Cmd, n: u32): i32 {
+  const time = cmdPrice(c, n);
   if (!(time >= 0 && time <= MAX_SAFE && Math.floor(time) === time)) return E_INVALID_TIME;
   if (time < now) return E_TIME_BACKWARDS;
   return OK;
 }
 
-export function validateReduce(id: f64, qty: f64): i32 {
-  if (!isPosInt(id)) return E_INVALID_ID;
-  if (!isPosInt(qty)) return E_INVALID_QTY;
-  found = mapFind(id);
+/** A reduce record: the amount to take off in `qty`. */
+export function validateReduce(c: Cmd, n: u32): i32 {
+  if (!isPosInt(c.id)) return E_INVALID_ID;
+  if (!isPosInt(cmdQty(c, n))) return E_INVALID_QTY;
+  found = mapFind(c.id);
   if (found === 0) return E_UNKNOWN_ORDER;
   return OK;
 }

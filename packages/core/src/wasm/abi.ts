@@ -133,6 +133,8 @@ export const KIND_STOP_LIMIT = 3;
 export const GTC = 0;
 export const IOC = 1;
 export const FOK = 2;
+/** A stop command's `tif` when none was given: GTC for a stop limit, IOC for a stop market. */
+export const STOP_TIF_UNSET = 3;
 export const STP_CANCEL_NEWEST = 0;
 export const STP_CANCEL_OLDEST = 1;
 export const STP_CANCEL_BOTH = 2;

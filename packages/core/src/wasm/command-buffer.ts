@@ -22,11 +22,12 @@ import {
   POST_ONLY_NO,
   POST_ONLY_YES,
   STOP_HAS_PRICE,
+  STOP_TIF_UNSET,
   STP_CODES,
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand, STOP_TIF_UNSET, writeTail } from './encode';
+import { encodeCommand, writeTail } from './encode';
 
 /** Side code of {@link CommandBuffer}: {@link SIDE_BUY} or {@link SIDE_SELL}. */
 export type SideCode = 0 | 1;

@@ -41,6 +41,7 @@ import {
   POST_ONLY_NO,
   POST_ONLY_YES,
   STOP_HAS_PRICE,
+  STOP_TIF_UNSET,
   STP_CODES,
   STP_DEFAULT,
   TIF_CODES,
@@ -61,9 +62,6 @@ export function limitTifCode(tif: unknown): number {
   if (tif === undefined || tif === 'GTC') return 0;
   return tif === 'IOC' ? 1 : tif === 'FOK' ? 2 : INVALID_ENUM;
 }
-
-/** Stop TIF code meaning "not given" (stop limit: GTC, stop market: IOC). */
-export const STOP_TIF_UNSET = 3;
 
 /** Stop TIF: undefined is {@link STOP_TIF_UNSET}. */
 export function stopTifCode(tif: unknown): number {

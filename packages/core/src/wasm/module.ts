@@ -11,18 +11,8 @@ export interface MatcherExports {
   init(minPrice: number, maxPrice: number, capacity: number, defaultStp: number): number;
   /** Apply the record in the command slot: its event count, or -(code + 1) for a refusal. */
   applyOne(): number;
-  restoreStopOrder(
-    id: number,
-    side: number,
-    trigger: number,
-    hasPrice: number,
-    price: number,
-    qty: number,
-    tif: number,
-    owner: number,
-    stp: number,
-    expiresAt: number,
-  ): number;
+  /** Restore the stop written as a stop command record in the command slot; false when it cannot be. */
+  restoreStopOrder(): number;
   getLastPrice(): number;
   putLastPrice(value: number): void;
   stopsOn(side: number): number;

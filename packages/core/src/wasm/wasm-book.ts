@@ -70,7 +70,6 @@ import {
   encodeStop,
   recordBytes,
   sideCode,
-  stopTifCode,
 } from './encode';
 import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
 import { checkMatcherMemory } from './invariants';
@@ -309,85 +308,59 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- per-order API -----------------------------------------------------------
 
   limit(order: LimitOrder): BookEvent[] {
-    if (this.state !== READY) this.blocked();
-    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
-    let n: number;
-    try {
-      encodeLimit(order, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, order.id, order);
-    return this.decode(n);
+    this.takeCommand(order);
+    encodeLimit(order, this.u8, this.f64, this.slot);
+    return this.runSlot(order.id, order);
   }
 
   market(order: MarketOrder): BookEvent[] {
-    if (this.state !== READY) this.blocked();
-    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
-    let n: number;
-    try {
-      encodeMarket(order, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, order.id, order);
-    return this.decode(n);
+    this.takeCommand(order);
+    encodeMarket(order, this.u8, this.f64, this.slot);
+    return this.runSlot(order.id, order);
   }
 
   cancel(id: number): BookEvent[] {
     if (this.state !== READY) this.blocked();
-    let n: number;
-    try {
-      encodeCancel(id, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, id, id);
-    return this.decode(n);
+    encodeCancel(id, this.u8, this.f64, this.slot);
+    return this.runSlot(id, id);
   }
 
   modify(request: ModifyRequest): BookEvent[] {
-    if (this.state !== READY) this.blocked();
-    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
-    let n: number;
-    try {
-      encodeModify(request, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, request.id, request);
-    return this.decode(n);
+    this.takeCommand(request);
+    encodeModify(request, this.u8, this.f64, this.slot);
+    return this.runSlot(request.id, request);
   }
 
   reduce(request: ReduceRequest): BookEvent[] {
-    if (this.state !== READY) this.blocked();
-    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
-    let n: number;
-    try {
-      encodeReduce(request, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, request.id, request);
-    return this.decode(n);
+    this.takeCommand(request);
+    encodeReduce(request, this.u8, this.f64, this.slot);
+    return this.runSlot(request.id, request);
   }
 
   stop(order: StopOrder): BookEvent[] {
+    this.takeCommand(order);
+    encodeStop(order, this.u8, this.f64, this.slot);
+    return this.runSlot(order.id, order);
+  }
+
+  /** A per-order call may start: the book takes commands and `input` is an object. */
+  private takeCommand(input: unknown): void {
     if (this.state !== READY) this.blocked();
-    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    if (typeof input !== 'object' || input === null) invalidCommand(undefined);
+  }
+
+  /**
+   * Apply the record a per-order call wrote to the command slot: its events,
+   * or the refusal thrown. `id` and `input` name the command in the refusal.
+   */
+  private runSlot(id: unknown, input: unknown): BookEvent[] {
     let n: number;
     try {
-      encodeStop(order, this.u8, this.f64, this.slot);
       n = this.ex.applyOne();
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, order.id, order);
+    if (n < 0) throw refusalOf(n, id, input);
     return this.decode(n);
   }
 
@@ -415,15 +388,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
 
   advanceTime(time: number): BookEvent[] {
     if (this.state !== READY) this.blocked();
-    let n: number;
-    try {
-      encodeAdvance(time, this.u8, this.f64, this.slot);
-      n = this.ex.applyOne();
-    } catch (e) {
-      throw this.fault(e);
-    }
-    if (n < 0) throw refusalOf(n, undefined, time);
-    return this.decode(n);
+    encodeAdvance(time, this.u8, this.f64, this.slot);
+    return this.runSlot(undefined, time);
   }
 
   get nextExpiry(): number | undefined {
@@ -809,18 +775,10 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
           throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
       }
       for (const s of stops) {
-        const ok = this.ex.restoreStopOrder(
-          s.id,
-          sideCode(s.side),
-          s.trigger,
-          s.price !== undefined ? 1 : 0,
-          s.price ?? 0,
-          s.qty,
-          stopTifCode(s.timeInForce),
-          s.owner,
-          STP_CODES.indexOf(s.stp),
-          s.expiresAt,
-        );
+        // a snapshot's 0 is "none"; a stop command leaves such a field out
+        const order = { ...s, owner: s.owner || undefined, expiresAt: s.expiresAt || undefined };
+        encodeStop(order, this.u8, this.f64, this.slot);
+        const ok = this.ex.restoreStopOrder();
         if (!ok)
           throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
       }
