@@ -101,12 +101,12 @@ export function execModify(c: Cmd, n: u32): void {
     if (hidden !== 0) setHidden(o, newQty - ord.rem + drop);
     ord.rem -= drop;
     L.total -= drop;
-    emitModified(id, side, newPrice, newQty, true);
+    emitModified(id, side, newPrice, newQty, true, 0, 0);
     if (drop > 0) levelChanged(side, oldTick, L);
     return;
   }
   const L = unlinkOrder(o);
-  emitModified(id, side, newPrice, newQty, false);
+  emitModified(id, side, newPrice, newQty, false, 0, 0);
   levelChanged(side, oldTick, L);
   // re-enter as a GTC limit order from step 2, keeping its slot (and a
   // good-till-date order its expiry and heap entry)

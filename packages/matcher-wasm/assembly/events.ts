@@ -68,8 +68,24 @@ function next(type: i32): Ev {
 }
 
 /**
- * A limit order's accepted event; `expiresAt` 0: none (else ACC_EXPIRY, in `e`);
- * `displayQty` 0: none (else ACC_DISPLAY, in `f`).
+ * The fields every event about one order has: `id` (a), `side`, `aux` (order
+ * type, priority kept, …), `count` (flags), `price` (c), `qty` (d).
+ */
+function orderEvent(type: i32, id: f64, side: i32, aux: i32, count: i32, price: f64, qty: f64): Ev {
+  const e = next(type);
+  e.side = <u8>side;
+  e.aux = <u8>aux;
+  e.count = <u32>count;
+  e.a = id;
+  e.c = price;
+  e.d = qty;
+  return e;
+}
+
+/**
+ * A limit or stop order's accepted event; `expiresAt` 0: none (else
+ * ACC_EXPIRY, in `e`); `extra` a display quantity (ACC_DISPLAY) or a
+ * trigger (ACC_TRIGGER), in `f`.
  */
 export function emitAccepted(
   id: f64,
@@ -79,26 +95,16 @@ export function emitAccepted(
   qty: f64,
   flags: i32,
   expiresAt: f64,
-  displayQty: f64,
+  extra: f64,
 ): void {
-  const e = next(EV_ACCEPTED);
-  e.side = <u8>side;
-  e.aux = <u8>orderType;
-  e.count = <u32>flags;
-  e.a = id;
-  e.c = price;
-  e.d = qty;
+  const e = orderEvent(EV_ACCEPTED, id, side, orderType, flags, price, qty);
   e.e = expiresAt;
-  e.f = displayQty;
+  e.f = extra;
 }
 
 /** An iceberg refreshed: it now shows `qty` at the back of its level. */
 export function emitRefreshed(id: f64, side: i32, price: f64, qty: f64): void {
-  const e = next(EV_REFRESHED);
-  e.side = <u8>side;
-  e.a = id;
-  e.c = price;
-  e.d = qty;
+  orderEvent(EV_REFRESHED, id, side, 0, 0, price, qty);
 }
 
 /** The book's time moved to `time`. */
@@ -119,14 +125,7 @@ export function emitAcceptedMarket(
   flags: i32,
   protection: f64,
 ): void {
-  const e = next(EV_ACCEPTED);
-  e.side = <u8>side;
-  e.aux = <u8>orderType;
-  e.count = <u32>flags;
-  e.a = id;
-  e.c = NaN;
-  e.d = size;
-  e.e = protection;
+  orderEvent(EV_ACCEPTED, id, side, orderType, flags, NaN, size).e = protection;
 }
 
 export function emitRejected(id: f64, code: i32): void {
@@ -162,18 +161,11 @@ export function emitCancelled(id: f64, reason: i32, qty: f64, remaining: f64): v
   e.e = remaining;
 }
 
-export function emitModified(id: f64, side: i32, price: f64, qty: f64, kept: bool): void {
-  const e = next(EV_MODIFIED);
-  e.side = <u8>side;
-  e.aux = <u8>kept;
-  e.count = 0;
-  e.a = id;
-  e.c = price;
-  e.d = qty;
-}
-
-/** An untriggered stop was modified: `flags` MODEV_STOP (| MODEV_NO_PRICE for a stop market), trigger in `e`. */
-export function emitModifiedStop(
+/**
+ * A modify: `kept` whether it kept its priority. An untriggered stop's has
+ * `flags` MODEV_STOP (| MODEV_NO_PRICE for a stop market) and its trigger in `e`.
+ */
+export function emitModified(
   id: f64,
   side: i32,
   price: f64,
@@ -182,14 +174,7 @@ export function emitModifiedStop(
   flags: i32,
   trigger: f64,
 ): void {
-  const e = next(EV_MODIFIED);
-  e.side = <u8>side;
-  e.aux = <u8>kept;
-  e.count = <u32>flags;
-  e.a = id;
-  e.c = price;
-  e.d = qty;
-  e.e = trigger;
+  orderEvent(EV_MODIFIED, id, side, <i32>kept, flags, price, qty).e = trigger;
 }
 
 /** A stop fired: `aux` T_LIMIT or T_MARKET (what it enters as), trigger in `e`. */
@@ -201,13 +186,7 @@ export function emitTriggered(
   qty: f64,
   trigger: f64,
 ): void {
-  const e = next(EV_TRIGGERED);
-  e.side = <u8>side;
-  e.aux = <u8>orderType;
-  e.a = id;
-  e.c = price;
-  e.d = qty;
-  e.e = trigger;
+  orderEvent(EV_TRIGGERED, id, side, orderType, 0, price, qty).e = trigger;
 }
 
 /** `seq`: the sequence number of the command that changed the level. */

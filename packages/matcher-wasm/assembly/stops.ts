@@ -33,7 +33,7 @@ import {
   T_STOP_LIMIT,
   T_STOP_MARKET,
 } from './constants';
-import { emitAccepted, emitCancelled, emitModifiedStop, emitTriggered } from './events';
+import { emitAccepted, emitCancelled, emitModified, emitTriggered } from './events';
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
@@ -326,7 +326,7 @@ export function modifyStop(o: usize, price: f64, qty: f64, flags: i32, trigger: 
   const isLimit = <i32>ord.kind === KIND_STOP_LIMIT;
   const mflags = MODEV_STOP | (isLimit ? 0 : MODEV_NO_PRICE);
   const shownPrice = isLimit ? minPrice + <f64>ord.tick : NaN;
-  emitModifiedStop(ord.id, <i32>ord.side, shownPrice, ord.rem, kept, mflags, t);
+  emitModified(ord.id, <i32>ord.side, shownPrice, ord.rem, kept, mflags, t);
   if (!kept) {
     sRemove(o);
     extraOf(o).a = t;
