@@ -7,7 +7,7 @@ import { GTC, MOD_HAS_PRICE, MOD_HAS_QTY, R_USER } from './constants';
 import { emitCancelled, emitModified } from './events';
 import { hiddenOf, peakOf, setHidden } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, cmdOwner, cmdPrice, cmdQty, level, minPrice, order } from './layout';
+import { Cmd, level, minPrice, order } from './layout';
 import { levelChanged, releaseOrder, unlinkOrder } from './levels';
 import { enter } from './match';
 import { countCommand } from './state';
@@ -42,7 +42,7 @@ export function cancelWhole(o: usize, reason: i32): void {
 /** Take `qty` off the order found by validateReduce; all of it (or more) cancels it. */
 export function execReduce(c: Cmd, n: u32): void {
   countCommand();
-  const qty = cmdQty(c, n);
+  const qty = c.qtyIn(n);
   const o = found;
   const ord = order(o);
   if (isStop(o)) {
@@ -78,11 +78,11 @@ export function execReduce(c: Cmd, n: u32): void {
 export function execModify(c: Cmd, n: u32): void {
   countCommand();
   const o = found;
-  const price = cmdPrice(c, n);
-  const qty = cmdQty(c, n);
+  const price = c.priceIn(n);
+  const qty = c.qtyIn(n);
   const flags = <i32>c.flags;
   if (isStop(o)) {
-    modifyStop(o, price, qty, flags, cmdOwner(c, n));
+    modifyStop(o, price, qty, flags, c.ownerIn(n));
     return;
   }
   const ord = order(o);

@@ -136,6 +136,30 @@ export class Cmd {
   owner: f64;
   expiresAt: f64;
   displayQty: f64;
+
+  // A record's fields past its `words` are left out and read as 0; `n` is
+  // the record's size in bytes (cmdBytes).
+  priceIn(n: u32): f64 {
+    return n > 16 ? this.price : 0;
+  }
+  qtyIn(n: u32): f64 {
+    return n > 24 ? this.qty : 0;
+  }
+  ownerIn(n: u32): f64 {
+    return n > 32 ? this.owner : 0;
+  }
+  expiresAtIn(n: u32): f64 {
+    return n > 40 ? this.expiresAt : 0;
+  }
+  displayQtyIn(n: u32): f64 {
+    return n > 48 ? this.displayQty : 0;
+  }
+
+  /** The self-trade prevention mode, the book's default for STP_DEFAULT. */
+  stpMode(): i32 {
+    const stp = <i32>this.stp;
+    return stp === STP_DEFAULT ? defaultStp : stp;
+  }
 }
 /** Largest command record (all six fields). */
 export const CMD_SIZE: u32 = 56;
@@ -145,30 +169,6 @@ export const CMD_MIN_WORDS: u32 = 2;
 /** Size in bytes of the record `c`, its `words` clamped to 2-7 (only JS writes it). */
 export function cmdBytes(c: Cmd): u32 {
   return min(max(<u32>c.words, CMD_MIN_WORDS), CMD_SIZE >> 3) << 3;
-}
-
-// A record's fields past its `words` are left out and read as 0. `n` is the
-// record's size in bytes (cmdBytes).
-export function cmdPrice(c: Cmd, n: u32): f64 {
-  return n > 16 ? c.price : 0;
-}
-export function cmdQty(c: Cmd, n: u32): f64 {
-  return n > 24 ? c.qty : 0;
-}
-export function cmdOwner(c: Cmd, n: u32): f64 {
-  return n > 32 ? c.owner : 0;
-}
-export function cmdExpiresAt(c: Cmd, n: u32): f64 {
-  return n > 40 ? c.expiresAt : 0;
-}
-export function cmdDisplayQty(c: Cmd, n: u32): f64 {
-  return n > 48 ? c.displayQty : 0;
-}
-
-/** A record's self-trade prevention mode, the book's default filled in for STP_DEFAULT. */
-export function cmdStp(c: Cmd): i32 {
-  const stp = <i32>c.stp;
-  return stp === STP_DEFAULT ? defaultStp : stp;
 }
 
 /**

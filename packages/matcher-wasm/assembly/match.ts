@@ -29,20 +29,7 @@ import { emitAccepted, emitAcceptedMarket, emitCancelled, emitTrade } from './ev
 import { heapPush } from './expiry';
 import { hiddenOf, makerDone } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import {
-  Cmd,
-  cmdDisplayQty,
-  cmdExpiresAt,
-  cmdOwner,
-  cmdPrice,
-  cmdQty,
-  cmdStp,
-  Level,
-  level,
-  minPrice,
-  nticks,
-  order,
-} from './layout';
+import { Cmd, Level, level, minPrice, nticks, order } from './layout';
 import {
   bestAsk,
   bestBid,
@@ -67,14 +54,14 @@ export function execLimit(c: Cmd, n: u32): void {
   countCommand();
   const id = c.id;
   const side = <i32>c.side;
-  const qty = cmdQty(c, n);
-  const expiresAt = cmdExpiresAt(c, n);
-  const peak = cmdDisplayQty(c, n);
+  const qty = c.qtyIn(n);
+  const expiresAt = c.expiresAtIn(n);
+  const peak = c.displayQtyIn(n);
   const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (peak !== 0 ? ACC_DISPLAY : 0);
-  emitAccepted(id, side, T_LIMIT, cmdPrice(c, n), qty, aflags, expiresAt, peak);
-  const tick = <i32>(cmdPrice(c, n) - minPrice);
-  const owner = cmdOwner(c, n);
-  const stp = cmdStp(c);
+  emitAccepted(id, side, T_LIMIT, c.priceIn(n), qty, aflags, expiresAt, peak);
+  const tick = <i32>(c.priceIn(n) - minPrice);
+  const owner = c.ownerIn(n);
+  const stp = c.stpMode();
   if (c.tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, qty, 0);
     return;
@@ -89,9 +76,9 @@ export function execMarket(c: Cmd, n: u32): void {
   countCommand();
   const id = c.id;
   const side = <i32>c.side;
-  const size = cmdQty(c, n);
+  const size = c.qtyIn(n);
   const mflags = <i32>c.mflags;
-  const protection = cmdPrice(c, n);
+  const protection = c.priceIn(n);
   emitAcceptedMarket(
     id,
     side,
@@ -102,8 +89,8 @@ export function execMarket(c: Cmd, n: u32): void {
   );
   const limitTick =
     (mflags & MKT_PROTECTION) !== 0 ? <i32>(protection - minPrice) : side === BUY ? nticks - 1 : 0;
-  const owner = cmdOwner(c, n);
-  const stp = cmdStp(c);
+  const owner = c.ownerIn(n);
+  const stp = c.stpMode();
   if (c.tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, size, 0);
     return;

@@ -8,7 +8,7 @@ import { heapPush } from './expiry';
 import { overflows } from './icebergs';
 import { mapFind } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, capacity, cmdDisplayQty, level, maxPrice, minPrice } from './layout';
+import { Cmd, capacity, level, maxPrice, minPrice } from './layout';
 import { fillOrder, newOrder, restOrder } from './levels';
 import { crosses } from './match';
 import { writeBegin, writeEnd } from './seqlock';
@@ -78,7 +78,7 @@ export function restoreOrder(
  */
 export function restoreStop(c: Cmd, n: u32): bool {
   if (validateStop(c, n) !== OK) return false;
-  if (c.tif === STOP_TIF_UNSET || reached(c.side, cmdDisplayQty(c, n))) return false;
+  if (c.tif === STOP_TIF_UNSET || reached(c.side, c.displayQtyIn(n))) return false;
   armStop(placeStop(c, n));
   return true;
 }

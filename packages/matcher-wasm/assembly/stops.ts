@@ -37,21 +37,7 @@ import { emitAccepted, emitCancelled, emitModified, emitTriggered } from './even
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import {
-  Cmd,
-  capacity,
-  cmdDisplayQty,
-  cmdExpiresAt,
-  cmdOwner,
-  cmdPrice,
-  cmdQty,
-  cmdStp,
-  extraOf,
-  minPrice,
-  nticks,
-  order,
-  stopHeapBase,
-} from './layout';
+import { Cmd, capacity, extraOf, minPrice, nticks, order, stopHeapBase } from './layout';
 import { fillOrder, newOrder, releaseOrder } from './levels';
 import { enter, fokFillable } from './match';
 import { countCommand } from './state';
@@ -290,12 +276,12 @@ function runPending(): void {
 export function execStop(c: Cmd, n: u32): void {
   countCommand();
   const o = placeStop(c, n);
-  const expiresAt = cmdExpiresAt(c, n);
+  const expiresAt = c.expiresAtIn(n);
   const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   const flags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | ACC_TRIGGER;
   const type = hasPrice ? T_STOP_LIMIT : T_STOP_MARKET;
-  const price = hasPrice ? cmdPrice(c, n) : NaN;
-  emitAccepted(c.id, c.side, type, price, cmdQty(c, n), flags, expiresAt, triggerOf(o));
+  const price = hasPrice ? c.priceIn(n) : NaN;
+  emitAccepted(c.id, c.side, type, price, c.qtyIn(n), flags, expiresAt, triggerOf(o));
   armStop(o);
   runTriggered();
 }
@@ -305,12 +291,12 @@ export function placeStop(c: Cmd, n: u32): usize {
   const side = <i32>c.side;
   const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   const o = newOrder(c.id);
-  const tick = hasPrice ? <i32>(cmdPrice(c, n) - minPrice) : side === BUY ? nticks - 1 : 0;
-  fillOrder(o, c.id, cmdQty(c, n), 0, cmdOwner(c, n), tick, side, cmdStp(c), 0, 0, 0);
+  const tick = hasPrice ? <i32>(c.priceIn(n) - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, c.id, c.qtyIn(n), 0, c.ownerIn(n), tick, side, c.stpMode(), 0, 0, 0);
   let tif = <i32>c.tif;
   if (tif === STOP_TIF_UNSET) tif = hasPrice ? GTC : IOC;
-  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, cmdDisplayQty(c, n));
-  const expiresAt = cmdExpiresAt(c, n);
+  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, c.displayQtyIn(n));
+  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0) heapPush(o, expiresAt);
   return o;
 }

@@ -44,19 +44,7 @@ import {
 import { hiddenOf, overflows, peakOf } from './icebergs';
 import { mapFind } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import {
-  Cmd,
-  capacity,
-  cmdDisplayQty,
-  cmdExpiresAt,
-  cmdOwner,
-  cmdPrice,
-  cmdQty,
-  cmdStp,
-  maxPrice,
-  minPrice,
-  order,
-} from './layout';
+import { Cmd, capacity, maxPrice, minPrice, order } from './layout';
 import { now, used } from './state';
 import { isStop } from './stops';
 
@@ -97,19 +85,19 @@ export function validateLimit(c: Cmd, n: u32): i32 {
   const id = c.id;
   if (!isPosInt(id)) return E_INVALID_ID;
   if (c.side > 1) return E_INVALID_SIDE;
-  const price = cmdPrice(c, n);
+  const price = c.priceIn(n);
   let code = checkPrice(price);
   if (code !== OK) return code;
-  const qty = cmdQty(c, n);
+  const qty = c.qtyIn(n);
   if (!isPosInt(qty)) return E_INVALID_QTY;
   const tif = <i32>c.tif;
   if (tif > 2) return E_INVALID_TIF;
   if (c.flags > 1 || (c.flags === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
-  code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
   if (code !== OK) return code;
-  const expiresAt = cmdExpiresAt(c, n);
+  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0 && (!isPosInt(expiresAt) || tif !== GTC)) return E_INVALID_EXPIRY;
-  const displayQty = cmdDisplayQty(c, n);
+  const displayQty = c.displayQtyIn(n);
   if (displayQty !== 0) {
     if (!isPosInt(displayQty) || displayQty >= qty || qty > displayQty * MAX_ICEBERG_SLICES) {
       return E_INVALID_DISPLAY;
@@ -128,7 +116,7 @@ export function validateMarket(c: Cmd, n: u32): i32 {
   if (!isPosInt(c.id)) return E_INVALID_ID;
   if (c.side > 1) return E_INVALID_SIDE;
   const mflags = <i32>c.mflags;
-  const size = cmdQty(c, n);
+  const size = c.qtyIn(n);
   const byNotional = (mflags & MKT_NOTIONAL) !== 0;
   if (!byNotional) {
     if (!isPosInt(size)) return E_INVALID_QTY;
@@ -137,14 +125,14 @@ export function validateMarket(c: Cmd, n: u32): i32 {
     if (!isPosInt(size)) return E_INVALID_NOTIONAL;
   }
   if ((mflags & MKT_PROTECTION) !== 0) {
-    const code = checkPrice(cmdPrice(c, n));
+    const code = checkPrice(c.priceIn(n));
     if (code !== OK) return code;
   }
   const tif = <i32>c.tif;
   if (tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === FOK && byNotional) return E_INVALID_TIF;
   if (c.flags !== 0) return E_INVALID_POST_ONLY;
-  const code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  const code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
   if (code !== OK) return code;
   if (mapFind(c.id) !== 0) return E_DUPLICATE_ID;
   return OK;
@@ -165,9 +153,9 @@ export function validateCancel(c: Cmd): i32 {
 /** A modify record: its new trigger, when it has one, in `owner`. */
 export function validateModify(c: Cmd, n: u32): i32 {
   const id = c.id;
-  const price = cmdPrice(c, n);
-  const qty = cmdQty(c, n);
-  const trigger = cmdOwner(c, n);
+  const price = c.priceIn(n);
+  const qty = c.qtyIn(n);
+  const trigger = c.ownerIn(n);
   const flags = <i32>c.flags;
   if (!isPosInt(id)) return E_INVALID_ID;
   const hasPrice = (flags & MOD_HAS_PRICE) !== 0;
@@ -207,26 +195,26 @@ function inBand(x: f64): bool {
 export function validateStop(c: Cmd, n: u32): i32 {
   if (!isPosInt(c.id)) return E_INVALID_ID;
   if (c.side > 1) return E_INVALID_SIDE;
-  if (!inBand(cmdDisplayQty(c, n))) return E_INVALID_TRIGGER;
+  if (!inBand(c.displayQtyIn(n))) return E_INVALID_TRIGGER;
   const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   if (hasPrice) {
-    const code = checkPrice(cmdPrice(c, n));
+    const code = checkPrice(c.priceIn(n));
     if (code !== OK) return code;
   }
-  if (!isPosInt(cmdQty(c, n))) return E_INVALID_QTY;
+  if (!isPosInt(c.qtyIn(n))) return E_INVALID_QTY;
   const tif = <i32>c.tif;
   if (tif !== STOP_TIF_UNSET && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === GTC && !hasPrice) return E_INVALID_TIF;
-  const code = checkOwnerAndStp(cmdOwner(c, n), cmdStp(c));
+  const code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
   if (code !== OK) return code;
-  const expiresAt = cmdExpiresAt(c, n);
+  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0 && !isPosInt(expiresAt)) return E_INVALID_EXPIRY;
   return checkRoom(c.id, expiresAt);
 }
 
 /** An advance-time record: the time in `price`. */
 export function validateAdvance(c: Cmd, n: u32): i32 {
-  const time = cmdPrice(c, n);
+  const time = c.priceIn(n);
   if (!(time >= 0 && time <= MAX_SAFE && Math.floor(time) === time)) return E_INVALID_TIME;
   if (time < now) return E_TIME_BACKWARDS;
   return OK;
@@ -235,7 +223,7 @@ export function validateAdvance(c: Cmd, n: u32): i32 {
 /** A reduce record: the amount to take off in `qty`. */
 export function validateReduce(c: Cmd, n: u32): i32 {
   if (!isPosInt(c.id)) return E_INVALID_ID;
-  if (!isPosInt(cmdQty(c, n))) return E_INVALID_QTY;
+  if (!isPosInt(c.qtyIn(n))) return E_INVALID_QTY;
   found = mapFind(c.id);
   if (found === 0) return E_UNKNOWN_ORDER;
   return OK;

@@ -9,16 +9,12 @@ import {
   CMD_CANCEL,
   CMD_LIMIT,
   CMD_MARKET,
-  CMD_MFLAGS,
   CMD_MODIFY,
   CMD_REDUCE,
   CMD_SIZE,
   CMD_STOP,
   MKT_NOTIONAL,
   MKT_PROTECTION,
-  MOD_HAS_PRICE,
-  MOD_HAS_QTY,
-  MOD_HAS_TRIGGER,
   POST_ONLY_NO,
   POST_ONLY_YES,
   STOP_HAS_PRICE,
@@ -27,7 +23,7 @@ import {
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand, writeTail } from './encode';
+import { encodeCommand, modifyFlags, writeRecord } from './encode';
 
 /** Side code of {@link CommandBuffer}: {@link SIDE_BUY} or {@link SIDE_SELL}. */
 export type SideCode = 0 | 1;
@@ -91,7 +87,7 @@ export class CommandBuffer {
     this.byteLength = 0;
   }
 
-  /** Start a record: room for the largest, header zeroed. Returns its address. */
+  /** Start a record: room for the largest. Returns its address. */
   private slot(): number {
     const at = this.byteLength;
     if (at + CMD_SIZE > this.bytes.length) {
@@ -100,13 +96,12 @@ export class CommandBuffer {
       this.bytes = bigger;
       this.f64 = new Float64Array(bigger.buffer);
     }
-    this.bytes.fill(0, at, at + 8);
     return at;
   }
 
-  /** Close the record at `at`: its optional trailing fields and size (see writeTail). */
-  private close(at: number, words: number, a = 0, b = 0, c = 0): void {
-    this.byteLength = at + writeTail(this.bytes, this.f64, at, words, a, b, c);
+  /** Count the record of `size` bytes just written at `at`. */
+  private close(at: number, size: number): void {
+    this.byteLength = at + size;
     this.length++;
   }
 
@@ -136,27 +131,37 @@ export class CommandBuffer {
     expiresAt = 0,
     displayQty = 0,
   ): void {
+    const po = postOnly ? POST_ONLY_YES : POST_ONLY_NO;
     const at = this.slot();
-    const b = this.bytes;
-    const i = at >> 3;
-    b[at] = CMD_LIMIT;
-    b[at + 1] = side;
-    b[at + 2] = tif;
-    b[at + 3] = postOnly ? POST_ONLY_YES : POST_ONLY_NO;
-    b[at + 4] = stp;
-    this.f64[i + 1] = id;
-    this.f64[i + 2] = price;
-    this.f64[i + 3] = qty;
-    this.close(at, 4, owner, expiresAt, displayQty);
+    this.close(
+      at,
+      writeRecord(
+        this.bytes,
+        this.f64,
+        at,
+        CMD_LIMIT,
+        side,
+        tif,
+        po,
+        stp,
+        0,
+        id,
+        price,
+        qty,
+        owner,
+        expiresAt,
+        displayQty,
+      ),
+    );
   }
 
   /** Append an advance-time: move the book's time to `time` and expire what is due. */
   advanceTime(time: number): void {
     const at = this.slot();
-    this.bytes[at] = CMD_ADVANCE_TIME;
-    this.f64[(at >> 3) + 1] = 0;
-    this.f64[(at >> 3) + 2] = time;
-    this.close(at, 3);
+    this.close(
+      at,
+      writeRecord(this.bytes, this.f64, at, CMD_ADVANCE_TIME, 0, 0, 0, 0, 0, 0, time, 0, 0, 0, 0),
+    );
   }
 
   /**
@@ -189,7 +194,7 @@ export class CommandBuffer {
     stp: StpCode = STP_BOOK_DEFAULT,
     protectionPrice?: number,
   ): void {
-    this.marketRecord(id, side, notional, 1, owner, stp, MKT_NOTIONAL, protectionPrice);
+    this.marketRecord(id, side, notional, TIF_IOC, owner, stp, MKT_NOTIONAL, protectionPrice);
   }
 
   private marketRecord(
@@ -202,27 +207,38 @@ export class CommandBuffer {
     flags: number,
     protectionPrice: number | undefined,
   ): void {
+    const mflags = flags | (protectionPrice !== undefined ? MKT_PROTECTION : 0);
+    const protection = protectionPrice ?? 0;
     const at = this.slot();
-    const b = this.bytes;
-    const i = at >> 3;
-    b[at] = CMD_MARKET;
-    b[at + 1] = side;
-    b[at + 2] = tif;
-    b[at + 3] = POST_ONLY_NO;
-    b[at + 4] = stp;
-    b[at + CMD_MFLAGS] = flags | (protectionPrice !== undefined ? MKT_PROTECTION : 0);
-    this.f64[i + 1] = id;
-    this.f64[i + 2] = protectionPrice ?? 0;
-    this.f64[i + 3] = size;
-    this.close(at, 4, owner);
+    this.close(
+      at,
+      writeRecord(
+        this.bytes,
+        this.f64,
+        at,
+        CMD_MARKET,
+        side,
+        tif,
+        POST_ONLY_NO,
+        stp,
+        mflags,
+        id,
+        protection,
+        size,
+        owner,
+        0,
+        0,
+      ),
+    );
   }
 
   /** Append a cancel. */
   cancel(id: number): void {
     const at = this.slot();
-    this.bytes[at] = CMD_CANCEL;
-    this.f64[(at >> 3) + 1] = id;
-    this.close(at, 2);
+    this.close(
+      at,
+      writeRecord(this.bytes, this.f64, at, CMD_CANCEL, 0, 0, 0, 0, 0, id, 0, 0, 0, 0, 0),
+    );
   }
 
   /**
@@ -230,17 +246,28 @@ export class CommandBuffer {
    * @param trigger - an untriggered stop's new trigger; undefined keeps it.
    */
   modify(id: number, price?: number, qty?: number, trigger?: number): void {
+    const flags = modifyFlags({ price, qty, trigger });
     const at = this.slot();
-    const i = at >> 3;
-    this.bytes[at] = CMD_MODIFY;
-    this.bytes[at + 3] =
-      (price !== undefined ? MOD_HAS_PRICE : 0) |
-      (qty !== undefined ? MOD_HAS_QTY : 0) |
-      (trigger !== undefined ? MOD_HAS_TRIGGER : 0);
-    this.f64[i + 1] = id;
-    this.f64[i + 2] = price ?? 0;
-    this.f64[i + 3] = qty ?? 0;
-    this.close(at, 4, trigger ?? 0);
+    this.close(
+      at,
+      writeRecord(
+        this.bytes,
+        this.f64,
+        at,
+        CMD_MODIFY,
+        0,
+        0,
+        flags,
+        0,
+        0,
+        id,
+        price ?? 0,
+        qty ?? 0,
+        trigger ?? 0,
+        0,
+        0,
+      ),
+    );
   }
 
   /**
@@ -261,29 +288,38 @@ export class CommandBuffer {
     stp: StpCode = STP_BOOK_DEFAULT,
     expiresAt = 0,
   ): void {
+    const mflags = price !== undefined ? STOP_HAS_PRICE : 0;
+    const t = tif ?? STOP_TIF_UNSET;
     const at = this.slot();
-    const b = this.bytes;
-    const i = at >> 3;
-    b[at] = CMD_STOP;
-    b[at + 1] = side;
-    b[at + 2] = tif ?? STOP_TIF_UNSET;
-    b[at + 4] = stp;
-    b[at + CMD_MFLAGS] = price !== undefined ? STOP_HAS_PRICE : 0;
-    this.f64[i + 1] = id;
-    this.f64[i + 2] = price ?? 0;
-    this.f64[i + 3] = qty;
-    this.close(at, 4, owner, expiresAt, trigger);
+    this.close(
+      at,
+      writeRecord(
+        this.bytes,
+        this.f64,
+        at,
+        CMD_STOP,
+        side,
+        t,
+        0,
+        stp,
+        mflags,
+        id,
+        price ?? 0,
+        qty,
+        owner,
+        expiresAt,
+        trigger,
+      ),
+    );
   }
 
   /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */
   reduce(id: number, qty: number): void {
     const at = this.slot();
-    this.bytes[at] = CMD_REDUCE;
-    const i = at >> 3;
-    this.f64[i + 1] = id;
-    this.f64[i + 2] = 0;
-    this.f64[i + 3] = qty;
-    this.close(at, 4);
+    this.close(
+      at,
+      writeRecord(this.bytes, this.f64, at, CMD_REDUCE, 0, 0, 0, 0, 0, id, 0, qty, 0, 0, 0),
+    );
   }
 
   /** Append any {@link Command} object (validated by the engine when applied, as `apply` does). */

@@ -21,16 +21,30 @@ import { commandIdOf } from '../validate';
 import {
   CMD_ADVANCE_TIME,
   CMD_CANCEL,
+  CMD_CODE,
+  CMD_DISPLAY_QTY,
+  CMD_EXPIRES_AT,
+  CMD_FLAGS,
+  CMD_ID,
+  CMD_KIND,
   CMD_LIMIT,
   CMD_MARKET,
   CMD_MFLAGS,
   CMD_MODIFY,
+  CMD_OWNER,
+  CMD_PRICE,
+  CMD_QTY,
   CMD_REDUCE,
   CMD_REJECT,
+  CMD_SIDE,
   CMD_SIZE,
   CMD_STOP,
+  CMD_STP,
+  CMD_TIF,
   CMD_WORDS,
+  FOK,
   INVALID_ENUM,
+  IOC,
   MKT_NOTIONAL,
   MKT_PROTECTION,
   MKT_QTY_TOO,
@@ -153,36 +167,65 @@ export function stpCode(stp: unknown): number {
 const INVALID_COMMAND = WASM_ERROR_CODES.indexOf('INVALID_COMMAND');
 const INVALID_TYPE = WASM_ERROR_CODES.indexOf('INVALID_TYPE');
 
+// The record's f64 fields as word indexes from its first word (layout.ts `Cmd`).
+const ID = CMD_ID >> 3;
+const PRICE = CMD_PRICE >> 3;
+const QTY = CMD_QTY >> 3;
+const OWNER = CMD_OWNER >> 3;
+const EXPIRES_AT = CMD_EXPIRES_AT >> 3;
+const DISPLAY_QTY = CMD_DISPLAY_QTY >> 3;
+
 /**
- * Write a record's optional trailing fields `a`, `b`, `c` at fields `from`,
- * `from + 1`, `from + 2` as far as the last non-zero one (a field left out
- * reads as 0), and its size in words in the header.
+ * Write one command record at byte address `at` (8-aligned, with room for
+ * {@link CMD_SIZE} bytes): the header, then the fields. The record ends at
+ * its last field that is not 0 (the fields after it are left out and read as
+ * 0), so a cancel takes 16 bytes and a plain limit order 32.
  * @returns the record's size in bytes.
  */
-export function writeTail(
+export function writeRecord(
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
-  from: number,
-  a: number,
-  b: number,
-  c: number,
+  kind: number,
+  side: number,
+  tif: number,
+  flags: number,
+  stp: number,
+  mflags: number,
+  id: number,
+  price: number,
+  qty: number,
+  owner: number,
+  expiresAt: number,
+  displayQty: number,
 ): number {
-  const i = (at >> 3) + from;
-  let words = from;
-  if (c !== 0) {
-    f64[i + 2] = c;
-    f64[i + 1] = b;
-    f64[i] = a;
-    words += 3;
-  } else if (b !== 0) {
-    f64[i + 1] = b;
-    f64[i] = a;
-    words += 2;
-  } else if (a !== 0) {
-    f64[i] = a;
-    words += 1;
-  }
+  u8[at + CMD_KIND] = kind;
+  u8[at + CMD_SIDE] = side;
+  u8[at + CMD_TIF] = tif;
+  u8[at + CMD_FLAGS] = flags;
+  u8[at + CMD_STP] = stp;
+  u8[at + CMD_CODE] = 0;
+  u8[at + CMD_MFLAGS] = mflags;
+  const i = at >> 3;
+  f64[i + ID] = id;
+  f64[i + PRICE] = price;
+  f64[i + QTY] = qty;
+  f64[i + OWNER] = owner;
+  f64[i + EXPIRES_AT] = expiresAt;
+  f64[i + DISPLAY_QTY] = displayQty;
+  // NaN (a refused value) is not 0, so it is kept
+  const words =
+    displayQty !== 0
+      ? DISPLAY_QTY + 1
+      : expiresAt !== 0
+        ? EXPIRES_AT + 1
+        : owner !== 0
+          ? OWNER + 1
+          : qty !== 0
+            ? QTY + 1
+            : price !== 0
+              ? PRICE + 1
+              : ID + 1;
   u8[at + CMD_WORDS] = words;
   return words << 3;
 }
@@ -197,7 +240,7 @@ export function recordBytes(u8: Uint8Array, at: number): number {
   return bytesOfWords(u8[at + CMD_WORDS]);
 }
 
-/** Write a CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */
+/** A CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */
 function encodeReject(
   u8: Uint8Array,
   f64: Float64Array,
@@ -205,52 +248,61 @@ function encodeReject(
   id: number,
   code: number,
 ): number {
-  u8[at] = CMD_REJECT;
-  u8[at + 5] = code;
-  f64[(at >> 3) + 1] = id;
-  return writeTail(u8, f64, at, 2, 0, 0, 0);
+  const size = writeRecord(u8, f64, at, CMD_REJECT, 0, 0, 0, 0, 0, id, 0, 0, 0, 0, 0);
+  u8[at + CMD_CODE] = code;
+  return size;
 }
 
 /** A limit order's record (the command's `kind` is not read). */
 export function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
-  const i = at >> 3;
-  u8[at] = CMD_LIMIT;
-  u8[at + 1] = sideCode(c.side);
-  u8[at + 2] = limitTifCode(c.timeInForce);
-  u8[at + 3] = limitPostOnlyCode(c.postOnly);
-  u8[at + 4] = stpCode(c.stp);
-  f64[i + 1] = num(c.id);
-  f64[i + 2] = num(c.price);
-  f64[i + 3] = num(c.qty);
-  const owner = ownerCode(c.owner);
-  return writeTail(u8, f64, at, 4, owner, expiryCode(c.expiresAt), displayCode(c.displayQty));
+  return writeRecord(
+    u8,
+    f64,
+    at,
+    CMD_LIMIT,
+    sideCode(c.side),
+    limitTifCode(c.timeInForce),
+    limitPostOnlyCode(c.postOnly),
+    stpCode(c.stp),
+    0,
+    num(c.id),
+    num(c.price),
+    num(c.qty),
+    ownerCode(c.owner),
+    expiryCode(c.expiresAt),
+    displayCode(c.displayQty),
+  );
 }
 
-/** A market order's record. */
+/** A market order's record: its notional, when it has one, in `qty`; its protection price in `price`. */
 export function encodeMarket(
   c: MarketOrder,
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
 ): number {
-  const i = at >> 3;
-  u8[at] = CMD_MARKET;
-  u8[at + 1] = sideCode(c.side);
-  u8[at + 2] = marketTifCode(c.timeInForce);
-  u8[at + 3] = marketPostOnlyCode((c as { postOnly?: unknown }).postOnly);
-  u8[at + 4] = stpCode(c.stp);
-  u8[at + CMD_MFLAGS] = marketFlags(c);
-  f64[i + 1] = num(c.id);
-  f64[i + 2] = num(c.protectionPrice);
-  f64[i + 3] = marketSize(c);
-  return writeTail(u8, f64, at, 4, ownerCode(c.owner), 0, 0);
+  return writeRecord(
+    u8,
+    f64,
+    at,
+    CMD_MARKET,
+    sideCode(c.side),
+    marketTifCode(c.timeInForce),
+    marketPostOnlyCode((c as { postOnly?: unknown }).postOnly),
+    stpCode(c.stp),
+    marketFlags(c),
+    num(c.id),
+    num(c.protectionPrice),
+    marketSize(c),
+    ownerCode(c.owner),
+    0,
+    0,
+  );
 }
 
 /** A cancel's record. */
 export function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
-  u8[at] = CMD_CANCEL;
-  f64[(at >> 3) + 1] = num(id);
-  return writeTail(u8, f64, at, 2, 0, 0, 0);
+  return writeRecord(u8, f64, at, CMD_CANCEL, 0, 0, 0, 0, 0, num(id), 0, 0, 0, 0, 0);
 }
 
 /** A modify's record: the new trigger, when given, in the `owner` field. */
@@ -260,28 +312,47 @@ export function encodeModify(
   f64: Float64Array,
   at: number,
 ): number {
-  const i = at >> 3;
   const flags = modifyFlags(c);
-  u8[at] = CMD_MODIFY;
-  u8[at + 3] = flags;
-  f64[i + 1] = num(c.id);
-  f64[i + 2] = num(c.price);
-  f64[i + 3] = num(c.qty);
-  return writeTail(u8, f64, at, 4, flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0, 0, 0);
+  const trigger = flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0;
+  const { id, price, qty } = c;
+  return writeRecord(
+    u8,
+    f64,
+    at,
+    CMD_MODIFY,
+    0,
+    0,
+    flags,
+    0,
+    0,
+    num(id),
+    num(price),
+    num(qty),
+    trigger,
+    0,
+    0,
+  );
 }
 
 /** A stop order's record: the trigger in the `displayQty` field. */
 export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
-  const i = at >> 3;
-  u8[at] = CMD_STOP;
-  u8[at + 1] = sideCode(c.side);
-  u8[at + 2] = stopTifCode(c.timeInForce);
-  u8[at + 4] = stpCode(c.stp);
-  u8[at + CMD_MFLAGS] = c.price !== undefined ? STOP_HAS_PRICE : 0;
-  f64[i + 1] = num(c.id);
-  f64[i + 2] = num(c.price);
-  f64[i + 3] = num(c.qty);
-  return writeTail(u8, f64, at, 4, ownerCode(c.owner), expiryCode(c.expiresAt), num(c.trigger));
+  return writeRecord(
+    u8,
+    f64,
+    at,
+    CMD_STOP,
+    sideCode(c.side),
+    stopTifCode(c.timeInForce),
+    0,
+    stpCode(c.stp),
+    c.price !== undefined ? STOP_HAS_PRICE : 0,
+    num(c.id),
+    num(c.price),
+    num(c.qty),
+    ownerCode(c.owner),
+    expiryCode(c.expiresAt),
+    num(c.trigger),
+  );
 }
 
 /** An advance-time record: the time in the `price` field. */
@@ -291,11 +362,7 @@ export function encodeAdvance(
   f64: Float64Array,
   at: number,
 ): number {
-  const i = at >> 3;
-  u8[at] = CMD_ADVANCE_TIME;
-  f64[i + 1] = 0;
-  f64[i + 2] = num(time);
-  return writeTail(u8, f64, at, 3, 0, 0, 0);
+  return writeRecord(u8, f64, at, CMD_ADVANCE_TIME, 0, 0, 0, 0, 0, 0, num(time), 0, 0, 0, 0);
 }
 
 /** A reduce's record: the amount to take off in the `qty` field. */
@@ -305,12 +372,7 @@ export function encodeReduce(
   f64: Float64Array,
   at: number,
 ): number {
-  const i = at >> 3;
-  u8[at] = CMD_REDUCE;
-  f64[i + 1] = num(c.id);
-  f64[i + 2] = 0;
-  f64[i + 3] = num(c.qty);
-  return writeTail(u8, f64, at, 4, 0, 0, 0);
+  return writeRecord(u8, f64, at, CMD_REDUCE, 0, 0, 0, 0, 0, num(c.id), 0, num(c.qty), 0, 0, 0);
 }
 
 /**
@@ -380,85 +442,86 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
   const words = recordBytes(u8, at) >> 3;
   // a field left out of the record reads as 0, as in the wasm
   const field = (k: number): number => (k < words ? f64[i + k] : 0);
-  const id = f64[i + 1];
-  switch (u8[at]) {
+  const id = f64[i + ID];
+  switch (u8[at + CMD_KIND]) {
     case CMD_LIMIT: {
-      const tif = u8[at + 2];
-      const postOnly = u8[at + 3];
+      const tif = u8[at + CMD_TIF];
+      const postOnly = u8[at + CMD_FLAGS];
       return {
         kind: 'limit',
         id,
-        side: sideName(u8[at + 1]),
-        price: field(2),
-        qty: field(3),
+        side: sideName(u8[at + CMD_SIDE]),
+        price: field(PRICE),
+        qty: field(QTY),
         timeInForce: (TIF_CODES[tif] ?? INVALID) as TimeInForce,
         postOnly: (postOnly === POST_ONLY_INVALID
           ? INVALID
           : postOnly === POST_ONLY_YES) as boolean,
-        owner: ownerName(field(4)),
-        stp: stpName(u8[at + 4]),
-        expiresAt: expiryName(field(5)),
-        displayQty: expiryName(field(6)),
+        owner: ownerName(field(OWNER)),
+        stp: stpName(u8[at + CMD_STP]),
+        expiresAt: expiryName(field(EXPIRES_AT)),
+        displayQty: expiryName(field(DISPLAY_QTY)),
       };
     }
     case CMD_MARKET: {
-      const tif = u8[at + 2];
+      const tif = u8[at + CMD_TIF];
       const flags = u8[at + CMD_MFLAGS];
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
       const market: Command = {
         kind: 'market',
         id,
-        side: sideName(u8[at + 1]),
-        timeInForce: (tif === 1 || tif === 2 ? TIF_CODES[tif] : INVALID) as 'IOC',
-        owner: ownerName(field(4)),
-        stp: stpName(u8[at + 4]),
+        side: sideName(u8[at + CMD_SIDE]),
+        timeInForce: (tif === IOC || tif === FOK ? TIF_CODES[tif] : INVALID) as 'IOC',
+        owner: ownerName(field(OWNER)),
+        stp: stpName(u8[at + CMD_STP]),
       };
       if (byNotional) {
-        market.notional = field(3);
+        market.notional = field(QTY);
         if (flags & MKT_QTY_TOO) market.qty = Number.NaN; // refused: both given
       } else {
-        market.qty = field(3);
+        market.qty = field(QTY);
       }
-      if (flags & MKT_PROTECTION) market.protectionPrice = field(2);
-      if (u8[at + 3] !== POST_ONLY_NO) (market as { postOnly?: unknown }).postOnly = INVALID;
+      if (flags & MKT_PROTECTION) market.protectionPrice = field(PRICE);
+      if (u8[at + CMD_FLAGS] !== POST_ONLY_NO)
+        (market as { postOnly?: unknown }).postOnly = INVALID;
       return market;
     }
     case CMD_CANCEL:
       return { kind: 'cancel', id };
     case CMD_MODIFY: {
-      const flags = u8[at + 3];
+      const flags = u8[at + CMD_FLAGS];
       return {
         kind: 'modify',
         id,
-        price: flags & MOD_HAS_PRICE ? field(2) : undefined,
-        qty: flags & MOD_HAS_QTY ? field(3) : undefined,
-        trigger: flags & MOD_HAS_TRIGGER ? field(4) : undefined,
+        price: flags & MOD_HAS_PRICE ? field(PRICE) : undefined,
+        qty: flags & MOD_HAS_QTY ? field(QTY) : undefined,
+        trigger: flags & MOD_HAS_TRIGGER ? field(OWNER) : undefined,
       };
     }
     case CMD_STOP: {
-      const tif = u8[at + 2];
+      const tif = u8[at + CMD_TIF];
       return {
         kind: 'stop',
         id,
-        side: sideName(u8[at + 1]),
-        trigger: field(6),
-        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? field(2) : undefined,
-        qty: field(3),
+        side: sideName(u8[at + CMD_SIDE]),
+        trigger: field(DISPLAY_QTY),
+        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? field(PRICE) : undefined,
+        qty: field(QTY),
         timeInForce: (tif === STOP_TIF_UNSET
           ? undefined
           : (TIF_CODES[tif] ?? INVALID)) as TimeInForce,
-        owner: ownerName(field(4)),
-        stp: stpName(u8[at + 4]),
-        expiresAt: expiryName(field(5)),
+        owner: ownerName(field(OWNER)),
+        stp: stpName(u8[at + CMD_STP]),
+        expiresAt: expiryName(field(EXPIRES_AT)),
       };
     }
     case CMD_ADVANCE_TIME:
-      return { kind: 'advance-time', time: field(2) };
+      return { kind: 'advance-time', time: field(PRICE) };
     case CMD_REDUCE:
-      return { kind: 'reduce', id, qty: field(3) };
+      return { kind: 'reduce', id, qty: field(QTY) };
     default:
       // CMD_REJECT: rebuild something refused with the same code and id
-      if (u8[at + 5] === INVALID_COMMAND) return null as unknown as Command;
+      if (u8[at + CMD_CODE] === INVALID_COMMAND) return null as unknown as Command;
       return { kind: INVALID, id } as unknown as Command;
   }
 }

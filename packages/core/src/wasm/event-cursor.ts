@@ -23,12 +23,21 @@ import {
   ACC_DISPLAY,
   ACC_EXPIRY,
   ACC_TRIGGER,
+  EV_A,
   EV_ACCEPTED,
+  EV_AUX,
+  EV_B,
+  EV_C,
   EV_CANCELLED,
+  EV_COUNT,
+  EV_D,
+  EV_E,
+  EV_F,
   EV_LEVEL,
   EV_MODIFIED,
   EV_REFRESHED,
   EV_REJECTED,
+  EV_SIDE,
   EV_SIZE,
   EV_TIME,
   EV_TRADE,
@@ -41,6 +50,9 @@ import {
   ORDER_TYPE_CODES,
   REASON_CODES,
   SIDE_CODES,
+  T_LIMIT,
+  T_MARKET,
+  T_STOP_LIMIT,
   WASM_ERROR_CODES,
 } from './codes';
 
@@ -57,6 +69,13 @@ export type EventTypeCode =
   | typeof EV_TRIGGERED;
 
 const F64_PER_EVENT = EV_SIZE / 8;
+// The event record's f64 fields as indexes from the record's first word (layout.ts `Ev`).
+const A = EV_A >> 3;
+const B = EV_B >> 3;
+const C = EV_C >> 3;
+const D = EV_D >> 3;
+const E = EV_E >> 3;
+const F = EV_F >> 3;
 
 /**
  * A cursor over one chunk of binary events in the book's shared memory.
@@ -155,90 +174,96 @@ export class EventCursor {
   }
   /** Side code (0 buy, 1 sell); the taker's side for a trade. */
   get side(): number {
-    return this.u8[this.at + 1];
+    return this.u8[this.at + EV_SIDE];
   }
   /** Order id; the maker's id for a trade. */
   get id(): number {
-    return this.f64[this.at8 + 1];
+    return this.f64[this.at8 + A];
   }
   get makerId(): number {
-    return this.f64[this.at8 + 1];
+    return this.f64[this.at8 + A];
   }
   get takerId(): number {
-    return this.f64[this.at8 + 2];
+    return this.f64[this.at8 + B];
   }
   get price(): number {
-    return this.f64[this.at8 + 3];
+    return this.f64[this.at8 + C];
   }
   /** Quantity; for an accepted market order sized by notional (see {@link notional}), its notional. */
   get qty(): number {
-    return this.f64[this.at8 + 4];
+    return this.f64[this.at8 + D];
   }
   /** Accepted market order sized by quote amount: its notional, else `undefined`. */
   get notional(): number | undefined {
-    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & MKT_NOTIONAL) !== 0
-      ? this.f64[this.at8 + 4]
+    return this.u8[this.at] === EV_ACCEPTED &&
+      (this.u32[(this.at + EV_COUNT) >> 2] & MKT_NOTIONAL) !== 0
+      ? this.f64[this.at8 + D]
       : undefined;
   }
   /** Accepted good-till-date limit order: its expiry, else `undefined`. */
   get expiresAt(): number | undefined {
-    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & ACC_EXPIRY) !== 0
-      ? this.f64[this.at8 + 5]
+    return this.u8[this.at] === EV_ACCEPTED &&
+      (this.u32[(this.at + EV_COUNT) >> 2] & ACC_EXPIRY) !== 0
+      ? this.f64[this.at8 + E]
       : undefined;
   }
   /** Accepted stop (its trigger in `f`), modified stop or triggered stop (in `e`): the trigger, else `undefined`. */
   get trigger(): number | undefined {
     const type = this.u8[this.at];
-    const flags = this.u32[(this.at >> 2) + 1];
-    if (type === EV_ACCEPTED) return flags & ACC_TRIGGER ? this.f64[this.at8 + 6] : undefined;
-    if (type === EV_MODIFIED) return flags & MODEV_STOP ? this.f64[this.at8 + 5] : undefined;
-    return type === EV_TRIGGERED ? this.f64[this.at8 + 5] : undefined;
+    const flags = this.u32[(this.at + EV_COUNT) >> 2];
+    if (type === EV_ACCEPTED) return flags & ACC_TRIGGER ? this.f64[this.at8 + F] : undefined;
+    if (type === EV_MODIFIED) return flags & MODEV_STOP ? this.f64[this.at8 + E] : undefined;
+    return type === EV_TRIGGERED ? this.f64[this.at8 + E] : undefined;
   }
   /** Accepted iceberg limit order: its display quantity, else `undefined`. */
   get displayQty(): number | undefined {
-    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & ACC_DISPLAY) !== 0
-      ? this.f64[this.at8 + 6]
+    return this.u8[this.at] === EV_ACCEPTED &&
+      (this.u32[(this.at + EV_COUNT) >> 2] & ACC_DISPLAY) !== 0
+      ? this.f64[this.at8 + F]
       : undefined;
   }
   /** The book's new time (time-advanced). */
   get time(): number {
-    return this.f64[this.at8 + 1];
+    return this.f64[this.at8 + A];
   }
   /** Accepted market order with a protection price: that price, else `undefined`. */
   get protectionPrice(): number | undefined {
-    return this.u8[this.at] === EV_ACCEPTED && (this.u32[(this.at >> 2) + 1] & MKT_PROTECTION) !== 0
-      ? this.f64[this.at8 + 5]
+    return this.u8[this.at] === EV_ACCEPTED &&
+      (this.u32[(this.at + EV_COUNT) >> 2] & MKT_PROTECTION) !== 0
+      ? this.f64[this.at8 + E]
       : undefined;
   }
   /** Remaining quantity (cancelled); the maker's remaining for a trade. */
   get remaining(): number {
-    return this.f64[this.at8 + 5];
+    return this.f64[this.at8 + E];
   }
   get makerRemaining(): number {
-    return this.f64[this.at8 + 5];
+    return this.f64[this.at8 + E];
   }
   get takerRemaining(): number {
-    return this.f64[this.at8 + 6];
+    return this.f64[this.at8 + F];
   }
   /** Sequence number of the command that changed the level (level-changed). */
   get sequence(): number {
-    return this.f64[this.at8 + 2];
+    return this.f64[this.at8 + B];
   }
   /** Orders at the level (level-changed). */
   get levelCount(): number {
-    return this.u32[(this.at >> 2) + 1];
+    return this.u32[(this.at + EV_COUNT) >> 2];
   }
   /** Error code index (rejected), cancel reason index (cancelled), order type (accepted), priorityKept (modified). */
   get aux(): number {
-    return this.u8[this.at + 2];
+    return this.u8[this.at + EV_AUX];
   }
   /** Rejected event: its error code (`'UNKNOWN_ORDER'`, …); any other event: `undefined`. */
   get errorCode(): ErrorCode | undefined {
-    return this.u8[this.at] === EV_REJECTED ? WASM_ERROR_CODES[this.u8[this.at + 2]] : undefined;
+    return this.u8[this.at] === EV_REJECTED
+      ? WASM_ERROR_CODES[this.u8[this.at + EV_AUX]]
+      : undefined;
   }
   /** Cancelled event: its reason (`'user'`, `'remainder'`, …); any other event: `undefined`. */
   get reason(): CancelReason | undefined {
-    return this.u8[this.at] === EV_CANCELLED ? REASON_CODES[this.u8[this.at + 2]] : undefined;
+    return this.u8[this.at] === EV_CANCELLED ? REASON_CODES[this.u8[this.at + EV_AUX]] : undefined;
   }
 
   /** The current event as a plain object, identical to the reference engine's. */
@@ -262,81 +287,81 @@ export function decodeEvent(
   switch (u8[at]) {
     case EV_TRADE:
       return tradeEvent(
-        f64[i + 1],
-        f64[i + 2],
-        SIDE_CODES[u8[at + 1]],
-        f64[i + 3],
-        f64[i + 4],
-        f64[i + 5],
-        f64[i + 6],
+        f64[i + A],
+        f64[i + B],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        f64[i + C],
+        f64[i + D],
+        f64[i + E],
+        f64[i + F],
       );
     case EV_LEVEL:
       return levelChangedEvent(
-        SIDE_CODES[u8[at + 1]],
-        f64[i + 3],
-        f64[i + 4],
-        u32[(at >> 2) + 1],
-        f64[i + 2],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        f64[i + C],
+        f64[i + D],
+        u32[(at + EV_COUNT) >> 2],
+        f64[i + B],
       );
     case EV_ACCEPTED: {
-      const flags = u32[(at >> 2) + 1];
+      const flags = u32[(at + EV_COUNT) >> 2];
       if (flags & ACC_TRIGGER) {
         return acceptedStopEvent(
-          f64[i + 1],
-          SIDE_CODES[u8[at + 1]],
-          u8[at + 2] === 3 ? f64[i + 3] : null,
-          f64[i + 4],
-          f64[i + 6],
-          flags & ACC_EXPIRY ? f64[i + 5] : undefined,
+          f64[i + A],
+          SIDE_CODES[u8[at + EV_SIDE]],
+          u8[at + EV_AUX] === T_STOP_LIMIT ? f64[i + C] : null,
+          f64[i + D],
+          f64[i + F],
+          flags & ACC_EXPIRY ? f64[i + E] : undefined,
         );
       }
-      if (u8[at + 2] !== 1) {
+      if (u8[at + EV_AUX] !== T_MARKET) {
         return acceptedEvent(
-          f64[i + 1],
-          SIDE_CODES[u8[at + 1]],
-          ORDER_TYPE_CODES[u8[at + 2]],
-          f64[i + 3],
-          f64[i + 4],
-          flags & ACC_EXPIRY ? f64[i + 5] : undefined,
-          flags & ACC_DISPLAY ? f64[i + 6] : undefined,
+          f64[i + A],
+          SIDE_CODES[u8[at + EV_SIDE]],
+          ORDER_TYPE_CODES[u8[at + EV_AUX]],
+          f64[i + C],
+          f64[i + D],
+          flags & ACC_EXPIRY ? f64[i + E] : undefined,
+          flags & ACC_DISPLAY ? f64[i + F] : undefined,
         );
       }
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
       return acceptedMarketEvent(
-        f64[i + 1],
-        SIDE_CODES[u8[at + 1]],
-        byNotional ? null : f64[i + 4],
-        byNotional ? f64[i + 4] : undefined,
-        flags & MKT_PROTECTION ? f64[i + 5] : undefined,
+        f64[i + A],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        byNotional ? null : f64[i + D],
+        byNotional ? f64[i + D] : undefined,
+        flags & MKT_PROTECTION ? f64[i + E] : undefined,
       );
     }
     case EV_CANCELLED:
-      return cancelledEvent(f64[i + 1], REASON_CODES[u8[at + 2]], f64[i + 4], f64[i + 5]);
+      return cancelledEvent(f64[i + A], REASON_CODES[u8[at + EV_AUX]], f64[i + D], f64[i + E]);
     case EV_MODIFIED: {
-      const flags = u32[(at >> 2) + 1];
+      const flags = u32[(at + EV_COUNT) >> 2];
       return modifiedEvent(
-        f64[i + 1],
-        SIDE_CODES[u8[at + 1]],
-        flags & MODEV_NO_PRICE ? null : f64[i + 3],
-        f64[i + 4],
-        u8[at + 2] === 1,
-        flags & MODEV_STOP ? f64[i + 5] : undefined,
+        f64[i + A],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        flags & MODEV_NO_PRICE ? null : f64[i + C],
+        f64[i + D],
+        u8[at + EV_AUX] === 1,
+        flags & MODEV_STOP ? f64[i + E] : undefined,
       );
     }
     case EV_TRIGGERED:
       return triggeredEvent(
-        f64[i + 1],
-        SIDE_CODES[u8[at + 1]],
-        u8[at + 2] === 0 ? f64[i + 3] : null,
-        f64[i + 4],
-        f64[i + 5],
+        f64[i + A],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        u8[at + EV_AUX] === T_LIMIT ? f64[i + C] : null,
+        f64[i + D],
+        f64[i + E],
       );
     case EV_REJECTED:
-      return rejectedEvent(f64[i + 1], WASM_ERROR_CODES[u8[at + 2]]);
+      return rejectedEvent(f64[i + A], WASM_ERROR_CODES[u8[at + EV_AUX]]);
     case EV_TIME:
-      return timeAdvancedEvent(f64[i + 1]);
+      return timeAdvancedEvent(f64[i + A]);
     case EV_REFRESHED:
-      return refreshedEvent(f64[i + 1], SIDE_CODES[u8[at + 1]], f64[i + 3], f64[i + 4]);
+      return refreshedEvent(f64[i + A], SIDE_CODES[u8[at + EV_SIDE]], f64[i + C], f64[i + D]);
     default:
       throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
   }

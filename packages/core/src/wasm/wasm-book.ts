@@ -39,6 +39,7 @@ import { checkBatch, checkCommandBuffer, commandIdOf } from '../validate';
 import {
   BITS_READERS_WAITING,
   BITS_SEQLOCK,
+  CMD_WORDS,
   EV_SIZE,
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
@@ -499,7 +500,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
    */
   putRecord(offset: number, words: Int32Array, at: number): number {
     if (this.state !== READY) this.blocked();
-    const size = bytesOfWords(words[at + 1] >>> 24); // the header's byte 7
+    const size = bytesOfWords((words[at + (CMD_WORDS >> 2)] >>> ((CMD_WORDS & 3) * 8)) & 0xff);
     const to = (this.cmdBase + offset) >> 2;
     const i32 = this.i32;
     for (let k = 0; k < size >> 2; k++) i32[to + k] = words[at + k];
