@@ -50,7 +50,7 @@ export class PriceLevel {
   /**
    * Sum of the icebergs' hidden reserves: what the level can still come to
    * show on top of `total` (the QTY_OVERFLOW rule counts it). Kept by
-   * `append`/`remove` and {@link setHidden}.
+   * `append`/`remove` and `setHidden` (icebergs.ts).
    */
   hidden = 0;
   count = 0;
@@ -82,23 +82,4 @@ export class PriceLevel {
     this.hidden -= order.hidden;
     this.count -= 1;
   }
-}
-
-/** Set an order's hidden reserve, keeping its level's reserve total. */
-export function setHidden(order: OrderNode, hidden: number): void {
-  if (order.level) order.level.hidden += hidden - order.hidden;
-  order.hidden = hidden;
-}
-
-/**
- * The QTY_OVERFLOW rule: would `qty` more lots resting at `level` let it
- * come to hold more than 2^53-1 lots? Shown quantities and hidden reserves
- * both count (icebergs refresh from their reserves). `self`: an order that
- * leaves the level first (a modify).
- */
-export function overflows(level: PriceLevel | undefined, qty: number, self?: OrderNode): boolean {
-  if (!level) return false;
-  let held = level.total + level.hidden;
-  if (self !== undefined && self.level === level) held -= self.remaining + self.hidden;
-  return held > Number.MAX_SAFE_INTEGER - qty;
 }
