@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookEvent, Command } from '../../../src/index';
 import { checkInvariants, dumpBook } from '../book-state';
-import { acc, cxl, lvl, type MakeBook, trade } from './events';
+import { acc, bookWith, cxl, lvl, type MakeBook, trade } from './events';
 
 export function marketNotionalSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: market orders by quote amount, protection price`, () => {
@@ -21,13 +21,13 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
       notional,
       ...(protectionPrice === undefined ? {} : { protectionPrice }),
     });
-    const asks = () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 101, qty: 3 });
-      book.limit({ id: 3, side: 'sell', price: 103, qty: 1 });
-      return book;
-    };
+    const asks = () =>
+      bookWith(
+        make,
+        { id: 1, side: 'sell', price: 100, qty: 2 },
+        { id: 2, side: 'sell', price: 101, qty: 3 },
+        { id: 3, side: 'sell', price: 103, qty: 1 },
+      );
 
     it('a buy spends at most its notional: min(maker qty, floor(left / price)) per maker', () => {
       const book = asks();
