@@ -5,36 +5,21 @@ import { acc, cxl, lvl, type MakeBook, refusal, trade } from './events';
 
 export function stopsSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: stop orders`, () => {
-    const stopAcc = (
-      id: number,
-      side: 'buy' | 'sell',
-      price: number | null,
-      qty: number,
-      trigger: number,
-    ): BookEvent => ({
-      type: 'accepted',
-      id,
-      side,
-      orderType: price === null ? 'stop-market' : 'stop-limit',
-      price,
-      qty,
-      trigger,
-    });
-    const trig = (
-      id: number,
-      side: 'buy' | 'sell',
-      price: number | null,
-      qty: number,
-      trigger: number,
-    ): BookEvent => ({
-      type: 'triggered',
-      id,
-      side,
-      orderType: price === null ? 'market' : 'limit',
-      price,
-      qty,
-      trigger,
-    });
+    /** A stop's event: accepted as `stop-market`/`stop-limit`, triggered as `market`/`limit`. */
+    const stopEvent =
+      (type: 'accepted' | 'triggered', kindPrefix: '' | 'stop-') =>
+      (id: number, side: 'buy' | 'sell', price: number | null, qty: number, trigger: number) =>
+        ({
+          type,
+          id,
+          side,
+          orderType: `${kindPrefix}${price === null ? 'market' : 'limit'}`,
+          price,
+          qty,
+          trigger,
+        }) as BookEvent;
+    const stopAcc = stopEvent('accepted', 'stop-');
+    const trig = stopEvent('triggered', '');
 
     it('rests off-book until a trade reaches the trigger, then enters after the command matched', () => {
       const book = make();
