@@ -13,7 +13,7 @@ import { decodeJournal, restoreBook } from 'tickbook';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../src/index';
 import type { Durable } from '../src/market';
-import { ALICE, type Harness, harness, limit, tempDir, testConfig } from './helpers';
+import { ALICE, type Harness, harness, limit, metricsOf, tempDir, testConfig } from './helpers';
 
 const open: Harness[] = [];
 const dirs: string[] = [];
@@ -281,7 +281,7 @@ describe('checkpoints', () => {
     expect(decoded.baseSequence).toBe(20);
     expect(decoded.records.map((r) => r.sequence)).toEqual([21, 22, 23, 24, 25]);
     expect(existsSync(join(data, 'TINY.snapshot'))).toBe(false); // nothing journalled there
-    const metrics = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(a);
     expect(metrics).toContain(
       'tickbook_gateway_checkpoint_duration_seconds_count{symbol="BTC-USD"} 2',
     );

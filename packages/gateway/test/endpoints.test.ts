@@ -1,15 +1,9 @@
 import { rmSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../src/index';
-import { BOB, type Harness, harness, limit, tempDir, testConfig } from './helpers';
+import { BOB, harness, harnessPerTest, limit, metricsOf, tempDir, testConfig } from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest();
 
 describe('orders', () => {
   it('submits a limit order that rests', async () => {
@@ -218,7 +212,7 @@ describe('health and metrics', () => {
     const other = await harness();
     try {
       await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5));
-      const text = (await other.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const text = await metricsOf(other.gw);
       expect(text).toContain('tickbook_gateway_orders_total{symbol="BTC-USD"} 0');
       expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 0');
     } finally {
@@ -260,7 +254,7 @@ describe('readiness and liveness', () => {
     expect((await h.call('POST', '/v1/orders', order)).status).toBe(503);
     const ready = await h.call('GET', '/ready', undefined, null);
     expect(ready.status).toBe(503);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="TINY"} 1');
     expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
     expect(ready.body).toEqual({

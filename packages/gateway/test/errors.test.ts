@@ -1,13 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, withCarol } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ALICE, BOB, CAROL, harness, harnessPerTest, limit, withCarol } from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
 
 /** The book is exactly as before: nothing rests, no L2 change happened. */
 async function expectUntouched() {

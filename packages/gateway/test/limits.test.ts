@@ -16,6 +16,7 @@ import {
   type Harness,
   harness,
   limit,
+  metricsOf,
   TestClock,
   tempDir,
   testConfig,
@@ -59,7 +60,7 @@ describe('request rate per account', () => {
     expect(JSON.parse(res.body).code).toBe('RATE_LIMITED');
     // another account is not held back
     expect((await h.call('GET', '/v1/depth/BTC-USD', undefined, BOB)).status).toBe(200);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toMatch(/tickbook_gateway_http_errors_total\{code="RATE_LIMITED"\} [1-9]/);
   });
 });
@@ -87,7 +88,7 @@ describe('WebSocket connections per account', () => {
     await closed;
     // the server counts the connection gone once its side has closed too
     for (let i = 0; i < 200; i++) {
-      const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = await metricsOf(h.gw);
       if (/tickbook_gateway_ws_clients 2\b/.test(metrics)) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -137,8 +138,7 @@ function counts(market: OrderMarket) {
   return { kept: sorted(market.resting), book: sorted(fresh) };
 }
 
-const metricsText = async (x: Harness) =>
-  (await x.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+const metricsText = async (x: Harness) => await metricsOf(x.gw);
 
 describe('orders held per account and symbol', () => {
   it('refuses an order that could rest at the limit with 409 TOO_MANY_ORDERS, and leaves the book alone', async () => {

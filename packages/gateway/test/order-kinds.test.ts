@@ -5,17 +5,20 @@
  * each refusal with the engine's code (or a schema message), in single and
  * batch requests.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toEngineId } from '../src/index';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  expectRefused,
+  harnessPerTest,
+  limit,
+  metricsOf,
+  withCarol,
+} from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness(withCarol);
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest(withCarol);
 
 const market = (id: number, side: 'buy' | 'sell', extra: object) => ({
   symbol: 'BTC-USD',
@@ -35,16 +38,6 @@ const stop = (id: number, side: 'buy' | 'sell', trigger: number, qty: number, ex
 });
 const depth = async () => (await h.call('GET', '/v1/depth/BTC-USD')).body;
 const book = () => h.gw.markets.get('BTC-USD')!.book;
-
-/** A refusal with this HTTP status and code. */
-async function expectRefused(
-  r: { status: number; body: { code: string; id?: number } },
-  status: number,
-  code: string,
-) {
-  expect(r.status).toBe(status);
-  expect(r.body.code).toBe(code);
-}
 
 describe('market orders by notional and with a protection price', () => {
   beforeEach(async () => {
@@ -132,7 +125,7 @@ describe('market orders by notional and with a protection price', () => {
 
   it('refuses notional with FOK, qty with notional, and a protection price out of band', async () => {
     const before = await depth();
-    await expectRefused(
+    expectRefused(
       await h.call(
         'POST',
         '/v1/orders',
@@ -155,7 +148,7 @@ describe('market orders by notional and with a protection price', () => {
       message: 'A market order gives either qty or notional, not both',
       id: 5,
     });
-    await expectRefused(
+    expectRefused(
       await h.call(
         'POST',
         '/v1/orders',
@@ -386,17 +379,17 @@ describe('stop orders', () => {
     expect(trigger.body.message).toBe(
       'body/trigger is not allowed here (only a stop order has a trigger)',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100_001, 1)),
       422,
       'INVALID_TRIGGER',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, { timeInForce: 'GTC' })),
       422,
       'INVALID_TIF',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, { price: 200_000 })),
       422,
       'PRICE_OUT_OF_BAND',
@@ -404,28 +397,24 @@ describe('stop orders', () => {
     expect(book().size).toBe(0);
 
     await h.call('POST', '/v1/orders', limit(5, 'buy', 90, 1));
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/5', { trigger: 95 }),
       422,
       'INVALID_TRIGGER',
     );
     await h.call('POST', '/v1/orders', stop(6, 'buy', 120, 1));
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/6', { price: 125 }),
       422,
       'INVALID_PRICE',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/6', { trigger: 0 }),
       400,
       'VALIDATION_ERROR',
     );
     // A stop's id is live: a new order with it is a duplicate.
-    await expectRefused(
-      await h.call('POST', '/v1/orders', limit(6, 'buy', 90, 1)),
-      409,
-      'DUPLICATE_ID',
-    );
+    expectRefused(await h.call('POST', '/v1/orders', limit(6, 'buy', 90, 1)), 409, 'DUPLICATE_ID');
     expect((await h.call('GET', '/v1/orders/BTC-USD/6')).body).toMatchObject({ trigger: 120 });
   });
 
@@ -433,7 +422,7 @@ describe('stop orders', () => {
     const tiny = (id: number) => ({ ...stop(id, 'buy', 50, 1), symbol: 'TINY' });
     expect((await h.call('POST', '/v1/orders', tiny(1))).status).toBe(200);
     expect((await h.call('POST', '/v1/orders', tiny(2))).status).toBe(200);
-    await expectRefused(await h.call('POST', '/v1/orders', tiny(3)), 409, 'BOOK_FULL');
+    expectRefused(await h.call('POST', '/v1/orders', tiny(3)), 409, 'BOOK_FULL');
     expect(h.gw.markets.get('TINY')!.book.stops()).toHaveLength(2);
   });
 });
@@ -574,7 +563,7 @@ describe('metrics', () => {
   it('counts stop and reduce commands by kind', async () => {
     await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 2), ALICE);
     await h.call('POST', '/v1/orders/BTC-USD/1/reduce', { qty: 1 }, ALICE);
-    const text = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await metricsOf(h.gw);
     expect(text).toContain('tickbook_gateway_commands_total{symbol="BTC-USD",kind="stop"} 1');
     expect(text).toContain('tickbook_gateway_commands_total{symbol="BTC-USD",kind="reduce"} 1');
     expect(text).toContain(

@@ -2,7 +2,17 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { StreamHub } from '../src/streams';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, TestClock, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  type Harness,
+  harness,
+  limit,
+  metricsOf,
+  TestClock,
+  withCarol,
+} from './helpers';
 
 /** Just enough of a ws socket for the hub. */
 class FakeSocket extends EventEmitter {
@@ -50,7 +60,7 @@ describe('stream hub', () => {
     expect(slow.terminated).toBe(true);
     expect(slow.closed).toBeUndefined();
     expect(fine.terminated).toBe(false);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toMatch(/^tickbook_gateway_ws_slow_disconnects_total 1$/m);
     expect(fine.sent.at(-1)).toMatchObject({ channel: 'l2', type: 'update' });
     // The closed subscriber is gone: later updates go to the others only.

@@ -13,6 +13,7 @@ import {
   type Harness,
   harness,
   limit,
+  metricsOf,
   TestClock,
   tempDir,
   testConfig,
@@ -213,7 +214,7 @@ describe('good-till-date orders on the gateway clock', () => {
     expect(calls.at(-1)).toEqual(['advance-time', 'limit']);
     expect(r.body).toMatchObject({ status: 'filled', filled: 1 }); // against order 5 only
     expect(h.gw.markets.get('BTC-USD')!.book.size).toBe(1); // the stop
-    const text = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await metricsOf(h.gw);
     expect(text).toContain(
       'tickbook_gateway_commands_total{symbol="BTC-USD",kind="advance-time"} 2',
     );
