@@ -146,6 +146,16 @@ export async function harness(
   };
 }
 
+/** A harness that is closed when the current test finishes. */
+export async function testHarness(
+  overrides: Partial<GatewayConfig> = {},
+  options: GatewayOptions = {},
+): Promise<Harness> {
+  const h = await harness(overrides, options);
+  onTestFinished(() => h.close());
+  return h;
+}
+
 /** A fresh harness for every test of the file (made before each, closed after). */
 export function harnessPerTest(
   overrides: Partial<GatewayConfig> = {},

@@ -1,10 +1,5 @@
-/**
- * Per-account limits: requests per second (429 with Retry-After), WebSocket
- * connections, and orders held per symbol (409 TOO_MANY_ORDERS).
- */
-import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildGateway } from '../src/index';
 import { RestingCounts, TokenBucket } from '../src/limits';
@@ -13,21 +8,15 @@ import {
   ALICE,
   BOB,
   CAROL,
-  type Harness,
-  harness,
   limit,
   metricsOf,
+  request,
   TestClock,
-  tempDir,
   testConfig,
+  testDir,
+  testHarness,
   withCarol,
 } from './helpers';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('request rate per account', () => {
   it("a token bucket passes a second's worth at once, then refills at the rate", () => {
@@ -42,7 +31,7 @@ describe('request rate per account', () => {
   });
 
   it('answers 429 with Retry-After past the limit, for that account only', async () => {
-    h = await harness({ maxRequestsPerSecond: 20 });
+    const h = await testHarness({ maxRequestsPerSecond: 20 });
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {
       statuses.push((await h.call('GET', '/v1/depth/BTC-USD', undefined, ALICE)).status);
@@ -67,7 +56,7 @@ describe('request rate per account', () => {
 
 describe('WebSocket connections per account', () => {
   it('refuses the connection past the limit with 429, and takes one again once another closes', async () => {
-    h = await harness({ maxWsConnectionsPerAccount: 2 });
+    const h = await testHarness({ maxWsConnectionsPerAccount: 2 });
     await h.gw.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.gw.app.server.address() as AddressInfo;
     const open = (key: string) =>
@@ -100,7 +89,7 @@ describe('WebSocket connections per account', () => {
 
 describe('order ids in paths', () => {
   it('takes only canonical decimal order ids in paths', async () => {
-    h = await harness();
+    const h = await testHarness();
     const placed = await h.call('POST', '/v1/orders', {
       symbol: 'BTC-USD',
       id: 1001,
@@ -138,11 +127,9 @@ function counts(market: OrderMarket) {
   return { kept: sorted(market.resting), book: sorted(fresh) };
 }
 
-const metricsText = async (x: Harness) => await metricsOf(x.gw);
-
 describe('orders held per account and symbol', () => {
   it('refuses an order that could rest at the limit with 409 TOO_MANY_ORDERS, and leaves the book alone', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 3 });
     for (let id = 1; id <= 3; id++) {
       expect((await h.call('POST', '/v1/orders', limit(id, 'buy', 100 + id, 1))).status).toBe(200);
     }
@@ -173,7 +160,7 @@ describe('orders held per account and symbol', () => {
     expect(market.book.stateHash()).toBe(before.hash);
     expect((await h.call('GET', '/v1/depth/BTC-USD')).body).toEqual(before.depth);
     expect((await h.call('GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
-    expect(await metricsText(h)).toMatch(
+    expect(await metricsOf(h.gw)).toMatch(
       /tickbook_gateway_http_errors_total\{code="TOO_MANY_ORDERS"\} 2\b/,
     );
     // orders that never rest still pass: IOC, FOK and market orders
@@ -191,7 +178,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('counts per account and per symbol: other accounts and symbols are not held back', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 2 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 2 });
     for (let id = 1; id <= 2; id++) await h.call('POST', '/v1/orders', limit(id, 'buy', 100, 1));
     expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 100, 1))).status).toBe(409);
     // bob still may, on the same symbol
@@ -210,7 +197,7 @@ describe('orders held per account and symbol', () => {
 
   it('frees a place once an order is cancelled, filled, or expires', async () => {
     const clock = new TestClock();
-    h = await harness({ maxRestingOrdersPerSymbol: 2 }, { clock: clock.read });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 2 }, { clock: clock.read });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
     await h.call('POST', '/v1/orders', limit(2, 'buy', 101, 5));
     expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 90, 1))).status).toBe(409);
@@ -243,7 +230,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('answers a batch past the limit order by order: the first ones rest, the rest are refused', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 3 });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
     const res = await h.call('POST', '/v1/orders/batch', {
       symbol: 'BTC-USD',
@@ -275,7 +262,7 @@ describe('orders held per account and symbol', () => {
     // requests arriving together cannot pass the limit between them either
     await h.call('DELETE', '/v1/orders/BTC-USD/4');
     const together = await Promise.all(
-      [7, 8, 9].map((id) => h!.call('POST', '/v1/orders', limit(id, 'buy', 100, 1))),
+      [7, 8, 9].map((id) => h.call('POST', '/v1/orders', limit(id, 'buy', 100, 1))),
     );
     expect(together.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect(counts(h.gw.markets.get('BTC-USD')!).kept).toEqual([[1, 3]]);
@@ -283,7 +270,10 @@ describe('orders held per account and symbol', () => {
 
   it('keeps exact counts through fills, icebergs, self-trade prevention, stops, modifies and expiries', async () => {
     const clock = new TestClock();
-    h = await harness({ ...withCarol, maxRestingOrdersPerSymbol: 1000 }, { clock: clock.read });
+    const h = await testHarness(
+      { ...withCarol, maxRestingOrdersPerSymbol: 1000 },
+      { clock: clock.read },
+    );
     const market = h.gw.markets.get('BTC-USD')!;
     let seed = 12345;
     const rnd = (n: number) => {
@@ -360,46 +350,34 @@ describe('orders held per account and symbol', () => {
   });
 
   it('rebuilds the counts from the journal at a restart', async () => {
-    const dir = tempDir();
-    try {
-      const config = testConfig(dir, { maxRestingOrdersPerSymbol: 2, checkpointEveryCommands: 3 });
-      const first = await buildGateway(config);
-      const post = (body: object, key = ALICE) =>
-        first.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: { 'x-api-key': key },
-          payload: body,
-        });
-      expect((await post(limit(1, 'buy', 100, 1))).statusCode).toBe(200);
-      expect((await post(limit(2, 'buy', 100, 2))).statusCode).toBe(200);
-      expect((await post(limit(1, 'sell', 100, 1), BOB)).statusCode).toBe(200); // fills alice's 1
-      expect((await post(limit(3, 'buy', 99, 1))).statusCode).toBe(200);
-      expect((await post(limit(4, 'buy', 99, 1))).statusCode).toBe(409);
-      expect((await post(limit(2, 'sell', 120, 1), BOB)).statusCode).toBe(200);
-      await first.app.close();
+    const config = testConfig(testDir(), {
+      maxRestingOrdersPerSymbol: 2,
+      checkpointEveryCommands: 3,
+    });
+    const first = await buildGateway(config);
+    const post = async (body: object, key = ALICE) =>
+      (await request(first, 'POST', '/v1/orders', body, key)).status;
+    expect(await post(limit(1, 'buy', 100, 1))).toBe(200);
+    expect(await post(limit(2, 'buy', 100, 2))).toBe(200);
+    expect(await post(limit(1, 'sell', 100, 1), BOB)).toBe(200); // fills alice's 1
+    expect(await post(limit(3, 'buy', 99, 1))).toBe(200);
+    expect(await post(limit(4, 'buy', 99, 1))).toBe(409);
+    expect(await post(limit(2, 'sell', 120, 1), BOB)).toBe(200);
+    await first.app.close();
 
-      const second = await buildGateway(config);
-      try {
-        const market = second.markets.get('BTC-USD')!;
-        expect(counts(market).kept).toEqual([
-          [1, 2],
-          [2, 1],
-        ]);
-        expect(counts(market).kept).toEqual(counts(market).book);
-        const again = await second.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: { 'x-api-key': ALICE },
-          payload: limit(4, 'buy', 99, 1),
-        });
-        expect(again.statusCode).toBe(409);
-        expect(JSON.parse(again.body).code).toBe('TOO_MANY_ORDERS');
-      } finally {
-        await second.app.close();
-      }
+    const second = await buildGateway(config);
+    try {
+      const market = second.markets.get('BTC-USD')!;
+      expect(counts(market).kept).toEqual([
+        [1, 2],
+        [2, 1],
+      ]);
+      expect(counts(market).kept).toEqual(counts(market).book);
+      const again = await request(second, 'POST', '/v1/orders', limit(4, 'buy', 99, 1));
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('TOO_MANY_ORDERS');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await second.app.close();
     }
   });
 });

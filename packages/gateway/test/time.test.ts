@@ -1,31 +1,19 @@
-/**
- * Good-till-date orders through the gateway's clock (epoch milliseconds). The
- * tests move a hand-driven clock and, where the gateway's own timer matters,
- * Vitest's fake `setTimeout`: nothing here waits for real time.
- */
-import { rmSync } from 'node:fs';
 import type { Command } from 'tickbook';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGateway, type Gateway, toEngineId } from '../src/index';
 import {
-  ALICE,
   BOB,
-  type Harness,
-  harness,
   limit,
   metricsOf,
+  request,
   TestClock,
-  tempDir,
   testConfig,
+  testDir,
+  testHarness,
 } from './helpers';
 
-let h: Harness | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await h?.close();
-  h = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** Record the kinds of the commands of every engine call. */
@@ -46,7 +34,7 @@ const gtd = (id: number, side: 'buy' | 'sell', price: number, qty: number, expir
 describe('good-till-date orders on the gateway clock', () => {
   it('accepts an expiresAt in the future and echoes it; the book time follows the clock', async () => {
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     const expiresAt = clock.now + 60_000;
     const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
     expect(r.status).toBe(200);
@@ -60,7 +48,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it('refuses an expiresAt that is not after the clock, not an integer, with IOC, or on a market order', async () => {
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     for (const expiresAt of [clock.now - 1, clock.now, 1]) {
       const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
       expect(r.status).toBe(422);
@@ -105,7 +93,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it('an order trades until its expiry and never after: it is gone before the next command', async () => {
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     await h.call('POST', '/v1/orders', gtd(1, 'sell', 100, 5, clock.now + 1000));
     clock.advance(999);
     const before = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), BOB);
@@ -127,7 +115,7 @@ describe('good-till-date orders on the gateway clock', () => {
   it("the gateway's timer expires due orders when no request comes", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     const book = h.gw.markets.get('BTC-USD')!.book;
     const t0 = clock.now;
     await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 5000));
@@ -155,7 +143,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it('a good-till-date stop expires while it waits; an expiry survives a modify that loses priority', async () => {
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     const expiresAt = clock.now + 1000;
     const s = await h.call('POST', '/v1/orders', {
       symbol: 'BTC-USD',
@@ -184,7 +172,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it('moves the book time only when something may be due: other orders cost no advance-time', async () => {
     const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const h = await testHarness({}, { clock: clock.read });
     const calls = spyApply(h.gw);
     await h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
     clock.advance(10);
@@ -232,16 +220,11 @@ describe('good-till-date across a restart (journal)', () => {
     'a recovered order still expires on the clock, and the expiry itself is kept (%s)',
     async (_how, checkpointEveryCommands, replayed) => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const dir = tempDir();
-      dirs.push(dir);
+      const dir = testDir();
       const clock = new TestClock();
       const t0 = clock.now;
       const open = () =>
         buildGateway(testConfig(dir, { checkpointEveryCommands }), { clock: clock.read });
-      const call = async (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) => {
-        const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
-        return { status: res.statusCode, body: res.json() };
-      };
       const close = async (gw: Gateway) => {
         vi.useRealTimers();
         await gw.app.close();
@@ -249,10 +232,10 @@ describe('good-till-date across a restart (journal)', () => {
       };
 
       const a = await open();
-      await call(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
-      await call(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
-      await call(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
-      await call(a, 'POST', '/v1/orders', {
+      await request(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
+      await request(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
+      await request(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
+      await request(a, 'POST', '/v1/orders', {
         symbol: 'BTC-USD',
         id: 4,
         side: 'sell',
@@ -269,15 +252,15 @@ describe('good-till-date across a restart (journal)', () => {
       expect(b.recovered.get('BTC-USD')).toBe(replayed[0]);
       // Recovery alone restores the journalled time: nothing expired yet.
       expect(b.markets.get('BTC-USD')!.book.time).toBe(t0);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
       // The start-up timer moves the time to the clock: both expire.
       vi.advanceTimersByTime(0);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
         expiresAt: t0 + 10_000,
       });
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
       await close(b);
 
       // Restarted with the clock behind the journal (another machine, a clock
@@ -289,8 +272,8 @@ describe('good-till-date across a restart (journal)', () => {
       const book = c.markets.get('BTC-USD')!.book;
       expect(book.time).toBe(t0 + 2000);
       expect(book.size).toBe(2);
-      expect((await call(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-      const late = await call(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
+      expect((await request(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      const late = await request(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
       expect(late).toMatchObject({ status: 422, body: { code: 'ALREADY_EXPIRED' } });
       await close(c);
     },
