@@ -1,7 +1,17 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../src/index';
-import { BOB, harness, harnessPerTest, limit, metricsOf, tempDir, testConfig } from './helpers';
+import {
+  BOB,
+  expectBatch,
+  harness,
+  harnessPerTest,
+  limit,
+  metricsOf,
+  postBatch,
+  tempDir,
+  testConfig,
+} from './helpers';
 
 const h = harnessPerTest();
 
@@ -109,28 +119,19 @@ describe('orders', () => {
   });
 
   it('submits a batch in one request, with a result per order in order', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'sell', price: 100, qty: 5 },
-        { id: 2, side: 'buy', price: 100, qty: 2 },
-        { id: 3, side: 'buy', type: 'market', qty: 1 },
-        { id: 4, side: 'buy', price: 99, qty: 1 },
-      ],
-    });
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual({
-      symbol: 'BTC-USD',
-      accepted: 4,
-      rejected: 0,
-      results: [
-        { id: 1, status: 'resting', filled: 0, remaining: 5 },
-        // id 2 meets id 1, both alice's: self-trade prevention (cancel-newest)
-        { id: 2, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
-        { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
-        { id: 4, status: 'resting', filled: 0, remaining: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'sell', price: 100, qty: 5 },
+      { id: 2, side: 'buy', price: 100, qty: 2 },
+      { id: 3, side: 'buy', type: 'market', qty: 1 },
+      { id: 4, side: 'buy', price: 99, qty: 1 },
+    ]);
+    expectBatch(r, 4, 0, [
+      { id: 1, status: 'resting', filled: 0, remaining: 5 },
+      // id 2 meets id 1, both alice's: self-trade prevention (cancel-newest)
+      { id: 2, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
+      { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
+      { id: 4, status: 'resting', filled: 0, remaining: 1 },
+    ]);
   });
 
   it('serves L2 depth with the L2 sequence number', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, harness, harnessPerTest, limit, withCarol } from './helpers';
+import { ALICE, BOB, CAROL, harness, harnessPerTest, limit, postBatch, withCarol } from './helpers';
 
 const h = harnessPerTest({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
 
@@ -108,13 +108,10 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
   });
 
   it('a batch with one bad order is refused whole', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', price: 100, qty: 1 },
-        { id: 2, side: 'buy', price: 100, qty: -1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', price: 100, qty: 1 },
+      { id: 2, side: 'buy', price: 100, qty: -1 },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('body/orders/1/qty must be >= 1');
     await expectUntouched();
@@ -122,10 +119,10 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
 
   it('caps the batch length', async () => {
     const orders = [1, 2, 3, 4].map((id) => ({ id, side: 'buy', price: 100, qty: 1 }));
-    const r = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders });
+    const r = await postBatch(h, orders);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('body/orders must NOT have more than 3 items');
-    const empty = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders: [] });
+    const empty = await postBatch(h, []);
     expect(empty.body.message).toBe('body/orders must NOT have fewer than 1 items');
     await expectUntouched();
   });
@@ -187,7 +184,7 @@ describe('transport errors', () => {
       qty: 1,
       pad: 'x'.repeat(1000),
     }));
-    const r = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders });
+    const r = await postBatch(h, orders);
     expect(r.status).toBe(413);
     expect(r.body).toEqual({
       statusCode: 413,
@@ -323,14 +320,11 @@ describe('engine refusals return the TickbookError code', () => {
   });
 
   it('in a batch, a refused order is reported with its code and the others apply (each order is atomic)', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', price: 100, qty: 1 },
-        { id: 2, side: 'buy', price: 999_999, qty: 1 },
-        { id: 1, side: 'buy', price: 101, qty: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', price: 100, qty: 1 },
+      { id: 2, side: 'buy', price: 999_999, qty: 1 },
+      { id: 1, side: 'buy', price: 101, qty: 1 },
+    ]);
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(1);
     expect(r.body.rejected).toBe(2);

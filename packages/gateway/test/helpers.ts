@@ -115,6 +115,17 @@ export function expectRefused(
     });
 }
 
+/** A batch of orders for BTC-USD in one request (key default alice). */
+export function postBatch(h: Harness, orders: object[], key?: string): Promise<Answer> {
+  return h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders }, key);
+}
+
+/** A batch answered 200 with these counts and these results, in order. */
+export function expectBatch(r: Answer, accepted: number, rejected: number, results: object[]) {
+  expect(r.status).toBe(200);
+  expect(r.body).toEqual({ symbol: 'BTC-USD', accepted, rejected, results });
+}
+
 export interface Harness {
   gw: Gateway;
   dir: string;

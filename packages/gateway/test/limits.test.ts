@@ -10,6 +10,7 @@ import {
   CAROL,
   limit,
   metricsOf,
+  postBatch,
   request,
   TestClock,
   testConfig,
@@ -232,16 +233,13 @@ describe('orders held per account and symbol', () => {
   it('answers a batch past the limit order by order: the first ones rest, the rest are refused', async () => {
     const h = await testHarness({ maxRestingOrdersPerSymbol: 3 });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
-    const res = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 2, side: 'buy', price: 100, qty: 1 },
-        { id: 3, side: 'buy', price: 100, qty: 1, timeInForce: 'IOC' },
-        { id: 4, side: 'buy', price: 100, qty: 1 },
-        { id: 5, side: 'buy', price: 100, qty: 1 },
-        { id: 6, side: 'buy', type: 'stop', trigger: 200, qty: 1 },
-      ],
-    });
+    const res = await postBatch(h, [
+      { id: 2, side: 'buy', price: 100, qty: 1 },
+      { id: 3, side: 'buy', price: 100, qty: 1, timeInForce: 'IOC' },
+      { id: 4, side: 'buy', price: 100, qty: 1 },
+      { id: 5, side: 'buy', price: 100, qty: 1 },
+      { id: 6, side: 'buy', type: 'stop', trigger: 200, qty: 1 },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(3);
     expect(res.body.rejected).toBe(2);
@@ -333,7 +331,7 @@ describe('orders held per account and symbol', () => {
           qty: 1 + rnd(12),
           ...(rnd(3) === 0 ? { displayQty: 1 } : {}),
         }));
-        res = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders }, key);
+        res = await postBatch(h, orders, key);
       } else {
         clock.advance(rnd(1500));
         res = await h.call('GET', '/v1/depth/BTC-USD', undefined, key);

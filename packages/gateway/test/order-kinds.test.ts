@@ -11,10 +11,12 @@ import {
   ALICE,
   BOB,
   CAROL,
+  expectBatch,
   expectRefused,
   harnessPerTest,
   limit,
   metricsOf,
+  postBatch,
   withCarol,
 } from './helpers';
 
@@ -503,37 +505,28 @@ describe('reduce', () => {
 describe('batch', () => {
   it('takes every order kind, each refused one with its code', async () => {
     await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5), BOB);
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'sell', price: 110, qty: 9, displayQty: 3 },
-        { id: 2, side: 'buy', type: 'market', notional: 250 },
-        { id: 3, side: 'buy', type: 'market', qty: 1, protectionPrice: 99 },
-        { id: 4, side: 'sell', type: 'stop', trigger: 90, qty: 1 },
-        { id: 5, side: 'sell', type: 'stop', trigger: 90, price: 89, qty: 1 },
-        { id: 6, side: 'buy', price: 95, qty: 1, expiresAt: 9_000_000_000_000 },
-        { id: 7, side: 'sell', price: 110, qty: 3, displayQty: 3 },
-        { id: 8, side: 'buy', type: 'market', notional: 250, timeInForce: 'FOK' },
-        { id: 9, side: 'buy', price: 95, qty: 1, expiresAt: 1 },
-      ],
-    });
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual({
-      symbol: 'BTC-USD',
-      accepted: 6,
-      rejected: 3,
-      results: [
-        { id: 1, status: 'resting', filled: 0, remaining: 9 },
-        { id: 2, status: 'cancelled', filled: 2, remaining: 0, reason: 'remainder' },
-        { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'remainder' },
-        { id: 4, status: 'untriggered', filled: 0, remaining: 1 },
-        { id: 5, status: 'untriggered', filled: 0, remaining: 1 },
-        { id: 6, status: 'resting', filled: 0, remaining: 1 },
-        { id: 7, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_DISPLAY' },
-        { id: 8, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_TIF' },
-        { id: 9, status: 'rejected', filled: 0, remaining: 0, code: 'ALREADY_EXPIRED' },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'sell', price: 110, qty: 9, displayQty: 3 },
+      { id: 2, side: 'buy', type: 'market', notional: 250 },
+      { id: 3, side: 'buy', type: 'market', qty: 1, protectionPrice: 99 },
+      { id: 4, side: 'sell', type: 'stop', trigger: 90, qty: 1 },
+      { id: 5, side: 'sell', type: 'stop', trigger: 90, price: 89, qty: 1 },
+      { id: 6, side: 'buy', price: 95, qty: 1, expiresAt: 9_000_000_000_000 },
+      { id: 7, side: 'sell', price: 110, qty: 3, displayQty: 3 },
+      { id: 8, side: 'buy', type: 'market', notional: 250, timeInForce: 'FOK' },
+      { id: 9, side: 'buy', price: 95, qty: 1, expiresAt: 1 },
+    ]);
+    expectBatch(r, 6, 3, [
+      { id: 1, status: 'resting', filled: 0, remaining: 9 },
+      { id: 2, status: 'cancelled', filled: 2, remaining: 0, reason: 'remainder' },
+      { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'remainder' },
+      { id: 4, status: 'untriggered', filled: 0, remaining: 1 },
+      { id: 5, status: 'untriggered', filled: 0, remaining: 1 },
+      { id: 6, status: 'resting', filled: 0, remaining: 1 },
+      { id: 7, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_DISPLAY' },
+      { id: 8, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_TIF' },
+      { id: 9, status: 'rejected', filled: 0, remaining: 0, code: 'ALREADY_EXPIRED' },
+    ]);
     expect(await depth()).toMatchObject({
       bids: [{ price: 95, qty: 1, count: 1 }],
       asks: [
@@ -544,13 +537,10 @@ describe('batch', () => {
   });
 
   it('schema-checks the new fields per order', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', type: 'market', notional: 5 },
-        { id: 2, side: 'buy', type: 'market', qty: 1, displayQty: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', type: 'market', notional: 5 },
+      { id: 2, side: 'buy', type: 'market', qty: 1, displayQty: 1 },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe(
       'body/orders/1/displayQty is not allowed here (a market order never rests, so it cannot be an iceberg)',
