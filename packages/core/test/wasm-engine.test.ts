@@ -4,9 +4,8 @@
  * one process, and the memory a large book takes.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
 import { ERROR_CODE_LIST, isTickbookError, TickbookError } from '../src/errors';
-import { type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
+import { type BookEvent, type Command, createBook } from '../src/index';
 import * as codes from '../src/wasm/codes';
 import { decodeCommand, recordBytes } from '../src/wasm/encode';
 import {
@@ -21,10 +20,7 @@ import {
 import { matcherModule, memoryPlan } from '../src/wasm/module';
 import { mulberry32 } from '../src/workloads/prng';
 import { checkInvariants, dumpBook } from './support/book-state';
-
-function wasmBook(config: BookConfig): WasmBook {
-  return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
-}
+import { wasmBook } from './support/wasm-book';
 
 /** The commands in a buffer, as objects. */
 function commandsOf(buffer: CommandBuffer): Command[] {
