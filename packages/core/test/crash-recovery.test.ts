@@ -4,8 +4,7 @@
  * Runs against the built package (the test command builds it first).
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +22,7 @@ import {
 } from '../src/index';
 // @ts-expect-error plain JS fixture shared with the child process
 import { CRASH_CONFIG, crashCommands } from './fixtures/crash-stream.mjs';
+import { tempDir } from './support/temp-dir';
 
 const dist = resolve(import.meta.dirname, '../dist/index.js');
 
@@ -64,7 +64,7 @@ function expectSameAsReplay(book: Book): void {
 
 it('recovers every acknowledged command after the process is killed mid-run', async () => {
   if (!existsSync(dist)) throw new Error('packages/core is not built: run `npm run build`');
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-crash-'));
+  const dir = tempDir('crash');
   const journalPath = join(dir, 'book.journal');
   try {
     const { signal, acked } = await killMidRun(
@@ -109,7 +109,7 @@ it.each(['js', 'wasm'] as EngineKind[])(
   'recovers every acknowledged command when killed while it journals and checkpoints (%s engine)',
   async (engine) => {
     if (!existsSync(dist)) throw new Error('packages/core is not built: run `npm run build`');
-    const dir = mkdtempSync(join(tmpdir(), 'tickbook-crash-'));
+    const dir = tempDir('crash');
     const journalPath = join(dir, 'book.journal');
     const snapshotPath = join(dir, 'book.snapshot');
     try {

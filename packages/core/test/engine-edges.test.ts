@@ -4,8 +4,7 @@
  * that hidden iceberg reserves could push past 2^53-1. Each case runs on
  * every path (per-order, submit, apply, binary) and against the reference.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +20,7 @@ import { BITS_SEQLOCK, GEO_BITS_TABLE, GEO_EV_CAPACITY, ORDER_NEXT } from '../sr
 import { CommandBuffer, type WasmBook } from '../src/wasm/index';
 import { checkInvariants, dumpBook } from './support/book-state';
 import { codeOf, perOrderCall } from './support/run-command';
+import { tempDir } from './support/temp-dir';
 import { encodedEvents, wasmBook } from './support/wasm-book';
 
 /** The raw exports of a book's matcher. */
@@ -306,7 +306,7 @@ describe.each(['wasm', 'js'] as EngineKind[])(
     });
 
     it('such a book checkpoints and recovers in either engine', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tickbook-edges-'));
+      const dir = tempDir('edges');
       dirs.push(dir);
       const files = { journalPath: join(dir, 'b.journal'), snapshotPath: join(dir, 'b.snapshot') };
       const { book, sink } = openJournaledBook({ ...files, config, engine, fsync: 'never' });

@@ -8,15 +8,14 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './support/temp-dir';
 
 const root = resolve(import.meta.dirname, '../../..');
 const core = resolve(root, 'packages/core');
@@ -29,7 +28,7 @@ describe('packaging: the published tarball works in a fresh project', () => {
     if (!existsSync(join(core, 'dist/index.js'))) {
       throw new Error('packages/core is not built: run `npm run build` (the test command does)');
     }
-    project = mkdtempSync(join(tmpdir(), 'tickbook-pack-'));
+    project = tempDir('pack');
     execFileSync(bin('pnpm'), ['pack', '--pack-destination', project], {
       cwd: core,
       stdio: 'pipe',

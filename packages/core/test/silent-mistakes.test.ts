@@ -4,8 +4,7 @@
  * to applyEncoded, unknown config keys, and a journal opened with a config
  * other than its files'.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import {
   type EngineKind,
   openJournaledBook,
 } from '../src/index';
+import { tempDir } from './support/temp-dir';
 import { thrown } from './support/thrown';
 
 const config = { minPrice: 1, maxPrice: 1_000, capacity: 10 };
@@ -67,7 +67,7 @@ it('applyEncoded(an array) is INVALID_COMMAND and changes nothing', () => {
 });
 
 describe('openJournaledBook with a config other than its files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-mismatch-'));
+  const dir = tempDir('mismatch');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const stored = { minPrice: 1, maxPrice: 1_000, capacity: 10 };
 
