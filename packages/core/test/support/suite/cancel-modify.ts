@@ -1,7 +1,7 @@
 /** The shared scenario suite: cancel and modify (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../book-state';
-import { cxl, lvl, type MakeBook, mod, threeBids, trade } from './events';
+import { bookWith, cxl, lvl, type MakeBook, mod, threeBids, trade } from './events';
 
 export function cancelModifySuite(name: string, make: MakeBook): void {
   describe(`${name} engine: cancel and modify`, () => {
@@ -60,9 +60,10 @@ export function cancelModifySuite(name: string, make: MakeBook): void {
     });
 
     it('cancels a post-only order whose modify would cross', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 1 });
-      book.limit({ id: 2, side: 'buy', price: 98, qty: 1, postOnly: true });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 1 },
+        { id: 2, side: 'buy', price: 98, qty: 1, postOnly: true },
+      ]);
       expect(book.modify({ id: 2, price: 100 })).toEqual([
         mod(2, 'buy', 100, 1, false),
         lvl('buy', 98, 0, 0, 3),
