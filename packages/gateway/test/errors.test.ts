@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, harness, harnessPerTest, limit, postBatch, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  expectRefused,
+  harness,
+  harnessPerTest,
+  limit,
+  postBatch,
+  withCarol,
+} from './helpers';
 
 const h = harnessPerTest({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
 
@@ -16,12 +26,7 @@ describe('authentication', () => {
     ['an unknown key', 'not-a-key'],
   ])('refuses a request with %s (401)', async (_what, key) => {
     const r = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), key);
-    expect(r.status).toBe(401);
-    expect(r.body).toEqual({
-      statusCode: 401,
-      code: 'UNAUTHORIZED',
-      message: 'missing or unknown API key (x-api-key header)',
-    });
+    expectRefused(r, 401, 'UNAUTHORIZED', 'missing or unknown API key (x-api-key header)');
     expect((await h.call('GET', '/v1/depth/BTC-USD', undefined, key)).status).toBe(401);
     await expectUntouched();
   });
@@ -102,8 +107,7 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
   ];
   it.each(cases)('single order with %s', async (_what, body, message) => {
     const r = await h.call('POST', '/v1/orders', body);
-    expect(r.status).toBe(400);
-    expect(r.body).toEqual({ statusCode: 400, code: 'VALIDATION_ERROR', message });
+    expectRefused(r, 400, 'VALIDATION_ERROR', message);
     await expectUntouched();
   });
 
@@ -185,12 +189,7 @@ describe('transport errors', () => {
       pad: 'x'.repeat(1000),
     }));
     const r = await postBatch(h, orders);
-    expect(r.status).toBe(413);
-    expect(r.body).toEqual({
-      statusCode: 413,
-      code: 'BODY_TOO_LARGE',
-      message: 'request body is larger than 2048 bytes',
-    });
+    expectRefused(r, 413, 'BODY_TOO_LARGE', 'request body is larger than 2048 bytes');
     await expectUntouched();
   });
 
@@ -244,13 +243,7 @@ describe('engine refusals return the TickbookError code', () => {
 
   it('PRICE_OUT_OF_BAND is 422', async () => {
     const r = await h.call('POST', '/v1/orders', limit(5, 'buy', 100_001, 1));
-    expect(r.status).toBe(422);
-    expect(r.body).toEqual({
-      statusCode: 422,
-      code: 'PRICE_OUT_OF_BAND',
-      message: "Price is outside the book's price band",
-      id: 5,
-    });
+    expectRefused(r, 422, 'PRICE_OUT_OF_BAND', "Price is outside the book's price band", 5);
     await expectUntouched();
   });
 
@@ -298,13 +291,7 @@ describe('engine refusals return the TickbookError code', () => {
   it('UNKNOWN_ORDER is 404 for get, cancel and modify', async () => {
     for (const [method, body] of [['GET'], ['DELETE'], ['PATCH', { qty: 1 }]] as const) {
       const r = await h.call(method, '/v1/orders/BTC-USD/42', body);
-      expect(r.status).toBe(404);
-      expect(r.body).toEqual({
-        statusCode: 404,
-        code: 'UNKNOWN_ORDER',
-        message: 'No resting order has this id',
-        id: 42,
-      });
+      expectRefused(r, 404, 'UNKNOWN_ORDER', 'No resting order has this id', 42);
     }
   });
 
@@ -347,12 +334,7 @@ describe('failure of the book or journal', () => {
       throw new Error('ENOSPC: no space left on device');
     };
     const r = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
-    expect(r.status).toBe(503);
-    expect(r.body).toEqual({
-      statusCode: 503,
-      code: 'UNAVAILABLE',
-      message: 'BTC-USD: ENOSPC: no space left on device',
-    });
+    expectRefused(r, 503, 'UNAVAILABLE', 'BTC-USD: ENOSPC: no space left on device');
     expect((await h.call('DELETE', '/v1/orders/BTC-USD/1')).status).toBe(503);
     const health = await h.call('GET', '/health', undefined, null);
     expect(health.status).toBe(503);
@@ -505,8 +487,7 @@ describe('logs of refused requests', () => {
       };
       before = lines.length;
       const r = await logged.call('GET', '/v1/orders/BTC-USD/1', undefined, CAROL);
-      expect(r.status).toBe(500);
-      expect(r.body).toEqual({ statusCode: 500, code: 'INTERNAL', message: 'internal error' });
+      expectRefused(r, 500, 'INTERNAL', 'internal error');
       const errors = lines
         .slice(before)
         .map((l) => JSON.parse(l))

@@ -143,13 +143,13 @@ describe('market orders by notional and with a protection price', () => {
       market(5, 'buy', { notional: 500, qty: 1 }),
       BOB,
     );
-    expect(both.status).toBe(422);
-    expect(both.body).toEqual({
-      statusCode: 422,
-      code: 'QTY_AND_NOTIONAL',
-      message: 'A market order gives either qty or notional, not both',
-      id: 5,
-    });
+    expectRefused(
+      both,
+      422,
+      'QTY_AND_NOTIONAL',
+      'A market order gives either qty or notional, not both',
+      5,
+    );
     expectRefused(
       await h.call(
         'POST',
@@ -374,8 +374,7 @@ describe('stop orders', () => {
       [{ trigger: 1.5 }, 'body/trigger must be integer'],
     ] as const) {
       const r = await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, extra));
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({ statusCode: 400, code: 'VALIDATION_ERROR', message });
+      expectRefused(r, 400, 'VALIDATION_ERROR', message);
     }
     const trigger = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1, { trigger: 100 }));
     expect(trigger.body.message).toBe(
@@ -477,13 +476,7 @@ describe('reduce', () => {
 
   it('refuses an unknown order (404), a bad qty (400) and an unknown symbol (404)', async () => {
     const r = await h.call('POST', '/v1/orders/BTC-USD/42/reduce', { qty: 1 });
-    expect(r.status).toBe(404);
-    expect(r.body).toEqual({
-      statusCode: 404,
-      code: 'UNKNOWN_ORDER',
-      message: 'No resting order has this id',
-      id: 42,
-    });
+    expectRefused(r, 404, 'UNKNOWN_ORDER', 'No resting order has this id', 42);
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 5));
     for (const [body, message] of [
       [{ qty: 0 }, 'body/qty must be >= 1'],
