@@ -7,6 +7,7 @@ import {
   harness,
   harnessPerTest,
   limit,
+  market,
   postBatch,
   withCarol,
 } from './helpers';
@@ -248,14 +249,7 @@ describe('engine refusals return the TickbookError code', () => {
   });
 
   it('INVALID_TIF (GTC market order) and INVALID_POST_ONLY are 422', async () => {
-    const m = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'market',
-      qty: 1,
-      timeInForce: 'GTC',
-    });
+    const m = await h.call('POST', '/v1/orders', market(1, 'buy', { qty: 1, timeInForce: 'GTC' }));
     expect(m.status).toBe(422);
     expect(m.body.code).toBe('INVALID_TIF');
     const p = await h.call(

@@ -167,6 +167,14 @@ export async function testHarness(
   return h;
 }
 
+/** A harness on a clock the test moves by hand, closed when the test finishes. */
+export async function clockedHarness(
+  overrides: Partial<GatewayConfig> = {},
+): Promise<{ h: Harness; clock: TestClock }> {
+  const clock = new TestClock();
+  return { h: await testHarness(overrides, { clock: clock.read }), clock };
+}
+
 /** A fresh harness for every test of the file (made before each, closed after). */
 export function harnessPerTest(
   overrides: Partial<GatewayConfig> = {},
@@ -196,17 +204,22 @@ export function harnessPerTest(
   };
 }
 
-export const limit = (
-  id: number,
-  side: 'buy' | 'sell',
-  price: number,
-  qty: number,
-  extra = {},
-) => ({
+/** An order body for BTC-USD. */
+const btcOrder = (id: number, side: 'buy' | 'sell', fields: object) => ({
   symbol: 'BTC-USD',
   id,
   side,
-  price,
-  qty,
-  ...extra,
+  ...fields,
 });
+
+/** A limit order for BTC-USD (GTC unless `extra` says otherwise). */
+export const limit = (id: number, side: 'buy' | 'sell', price: number, qty: number, extra = {}) =>
+  btcOrder(id, side, { price, qty, ...extra });
+
+/** A market order for BTC-USD: `extra` gives its size (`qty` or `notional`) and options. */
+export const market = (id: number, side: 'buy' | 'sell', extra: object) =>
+  btcOrder(id, side, { type: 'market', ...extra });
+
+/** A stop order for BTC-USD (stop market; a `price` in `extra` makes it a stop limit). */
+export const stop = (id: number, side: 'buy' | 'sell', trigger: number, qty: number, extra = {}) =>
+  btcOrder(id, side, { type: 'stop', trigger, qty, ...extra });

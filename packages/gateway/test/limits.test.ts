@@ -8,11 +8,12 @@ import {
   ALICE,
   BOB,
   CAROL,
+  clockedHarness,
   limit,
   metricsOf,
   postBatch,
   request,
-  TestClock,
+  stop,
   testConfig,
   testDir,
   testHarness,
@@ -145,16 +146,9 @@ describe('orders held per account and symbol', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ statusCode: 409, code: 'TOO_MANY_ORDERS', id: 4 });
     // a waiting stop would hold a slot too
-    const stop = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 5,
-      side: 'buy',
-      type: 'stop',
-      trigger: 200,
-      qty: 1,
-    });
-    expect(stop.status).toBe(409);
-    expect(stop.body.code).toBe('TOO_MANY_ORDERS');
+    const s = await h.call('POST', '/v1/orders', stop(5, 'buy', 200, 1));
+    expect(s.status).toBe(409);
+    expect(s.body.code).toBe('TOO_MANY_ORDERS');
     // nothing reached the book: same orders, same sequence, same state, no such order
     expect(market.book.size).toBe(before.size);
     expect(market.book.sequence).toBe(before.sequence);
@@ -197,8 +191,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('frees a place once an order is cancelled, filled, or expires', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({ maxRestingOrdersPerSymbol: 2 }, { clock: clock.read });
+    const { h, clock } = await clockedHarness({ maxRestingOrdersPerSymbol: 2 });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
     await h.call('POST', '/v1/orders', limit(2, 'buy', 101, 5));
     expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 90, 1))).status).toBe(409);
@@ -267,11 +260,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('keeps exact counts through fills, icebergs, self-trade prevention, stops, modifies and expiries', async () => {
-    const clock = new TestClock();
-    const h = await testHarness(
-      { ...withCarol, maxRestingOrdersPerSymbol: 1000 },
-      { clock: clock.read },
-    );
+    const { h, clock } = await clockedHarness({ ...withCarol, maxRestingOrdersPerSymbol: 1000 });
     const market = h.gw.markets.get('BTC-USD')!;
     let seed = 12345;
     const rnd = (n: number) => {

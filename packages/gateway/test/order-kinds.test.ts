@@ -15,29 +15,15 @@ import {
   expectRefused,
   harnessPerTest,
   limit,
+  market,
   metricsOf,
   postBatch,
+  stop,
   withCarol,
 } from './helpers';
 
 const h = harnessPerTest(withCarol);
 
-const market = (id: number, side: 'buy' | 'sell', extra: object) => ({
-  symbol: 'BTC-USD',
-  id,
-  side,
-  type: 'market',
-  ...extra,
-});
-const stop = (id: number, side: 'buy' | 'sell', trigger: number, qty: number, extra = {}) => ({
-  symbol: 'BTC-USD',
-  id,
-  side,
-  type: 'stop',
-  trigger,
-  qty,
-  ...extra,
-});
 const depth = async () => (await h.call('GET', '/v1/depth/BTC-USD')).body;
 const book = () => h.gw.markets.get('BTC-USD')!.book;
 

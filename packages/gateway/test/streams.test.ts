@@ -2,7 +2,16 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { StreamHub } from '../src/streams';
-import { ALICE, BOB, CAROL, limit, metricsOf, TestClock, testHarness, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  clockedHarness,
+  limit,
+  metricsOf,
+  testHarness,
+  withCarol,
+} from './helpers';
 
 /** Just enough of a ws socket for the hub. */
 class FakeSocket extends EventEmitter {
@@ -203,8 +212,7 @@ describe('streams of the new events', () => {
   });
 
   it('an expiry goes to its owner only; the book time never appears on a stream', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
     const alice = new FakeSocket();
     const bob = new FakeSocket();

@@ -3,14 +3,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGateway, type Gateway, toEngineId } from '../src/index';
 import {
   BOB,
+  clockedHarness,
   expectRefused,
   limit,
+  market,
   metricsOf,
   request,
+  stop,
   TestClock,
   testConfig,
   testDir,
-  testHarness,
 } from './helpers';
 
 afterEach(() => {
@@ -34,8 +36,7 @@ const gtd = (id: number, side: 'buy' | 'sell', price: number, qty: number, expir
 
 describe('good-till-date orders on the gateway clock', () => {
   it('accepts an expiresAt in the future and echoes it; the book time follows the clock', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const expiresAt = clock.now + 60_000;
     const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
     expect(r.status).toBe(200);
@@ -48,8 +49,7 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('refuses an expiresAt that is not after the clock, not an integer, with IOC, or on a market order', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     for (const expiresAt of [clock.now - 1, clock.now, 1]) {
       const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
       expectRefused(r, 422, 'ALREADY_EXPIRED', "expiresAt is not after the book's current time", 1);
@@ -70,24 +70,20 @@ describe('good-till-date orders on the gateway clock', () => {
     );
     expect(ioc.status).toBe(422);
     expect(ioc.body.code).toBe('INVALID_EXPIRY');
-    const market = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'market',
-      qty: 1,
-      expiresAt: clock.now + 1000,
-    });
-    expect(market.status).toBe(400);
-    expect(market.body.message).toBe(
+    const m = await h.call(
+      'POST',
+      '/v1/orders',
+      market(1, 'buy', { qty: 1, expiresAt: clock.now + 1000 }),
+    );
+    expect(m.status).toBe(400);
+    expect(m.body.message).toBe(
       'body/expiresAt is not allowed here (a market order never rests, so it cannot expire)',
     );
     expect(h.gw.markets.get('BTC-USD')!.book.size).toBe(0);
   });
 
   it('an order trades until its expiry and never after: it is gone before the next command', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     await h.call('POST', '/v1/orders', gtd(1, 'sell', 100, 5, clock.now + 1000));
     clock.advance(999);
     const before = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), BOB);
@@ -108,8 +104,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it("the gateway's timer expires due orders when no request comes", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const book = h.gw.markets.get('BTC-USD')!.book;
     const t0 = clock.now;
     await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 5000));
@@ -136,18 +131,9 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('a good-till-date stop expires while it waits; an expiry survives a modify that loses priority', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const expiresAt = clock.now + 1000;
-    const s = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'stop',
-      trigger: 150,
-      qty: 2,
-      expiresAt,
-    });
+    const s = await h.call('POST', '/v1/orders', stop(1, 'buy', 150, 2, { expiresAt }));
     expect(s.body).toMatchObject({ status: 'untriggered' });
     expect(s.body.events[0]).toMatchObject({ orderType: 'stop-market', expiresAt });
     await h.call('POST', '/v1/orders', gtd(2, 'buy', 90, 2, expiresAt));
@@ -165,19 +151,11 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('moves the book time only when something may be due: other orders cost no advance-time', async () => {
-    const clock = new TestClock();
-    const h = await testHarness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const calls = spyApply(h.gw);
     await h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
     clock.advance(10);
-    await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 2,
-      side: 'buy',
-      type: 'stop',
-      trigger: 120,
-      qty: 1,
-    });
+    await h.call('POST', '/v1/orders', stop(2, 'buy', 120, 1));
     await h.call('DELETE', '/v1/orders/BTC-USD/1');
     expect(calls).toEqual([['limit'], ['stop'], ['cancel']]);
     // An order with an expiry: the time moves first, so ALREADY_EXPIRED means "before now".
@@ -229,15 +207,7 @@ describe('good-till-date across a restart (journal)', () => {
       await request(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
       await request(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
       await request(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
-      await request(a, 'POST', '/v1/orders', {
-        symbol: 'BTC-USD',
-        id: 4,
-        side: 'sell',
-        type: 'stop',
-        trigger: 70,
-        qty: 1,
-        expiresAt: t0 + 1000,
-      });
+      await request(a, 'POST', '/v1/orders', stop(4, 'sell', 70, 1, { expiresAt: t0 + 1000 }));
       await close(a);
 
       // Down for 2 s: order 1 and stop 4 are due when the gateway comes back.
