@@ -24,24 +24,26 @@ export function cancelModifySuite(name: string, make: MakeBook): void {
       expect(book.modify({ id: 1, qty: 2, price: 100 })).toEqual([mod(1, 'buy', 100, 2, true)]);
     });
 
-    it('loses time priority when raising quantity', () => {
+    // The modify, its events, and the queue at the price the order ends at (now last in it).
+    it.each([
+      [
+        'when raising quantity',
+        { id: 1, qty: 6 },
+        [mod(1, 'buy', 100, 6, false), lvl('buy', 100, 5, 1, 4), lvl('buy', 100, 11, 2, 4)],
+        100,
+        [2, 1],
+      ],
+      [
+        'on a price change and keeps the quantity when none is given',
+        { id: 2, price: 98 },
+        [mod(2, 'buy', 98, 5, false), lvl('buy', 100, 5, 1, 4), lvl('buy', 98, 10, 2, 4)],
+        98,
+        [3, 2],
+      ],
+    ])('loses time priority %s', (_what, change, events, price, queue) => {
       const book = threeBids(make);
-      expect(book.modify({ id: 1, qty: 6 })).toEqual([
-        mod(1, 'buy', 100, 6, false),
-        lvl('buy', 100, 5, 1, 4),
-        lvl('buy', 100, 11, 2, 4),
-      ]);
-      expect(book.ordersAt('buy', 100).map((o) => o.id)).toEqual([2, 1]);
-    });
-
-    it('loses time priority on a price change and keeps the quantity when none is given', () => {
-      const book = threeBids(make);
-      expect(book.modify({ id: 2, price: 98 })).toEqual([
-        mod(2, 'buy', 98, 5, false),
-        lvl('buy', 100, 5, 1, 4),
-        lvl('buy', 98, 10, 2, 4),
-      ]);
-      expect(book.ordersAt('buy', 98).map((o) => o.id)).toEqual([3, 2]);
+      expect(book.modify(change)).toEqual(events);
+      expect(book.ordersAt('buy', price).map((o) => o.id)).toEqual(queue);
     });
 
     it('matches a modify that crosses like a new order, keeping what it had filled', () => {
