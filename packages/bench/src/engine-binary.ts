@@ -12,7 +12,8 @@
 import type { Book, BookConfig } from 'tickbook';
 import { ChecksumAccumulator, type Ops, toCommandBuffer } from 'tickbook/workloads';
 import { BATCH_SIZE } from './constants';
-import type { BookRunner, EngineAdapter, L2, Prepared } from './types';
+import { l2Of, shapeConfig, tickbookNames } from './engine-tickbook';
+import type { BookRunner, EngineAdapter, Prepared } from './types';
 
 /** The structural shape of tickbook's `CommandBuffer`. */
 export interface CommandBufferLike {
@@ -65,14 +66,10 @@ export function tickbookBinary(
 ): EngineAdapter {
   const { evTrade, evRejected, unknownOrder } = api;
   return {
-    key: `${engine}-binary`,
-    label: `tickbook ${label} · binary batch`,
-    family: 'tickbook',
-    engine,
-    path: 'batch',
+    ...tickbookNames(engine, 'binary', label, 'binary batch', 'batch'),
     prepare: (ops) => encode(ops),
     create(shape): BookRunner {
-      const book = factory({ ...shape, engine: engine as BookConfig['engine'] });
+      const book = factory(shapeConfig(engine, shape));
       let trades = 0;
       let refused = 0;
       const sink = (c: EventCursorLike) => {
@@ -112,13 +109,7 @@ export function tickbookBinary(
         },
         fills: () => trades,
         size: () => book.size,
-        depth(): L2 {
-          const d = book.depth();
-          return {
-            bids: d.bids.map((l) => [l.price, l.qty] as [number, number]),
-            asks: d.asks.map((l) => [l.price, l.qty] as [number, number]),
-          };
-        },
+        depth: () => l2Of(book),
       };
     },
   };

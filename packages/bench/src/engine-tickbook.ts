@@ -15,7 +15,15 @@ import {
 } from 'tickbook/workloads';
 import { BATCH_SIZE } from './constants';
 import { freshCopy } from './fresh';
-import type { BookRunner, BookShape, EngineAdapter, L2, MicroBook, Prepared } from './types';
+import type {
+  BookRunner,
+  BookShape,
+  EngineAdapter,
+  L2,
+  MicroBook,
+  PathKind,
+  Prepared,
+} from './types';
 
 /** Makes a book of one engine kind. */
 export type BookFactory = (config: BookConfig) => Book;
@@ -130,7 +138,8 @@ function batchLoop(book: Book, chunks: Command[][]): number {
   return -1;
 }
 
-function l2Of(book: Book): L2 {
+/** A book's full L2 depth as [price, qty] pairs, best first. */
+export function l2Of(book: Pick<Book, 'depth'>): L2 {
   const d = book.depth();
   return {
     bids: d.bids.map((l) => [l.price, l.qty] as [number, number]),
@@ -144,8 +153,48 @@ export function linearMemoryBytes(book: Book): number {
   return memory?.buffer?.byteLength ?? 0;
 }
 
-function shapeConfig(engine: string, shape: BookShape): BookConfig {
+export function shapeConfig(engine: string, shape: BookShape): BookConfig {
   return { ...shape, engine: engine as BookConfig['engine'] };
+}
+
+/** What names a tickbook adapter: key `<engine>-<suffix>`, and the path's name in its label. */
+export function tickbookNames(
+  engine: string,
+  suffix: string,
+  label: string,
+  pathName: string,
+  path: PathKind,
+): Pick<EngineAdapter, 'key' | 'label' | 'family' | 'engine' | 'path'> {
+  return {
+    key: `${engine}-${suffix}`,
+    label: `tickbook ${label} · ${pathName}`,
+    family: 'tickbook',
+    engine,
+    path,
+  };
+}
+
+/** A verification run: `replay` feeds every checksum into a fresh accumulator. */
+function checked(book: Book, replay: (acc: ChecksumAccumulator) => void) {
+  const acc = new ChecksumAccumulator();
+  replay(acc);
+  return acc.result(book.size);
+}
+
+/** The runner of a path that makes one call per operation, timed as a whole or call by call. */
+function perOperationRunner(
+  book: Book,
+  loop: (book: Book, ops: Ops) => number,
+  timed: (book: Book, ops: Ops, out: Float64Array) => void,
+  replay: (book: Book, ops: Ops, acc: ChecksumAccumulator) => void,
+): BookRunner {
+  return {
+    run: (p: Prepared) => loop(book, p as Ops),
+    runTimed: (p: Prepared, out: Float64Array) => timed(book, p as Ops, out),
+    runChecked: (ops) => checked(book, (acc) => replay(book, ops, acc)),
+    size: () => book.size,
+    depth: () => l2Of(book),
+  };
 }
 
 /** Per-order API adapter for one tickbook engine kind. */
@@ -157,24 +206,12 @@ export function tickbookPerOrder(
   const loop = freshCopy(perOrderLoop);
   const timed = freshCopy(perOrderTimedLoop);
   return {
-    key: `${engine}-order`,
-    label: `tickbook ${label} · per-order`,
-    family: 'tickbook',
-    engine,
-    path: 'per-order',
+    ...tickbookNames(engine, 'order', label, 'per-order', 'per-order'),
     prepare: (ops) => ops,
     create(shape): BookRunner {
       const book = factory(shapeConfig(engine, shape));
       return {
-        run: (p: Prepared) => loop(book, p as Ops),
-        runTimed: (p: Prepared, out: Float64Array) => timed(book, p as Ops, out),
-        runChecked(ops) {
-          const acc = new ChecksumAccumulator();
-          replayPerOrder(book, ops, acc);
-          return acc.result(book.size);
-        },
-        size: () => book.size,
-        depth: () => l2Of(book),
+        ...perOperationRunner(book, loop, timed, replayPerOrder),
         outsideHeapBytes: () => linearMemoryBytes(book),
       };
     },
@@ -200,26 +237,12 @@ export function tickbookSubmit(engine: string, label: string, factory: BookFacto
   const loop = freshCopy(submitLoop);
   const timed = freshCopy(submitTimedLoop);
   return {
-    key: `${engine}-submit`,
-    label: `tickbook ${label} · per-order submit`,
-    family: 'tickbook',
-    engine,
-    path: 'submit',
+    ...tickbookNames(engine, 'submit', label, 'per-order submit', 'submit'),
     prepare: (ops) => ops,
-    create(shape): BookRunner {
-      const book = factory(shapeConfig(engine, shape));
-      return {
-        run: (p: Prepared) => loop(book, p as Ops),
-        runTimed: (p: Prepared, out: Float64Array) => timed(book, p as Ops, out),
-        runChecked(ops) {
-          const acc = new ChecksumAccumulator();
-          for (let i = 0; i < ops.length; i++) acc.add(book.submit(toCommand(ops, i)));
-          return acc.result(book.size);
-        },
-        size: () => book.size,
-        depth: () => l2Of(book),
-      };
-    },
+    create: (shape) =>
+      perOperationRunner(factory(shapeConfig(engine, shape)), loop, timed, (book, ops, acc) => {
+        for (let i = 0; i < ops.length; i++) acc.add(book.submit(toCommand(ops, i)));
+      }),
   };
 }
 
@@ -227,11 +250,7 @@ export function tickbookSubmit(engine: string, label: string, factory: BookFacto
 export function tickbookBatch(engine: string, label: string, factory: BookFactory): EngineAdapter {
   const loop = freshCopy(batchLoop);
   return {
-    key: `${engine}-apply`,
-    label: `tickbook ${label} · batch apply`,
-    family: 'tickbook',
-    engine,
-    path: 'batch',
+    ...tickbookNames(engine, 'apply', label, 'batch apply', 'batch'),
     prepare(ops) {
       const chunks: Command[][] = [];
       for (let s = 0; s < ops.length; s += BATCH_SIZE) {
@@ -243,11 +262,7 @@ export function tickbookBatch(engine: string, label: string, factory: BookFactor
       const book = factory(shapeConfig(engine, shape));
       return {
         run: (p: Prepared) => loop(book, p as Command[][]),
-        runChecked(ops) {
-          const acc = new ChecksumAccumulator();
-          replayBatch(book, ops, BATCH_SIZE, acc);
-          return acc.result(book.size);
-        },
+        runChecked: (ops) => checked(book, (acc) => replayBatch(book, ops, BATCH_SIZE, acc)),
         size: () => book.size,
         depth: () => l2Of(book),
       };

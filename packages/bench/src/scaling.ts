@@ -91,7 +91,16 @@ function measure(
   });
 }
 
-function verdict(engines: readonly EngineAdapter[], points: ScalingPoint[]) {
+/** Measures the points and gives the table with its flatness verdict per path. */
+function measuredTable(
+  name: string,
+  xLabel: string,
+  ops: number,
+  engines: readonly EngineAdapter[],
+  specs: readonly PointSpec[],
+  runs: number,
+): ScalingTable {
+  const points = measure(engines, specs, runs);
   const spreadFactor: Record<string, number> = {};
   const flat: Record<string, boolean> = {};
   for (const e of engines) {
@@ -99,7 +108,7 @@ function verdict(engines: readonly EngineAdapter[], points: ScalingPoint[]) {
     spreadFactor[e.key] = Math.max(...rates) / Math.min(...rates);
     flat[e.key] = spreadFactor[e.key] <= SCALING_FLAT_FACTOR;
   }
-  return { spreadFactor, flat };
+  return { name, xLabel, ops, points, spreadFactor, flat };
 }
 
 /** Orders/sec as the resting book grows. */
@@ -115,14 +124,7 @@ export function scaleBookSize(
     w: generateW1({ warmup: n, ops }),
     shape: { minPrice: 1, maxPrice: 20_000, capacity: n + ops + 10_000 },
   }));
-  const points = measure(engines, specs, runs);
-  return {
-    name: 'resting book size',
-    xLabel: 'resting orders',
-    ops,
-    points,
-    ...verdict(engines, points),
-  };
+  return measuredTable('resting book size', 'resting orders', ops, engines, specs, runs);
 }
 
 /** Orders/sec as the band widens with sparse prices. */
@@ -142,12 +144,5 @@ export function scaleBandWidth(
       shape: { minPrice: 1, maxPrice: mid + 50 * step, capacity: 100_000 },
     };
   });
-  const points = measure(engines, specs, runs);
-  return {
-    name: 'band width (sparse prices)',
-    xLabel: 'band ticks',
-    ops,
-    points,
-    ...verdict(engines, points),
-  };
+  return measuredTable('band width (sparse prices)', 'band ticks', ops, engines, specs, runs);
 }

@@ -46,14 +46,27 @@ function orders(n: number, idBase: number): Command[] {
   return out;
 }
 
+/** Runs `body` with a matcher node (m1) of `shard` and a client, then closes both. */
+async function withMatcher(
+  cfg: ClusterConfig,
+  shard: string,
+  body: (node: MatcherNode, client: ClusterClient) => Promise<void>,
+): Promise<void> {
+  const node = await MatcherNode.start({ config: cfg, shard, nodeId: 'm1' });
+  const client = await ClusterClient.connect(cfg);
+  try {
+    await body(node, client);
+  } finally {
+    await client.close();
+    await node.stop();
+  }
+}
+
 describe('matcher node on a real JetStream', () => {
   it('answers each command message with the events an in-process book gives, per symbol, in stream order', async () => {
-    const cfg = config(services.nats.servers);
-    const node = await MatcherNode.start({ config: cfg, shard: 'a', nodeId: 'm1' });
-    await until('leadership', () => node.isLeader);
-    const client = await ClusterClient.connect(cfg);
-    const local = { BTC: createBook(BOOK), ETH: createBook(BOOK) };
-    try {
+    await withMatcher(config(services.nats.servers), 'a', async (node, client) => {
+      await until('leadership', () => node.isLeader);
+      const local = { BTC: createBook(BOOK), ETH: createBook(BOOK) };
       const commands = orders(300, 1);
       for (let i = 0; i < commands.length; i += 30) {
         for (const symbol of ['BTC', 'ETH'] as const) {
@@ -66,17 +79,12 @@ describe('matcher node on a real JetStream', () => {
       }
       expect(node.status().symbols.BTC.stateHash).toBe(local.BTC.stateHash());
       expect(node.status().symbols.ETH.stateHash).toBe(local.ETH.stateHash());
-    } finally {
-      await client.close();
-      await node.stop();
-    }
+    });
   });
 
   it('applies a retried publish once (same dedupe id)', async () => {
     const cfg = config(services.nats.servers, { books: { DUP: BOOK }, shards: { d: ['DUP'] } });
-    const node = await MatcherNode.start({ config: cfg, shard: 'd', nodeId: 'm1' });
-    const client = await ClusterClient.connect(cfg);
-    try {
+    await withMatcher(cfg, 'd', async (node, client) => {
       const order: Command = { kind: 'limit', id: 7, side: 'buy', price: 10, qty: 3, owner: 1 };
       const first = await client.submit('DUP', [order], { dedupeId: 'acct1:order7' });
       expect(first.duplicate).toBe(false);
@@ -86,10 +94,7 @@ describe('matcher node on a real JetStream', () => {
       const next = await client.submit('DUP', [{ kind: 'cancel', id: 7 }]);
       expect(next.results[0].events[0]).toMatchObject({ type: 'cancelled', id: 7, qty: 3 });
       expect(node.replica('DUP')?.book.size).toBe(0);
-    } finally {
-      await client.close();
-      await node.stop();
-    }
+    });
   });
 
   it('refuses a placement whose id it placed recently, in any message, also after a restart from a snapshot', async () => {

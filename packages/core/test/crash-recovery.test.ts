@@ -4,13 +4,13 @@
  * Runs against the built package (the test command builds it first).
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import {
+  type Book,
   type Command,
   createBook,
   decodeJournal,
@@ -22,45 +22,61 @@ import {
 } from '../src/index';
 // @ts-expect-error plain JS fixture shared with the child process
 import { CRASH_CONFIG, crashCommands } from './fixtures/crash-stream.mjs';
+import { tempDir } from './support/temp-dir';
 
 const dist = resolve(import.meta.dirname, '../dist/index.js');
 
+/**
+ * Runs a child process (node with `args`) until it has acknowledged 2,000
+ * commands, then kills it with SIGKILL. `onLine` reads each line it prints and
+ * returns the sequence the line acknowledges, if it acknowledges one.
+ */
+async function killMidRun(
+  args: string[],
+  onLine: (line: string) => number | undefined,
+): Promise<{ signal: NodeJS.Signals | null; acked: number }> {
+  const child: ChildProcessByStdio<null, Readable, null> = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let acked = 0;
+  let buffered = '';
+  const signal = await new Promise<NodeJS.Signals | null>((done, fail) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) acked = onLine(line) ?? acked;
+      if (acked >= 2_000 && !child.killed) child.kill('SIGKILL');
+    });
+    child.on('exit', (_code, sig) => done(sig));
+    child.on('error', fail);
+  });
+  return { signal, acked };
+}
+
+/** The crash stream replayed in-process up to the same point gives the same book. */
+function expectSameAsReplay(book: Book): void {
+  const replay = createBook(CRASH_CONFIG) as JournalableBook;
+  const stream = crashCommands() as Generator<Command>;
+  while (replay.sequence < book.sequence) replay.submit(stream.next().value as Command);
+  expect(stateHash(book)).toBe(stateHash(replay));
+}
+
 it('recovers every acknowledged command after the process is killed mid-run', async () => {
   if (!existsSync(dist)) throw new Error('packages/core is not built: run `npm run build`');
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-crash-'));
+  const dir = tempDir('crash');
   const journalPath = join(dir, 'book.journal');
   try {
-    const child = spawn(
-      process.execPath,
+    const { signal, acked } = await killMidRun(
       [resolve(import.meta.dirname, 'fixtures/crash-child.mjs'), journalPath, 'js'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      (line) => Number(line.slice(4)),
     );
-    let acked = 0;
-    let buffered = '';
-    const signal = await new Promise<NodeJS.Signals | null>((done, fail) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) acked = Number(line.slice(4));
-        if (acked >= 2_000 && !child.killed) child.kill('SIGKILL');
-      });
-      child.on('exit', (_code, sig) => done(sig));
-      child.on('error', fail);
-    });
     expect(signal).toBe('SIGKILL'); // it died mid-run, not at its natural end
     expect(acked).toBeGreaterThanOrEqual(2_000);
 
     const recovered = recover({ journal: readFileSync(journalPath) });
     expect(recovered.book.sequence).toBeGreaterThanOrEqual(acked);
-
-    // The same stream replayed in-process up to the same point gives the same book.
-    const replay = createBook(CRASH_CONFIG) as JournalableBook;
-    const stream = crashCommands() as Generator<Command>;
-    while (replay.sequence < recovered.book.sequence) replay.submit(stream.next().value as Command);
-    expect(stateHash(recovered.book)).toBe(stateHash(replay));
+    expectSameAsReplay(recovered.book);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -93,33 +109,19 @@ it.each(['js', 'wasm'] as EngineKind[])(
   'recovers every acknowledged command when killed while it journals and checkpoints (%s engine)',
   async (engine) => {
     if (!existsSync(dist)) throw new Error('packages/core is not built: run `npm run build`');
-    const dir = mkdtempSync(join(tmpdir(), 'tickbook-crash-'));
+    const dir = tempDir('crash');
     const journalPath = join(dir, 'book.journal');
     const snapshotPath = join(dir, 'book.snapshot');
     try {
-      const child: ChildProcessByStdio<null, Readable, null> = spawn(
-        process.execPath,
-        ['--input-type=module', '-e', CHECKPOINTING_CHILD, journalPath, snapshotPath, engine],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      let acked = 0;
       let checkpoints = 0;
-      let buffered = '';
-      const signal = await new Promise<NodeJS.Signals | null>((done, fail) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString();
-          const lines = buffered.split('\n');
-          buffered = lines.pop() ?? '';
-          for (const line of lines) {
-            const [what, sequence] = line.split(' ');
-            if (what === 'ack') acked = Number(sequence);
-            else if (what === 'checkpoint') checkpoints++;
-          }
-          if (acked >= 2_000 && !child.killed) child.kill('SIGKILL');
-        });
-        child.on('exit', (_code, sig) => done(sig));
-        child.on('error', fail);
-      });
+      const { signal, acked } = await killMidRun(
+        ['--input-type=module', '-e', CHECKPOINTING_CHILD, journalPath, snapshotPath, engine],
+        (line) => {
+          const [what, sequence] = line.split(' ');
+          if (what === 'checkpoint') checkpoints++;
+          return what === 'ack' ? Number(sequence) : undefined;
+        },
+      );
       expect(signal).toBe('SIGKILL');
       expect(checkpoints).toBeGreaterThanOrEqual(6);
 
@@ -134,10 +136,7 @@ it.each(['js', 'wasm'] as EngineKind[])(
       expect(recovered?.replayed).toBeLessThanOrEqual(250);
       expect(decodeJournal(readFileSync(journalPath)).records.length).toBeLessThanOrEqual(250);
 
-      const replay = createBook(CRASH_CONFIG) as JournalableBook;
-      const stream = crashCommands() as Generator<Command>;
-      while (replay.sequence < book.sequence) replay.submit(stream.next().value as Command);
-      expect(stateHash(book)).toBe(stateHash(replay));
+      expectSameAsReplay(book);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,6 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -14,7 +13,6 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +37,7 @@ import {
   PROPERTY_RUNS,
 } from './support/commands';
 import { codeOf } from './support/run-command';
+import { tempDir } from './support/temp-dir';
 
 const ENGINES: EngineKind[] = ['wasm', 'js'];
 const space = commandSpace();
@@ -51,8 +50,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-checkpoint-'));
+/** A temp dir removed after the test. */
+function testDir(): string {
+  const dir = tempDir('checkpoint');
   dirs.push(dir);
   return dir;
 }
@@ -84,7 +84,7 @@ describe.each(ENGINES)('checkpoints (%s engine)', (engine) => {
         fc.array(fc.nat(), { maxLength: 4 }),
         fc.constantFrom(...ENGINES),
         (commands, cuts, reopenIn) => {
-          const dir = mkdtempSync(join(tmpdir(), 'tickbook-checkpoint-'));
+          const dir = tempDir('checkpoint');
           try {
             const files = filesOf(dir);
             const at = new Set(cuts.map((c) => c % (commands.length + 1)));
@@ -156,7 +156,7 @@ describe.each(ENGINES)('checkpoints (%s engine)', (engine) => {
         fc.nat(),
         fc.boolean(),
         (commands, c1, c2, earlier) => {
-          const dir = mkdtempSync(join(tmpdir(), 'tickbook-checkpoint-'));
+          const dir = tempDir('checkpoint');
           try {
             const live = join(dir, 'live');
             mkdirSync(live);
@@ -231,7 +231,7 @@ describe.each(ENGINES)('checkpoints (%s engine)', (engine) => {
   });
 
   it('a checkpoint that fails part-way leaves the book journalling safely', () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     const [commands] = fc.sample(
       fc.array(commandArbitrary(space), { minLength: 60, maxLength: 60 }),
@@ -285,7 +285,7 @@ describe('checkpoint files', () => {
   });
 
   it('a journal started by a checkpoint refuses to recover without its snapshot', () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     const { book, sink } = openJournaledBook({ ...files, config: space.config });
     book.apply([limit(1, 101), limit(2, 102)]);
@@ -306,7 +306,7 @@ describe('checkpoint files', () => {
   });
 
   it('a snapshot with no journal (or an empty one) recovers to the snapshot', () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     const first = openJournaledBook({ ...files, config: space.config });
     first.book.apply([limit(1, 101), limit(2, 102)]);
@@ -325,7 +325,7 @@ describe('checkpoint files', () => {
   });
 
   it('opens a version-4 journal (before checkpoints) and checkpoints it into version 5', () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     const commands = [limit(1, 101), limit(2, 102), { kind: 'cancel', id: 1 } as Command];
     const sink = new MemorySink();
@@ -348,7 +348,7 @@ describe('checkpoint files', () => {
   });
 
   it('without a snapshot path nothing changes: no checkpoint, no clean-up', () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     writeFileSync(tempPathOf(files.journalPath), 'not ours to remove');
     const { book, sink } = openJournaledBook({
@@ -383,7 +383,7 @@ describe('checkpoint files', () => {
   });
 
   it('a group-commit sync in flight during a checkpoint still completes', async () => {
-    const dir = tempDir();
+    const dir = testDir();
     const files = filesOf(dir);
     const { book, sink } = openJournaledBook({ ...files, config: space.config, fsync: 'group' });
     book.apply([limit(1, 101)]);

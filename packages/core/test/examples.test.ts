@@ -8,9 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from './support/temp-dir';
 
 const root = resolve(import.meta.dirname, '../../..');
 const examples = join(root, 'examples');
@@ -92,7 +92,7 @@ const prints: Record<string, [RegExp, RegExp]> = {
 };
 
 describe('every example runs, twice', () => {
-  const work = mkdtempSync(join(tmpdir(), 'tickbook-examples-'));
+  const work = tempDir('examples');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   for (const name of exampleFiles) {

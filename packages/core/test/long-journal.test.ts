@@ -5,8 +5,7 @@
  * into one array first: a few million commands took gigabytes.)
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config';
@@ -18,6 +17,7 @@ import {
   writeCommand,
 } from '../src/durability/journal-codec';
 import { type Command, createBook, type EngineKind } from '../src/index';
+import { tempDir } from './support/temp-dir';
 
 const CONFIG = { minPrice: 1, maxPrice: 1000, capacity: 10_000 };
 /** Commands in the journal, and per record (a batch). */
@@ -39,7 +39,7 @@ function command(t: number): Command {
 }
 
 describe('a long journal', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-long-journal-'));
+  const dir = tempDir('long-journal');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('replays in a child process whose heap is a fraction of the journal, to the same book', () => {

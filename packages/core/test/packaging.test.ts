@@ -8,15 +8,14 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './support/temp-dir';
 
 const root = resolve(import.meta.dirname, '../../..');
 const core = resolve(root, 'packages/core');
@@ -29,7 +28,7 @@ describe('packaging: the published tarball works in a fresh project', () => {
     if (!existsSync(join(core, 'dist/index.js'))) {
       throw new Error('packages/core is not built: run `npm run build` (the test command does)');
     }
-    project = mkdtempSync(join(tmpdir(), 'tickbook-pack-'));
+    project = tempDir('pack');
     execFileSync(bin('pnpm'), ['pack', '--pack-destination', project], {
       cwd: core,
       stdio: 'pipe',
@@ -161,11 +160,16 @@ describe('packaging: the published tarball works in a fresh project', () => {
   });
 
   const script = (body: string) => body.replace(/^\n/, '').replace(/^ {6}/gm, '');
+  /** Writes `body` (as `script` trims it) to `file` in the project, runs it and parses the JSON it prints. */
+  const runScript = (file: string, body: string) => {
+    writeFileSync(join(project, file), script(body));
+    return JSON.parse(node(file));
+  };
 
   it('loads with import (ESM) and matches orders', () => {
-    writeFileSync(
-      join(project, 'esm.mjs'),
-      script(`
+    const out = runScript(
+      'esm.mjs',
+      `
       import { createBook, TickbookError } from 'tickbook';
       import { generateW1 } from 'tickbook/workloads';
       const book = createBook({ minPrice: 1, maxPrice: 1000, capacity: 10 });
@@ -174,16 +178,15 @@ describe('packaging: the published tarball works in a fresh project', () => {
       let code = '';
       try { book.cancel(99); } catch (e) { code = e instanceof TickbookError ? e.code : 'wrong class'; }
       console.log(JSON.stringify({ trades: trades.length, qty: trades[0].qty, code, w1: typeof generateW1 }));
-      `),
+      `,
     );
-    const out = execFileSync('node', ['esm.mjs'], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ trades: 1, qty: 2, code: 'UNKNOWN_ORDER', w1: 'function' });
+    expect(out).toEqual({ trades: 1, qty: 2, code: 'UNKNOWN_ORDER', w1: 'function' });
   });
 
   it('loads with require (CommonJS) and matches orders', () => {
-    writeFileSync(
-      join(project, 'cjs.cjs'),
-      script(`
+    const out = runScript(
+      'cjs.cjs',
+      `
       const { createBook, isTickbookError } = require('tickbook');
       const book = createBook({ minPrice: 1, maxPrice: 1000, capacity: 10 });
       book.limit({ id: 1, side: 'buy', price: 100, qty: 5 });
@@ -191,10 +194,9 @@ describe('packaging: the published tarball works in a fresh project', () => {
       let ok = false;
       try { book.limit({ id: 3, side: 'buy', price: 0, qty: 1 }); } catch (e) { ok = isTickbookError(e) && e.code === 'INVALID_PRICE'; }
       console.log(JSON.stringify({ last: events[events.length - 1].reason, ok }));
-      `),
+      `,
     );
-    const out = execFileSync('node', ['cjs.cjs'], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ last: 'remainder', ok: true });
+    expect(out).toEqual({ last: 'remainder', ok: true });
   });
 
   it('ships types that type-check for both module systems', () => {

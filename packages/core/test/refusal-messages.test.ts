@@ -5,16 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBook, type EngineKind, setDebugErrors, type TickbookError } from '../src/index';
-
-const thrown = (f: () => unknown): TickbookError => {
-  try {
-    f();
-  } catch (e) {
-    return e as TickbookError;
-  }
-  throw new Error('nothing was thrown');
-};
+import { createBook, type EngineKind, setDebugErrors } from '../src/index';
+import { thrown } from './support/thrown';
 
 describe.each<EngineKind>(['wasm', 'js'])('%s engine', (engine) => {
   const book = () => createBook({ minPrice: 1, maxPrice: 1_000, capacity: 10, engine });

@@ -4,8 +4,7 @@
  * to applyEncoded, unknown config keys, and a journal opened with a config
  * other than its files'.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -17,42 +16,35 @@ import {
   Engine,
   type EngineKind,
   openJournaledBook,
-  type TickbookError,
 } from '../src/index';
+import { tempDir } from './support/temp-dir';
+import { thrown } from './support/thrown';
 
 const config = { minPrice: 1, maxPrice: 1_000, capacity: 10 };
-const refusal = (f: () => unknown): TickbookError => {
-  try {
-    f();
-  } catch (e) {
-    return e as TickbookError;
-  }
-  throw new Error('expected a TickbookError, nothing was thrown');
-};
 
 describe.each<EngineKind>(['wasm', 'js'])('%s engine', (engine) => {
   it('apply(one command object) is INVALID_COMMAND and changes nothing', () => {
     const book = createBook({ ...config, engine });
     book.limit({ id: 1, side: 'buy', price: 10, qty: 1 });
-    const e = refusal(() => book.apply({ kind: 'cancel', id: 1 } as unknown as Command[]));
+    const e = thrown(() => book.apply({ kind: 'cancel', id: 1 } as unknown as Command[]));
     expect(e.code).toBe('INVALID_COMMAND');
     expect(e.message).toContain("got { kind: 'cancel', id: 1 }");
     expect(e.message).toContain('submit(command)');
     expect(book.size).toBe(1);
     expect(book.sequence).toBe(1);
-    expect(refusal(() => book.apply(undefined as unknown as Command[])).code).toBe(
+    expect(thrown(() => book.apply(undefined as unknown as Command[])).code).toBe(
       'INVALID_COMMAND',
     );
     expect(book.apply([])).toEqual([]);
   });
 
   it('unknown config keys are INVALID_CONFIG naming the key', () => {
-    const e = refusal(() => createBook({ ...config, engine, tickSize: 0.25 } as BookConfig));
+    const e = thrown(() => createBook({ ...config, engine, tickSize: 0.25 } as BookConfig));
     expect(e.code).toBe('INVALID_CONFIG');
     expect(e.message).toContain("unknown key 'tickSize'");
-    expect(
-      refusal(() => new Engine().addBook('X', { ...config, lots: 1 } as BookConfig)).code,
-    ).toBe('INVALID_CONFIG');
+    expect(thrown(() => new Engine().addBook('X', { ...config, lots: 1 } as BookConfig)).code).toBe(
+      'INVALID_CONFIG',
+    );
     // Keys that are there but undefined are defaults, not mistakes.
     expect(createBook({ ...config, engine, stpMode: undefined }).config.stpMode).toBe(
       'cancel-newest',
@@ -62,7 +54,7 @@ describe.each<EngineKind>(['wasm', 'js'])('%s engine', (engine) => {
 
 it('applyEncoded(an array) is INVALID_COMMAND and changes nothing', () => {
   const book = createWasmBook(config);
-  const e = refusal(() =>
+  const e = thrown(() =>
     book.applyEncoded([{ kind: 'limit', id: 1, side: 'buy', price: 5, qty: 1 }] as never),
   );
   expect(e.code).toBe('INVALID_COMMAND');
@@ -75,7 +67,7 @@ it('applyEncoded(an array) is INVALID_COMMAND and changes nothing', () => {
 });
 
 describe('openJournaledBook with a config other than its files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tickbook-mismatch-'));
+  const dir = tempDir('mismatch');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const stored = { minPrice: 1, maxPrice: 1_000, capacity: 10 };
 
@@ -107,7 +99,7 @@ describe('openJournaledBook with a config other than its files', () => {
     const first = open(name, stored);
     first.book.limit({ id: 1, side: 'buy', price: 10, qty: 1 });
     first.sink.close();
-    const e = refusal(() => open(name, asked));
+    const e = thrown(() => open(name, asked));
     expect(e.code).toBe('CONFIG_MISMATCH');
     expect(e.message).toMatch(message);
     // The same config, or another engine, opens the files as they are.
@@ -121,7 +113,7 @@ describe('openJournaledBook with a config other than its files', () => {
     first.book.limit({ id: 1, side: 'buy', price: 10, qty: 1 });
     first.book.checkpoint();
     first.sink.close();
-    expect(refusal(() => open('checkpointed', { ...stored, minPrice: 2 })).code).toBe(
+    expect(thrown(() => open('checkpointed', { ...stored, minPrice: 2 })).code).toBe(
       'CONFIG_MISMATCH',
     );
   });

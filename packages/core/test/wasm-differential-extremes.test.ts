@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, STP_MODES } from '../src/config';
+import { STP_MODES } from '../src/config';
 import {
   type Book,
   type BookConfig,
@@ -19,16 +19,13 @@ import {
   restoreBook,
 } from '../src/index';
 import { GEO_EV_CAPACITY } from '../src/wasm/codes';
-import { CommandBuffer, createWasmBook, type WasmBook } from '../src/wasm/index';
-import { checkInvariants, dumpBook } from './support/book-state';
+import type { WasmBook } from '../src/wasm/index';
+import { checkInvariants } from './support/book-state';
 import { PROPERTY_RUNS } from './support/commands';
 import { runCommand } from './support/run-command';
+import { encodedEvents, expectSameAsRef, wasmBook } from './support/wasm-book';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-
-function wasmBook(config: BookConfig): WasmBook {
-  return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
-}
 
 /** Books small in band, from capacity 1 to a few hundred orders. */
 const configArbitrary: fc.Arbitrary<BookConfig> = fc
@@ -172,11 +169,7 @@ const PATHS: Record<string, (book: WasmBook, commands: readonly Command[]) => un
   'per-order': (book, commands) => commands.map((c) => runCommand(book, c)),
   submit: (book, commands) => commands.flatMap((c) => book.submit(c)),
   apply: (book, commands) => book.apply(commands),
-  binary: (book, commands) => {
-    const buffer = new CommandBuffer(1);
-    for (const c of commands) buffer.push(c);
-    return book.applyEncodedEvents(buffer);
-  },
+  binary: (book, commands) => encodedEvents(book, commands, 1),
 };
 
 /** What the reference gives on the same path (per-order: outcomes with refusal codes). */
@@ -219,8 +212,7 @@ describe('WASM engine = reference engine at the extremes', () => {
           const book = wasmBook(config);
           const check = createBook({ ...config, engine: 'js' });
           expect(PATHS[path](book, before), path).toEqual(expected(path, check, before));
-          expect(dumpBook(book), path).toEqual(dumpBook(ref));
-          book.checkInvariants();
+          expectSameAsRef(book, ref, path);
         }
         checkInvariants(ref);
         // snapshot → restore in the other engine, both ways, and go on

@@ -4,9 +4,8 @@
  * one process, and the memory a large book takes.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/config';
 import { ERROR_CODE_LIST, isTickbookError, TickbookError } from '../src/errors';
-import { type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
+import { type BookEvent, type Command, createBook } from '../src/index';
 import * as codes from '../src/wasm/codes';
 import { decodeCommand, recordBytes } from '../src/wasm/encode';
 import {
@@ -21,10 +20,7 @@ import {
 import { matcherModule, memoryPlan } from '../src/wasm/module';
 import { mulberry32 } from '../src/workloads/prng';
 import { checkInvariants, dumpBook } from './support/book-state';
-
-function wasmBook(config: BookConfig): WasmBook {
-  return createWasmBook(resolveConfig({ ...config, engine: 'wasm' }));
-}
+import { expectSameAsRef, wasmBook } from './support/wasm-book';
 
 /** The commands in a buffer, as objects. */
 function commandsOf(buffer: CommandBuffer): Command[] {
@@ -185,14 +181,12 @@ describe('event region', () => {
     const before = perOrder.memory.buffer.byteLength;
     expect(perOrder.market(sweep as never)).toEqual(expected);
     expect(perOrder.memory.buffer.byteLength).toBe(before);
-    expect(dumpBook(perOrder)).toEqual(dumpBook(ref));
-    perOrder.checkInvariants();
+    expectSameAsRef(perOrder, ref);
 
     const batch = wasmBook(config);
     batch.apply(fill);
     expect(batch.apply([sweep])).toEqual(expected);
-    expect(dumpBook(batch)).toEqual(dumpBook(ref));
-    batch.checkInvariants();
+    expectSameAsRef(batch, ref);
   });
 
   it('stops a batch at a command boundary when the region is full and resumes: nothing lost or repeated', () => {

@@ -8,31 +8,26 @@
  * Without --config (or TICKBOOK_GATEWAY_CONFIG) the built-in default config is used.
  * Prints one JSON line `{"msg":"listening","url":...}` once it accepts connections.
  */
-import { parseArgs } from 'node:util';
+import { scriptOptions } from './args';
 import { type GatewayConfig, loadGatewayConfig, resolveGatewayConfig } from './config';
 import { buildGateway } from './server';
 
 async function main(): Promise<void> {
-  // `npm run gateway -- --port 9000` hands a leading `--` through pnpm.
-  const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: {
-      config: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      engine: { type: 'string' },
-      'no-journal': { type: 'boolean' },
-      fsync: { type: 'string' },
-      'checkpoint-every-commands': { type: 'string' },
-      'checkpoint-every-bytes': { type: 'string' },
-      'checkpoint-every-ms': { type: 'string' },
-      'batch-window-ms': { type: 'string' },
-      'no-batching': { type: 'boolean' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values } = scriptOptions({
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    engine: { type: 'string' },
+    'no-journal': { type: 'boolean' },
+    fsync: { type: 'string' },
+    'checkpoint-every-commands': { type: 'string' },
+    'checkpoint-every-bytes': { type: 'string' },
+    'checkpoint-every-ms': { type: 'string' },
+    'batch-window-ms': { type: 'string' },
+    'no-batching': { type: 'boolean' },
+    'log-level': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(

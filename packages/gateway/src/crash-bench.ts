@@ -25,9 +25,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { restoreBook } from 'tickbook';
+import { scriptOptions } from './args';
 import { toEngineId } from './ids';
 import { ACCOUNTS, orderFlow, SYMBOL, spawnGateway } from './load-common';
 
@@ -144,15 +144,11 @@ function stopGateway(child: ChildProcess, signal: NodeJS.Signals): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: {
-      duration: { type: 'string', default: '30' },
-      connections: { type: 'string', default: '64' },
-      engine: { type: 'string', default: 'wasm' },
-      out: { type: 'string', default: join(repoRoot, 'bench-results') },
-    },
+  const { values } = scriptOptions({
+    duration: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '64' },
+    engine: { type: 'string', default: 'wasm' },
+    out: { type: 'string', default: join(repoRoot, 'bench-results') },
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);

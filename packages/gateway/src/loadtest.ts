@@ -22,8 +22,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { scriptOptions } from './args';
 import { ACCOUNTS, neverReadingSubscriber, orderFlow, SYMBOL, spawnGateway } from './load-common';
 
 /** The order API tickbook replaces (a remote engine behind gRPC) topped out here. */
@@ -207,23 +207,18 @@ function fire(
 }
 
 async function main(): Promise<void> {
-  // `npm run gateway -- --port 9000` hands a leading `--` through pnpm.
-  const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
-    options: {
-      duration: { type: 'string', default: '5' },
-      connections: { type: 'string', default: '64' },
-      scenarios: {
-        type: 'string',
-        default: 'single,single-slow-clients,single-unbatched,batch100',
-      },
-      engine: { type: 'string', default: 'wasm' },
-      fsync: { type: 'string', default: 'batch' },
-      out: { type: 'string', default: join(repoRoot, 'bench-results') },
-      profile: { type: 'boolean', default: false },
-      quick: { type: 'boolean', default: false },
+  const { values } = scriptOptions({
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '64' },
+    scenarios: {
+      type: 'string',
+      default: 'single,single-slow-clients,single-unbatched,batch100',
     },
+    engine: { type: 'string', default: 'wasm' },
+    fsync: { type: 'string', default: 'batch' },
+    out: { type: 'string', default: join(repoRoot, 'bench-results') },
+    profile: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
   });
   const duration = values.quick ? 2 : Number(values.duration);
   const connections = Number(values.connections);

@@ -14,7 +14,7 @@ import {
 } from '@tickbook/cluster';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../src/index';
-import { ALICE, BOB, testConfig } from './helpers';
+import { ALICE, BOB, request, testConfig } from './helpers';
 
 let nats: NatsCluster;
 let dir: string;
@@ -82,24 +82,22 @@ function script(): Call[] {
   return calls;
 }
 
-async function answer(gw: Gateway, [method, url, body, key]: Call) {
-  const res = await gw.app.inject({
-    method,
-    url,
-    headers: { 'x-api-key': key },
-    ...(body === undefined ? {} : { payload: body as object }),
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) };
+const answer = (gw: Gateway, [method, url, body, key]: Call) => request(gw, method, url, body, key);
+
+/** A cluster of one book, `symbol`, alone in `shard`, with that shard's matcher running (node `<shard>1`). */
+async function oneBookCluster(symbol: string, shard: string) {
+  const cluster: ClusterConfig = {
+    servers: nats.servers,
+    books: { [symbol]: { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
+    shards: { [shard]: [symbol] },
+  };
+  const matcher = await MatcherNode.start({ config: cluster, shard, nodeId: `${shard}1` });
+  return { cluster, matcher };
 }
 
 describe('gateway cluster mode', () => {
   it('two gateways on one cluster answer like one single-process gateway', async () => {
-    const cluster: ClusterConfig = {
-      servers: nats.servers,
-      books: { 'BTC-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
-      shards: { a: ['BTC-USD'] },
-    };
-    const matcher = await MatcherNode.start({ config: cluster, shard: 'a', nodeId: 'a1' });
+    const { cluster, matcher } = await oneBookCluster('BTC-USD', 'a');
     const local = await buildGateway(testConfig(join(dir, 'local'), { journal: false }));
     const g1 = await buildGateway(testConfig(join(dir, 'g1'), { cluster }));
     const g2 = await buildGateway(testConfig(join(dir, 'g2'), { cluster }));
@@ -135,12 +133,7 @@ describe('gateway cluster mode', () => {
   });
 
   it('answers requests that arrive together (one command message) each with its own result', async () => {
-    const cluster: ClusterConfig = {
-      servers: nats.servers,
-      books: { 'ETH-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
-      shards: { e: ['ETH-USD'] },
-    };
-    const matcher = await MatcherNode.start({ config: cluster, shard: 'e', nodeId: 'e1' });
+    const { cluster, matcher } = await oneBookCluster('ETH-USD', 'e');
     const local = await buildGateway(
       testConfig(join(dir, 'local2'), {
         journal: false,
@@ -179,12 +172,7 @@ describe('gateway cluster mode', () => {
   });
 
   it('is not ready while NATS is out of reach, and ready again once it is back', async () => {
-    const cluster: ClusterConfig = {
-      servers: nats.servers,
-      books: { 'SOL-USD': { minPrice: 1, maxPrice: 100_000, capacity: 1000 } },
-      shards: { s: ['SOL-USD'] },
-    };
-    const matcher = await MatcherNode.start({ config: cluster, shard: 's', nodeId: 's1' });
+    const { cluster, matcher } = await oneBookCluster('SOL-USD', 's');
     const gw = await buildGateway(testConfig(join(dir, 'g4'), { cluster }));
     await gw.app.ready();
     const ready = async () => (await gw.app.inject({ method: 'GET', url: '/ready' })).statusCode;

@@ -10,17 +10,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJournal, restoreBook } from 'tickbook';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGateway, type Gateway } from '../src/index';
 import type { Durable } from '../src/market';
-import { ALICE, type Harness, harness, limit, tempDir, testConfig } from './helpers';
-
-const open: Harness[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const h of open.splice(0)) await h.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { limit, metricsOf, request, testConfig, testDir, testHarness } from './helpers';
 
 /** Take control of a market's journal sync: callbacks wait until released. */
 function holdSync(gw: Gateway, symbol = 'BTC-USD') {
@@ -50,8 +43,7 @@ async function until(cond: () => boolean, turns = 1000): Promise<void> {
 
 describe('journal', () => {
   it('answers only after the records are synced to disk; calls made meanwhile share the next sync', async () => {
-    const h = await harness();
-    open.push(h);
+    const h = await testHarness();
     const sync = holdSync(h.gw);
     let answered = 0;
     const first = h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1)).then((r) => {
@@ -81,11 +73,10 @@ describe('journal', () => {
 
   it('a failed sync answers 503 to every waiting request and stops writes (fail-stop)', async () => {
     const lines: string[] = [];
-    const h = await harness(
+    const h = await testHarness(
       { logLevel: 'error' },
       { logStream: { write: (line: string) => lines.push(line) } },
     );
-    open.push(h);
     const sync = holdSync(h.gw);
     const waiting = h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
     await until(() => sync.held.length === 1);
@@ -116,19 +107,16 @@ describe('journal', () => {
   ])(
     'restores the books from the journals on start (in process, %s)',
     async (_how, checkpointEveryCommands, replayed) => {
-      const dir = tempDir();
-      dirs.push(dir);
+      const dir = testDir();
       const config = testConfig(dir, { checkpointEveryCommands });
       const a = await buildGateway(config);
-      const inject = (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) =>
-        gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
-      await inject(a, 'POST', '/v1/orders', limit(1, 'buy', 90, 4));
-      await inject(a, 'POST', '/v1/orders', limit(2, 'sell', 95, 1));
+      await request(a, 'POST', '/v1/orders', limit(1, 'buy', 90, 4));
+      await request(a, 'POST', '/v1/orders', limit(2, 'sell', 95, 1));
       await a.app.close();
       expect(existsSync(join(dir, 'data', 'BTC-USD.snapshot'))).toBe(replayed === 0);
       const b = await buildGateway(config);
       expect(b.recovered.get('BTC-USD')).toBe(replayed);
-      expect((await inject(b, 'GET', '/v1/depth/BTC-USD')).json()).toMatchObject({
+      expect((await request(b, 'GET', '/v1/depth/BTC-USD')).body).toMatchObject({
         bids: [{ price: 90, qty: 4, count: 1 }],
         asks: [{ price: 95, qty: 1, count: 1 }],
       });
@@ -137,16 +125,10 @@ describe('journal', () => {
   );
 
   it('drops a torn last record (crash mid-write) and keeps journalling after it', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     const config = testConfig(dir, { checkpointEveryCommands: 0 }); // a journal-only restart
     const a = await buildGateway(config);
-    await a.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      payload: limit(1, 'buy', 90, 4),
-      headers: { 'x-api-key': ALICE },
-    });
+    await request(a, 'POST', '/v1/orders', limit(1, 'buy', 90, 4));
     await a.app.close();
     const journal = join(dir, 'data', 'BTC-USD.journal');
     const good = statSync(journal).size;
@@ -161,12 +143,7 @@ describe('journal', () => {
     // said at warn level, with the file and the byte offset where it was cut
     const torn = lines.map((l) => JSON.parse(l)).find((l) => l.msg.includes('torn'));
     expect(torn).toMatchObject({ level: 40, symbol: 'BTC-USD', file: journal, offset: good });
-    await b.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      payload: limit(2, 'buy', 91, 1),
-      headers: { 'x-api-key': ALICE },
-    });
+    await request(b, 'POST', '/v1/orders', limit(2, 'buy', 91, 1));
     await b.app.close();
     const c = await buildGateway(config);
     expect(c.recovered.get('BTC-USD')).toBe(2);
@@ -174,8 +151,7 @@ describe('journal', () => {
   });
 
   it('treats an empty journal file (crash before the header) as a new journal', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'data', 'BTC-USD.journal'), '');
     const gw = await buildGateway(testConfig(dir));
@@ -189,8 +165,7 @@ describe('journal', () => {
   });
 
   it('refuses to start on a corrupt journal rather than guess', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'data', 'BTC-USD.journal'), 'not a journal at all');
     await expect(buildGateway(testConfig(dir))).rejects.toThrow('CORRUPT_DATA');
@@ -201,21 +176,11 @@ describe('journal', () => {
 const HEADER_BYTES = 8 + 25 + 8;
 
 describe('checkpoints', () => {
-  const inject = async (
-    gw: Gateway,
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: object,
-    key = ALICE,
-  ) => {
-    const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': key } });
-    return { status: res.statusCode, body: res.json() };
-  };
   /** What a client can see of BTC-USD: depth (L2 sequence numbers restart with the process) and every order 1 … n. */
   const view = async (gw: Gateway, n: number) => ({
-    depth: { ...(await inject(gw, 'GET', '/v1/depth/BTC-USD?levels=1000')).body, seq: 0 },
+    depth: { ...(await request(gw, 'GET', '/v1/depth/BTC-USD?levels=1000')).body, seq: 0 },
     orders: await Promise.all(
-      Array.from({ length: n }, (_, i) => inject(gw, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
+      Array.from({ length: n }, (_, i) => request(gw, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
     ),
   });
   const order = (i: number) =>
@@ -224,8 +189,7 @@ describe('checkpoints', () => {
       : limit(i, 'sell', 88 + (i % 7), 1 + (i % 4));
 
   it('checkpoints once the journal holds checkpointEveryBytes, and once checkpointEveryMs passed', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     const data = join(dir, 'data');
     const journal = join(data, 'BTC-USD.journal');
     const snapshot = join(data, 'BTC-USD.snapshot');
@@ -237,7 +201,7 @@ describe('checkpoints', () => {
     });
     const a = await buildGateway(bySize);
     for (let i = 1; i <= 30; i++) {
-      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+      expect((await request(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
       expect(statSync(journal).size).toBeLessThan(400);
     }
     const atSnapshot = restoreBook(readFileSync(snapshot)).sequence;
@@ -254,7 +218,7 @@ describe('checkpoints', () => {
     const b = await buildGateway(byTime);
     expect(await view(b, 30)).toEqual(before);
     await new Promise((r) => setTimeout(r, 20));
-    expect((await inject(b, 'POST', '/v1/orders', order(31))).status).toBe(200);
+    expect((await request(b, 'POST', '/v1/orders', order(31))).status).toBe(200);
     expect(restoreBook(readFileSync(snapshot)).sequence).toBe(
       b.markets.get('BTC-USD')?.book.sequence,
     );
@@ -263,15 +227,14 @@ describe('checkpoints', () => {
   });
 
   it('checkpoints every N journalled commands; the journal keeps only what came after; restarts recover it all', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     const config = testConfig(dir, { checkpointEveryCommands: 10 });
     const data = join(dir, 'data');
     const journal = join(data, 'BTC-USD.journal');
     const snapshot = join(data, 'BTC-USD.snapshot');
     const a = await buildGateway(config);
     for (let i = 1; i <= 25; i++) {
-      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+      expect((await request(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
     }
     const before = await view(a, 25);
     expect(before.orders.filter((r) => r.status === 200).length).toBeGreaterThan(5);
@@ -281,7 +244,7 @@ describe('checkpoints', () => {
     expect(decoded.baseSequence).toBe(20);
     expect(decoded.records.map((r) => r.sequence)).toEqual([21, 22, 23, 24, 25]);
     expect(existsSync(join(data, 'TINY.snapshot'))).toBe(false); // nothing journalled there
-    const metrics = (await a.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(a);
     expect(metrics).toContain(
       'tickbook_gateway_checkpoint_duration_seconds_count{symbol="BTC-USD"} 2',
     );
@@ -302,17 +265,16 @@ describe('checkpoints', () => {
     expect(b.recovered.get('BTC-USD')).toBe(0);
     expect(await view(b, 25)).toEqual(before);
     // It keeps going from there.
-    expect((await inject(b, 'POST', '/v1/orders', order(26))).status).toBe(200);
+    expect((await request(b, 'POST', '/v1/orders', order(26))).status).toBe(200);
     await b.app.close();
     const d = await buildGateway(config);
     expect(d.recovered.get('BTC-USD')).toBe(0);
-    expect((await inject(d, 'GET', '/v1/orders/BTC-USD/26')).status).not.toBe(404);
+    expect((await request(d, 'GET', '/v1/orders/BTC-USD/26')).status).not.toBe(404);
     await d.app.close();
   });
 
   it('waits for the sync in flight, syncs what was applied meanwhile, then checkpoints', async () => {
-    const h = await harness({ checkpointEveryCommands: 1 });
-    open.push(h);
+    const h = await testHarness({ checkpointEveryCommands: 1 });
     const data = h.gw.config.dataDir;
     const journal = join(data, 'BTC-USD.journal');
     const snapshot = join(data, 'BTC-USD.snapshot');
@@ -335,17 +297,16 @@ describe('checkpoints', () => {
   });
 
   it('a failed checkpoint stops writes (fail-stop); a restart recovers every acknowledged order', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     const config = testConfig(dir, { checkpointEveryCommands: 3 });
     const a = await buildGateway(config);
     const blocker = join(dir, 'data', 'BTC-USD.snapshot.tmp');
     mkdirSync(blocker); // the snapshot's temporary file cannot be written
     for (let i = 1; i <= 3; i++) {
-      expect((await inject(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
+      expect((await request(a, 'POST', '/v1/orders', order(i))).status).toBe(200);
     }
     const before = await view(a, 3);
-    const refused = await inject(a, 'POST', '/v1/orders', order(4));
+    const refused = await request(a, 'POST', '/v1/orders', order(4));
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('UNAVAILABLE');
     const health = await a.app.inject({ method: 'GET', url: '/health' });
@@ -360,13 +321,12 @@ describe('checkpoints', () => {
   });
 
   it('checkpointEveryCommands 0: no snapshot, not even on a graceful stop; turned on, a long journal is checkpointed at start-up', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
+    const dir = testDir();
     const config = testConfig(dir, { checkpointEveryCommands: 0 });
     const snapshot = join(dir, 'data', 'BTC-USD.snapshot');
     const journal = join(dir, 'data', 'BTC-USD.journal');
     const a = await buildGateway(config);
-    for (let i = 1; i <= 12; i++) await inject(a, 'POST', '/v1/orders', order(i));
+    for (let i = 1; i <= 12; i++) await request(a, 'POST', '/v1/orders', order(i));
     const before = await view(a, 12);
     await a.app.close();
     expect(existsSync(snapshot)).toBe(false);

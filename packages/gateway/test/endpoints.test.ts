@@ -1,15 +1,19 @@
 import { rmSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../src/index';
-import { BOB, type Harness, harness, limit, tempDir, testConfig } from './helpers';
+import {
+  BOB,
+  expectBatch,
+  harness,
+  harnessPerTest,
+  limit,
+  metricsOf,
+  postBatch,
+  tempDir,
+  testConfig,
+} from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest();
 
 describe('orders', () => {
   it('submits a limit order that rests', async () => {
@@ -115,28 +119,19 @@ describe('orders', () => {
   });
 
   it('submits a batch in one request, with a result per order in order', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'sell', price: 100, qty: 5 },
-        { id: 2, side: 'buy', price: 100, qty: 2 },
-        { id: 3, side: 'buy', type: 'market', qty: 1 },
-        { id: 4, side: 'buy', price: 99, qty: 1 },
-      ],
-    });
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual({
-      symbol: 'BTC-USD',
-      accepted: 4,
-      rejected: 0,
-      results: [
-        { id: 1, status: 'resting', filled: 0, remaining: 5 },
-        // id 2 meets id 1, both alice's: self-trade prevention (cancel-newest)
-        { id: 2, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
-        { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
-        { id: 4, status: 'resting', filled: 0, remaining: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'sell', price: 100, qty: 5 },
+      { id: 2, side: 'buy', price: 100, qty: 2 },
+      { id: 3, side: 'buy', type: 'market', qty: 1 },
+      { id: 4, side: 'buy', price: 99, qty: 1 },
+    ]);
+    expectBatch(r, 4, 0, [
+      { id: 1, status: 'resting', filled: 0, remaining: 5 },
+      // id 2 meets id 1, both alice's: self-trade prevention (cancel-newest)
+      { id: 2, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
+      { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'self-trade' },
+      { id: 4, status: 'resting', filled: 0, remaining: 1 },
+    ]);
   });
 
   it('serves L2 depth with the L2 sequence number', async () => {
@@ -218,7 +213,7 @@ describe('health and metrics', () => {
     const other = await harness();
     try {
       await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5));
-      const text = (await other.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const text = await metricsOf(other.gw);
       expect(text).toContain('tickbook_gateway_orders_total{symbol="BTC-USD"} 0');
       expect(text).toContain('tickbook_gateway_resting_orders{symbol="BTC-USD"} 0');
     } finally {
@@ -260,7 +255,7 @@ describe('readiness and liveness', () => {
     expect((await h.call('POST', '/v1/orders', order)).status).toBe(503);
     const ready = await h.call('GET', '/ready', undefined, null);
     expect(ready.status).toBe(503);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="TINY"} 1');
     expect(metrics).toContain('tickbook_gateway_symbol_failed{symbol="BTC-USD"} 0');
     expect(ready.body).toEqual({

@@ -1,13 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, withCarol } from './helpers';
+import { describe, expect, it } from 'vitest';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  expectRefused,
+  harness,
+  harnessPerTest,
+  limit,
+  market,
+  postBatch,
+  withCarol,
+} from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest({ maxBatchOrders: 3, bodyLimitBytes: 2048 });
 
 /** The book is exactly as before: nothing rests, no L2 change happened. */
 async function expectUntouched() {
@@ -22,12 +27,7 @@ describe('authentication', () => {
     ['an unknown key', 'not-a-key'],
   ])('refuses a request with %s (401)', async (_what, key) => {
     const r = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), key);
-    expect(r.status).toBe(401);
-    expect(r.body).toEqual({
-      statusCode: 401,
-      code: 'UNAUTHORIZED',
-      message: 'missing or unknown API key (x-api-key header)',
-    });
+    expectRefused(r, 401, 'UNAUTHORIZED', 'missing or unknown API key (x-api-key header)');
     expect((await h.call('GET', '/v1/depth/BTC-USD', undefined, key)).status).toBe(401);
     await expectUntouched();
   });
@@ -108,19 +108,15 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
   ];
   it.each(cases)('single order with %s', async (_what, body, message) => {
     const r = await h.call('POST', '/v1/orders', body);
-    expect(r.status).toBe(400);
-    expect(r.body).toEqual({ statusCode: 400, code: 'VALIDATION_ERROR', message });
+    expectRefused(r, 400, 'VALIDATION_ERROR', message);
     await expectUntouched();
   });
 
   it('a batch with one bad order is refused whole', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', price: 100, qty: 1 },
-        { id: 2, side: 'buy', price: 100, qty: -1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', price: 100, qty: 1 },
+      { id: 2, side: 'buy', price: 100, qty: -1 },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('body/orders/1/qty must be >= 1');
     await expectUntouched();
@@ -128,10 +124,10 @@ describe('schema errors: 400 with a clear message, nothing reaches the book', ()
 
   it('caps the batch length', async () => {
     const orders = [1, 2, 3, 4].map((id) => ({ id, side: 'buy', price: 100, qty: 1 }));
-    const r = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders });
+    const r = await postBatch(h, orders);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('body/orders must NOT have more than 3 items');
-    const empty = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders: [] });
+    const empty = await postBatch(h, []);
     expect(empty.body.message).toBe('body/orders must NOT have fewer than 1 items');
     await expectUntouched();
   });
@@ -193,13 +189,8 @@ describe('transport errors', () => {
       qty: 1,
       pad: 'x'.repeat(1000),
     }));
-    const r = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders });
-    expect(r.status).toBe(413);
-    expect(r.body).toEqual({
-      statusCode: 413,
-      code: 'BODY_TOO_LARGE',
-      message: 'request body is larger than 2048 bytes',
-    });
+    const r = await postBatch(h, orders);
+    expectRefused(r, 413, 'BODY_TOO_LARGE', 'request body is larger than 2048 bytes');
     await expectUntouched();
   });
 
@@ -253,25 +244,12 @@ describe('engine refusals return the TickbookError code', () => {
 
   it('PRICE_OUT_OF_BAND is 422', async () => {
     const r = await h.call('POST', '/v1/orders', limit(5, 'buy', 100_001, 1));
-    expect(r.status).toBe(422);
-    expect(r.body).toEqual({
-      statusCode: 422,
-      code: 'PRICE_OUT_OF_BAND',
-      message: "Price is outside the book's price band",
-      id: 5,
-    });
+    expectRefused(r, 422, 'PRICE_OUT_OF_BAND', "Price is outside the book's price band", 5);
     await expectUntouched();
   });
 
   it('INVALID_TIF (GTC market order) and INVALID_POST_ONLY are 422', async () => {
-    const m = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'market',
-      qty: 1,
-      timeInForce: 'GTC',
-    });
+    const m = await h.call('POST', '/v1/orders', market(1, 'buy', { qty: 1, timeInForce: 'GTC' }));
     expect(m.status).toBe(422);
     expect(m.body.code).toBe('INVALID_TIF');
     const p = await h.call(
@@ -307,13 +285,7 @@ describe('engine refusals return the TickbookError code', () => {
   it('UNKNOWN_ORDER is 404 for get, cancel and modify', async () => {
     for (const [method, body] of [['GET'], ['DELETE'], ['PATCH', { qty: 1 }]] as const) {
       const r = await h.call(method, '/v1/orders/BTC-USD/42', body);
-      expect(r.status).toBe(404);
-      expect(r.body).toEqual({
-        statusCode: 404,
-        code: 'UNKNOWN_ORDER',
-        message: 'No resting order has this id',
-        id: 42,
-      });
+      expectRefused(r, 404, 'UNKNOWN_ORDER', 'No resting order has this id', 42);
     }
   });
 
@@ -329,14 +301,11 @@ describe('engine refusals return the TickbookError code', () => {
   });
 
   it('in a batch, a refused order is reported with its code and the others apply (each order is atomic)', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', price: 100, qty: 1 },
-        { id: 2, side: 'buy', price: 999_999, qty: 1 },
-        { id: 1, side: 'buy', price: 101, qty: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', price: 100, qty: 1 },
+      { id: 2, side: 'buy', price: 999_999, qty: 1 },
+      { id: 1, side: 'buy', price: 101, qty: 1 },
+    ]);
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(1);
     expect(r.body.rejected).toBe(2);
@@ -359,12 +328,7 @@ describe('failure of the book or journal', () => {
       throw new Error('ENOSPC: no space left on device');
     };
     const r = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
-    expect(r.status).toBe(503);
-    expect(r.body).toEqual({
-      statusCode: 503,
-      code: 'UNAVAILABLE',
-      message: 'BTC-USD: ENOSPC: no space left on device',
-    });
+    expectRefused(r, 503, 'UNAVAILABLE', 'BTC-USD: ENOSPC: no space left on device');
     expect((await h.call('DELETE', '/v1/orders/BTC-USD/1')).status).toBe(503);
     const health = await h.call('GET', '/health', undefined, null);
     expect(health.status).toBe(503);
@@ -517,8 +481,7 @@ describe('logs of refused requests', () => {
       };
       before = lines.length;
       const r = await logged.call('GET', '/v1/orders/BTC-USD/1', undefined, CAROL);
-      expect(r.status).toBe(500);
-      expect(r.body).toEqual({ statusCode: 500, code: 'INTERNAL', message: 'internal error' });
+      expectRefused(r, 500, 'INTERNAL', 'internal error');
       const errors = lines
         .slice(before)
         .map((l) => JSON.parse(l))

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
+import { afterEach, beforeEach, expect, onTestFinished } from 'vitest';
 import { buildGateway, type Gateway, type GatewayConfig, type GatewayOptions } from '../src/index';
 
 export const ALICE = 'test-key-alice';
@@ -56,17 +57,85 @@ export function testConfig(
   };
 }
 
+/** A parsed JSON answer (or the text of one that is not JSON). */
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
+export type Answer = { status: number; body: any };
+
+/** Inject a request into `gw` with an API key (default alice; null for none) and parse the JSON answer. */
+export async function request(
+  gw: Gateway,
+  method: InjectOptions['method'],
+  url: string,
+  body?: unknown,
+  key: string | null = ALICE,
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (key !== null) headers['x-api-key'] = key;
+  const res = await gw.app.inject({
+    method,
+    url,
+    headers,
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
+  const text = res.body;
+  return { status: res.statusCode, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+/** The gateway's Prometheus metrics, as text. */
+export async function metricsOf(gw: Gateway): Promise<string> {
+  return (await gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+}
+
+/** A temporary directory, removed when the current test finishes. */
+export function testDir(): string {
+  const dir = tempDir();
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A refusal with this HTTP status and code; given a message, the answer is
+ * exactly that error (with the order's `id` when given).
+ */
+export function expectRefused(
+  r: Answer,
+  status: number,
+  code: string,
+  message?: string,
+  id?: number,
+): void {
+  expect(r.status).toBe(status);
+  if (message === undefined) expect(r.body.code).toBe(code);
+  else
+    expect(r.body).toEqual({
+      statusCode: status,
+      code,
+      message,
+      ...(id === undefined ? {} : { id }),
+    });
+}
+
+/** A batch of orders for BTC-USD in one request (key default alice). */
+export function postBatch(h: Harness, orders: object[], key?: string): Promise<Answer> {
+  return h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders }, key);
+}
+
+/** A batch answered 200 with these counts and these results, in order. */
+export function expectBatch(r: Answer, accepted: number, rejected: number, results: object[]) {
+  expect(r.status).toBe(200);
+  expect(r.body).toEqual({ symbol: 'BTC-USD', accepted, rejected, results });
+}
+
 export interface Harness {
   gw: Gateway;
   dir: string;
-  /** Inject a request with an API key (default alice) and parse the JSON answer. */
+  /** Inject a request with an API key (default alice; null for none) and parse the JSON answer. */
   call(
     method: InjectOptions['method'],
     url: string,
     body?: unknown,
     key?: string | null,
-    // biome-ignore lint/suspicious/noExplicitAny: JSON answers, checked by the assertions
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -80,18 +149,7 @@ export async function harness(
   return {
     gw,
     dir,
-    async call(method, url, body, key = ALICE) {
-      const headers: Record<string, string> = {};
-      if (key !== null) headers['x-api-key'] = key;
-      const res = await gw.app.inject({
-        method,
-        url,
-        headers,
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      const text = res.body;
-      return { status: res.statusCode, body: text.startsWith('{') ? JSON.parse(text) : text };
-    },
+    call: (method, url, body, key) => request(gw, method, url, body, key),
     async close() {
       await gw.app.close();
       rmSync(dir, { recursive: true, force: true });
@@ -99,17 +157,69 @@ export async function harness(
   };
 }
 
-export const limit = (
-  id: number,
-  side: 'buy' | 'sell',
-  price: number,
-  qty: number,
-  extra = {},
-) => ({
+/** A harness that is closed when the current test finishes. */
+export async function testHarness(
+  overrides: Partial<GatewayConfig> = {},
+  options: GatewayOptions = {},
+): Promise<Harness> {
+  const h = await harness(overrides, options);
+  onTestFinished(() => h.close());
+  return h;
+}
+
+/** A harness on a clock the test moves by hand, closed when the test finishes. */
+export async function clockedHarness(
+  overrides: Partial<GatewayConfig> = {},
+): Promise<{ h: Harness; clock: TestClock }> {
+  const clock = new TestClock();
+  return { h: await testHarness(overrides, { clock: clock.read }), clock };
+}
+
+/** A fresh harness for every test of the file (made before each, closed after). */
+export function harnessPerTest(
+  overrides: Partial<GatewayConfig> = {},
+  options: GatewayOptions = {},
+): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await harness(overrides, options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): Harness => {
+    if (!current) throw new Error('the harness exists only while a test runs');
+    return current;
+  };
+  return {
+    get gw() {
+      return now().gw;
+    },
+    get dir() {
+      return now().dir;
+    },
+    call: (method, url, body, key) => now().call(method, url, body, key),
+    close: () => now().close(),
+  };
+}
+
+/** An order body for BTC-USD. */
+const btcOrder = (id: number, side: 'buy' | 'sell', fields: object) => ({
   symbol: 'BTC-USD',
   id,
   side,
-  price,
-  qty,
-  ...extra,
+  ...fields,
 });
+
+/** A limit order for BTC-USD (GTC unless `extra` says otherwise). */
+export const limit = (id: number, side: 'buy' | 'sell', price: number, qty: number, extra = {}) =>
+  btcOrder(id, side, { price, qty, ...extra });
+
+/** A market order for BTC-USD: `extra` gives its size (`qty` or `notional`) and options. */
+export const market = (id: number, side: 'buy' | 'sell', extra: object) =>
+  btcOrder(id, side, { type: 'market', ...extra });
+
+/** A stop order for BTC-USD (stop market; a `price` in `extra` makes it a stop limit). */
+export const stop = (id: number, side: 'buy' | 'sell', trigger: number, qty: number, extra = {}) =>
+  btcOrder(id, side, { type: 'stop', trigger, qty, ...extra });

@@ -1,10 +1,5 @@
-/**
- * Per-account limits: requests per second (429 with Retry-After), WebSocket
- * connections, and orders held per symbol (409 TOO_MANY_ORDERS).
- */
-import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildGateway } from '../src/index';
 import { RestingCounts, TokenBucket } from '../src/limits';
@@ -13,20 +8,17 @@ import {
   ALICE,
   BOB,
   CAROL,
-  type Harness,
-  harness,
+  clockedHarness,
   limit,
-  TestClock,
-  tempDir,
+  metricsOf,
+  postBatch,
+  request,
+  stop,
   testConfig,
+  testDir,
+  testHarness,
   withCarol,
 } from './helpers';
-
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 describe('request rate per account', () => {
   it("a token bucket passes a second's worth at once, then refills at the rate", () => {
@@ -41,7 +33,7 @@ describe('request rate per account', () => {
   });
 
   it('answers 429 with Retry-After past the limit, for that account only', async () => {
-    h = await harness({ maxRequestsPerSecond: 20 });
+    const h = await testHarness({ maxRequestsPerSecond: 20 });
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {
       statuses.push((await h.call('GET', '/v1/depth/BTC-USD', undefined, ALICE)).status);
@@ -59,14 +51,14 @@ describe('request rate per account', () => {
     expect(JSON.parse(res.body).code).toBe('RATE_LIMITED');
     // another account is not held back
     expect((await h.call('GET', '/v1/depth/BTC-USD', undefined, BOB)).status).toBe(200);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toMatch(/tickbook_gateway_http_errors_total\{code="RATE_LIMITED"\} [1-9]/);
   });
 });
 
 describe('WebSocket connections per account', () => {
   it('refuses the connection past the limit with 429, and takes one again once another closes', async () => {
-    h = await harness({ maxWsConnectionsPerAccount: 2 });
+    const h = await testHarness({ maxWsConnectionsPerAccount: 2 });
     await h.gw.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.gw.app.server.address() as AddressInfo;
     const open = (key: string) =>
@@ -87,7 +79,7 @@ describe('WebSocket connections per account', () => {
     await closed;
     // the server counts the connection gone once its side has closed too
     for (let i = 0; i < 200; i++) {
-      const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const metrics = await metricsOf(h.gw);
       if (/tickbook_gateway_ws_clients 2\b/.test(metrics)) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -99,7 +91,7 @@ describe('WebSocket connections per account', () => {
 
 describe('order ids in paths', () => {
   it('takes only canonical decimal order ids in paths', async () => {
-    h = await harness();
+    const h = await testHarness();
     const placed = await h.call('POST', '/v1/orders', {
       symbol: 'BTC-USD',
       id: 1001,
@@ -137,12 +129,9 @@ function counts(market: OrderMarket) {
   return { kept: sorted(market.resting), book: sorted(fresh) };
 }
 
-const metricsText = async (x: Harness) =>
-  (await x.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
-
 describe('orders held per account and symbol', () => {
   it('refuses an order that could rest at the limit with 409 TOO_MANY_ORDERS, and leaves the book alone', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 3 });
     for (let id = 1; id <= 3; id++) {
       expect((await h.call('POST', '/v1/orders', limit(id, 'buy', 100 + id, 1))).status).toBe(200);
     }
@@ -157,23 +146,16 @@ describe('orders held per account and symbol', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ statusCode: 409, code: 'TOO_MANY_ORDERS', id: 4 });
     // a waiting stop would hold a slot too
-    const stop = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 5,
-      side: 'buy',
-      type: 'stop',
-      trigger: 200,
-      qty: 1,
-    });
-    expect(stop.status).toBe(409);
-    expect(stop.body.code).toBe('TOO_MANY_ORDERS');
+    const s = await h.call('POST', '/v1/orders', stop(5, 'buy', 200, 1));
+    expect(s.status).toBe(409);
+    expect(s.body.code).toBe('TOO_MANY_ORDERS');
     // nothing reached the book: same orders, same sequence, same state, no such order
     expect(market.book.size).toBe(before.size);
     expect(market.book.sequence).toBe(before.sequence);
     expect(market.book.stateHash()).toBe(before.hash);
     expect((await h.call('GET', '/v1/depth/BTC-USD')).body).toEqual(before.depth);
     expect((await h.call('GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
-    expect(await metricsText(h)).toMatch(
+    expect(await metricsOf(h.gw)).toMatch(
       /tickbook_gateway_http_errors_total\{code="TOO_MANY_ORDERS"\} 2\b/,
     );
     // orders that never rest still pass: IOC, FOK and market orders
@@ -191,7 +173,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('counts per account and per symbol: other accounts and symbols are not held back', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 2 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 2 });
     for (let id = 1; id <= 2; id++) await h.call('POST', '/v1/orders', limit(id, 'buy', 100, 1));
     expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 100, 1))).status).toBe(409);
     // bob still may, on the same symbol
@@ -209,8 +191,7 @@ describe('orders held per account and symbol', () => {
   });
 
   it('frees a place once an order is cancelled, filled, or expires', async () => {
-    const clock = new TestClock();
-    h = await harness({ maxRestingOrdersPerSymbol: 2 }, { clock: clock.read });
+    const { h, clock } = await clockedHarness({ maxRestingOrdersPerSymbol: 2 });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
     await h.call('POST', '/v1/orders', limit(2, 'buy', 101, 5));
     expect((await h.call('POST', '/v1/orders', limit(3, 'buy', 90, 1))).status).toBe(409);
@@ -243,18 +224,15 @@ describe('orders held per account and symbol', () => {
   });
 
   it('answers a batch past the limit order by order: the first ones rest, the rest are refused', async () => {
-    h = await harness({ maxRestingOrdersPerSymbol: 3 });
+    const h = await testHarness({ maxRestingOrdersPerSymbol: 3 });
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1));
-    const res = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 2, side: 'buy', price: 100, qty: 1 },
-        { id: 3, side: 'buy', price: 100, qty: 1, timeInForce: 'IOC' },
-        { id: 4, side: 'buy', price: 100, qty: 1 },
-        { id: 5, side: 'buy', price: 100, qty: 1 },
-        { id: 6, side: 'buy', type: 'stop', trigger: 200, qty: 1 },
-      ],
-    });
+    const res = await postBatch(h, [
+      { id: 2, side: 'buy', price: 100, qty: 1 },
+      { id: 3, side: 'buy', price: 100, qty: 1, timeInForce: 'IOC' },
+      { id: 4, side: 'buy', price: 100, qty: 1 },
+      { id: 5, side: 'buy', price: 100, qty: 1 },
+      { id: 6, side: 'buy', type: 'stop', trigger: 200, qty: 1 },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.accepted).toBe(3);
     expect(res.body.rejected).toBe(2);
@@ -275,15 +253,14 @@ describe('orders held per account and symbol', () => {
     // requests arriving together cannot pass the limit between them either
     await h.call('DELETE', '/v1/orders/BTC-USD/4');
     const together = await Promise.all(
-      [7, 8, 9].map((id) => h!.call('POST', '/v1/orders', limit(id, 'buy', 100, 1))),
+      [7, 8, 9].map((id) => h.call('POST', '/v1/orders', limit(id, 'buy', 100, 1))),
     );
     expect(together.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect(counts(h.gw.markets.get('BTC-USD')!).kept).toEqual([[1, 3]]);
   });
 
   it('keeps exact counts through fills, icebergs, self-trade prevention, stops, modifies and expiries', async () => {
-    const clock = new TestClock();
-    h = await harness({ ...withCarol, maxRestingOrdersPerSymbol: 1000 }, { clock: clock.read });
+    const { h, clock } = await clockedHarness({ ...withCarol, maxRestingOrdersPerSymbol: 1000 });
     const market = h.gw.markets.get('BTC-USD')!;
     let seed = 12345;
     const rnd = (n: number) => {
@@ -343,7 +320,7 @@ describe('orders held per account and symbol', () => {
           qty: 1 + rnd(12),
           ...(rnd(3) === 0 ? { displayQty: 1 } : {}),
         }));
-        res = await h.call('POST', '/v1/orders/batch', { symbol: 'BTC-USD', orders }, key);
+        res = await postBatch(h, orders, key);
       } else {
         clock.advance(rnd(1500));
         res = await h.call('GET', '/v1/depth/BTC-USD', undefined, key);
@@ -360,46 +337,34 @@ describe('orders held per account and symbol', () => {
   });
 
   it('rebuilds the counts from the journal at a restart', async () => {
-    const dir = tempDir();
-    try {
-      const config = testConfig(dir, { maxRestingOrdersPerSymbol: 2, checkpointEveryCommands: 3 });
-      const first = await buildGateway(config);
-      const post = (body: object, key = ALICE) =>
-        first.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: { 'x-api-key': key },
-          payload: body,
-        });
-      expect((await post(limit(1, 'buy', 100, 1))).statusCode).toBe(200);
-      expect((await post(limit(2, 'buy', 100, 2))).statusCode).toBe(200);
-      expect((await post(limit(1, 'sell', 100, 1), BOB)).statusCode).toBe(200); // fills alice's 1
-      expect((await post(limit(3, 'buy', 99, 1))).statusCode).toBe(200);
-      expect((await post(limit(4, 'buy', 99, 1))).statusCode).toBe(409);
-      expect((await post(limit(2, 'sell', 120, 1), BOB)).statusCode).toBe(200);
-      await first.app.close();
+    const config = testConfig(testDir(), {
+      maxRestingOrdersPerSymbol: 2,
+      checkpointEveryCommands: 3,
+    });
+    const first = await buildGateway(config);
+    const post = async (body: object, key = ALICE) =>
+      (await request(first, 'POST', '/v1/orders', body, key)).status;
+    expect(await post(limit(1, 'buy', 100, 1))).toBe(200);
+    expect(await post(limit(2, 'buy', 100, 2))).toBe(200);
+    expect(await post(limit(1, 'sell', 100, 1), BOB)).toBe(200); // fills alice's 1
+    expect(await post(limit(3, 'buy', 99, 1))).toBe(200);
+    expect(await post(limit(4, 'buy', 99, 1))).toBe(409);
+    expect(await post(limit(2, 'sell', 120, 1), BOB)).toBe(200);
+    await first.app.close();
 
-      const second = await buildGateway(config);
-      try {
-        const market = second.markets.get('BTC-USD')!;
-        expect(counts(market).kept).toEqual([
-          [1, 2],
-          [2, 1],
-        ]);
-        expect(counts(market).kept).toEqual(counts(market).book);
-        const again = await second.app.inject({
-          method: 'POST',
-          url: '/v1/orders',
-          headers: { 'x-api-key': ALICE },
-          payload: limit(4, 'buy', 99, 1),
-        });
-        expect(again.statusCode).toBe(409);
-        expect(JSON.parse(again.body).code).toBe('TOO_MANY_ORDERS');
-      } finally {
-        await second.app.close();
-      }
+    const second = await buildGateway(config);
+    try {
+      const market = second.markets.get('BTC-USD')!;
+      expect(counts(market).kept).toEqual([
+        [1, 2],
+        [2, 1],
+      ]);
+      expect(counts(market).kept).toEqual(counts(market).book);
+      const again = await request(second, 'POST', '/v1/orders', limit(4, 'buy', 99, 1));
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('TOO_MANY_ORDERS');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await second.app.close();
     }
   });
 });

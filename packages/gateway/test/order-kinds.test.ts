@@ -5,46 +5,27 @@
  * each refusal with the engine's code (or a schema message), in single and
  * batch requests.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toEngineId } from '../src/index';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  expectBatch,
+  expectRefused,
+  harnessPerTest,
+  limit,
+  market,
+  metricsOf,
+  postBatch,
+  stop,
+  withCarol,
+} from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness(withCarol);
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest(withCarol);
 
-const market = (id: number, side: 'buy' | 'sell', extra: object) => ({
-  symbol: 'BTC-USD',
-  id,
-  side,
-  type: 'market',
-  ...extra,
-});
-const stop = (id: number, side: 'buy' | 'sell', trigger: number, qty: number, extra = {}) => ({
-  symbol: 'BTC-USD',
-  id,
-  side,
-  type: 'stop',
-  trigger,
-  qty,
-  ...extra,
-});
 const depth = async () => (await h.call('GET', '/v1/depth/BTC-USD')).body;
 const book = () => h.gw.markets.get('BTC-USD')!.book;
-
-/** A refusal with this HTTP status and code. */
-async function expectRefused(
-  r: { status: number; body: { code: string; id?: number } },
-  status: number,
-  code: string,
-) {
-  expect(r.status).toBe(status);
-  expect(r.body.code).toBe(code);
-}
 
 describe('market orders by notional and with a protection price', () => {
   beforeEach(async () => {
@@ -132,7 +113,7 @@ describe('market orders by notional and with a protection price', () => {
 
   it('refuses notional with FOK, qty with notional, and a protection price out of band', async () => {
     const before = await depth();
-    await expectRefused(
+    expectRefused(
       await h.call(
         'POST',
         '/v1/orders',
@@ -148,14 +129,14 @@ describe('market orders by notional and with a protection price', () => {
       market(5, 'buy', { notional: 500, qty: 1 }),
       BOB,
     );
-    expect(both.status).toBe(422);
-    expect(both.body).toEqual({
-      statusCode: 422,
-      code: 'QTY_AND_NOTIONAL',
-      message: 'A market order gives either qty or notional, not both',
-      id: 5,
-    });
-    await expectRefused(
+    expectRefused(
+      both,
+      422,
+      'QTY_AND_NOTIONAL',
+      'A market order gives either qty or notional, not both',
+      5,
+    );
+    expectRefused(
       await h.call(
         'POST',
         '/v1/orders',
@@ -379,24 +360,23 @@ describe('stop orders', () => {
       [{ trigger: 1.5 }, 'body/trigger must be integer'],
     ] as const) {
       const r = await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, extra));
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({ statusCode: 400, code: 'VALIDATION_ERROR', message });
+      expectRefused(r, 400, 'VALIDATION_ERROR', message);
     }
     const trigger = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1, { trigger: 100 }));
     expect(trigger.body.message).toBe(
       'body/trigger is not allowed here (only a stop order has a trigger)',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100_001, 1)),
       422,
       'INVALID_TRIGGER',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, { timeInForce: 'GTC' })),
       422,
       'INVALID_TIF',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 1, { price: 200_000 })),
       422,
       'PRICE_OUT_OF_BAND',
@@ -404,28 +384,24 @@ describe('stop orders', () => {
     expect(book().size).toBe(0);
 
     await h.call('POST', '/v1/orders', limit(5, 'buy', 90, 1));
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/5', { trigger: 95 }),
       422,
       'INVALID_TRIGGER',
     );
     await h.call('POST', '/v1/orders', stop(6, 'buy', 120, 1));
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/6', { price: 125 }),
       422,
       'INVALID_PRICE',
     );
-    await expectRefused(
+    expectRefused(
       await h.call('PATCH', '/v1/orders/BTC-USD/6', { trigger: 0 }),
       400,
       'VALIDATION_ERROR',
     );
     // A stop's id is live: a new order with it is a duplicate.
-    await expectRefused(
-      await h.call('POST', '/v1/orders', limit(6, 'buy', 90, 1)),
-      409,
-      'DUPLICATE_ID',
-    );
+    expectRefused(await h.call('POST', '/v1/orders', limit(6, 'buy', 90, 1)), 409, 'DUPLICATE_ID');
     expect((await h.call('GET', '/v1/orders/BTC-USD/6')).body).toMatchObject({ trigger: 120 });
   });
 
@@ -433,7 +409,7 @@ describe('stop orders', () => {
     const tiny = (id: number) => ({ ...stop(id, 'buy', 50, 1), symbol: 'TINY' });
     expect((await h.call('POST', '/v1/orders', tiny(1))).status).toBe(200);
     expect((await h.call('POST', '/v1/orders', tiny(2))).status).toBe(200);
-    await expectRefused(await h.call('POST', '/v1/orders', tiny(3)), 409, 'BOOK_FULL');
+    expectRefused(await h.call('POST', '/v1/orders', tiny(3)), 409, 'BOOK_FULL');
     expect(h.gw.markets.get('TINY')!.book.stops()).toHaveLength(2);
   });
 });
@@ -486,13 +462,7 @@ describe('reduce', () => {
 
   it('refuses an unknown order (404), a bad qty (400) and an unknown symbol (404)', async () => {
     const r = await h.call('POST', '/v1/orders/BTC-USD/42/reduce', { qty: 1 });
-    expect(r.status).toBe(404);
-    expect(r.body).toEqual({
-      statusCode: 404,
-      code: 'UNKNOWN_ORDER',
-      message: 'No resting order has this id',
-      id: 42,
-    });
+    expectRefused(r, 404, 'UNKNOWN_ORDER', 'No resting order has this id', 42);
     await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 5));
     for (const [body, message] of [
       [{ qty: 0 }, 'body/qty must be >= 1'],
@@ -514,37 +484,28 @@ describe('reduce', () => {
 describe('batch', () => {
   it('takes every order kind, each refused one with its code', async () => {
     await h.call('POST', '/v1/orders', limit(1, 'sell', 100, 5), BOB);
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'sell', price: 110, qty: 9, displayQty: 3 },
-        { id: 2, side: 'buy', type: 'market', notional: 250 },
-        { id: 3, side: 'buy', type: 'market', qty: 1, protectionPrice: 99 },
-        { id: 4, side: 'sell', type: 'stop', trigger: 90, qty: 1 },
-        { id: 5, side: 'sell', type: 'stop', trigger: 90, price: 89, qty: 1 },
-        { id: 6, side: 'buy', price: 95, qty: 1, expiresAt: 9_000_000_000_000 },
-        { id: 7, side: 'sell', price: 110, qty: 3, displayQty: 3 },
-        { id: 8, side: 'buy', type: 'market', notional: 250, timeInForce: 'FOK' },
-        { id: 9, side: 'buy', price: 95, qty: 1, expiresAt: 1 },
-      ],
-    });
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual({
-      symbol: 'BTC-USD',
-      accepted: 6,
-      rejected: 3,
-      results: [
-        { id: 1, status: 'resting', filled: 0, remaining: 9 },
-        { id: 2, status: 'cancelled', filled: 2, remaining: 0, reason: 'remainder' },
-        { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'remainder' },
-        { id: 4, status: 'untriggered', filled: 0, remaining: 1 },
-        { id: 5, status: 'untriggered', filled: 0, remaining: 1 },
-        { id: 6, status: 'resting', filled: 0, remaining: 1 },
-        { id: 7, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_DISPLAY' },
-        { id: 8, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_TIF' },
-        { id: 9, status: 'rejected', filled: 0, remaining: 0, code: 'ALREADY_EXPIRED' },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'sell', price: 110, qty: 9, displayQty: 3 },
+      { id: 2, side: 'buy', type: 'market', notional: 250 },
+      { id: 3, side: 'buy', type: 'market', qty: 1, protectionPrice: 99 },
+      { id: 4, side: 'sell', type: 'stop', trigger: 90, qty: 1 },
+      { id: 5, side: 'sell', type: 'stop', trigger: 90, price: 89, qty: 1 },
+      { id: 6, side: 'buy', price: 95, qty: 1, expiresAt: 9_000_000_000_000 },
+      { id: 7, side: 'sell', price: 110, qty: 3, displayQty: 3 },
+      { id: 8, side: 'buy', type: 'market', notional: 250, timeInForce: 'FOK' },
+      { id: 9, side: 'buy', price: 95, qty: 1, expiresAt: 1 },
+    ]);
+    expectBatch(r, 6, 3, [
+      { id: 1, status: 'resting', filled: 0, remaining: 9 },
+      { id: 2, status: 'cancelled', filled: 2, remaining: 0, reason: 'remainder' },
+      { id: 3, status: 'cancelled', filled: 0, remaining: 0, reason: 'remainder' },
+      { id: 4, status: 'untriggered', filled: 0, remaining: 1 },
+      { id: 5, status: 'untriggered', filled: 0, remaining: 1 },
+      { id: 6, status: 'resting', filled: 0, remaining: 1 },
+      { id: 7, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_DISPLAY' },
+      { id: 8, status: 'rejected', filled: 0, remaining: 0, code: 'INVALID_TIF' },
+      { id: 9, status: 'rejected', filled: 0, remaining: 0, code: 'ALREADY_EXPIRED' },
+    ]);
     expect(await depth()).toMatchObject({
       bids: [{ price: 95, qty: 1, count: 1 }],
       asks: [
@@ -555,13 +516,10 @@ describe('batch', () => {
   });
 
   it('schema-checks the new fields per order', async () => {
-    const r = await h.call('POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: [
-        { id: 1, side: 'buy', type: 'market', notional: 5 },
-        { id: 2, side: 'buy', type: 'market', qty: 1, displayQty: 1 },
-      ],
-    });
+    const r = await postBatch(h, [
+      { id: 1, side: 'buy', type: 'market', notional: 5 },
+      { id: 2, side: 'buy', type: 'market', qty: 1, displayQty: 1 },
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe(
       'body/orders/1/displayQty is not allowed here (a market order never rests, so it cannot be an iceberg)',
@@ -574,7 +532,7 @@ describe('metrics', () => {
   it('counts stop and reduce commands by kind', async () => {
     await h.call('POST', '/v1/orders', stop(1, 'buy', 100, 2), ALICE);
     await h.call('POST', '/v1/orders/BTC-USD/1/reduce', { qty: 1 }, ALICE);
-    const text = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await metricsOf(h.gw);
     expect(text).toContain('tickbook_gateway_commands_total{symbol="BTC-USD",kind="stop"} 1');
     expect(text).toContain('tickbook_gateway_commands_total{symbol="BTC-USD",kind="reduce"} 1');
     expect(text).toContain(

@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientIdOf, MAX_CLIENT_ID, MAX_OWNER, ownerOf, toEngineId } from '../src/index';
-import { ALICE, BOB, type Harness, harness, limit } from './helpers';
+import { ALICE, BOB, harnessPerTest, limit } from './helpers';
 
-let h: Harness;
-beforeEach(async () => {
-  h = await harness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = harnessPerTest();
 
 describe('client ids → engine ids', () => {
   it('packs owner and client id into a safe integer and back', () => {

@@ -9,14 +9,22 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { decodeJournal, restoreBook } from 'tickbook';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { GatewayConfig } from '../src/index';
 import { ALICE, BOB, tempDir, testConfig } from './helpers';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const dir = tempDir();
-const configPath = join(dir, 'gateway.json');
-writeFileSync(configPath, JSON.stringify(testConfig(dir, { logLevel: 'error' })));
 const children: ChildProcess[] = [];
-const dirs = [dir];
+const dirs: string[] = [];
+
+/** A gateway config file in a fresh temp dir (journals under it), for the CLI's --config. */
+function configFile(overrides: Partial<GatewayConfig> = {}): { dir: string; path: string } {
+  const dir = tempDir();
+  dirs.push(dir);
+  const path = join(dir, 'gateway.json');
+  writeFileSync(path, JSON.stringify(testConfig(dir, { logLevel: 'error', ...overrides })));
+  return { dir, path };
+}
+const configPath = configFile().path;
 
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -62,6 +70,65 @@ async function call(url: string, method: string, path: string, body?: unknown, k
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/**
+ * `count` concurrent single orders from alice and bob in turn (they trade with
+ * each other), then a batch of 100 resting bids (ids 1000 …); all acknowledged.
+ */
+async function placeFlow(url: string, count: number, idOf: (i: number) => number) {
+  const singles = await Promise.all(
+    Array.from({ length: count }, (_, i) => {
+      const key = i % 2 ? BOB : ALICE;
+      const side = i % 4 < 2 ? 'buy' : 'sell';
+      const price = side === 'buy' ? 1000 - (i % 7) : 997 + (i % 9);
+      const order = { symbol: 'BTC-USD', id: idOf(i), side, price, qty: 1 + (i % 5) };
+      return call(url, 'POST', '/v1/orders', order, key);
+    }),
+  );
+  expect(singles.every((r) => r.status === 200)).toBe(true);
+  const batch = await call(url, 'POST', '/v1/orders/batch', {
+    symbol: 'BTC-USD',
+    orders: Array.from({ length: 100 }, (_, i) => ({
+      id: 1000 + i,
+      side: 'buy',
+      price: 900 + i,
+      qty: 3,
+    })),
+  });
+  expect(batch.body.accepted).toBe(100);
+  return { singles, batch };
+}
+
+/** Everything a client can see of BTC-USD (L2 sequence numbers restart with the process). */
+const view = async (url: string) => ({
+  depth: { ...(await call(url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body, seq: 0 },
+  alice: await Promise.all(
+    Array.from({ length: 1100 }, (_, i) => call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
+  ),
+  bob: await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
+    ),
+  ),
+});
+
+/** Order 5000 (alice's sell of 1 at 5000), placed after a restart to see that journalling goes on. */
+const ORDER_5000 = { symbol: 'BTC-USD', id: 5000, side: 'sell', price: 5000, qty: 1 };
+
+async function expectOrder5000(url: string) {
+  expect((await call(url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
+    price: 5000,
+    remaining: 1,
+  });
+}
+
+/** SIGTERM, a graceful stop: the exit code. */
+function stopGracefully(child: ChildProcess): Promise<unknown> {
+  return new Promise((ok) => {
+    child.once('exit', ok);
+    child.kill('SIGTERM');
+  });
+}
+
 describe('restart after SIGKILL', () => {
   it('restores every acknowledged order', async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
@@ -71,31 +138,7 @@ describe('restart after SIGKILL', () => {
 
     // 200 concurrent single orders from two accounts (they trade with each other),
     // a batch, a modify and a cancel; all acknowledged before the kill.
-    const singles = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => {
-        const key = i % 2 ? BOB : ALICE;
-        const side = i % 4 < 2 ? 'buy' : 'sell';
-        const price = side === 'buy' ? 1000 - (i % 7) : 997 + (i % 9);
-        return call(
-          url,
-          'POST',
-          '/v1/orders',
-          { symbol: 'BTC-USD', id: 1 + i, side, price, qty: 1 + (i % 5) },
-          key,
-        );
-      }),
-    );
-    expect(singles.every((r) => r.status === 200)).toBe(true);
-    const batch = await call(url, 'POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: Array.from({ length: 100 }, (_, i) => ({
-        id: 1000 + i,
-        side: 'buy',
-        price: 900 + i,
-        qty: 3,
-      })),
-    });
-    expect(batch.body.accepted).toBe(100);
+    const { singles, batch } = await placeFlow(url, 200, (i) => 1 + i);
     expect((await call(url, 'PATCH', '/v1/orders/BTC-USD/1099', { qty: 1 })).status).toBe(200);
     expect((await call(url, 'DELETE', '/v1/orders/BTC-USD/1098')).status).toBe(200);
     expect(
@@ -114,18 +157,7 @@ describe('restart after SIGKILL', () => {
       (r: { status: string }) => r.status === 'resting',
     );
     expect(resting.length).toBeGreaterThan(50);
-    const before = {
-      depth: (await call(url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body,
-      tiny: (await call(url, 'GET', '/v1/depth/TINY')).body,
-      alice: await Promise.all(
-        Array.from({ length: 1100 }, (_, i) => call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
-      ),
-      bob: await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
-        ),
-      ),
-    };
+    const before = { ...(await view(url)), tiny: (await call(url, 'GET', '/v1/depth/TINY')).body };
 
     await kill9(first.child);
 
@@ -133,21 +165,11 @@ describe('restart after SIGKILL', () => {
     expect(second.recovered['BTC-USD']).toBe(200 + 100 + 2);
     expect(second.recovered.TINY).toBe(1);
     const after = {
-      depth: (await call(second.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body,
+      ...(await view(second.url)),
       tiny: (await call(second.url, 'GET', '/v1/depth/TINY')).body,
-      alice: await Promise.all(
-        Array.from({ length: 1100 }, (_, i) =>
-          call(second.url, 'GET', `/v1/orders/BTC-USD/${i + 1}`),
-        ),
-      ),
-      bob: await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          call(second.url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
-        ),
-      ),
     };
     // Same levels and same orders (L2 sequence numbers restart with the process).
-    expect({ ...after.depth, seq: 0 }).toEqual({ ...before.depth, seq: 0 });
+    expect(after.depth).toEqual(before.depth);
     expect({ ...after.tiny, seq: 0 }).toEqual({ ...before.tiny, seq: 0 });
     expect(after.alice).toEqual(before.alice);
     expect(after.alice.find((r) => r.body.id === 1099)?.body.remaining).toBe(1);
@@ -157,39 +179,19 @@ describe('restart after SIGKILL', () => {
     expect(after.bob.filter((r) => r.status === 200).length).toBeGreaterThan(10);
 
     // The recovered gateway keeps journalling: a new order survives a second kill.
-    expect(
-      (
-        await call(second.url, 'POST', '/v1/orders', {
-          symbol: 'BTC-USD',
-          id: 5000,
-          side: 'sell',
-          price: 5000,
-          qty: 1,
-        })
-      ).status,
-    ).toBe(200);
+    expect((await call(second.url, 'POST', '/v1/orders', ORDER_5000)).status).toBe(200);
     await kill9(second.child);
     const third = await start();
     expect(third.recovered['BTC-USD']).toBe(303);
-    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
-      price: 5000,
-      remaining: 1,
-    });
+    await expectOrder5000(third.url);
 
     // SIGTERM is a graceful stop: exit code 0, journals checkpointed and
     // closed, nothing lost, nothing left to replay.
     const depth = (await call(third.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body;
-    const code = await new Promise((ok) => {
-      third.child.once('exit', ok);
-      third.child.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
+    expect(await stopGracefully(third.child)).toBe(0);
     const fourth = await start();
     expect(fourth.recovered).toEqual({ 'BTC-USD': 0, TINY: 0 });
-    expect((await call(fourth.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
-      price: 5000,
-      remaining: 1,
-    });
+    await expectOrder5000(fourth.url);
     const depthAfter = (await call(fourth.url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body;
     expect({ ...depthAfter, seq: 0 }).toEqual({ ...depth, seq: 0 });
     await kill9(fourth.child);
@@ -200,10 +202,7 @@ describe('restart after SIGKILL: good-till-date', () => {
   it('an order recovered from the journal expires on the clock, and its expiry is replayed', async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
     // Its own journals: the real clock decides when the book's time moves.
-    const gdir = tempDir();
-    dirs.push(gdir);
-    const gconfig = join(gdir, 'gateway.json');
-    writeFileSync(gconfig, JSON.stringify(testConfig(gdir, { logLevel: 'error' })));
+    const gconfig = configFile().path;
     const order = (id: number, price: number, expiresAt: number) => ({
       symbol: 'BTC-USD',
       id,
@@ -251,58 +250,14 @@ describe('restart after SIGKILL: good-till-date', () => {
 describe('restart after SIGKILL: checkpoints', () => {
   it('recovers every acknowledged order from snapshot + short journal, and a graceful stop leaves nothing to replay', async () => {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
-    const cdir = tempDir();
-    dirs.push(cdir);
-    const cconfig = join(cdir, 'gateway.json');
     const every = 50;
-    writeFileSync(
-      cconfig,
-      JSON.stringify(testConfig(cdir, { logLevel: 'error', checkpointEveryCommands: every })),
-    );
+    const { dir: cdir, path: cconfig } = configFile({ checkpointEveryCommands: every });
     const data = join(cdir, 'data');
     const journal = join(data, 'BTC-USD.journal');
     const snapshot = join(data, 'BTC-USD.snapshot');
-    /** Everything a client can see of BTC-USD (L2 sequence numbers restart with the process). */
-    const view = async (url: string) => ({
-      depth: { ...(await call(url, 'GET', '/v1/depth/BTC-USD?levels=100000')).body, seq: 0 },
-      alice: await Promise.all(
-        Array.from({ length: 1100 }, (_, i) => call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`)),
-      ),
-      bob: await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          call(url, 'GET', `/v1/orders/BTC-USD/${i + 1}`, undefined, BOB),
-        ),
-      ),
-    });
-
     const first = await start(cconfig);
     // Concurrent single orders (group commit: checkpoints at sync completions), then a batch.
-    const singles = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => {
-        const key = i % 2 ? BOB : ALICE;
-        const side = i % 4 < 2 ? 'buy' : 'sell';
-        const price = side === 'buy' ? 1000 - (i % 7) : 997 + (i % 9);
-        const id = 1 + (i >> 1);
-        return call(
-          first.url,
-          'POST',
-          '/v1/orders',
-          { symbol: 'BTC-USD', id, side, price, qty: 1 + (i % 5) },
-          key,
-        );
-      }),
-    );
-    expect(singles.every((r) => r.status === 200)).toBe(true);
-    const batch = await call(first.url, 'POST', '/v1/orders/batch', {
-      symbol: 'BTC-USD',
-      orders: Array.from({ length: 100 }, (_, i) => ({
-        id: 1000 + i,
-        side: 'buy',
-        price: 900 + i,
-        qty: 3,
-      })),
-    });
-    expect(batch.body.accepted).toBe(100);
+    await placeFlow(first.url, 300, (i) => 1 + (i >> 1));
     for (let i = 0; i < 20; i++) {
       const r = await call(first.url, 'DELETE', `/v1/orders/BTC-USD/${1000 + i}`);
       expect(r.status).toBe(200);
@@ -323,23 +278,9 @@ describe('restart after SIGKILL: checkpoints', () => {
     expect(await view(second.url)).toEqual(before);
 
     // SIGTERM: a last checkpoint, the journal is only its header, nothing to replay.
-    expect(
-      (
-        await call(second.url, 'POST', '/v1/orders', {
-          symbol: 'BTC-USD',
-          id: 5000,
-          side: 'sell',
-          price: 5000,
-          qty: 1,
-        })
-      ).status,
-    ).toBe(200);
+    expect((await call(second.url, 'POST', '/v1/orders', ORDER_5000)).status).toBe(200);
     const after = await view(second.url);
-    const code = await new Promise((ok) => {
-      second.child.once('exit', ok);
-      second.child.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
+    expect(await stopGracefully(second.child)).toBe(0);
     expect(statSync(journal).size).toBe(8 + 25 + 8);
     expect(readdirSync(data).sort()).toEqual([
       'BTC-USD.journal',
@@ -349,10 +290,7 @@ describe('restart after SIGKILL: checkpoints', () => {
     const third = await start(cconfig);
     expect(third.recovered).toEqual({ 'BTC-USD': 0, TINY: 0 });
     expect(await view(third.url)).toEqual(after);
-    expect((await call(third.url, 'GET', '/v1/orders/BTC-USD/5000')).body).toMatchObject({
-      price: 5000,
-      remaining: 1,
-    });
+    await expectOrder5000(third.url);
     await kill9(third.child);
   });
 });

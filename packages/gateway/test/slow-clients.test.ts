@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { neverReadingSubscriber } from '../src/load-common';
-import { ALICE, type Harness, harness } from './helpers';
+import { ALICE, type Harness, harness, metricsOf } from './helpers';
 
 let h: Harness;
 let port: number;
@@ -74,7 +74,7 @@ describe('slow WebSocket clients', () => {
     let metrics = '';
     for (let b = 0; b < 200; b++) {
       expect(await batch(1 + b * 1000)).toBe(200);
-      metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+      metrics = await metricsOf(h.gw);
       if (metric(metrics, 'tickbook_gateway_ws_slow_disconnects_total') >= 3) break;
     }
     expect(metric(metrics, 'tickbook_gateway_ws_slow_disconnects_total')).toBe(3);

@@ -75,6 +75,20 @@ class Client {
   }
 }
 
+/** The client's next message, which must be a BTC-USD L2 update: its level changes. */
+async function nextL2Changes(c: Client): Promise<Json[]> {
+  const m = await c.next();
+  expect(m).toEqual({ channel: 'l2', type: 'update', symbol: 'BTC-USD', changes: m.changes });
+  return m.changes;
+}
+
+/** The client's next message, which must be events of its own BTC-USD orders: the events. */
+async function nextOrderEvents(c: Client): Promise<Json[]> {
+  const m = await c.next();
+  expect(m).toEqual({ channel: 'orders', symbol: 'BTC-USD', events: m.events });
+  return m.events;
+}
+
 describe('real socket', () => {
   it('serves HTTP on loopback', async () => {
     const health = await fetch(`${base}/health`);
@@ -119,17 +133,12 @@ describe('real socket', () => {
 
     // alice rests a sell; bob takes part of it.
     await post('/v1/orders', { symbol: 'BTC-USD', id: 2, side: 'sell', price: 101, qty: 5 });
-    expect(await alice.next()).toEqual({
-      channel: 'l2',
-      type: 'update',
-      symbol: 'BTC-USD',
-      changes: [{ seq: 2, side: 'sell', price: 101, qty: 5, count: 1 }],
-    });
-    expect(await alice.next()).toEqual({
-      channel: 'orders',
-      symbol: 'BTC-USD',
-      events: [{ type: 'accepted', id: 2, side: 'sell', orderType: 'limit', price: 101, qty: 5 }],
-    });
+    expect(await nextL2Changes(alice)).toEqual([
+      { seq: 2, side: 'sell', price: 101, qty: 5, count: 1 },
+    ]);
+    expect(await nextOrderEvents(alice)).toEqual([
+      { type: 'accepted', id: 2, side: 'sell', orderType: 'limit', price: 101, qty: 5 },
+    ]);
 
     await post('/v1/orders', { symbol: 'BTC-USD', id: 2, side: 'buy', price: 101, qty: 3 }, BOB);
     const trades = await alice.next();
@@ -139,28 +148,17 @@ describe('real socket', () => {
       trades: [{ seq: 1, price: 101, qty: 3, takerSide: 'buy' }],
     });
     expect(typeof trades.trades[0].ts).toBe('number');
-    expect(await alice.next()).toEqual({
-      channel: 'l2',
-      type: 'update',
-      symbol: 'BTC-USD',
-      changes: [{ seq: 3, side: 'sell', price: 101, qty: 2, count: 1 }],
-    });
+    expect(await nextL2Changes(alice)).toEqual([
+      { seq: 3, side: 'sell', price: 101, qty: 2, count: 1 },
+    ]);
     // alice hears of her maker fill, with her own client id; bob of his taker fill.
-    expect(await alice.next()).toEqual({
-      channel: 'orders',
-      symbol: 'BTC-USD',
-      events: [
-        { type: 'trade', id: 2, role: 'maker', side: 'sell', price: 101, qty: 3, remaining: 2 },
-      ],
-    });
-    expect(await bob.next()).toEqual({
-      channel: 'orders',
-      symbol: 'BTC-USD',
-      events: [
-        { type: 'accepted', id: 2, side: 'buy', orderType: 'limit', price: 101, qty: 3 },
-        { type: 'trade', id: 2, role: 'taker', side: 'buy', price: 101, qty: 3, remaining: 0 },
-      ],
-    });
+    expect(await nextOrderEvents(alice)).toEqual([
+      { type: 'trade', id: 2, role: 'maker', side: 'sell', price: 101, qty: 3, remaining: 2 },
+    ]);
+    expect(await nextOrderEvents(bob)).toEqual([
+      { type: 'accepted', id: 2, side: 'buy', orderType: 'limit', price: 101, qty: 3 },
+      { type: 'trade', id: 2, role: 'taker', side: 'buy', price: 101, qty: 3, remaining: 0 },
+    ]);
     // bob never received alice's first order events: his next message is this one.
     expect(bob.messages).toEqual([]);
 

@@ -1,8 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { StreamHub } from '../src/streams';
-import { ALICE, BOB, CAROL, type Harness, harness, limit, TestClock, withCarol } from './helpers';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  clockedHarness,
+  limit,
+  metricsOf,
+  testHarness,
+  withCarol,
+} from './helpers';
 
 /** Just enough of a ws socket for the hub. */
 class FakeSocket extends EventEmitter {
@@ -29,14 +38,9 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-let h: Harness;
-afterEach(async () => {
-  await h.close();
-});
-
 describe('stream hub', () => {
   it('disconnects a subscriber that stops reading instead of buffering without bound', async () => {
-    h = await harness();
+    const h = await testHarness();
     const hub = new StreamHub(h.gw.markets, 1024, h.gw.metrics);
     const slow = new FakeSocket();
     const fine = new FakeSocket();
@@ -50,7 +54,7 @@ describe('stream hub', () => {
     expect(slow.terminated).toBe(true);
     expect(slow.closed).toBeUndefined();
     expect(fine.terminated).toBe(false);
-    const metrics = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await metricsOf(h.gw);
     expect(metrics).toMatch(/^tickbook_gateway_ws_slow_disconnects_total 1$/m);
     expect(fine.sent.at(-1)).toMatchObject({ channel: 'l2', type: 'update' });
     // The closed subscriber is gone: later updates go to the others only.
@@ -61,7 +65,7 @@ describe('stream hub', () => {
   });
 
   it('an L2 subscriber that applies the updates to its snapshot tracks the book exactly', async () => {
-    h = await harness();
+    const h = await testHarness();
     const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
     const s = new FakeSocket();
     hub.attach(s as unknown as WebSocket, 9);
@@ -115,7 +119,7 @@ const orderEvents = (s: FakeSocket) =>
 
 describe('streams of the new events', () => {
   it('market data shows only the shown part of an iceberg; its owner sees the refresh', async () => {
-    h = await harness();
+    const h = await testHarness();
     const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
     const pub = new FakeSocket();
     const alice = new FakeSocket();
@@ -167,7 +171,7 @@ describe('streams of the new events', () => {
   });
 
   it("a stop fired by another account's trade: each account sees only its own orders", async () => {
-    h = await harness(withCarol);
+    const h = await testHarness(withCarol);
     const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
     const sockets = [1, 2, 3].map((owner) => {
       const s = new FakeSocket();
@@ -208,8 +212,7 @@ describe('streams of the new events', () => {
   });
 
   it('an expiry goes to its owner only; the book time never appears on a stream', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const hub = new StreamHub(h.gw.markets, 1 << 20, h.gw.metrics);
     const alice = new FakeSocket();
     const bob = new FakeSocket();

@@ -1,30 +1,22 @@
-/**
- * Good-till-date orders through the gateway's clock (epoch milliseconds). The
- * tests move a hand-driven clock and, where the gateway's own timer matters,
- * Vitest's fake `setTimeout`: nothing here waits for real time.
- */
-import { rmSync } from 'node:fs';
 import type { Command } from 'tickbook';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGateway, type Gateway, toEngineId } from '../src/index';
 import {
-  ALICE,
   BOB,
-  type Harness,
-  harness,
+  clockedHarness,
+  expectRefused,
   limit,
+  market,
+  metricsOf,
+  request,
+  stop,
   TestClock,
-  tempDir,
   testConfig,
+  testDir,
 } from './helpers';
 
-let h: Harness | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await h?.close();
-  h = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** Record the kinds of the commands of every engine call. */
@@ -44,8 +36,7 @@ const gtd = (id: number, side: 'buy' | 'sell', price: number, qty: number, expir
 
 describe('good-till-date orders on the gateway clock', () => {
   it('accepts an expiresAt in the future and echoes it; the book time follows the clock', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const expiresAt = clock.now + 60_000;
     const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
     expect(r.status).toBe(200);
@@ -58,17 +49,10 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('refuses an expiresAt that is not after the clock, not an integer, with IOC, or on a market order', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     for (const expiresAt of [clock.now - 1, clock.now, 1]) {
       const r = await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 2, expiresAt));
-      expect(r.status).toBe(422);
-      expect(r.body).toEqual({
-        statusCode: 422,
-        code: 'ALREADY_EXPIRED',
-        message: "expiresAt is not after the book's current time",
-        id: 1,
-      });
+      expectRefused(r, 422, 'ALREADY_EXPIRED', "expiresAt is not after the book's current time", 1);
     }
     for (const [expiresAt, message] of [
       [clock.now + 0.5, 'body/expiresAt must be integer'],
@@ -77,8 +61,7 @@ describe('good-till-date orders on the gateway clock', () => {
       [2 ** 53, 'body/expiresAt must be <= 9007199254740991'],
     ] as const) {
       const r = await h.call('POST', '/v1/orders', limit(1, 'buy', 90, 2, { expiresAt }));
-      expect(r.status).toBe(400);
-      expect(r.body).toEqual({ statusCode: 400, code: 'VALIDATION_ERROR', message });
+      expectRefused(r, 400, 'VALIDATION_ERROR', message);
     }
     const ioc = await h.call(
       'POST',
@@ -87,24 +70,20 @@ describe('good-till-date orders on the gateway clock', () => {
     );
     expect(ioc.status).toBe(422);
     expect(ioc.body.code).toBe('INVALID_EXPIRY');
-    const market = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'market',
-      qty: 1,
-      expiresAt: clock.now + 1000,
-    });
-    expect(market.status).toBe(400);
-    expect(market.body.message).toBe(
+    const m = await h.call(
+      'POST',
+      '/v1/orders',
+      market(1, 'buy', { qty: 1, expiresAt: clock.now + 1000 }),
+    );
+    expect(m.status).toBe(400);
+    expect(m.body.message).toBe(
       'body/expiresAt is not allowed here (a market order never rests, so it cannot expire)',
     );
     expect(h.gw.markets.get('BTC-USD')!.book.size).toBe(0);
   });
 
   it('an order trades until its expiry and never after: it is gone before the next command', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     await h.call('POST', '/v1/orders', gtd(1, 'sell', 100, 5, clock.now + 1000));
     clock.advance(999);
     const before = await h.call('POST', '/v1/orders', limit(1, 'buy', 100, 1), BOB);
@@ -125,8 +104,7 @@ describe('good-till-date orders on the gateway clock', () => {
 
   it("the gateway's timer expires due orders when no request comes", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const book = h.gw.markets.get('BTC-USD')!.book;
     const t0 = clock.now;
     await h.call('POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 5000));
@@ -153,18 +131,9 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('a good-till-date stop expires while it waits; an expiry survives a modify that loses priority', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const expiresAt = clock.now + 1000;
-    const s = await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 1,
-      side: 'buy',
-      type: 'stop',
-      trigger: 150,
-      qty: 2,
-      expiresAt,
-    });
+    const s = await h.call('POST', '/v1/orders', stop(1, 'buy', 150, 2, { expiresAt }));
     expect(s.body).toMatchObject({ status: 'untriggered' });
     expect(s.body.events[0]).toMatchObject({ orderType: 'stop-market', expiresAt });
     await h.call('POST', '/v1/orders', gtd(2, 'buy', 90, 2, expiresAt));
@@ -182,19 +151,11 @@ describe('good-till-date orders on the gateway clock', () => {
   });
 
   it('moves the book time only when something may be due: other orders cost no advance-time', async () => {
-    const clock = new TestClock();
-    h = await harness({}, { clock: clock.read });
+    const { h, clock } = await clockedHarness();
     const calls = spyApply(h.gw);
     await h.call('POST', '/v1/orders', limit(1, 'buy', 90, 1));
     clock.advance(10);
-    await h.call('POST', '/v1/orders', {
-      symbol: 'BTC-USD',
-      id: 2,
-      side: 'buy',
-      type: 'stop',
-      trigger: 120,
-      qty: 1,
-    });
+    await h.call('POST', '/v1/orders', stop(2, 'buy', 120, 1));
     await h.call('DELETE', '/v1/orders/BTC-USD/1');
     expect(calls).toEqual([['limit'], ['stop'], ['cancel']]);
     // An order with an expiry: the time moves first, so ALREADY_EXPIRED means "before now".
@@ -213,7 +174,7 @@ describe('good-till-date orders on the gateway clock', () => {
     expect(calls.at(-1)).toEqual(['advance-time', 'limit']);
     expect(r.body).toMatchObject({ status: 'filled', filled: 1 }); // against order 5 only
     expect(h.gw.markets.get('BTC-USD')!.book.size).toBe(1); // the stop
-    const text = (await h.gw.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await metricsOf(h.gw);
     expect(text).toContain(
       'tickbook_gateway_commands_total{symbol="BTC-USD",kind="advance-time"} 2',
     );
@@ -231,16 +192,11 @@ describe('good-till-date across a restart (journal)', () => {
     'a recovered order still expires on the clock, and the expiry itself is kept (%s)',
     async (_how, checkpointEveryCommands, replayed) => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const dir = tempDir();
-      dirs.push(dir);
+      const dir = testDir();
       const clock = new TestClock();
       const t0 = clock.now;
       const open = () =>
         buildGateway(testConfig(dir, { checkpointEveryCommands }), { clock: clock.read });
-      const call = async (gw: Gateway, method: 'GET' | 'POST', url: string, payload?: object) => {
-        const res = await gw.app.inject({ method, url, payload, headers: { 'x-api-key': ALICE } });
-        return { status: res.statusCode, body: res.json() };
-      };
       const close = async (gw: Gateway) => {
         vi.useRealTimers();
         await gw.app.close();
@@ -248,18 +204,10 @@ describe('good-till-date across a restart (journal)', () => {
       };
 
       const a = await open();
-      await call(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
-      await call(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
-      await call(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
-      await call(a, 'POST', '/v1/orders', {
-        symbol: 'BTC-USD',
-        id: 4,
-        side: 'sell',
-        type: 'stop',
-        trigger: 70,
-        qty: 1,
-        expiresAt: t0 + 1000,
-      });
+      await request(a, 'POST', '/v1/orders', gtd(1, 'buy', 90, 1, t0 + 1000)); // advance-time + limit
+      await request(a, 'POST', '/v1/orders', gtd(2, 'sell', 110, 1, t0 + 10_000));
+      await request(a, 'POST', '/v1/orders', limit(3, 'buy', 80, 1));
+      await request(a, 'POST', '/v1/orders', stop(4, 'sell', 70, 1, { expiresAt: t0 + 1000 }));
       await close(a);
 
       // Down for 2 s: order 1 and stop 4 are due when the gateway comes back.
@@ -268,15 +216,15 @@ describe('good-till-date across a restart (journal)', () => {
       expect(b.recovered.get('BTC-USD')).toBe(replayed[0]);
       // Recovery alone restores the journalled time: nothing expired yet.
       expect(b.markets.get('BTC-USD')!.book.time).toBe(t0);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(200);
       // The start-up timer moves the time to the clock: both expire.
       vi.advanceTimersByTime(0);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/4')).status).toBe(404);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/2')).body).toMatchObject({
         expiresAt: t0 + 10_000,
       });
-      expect((await call(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
+      expect((await request(b, 'GET', '/v1/orders/BTC-USD/3')).status).toBe(200);
       await close(b);
 
       // Restarted with the clock behind the journal (another machine, a clock
@@ -288,8 +236,8 @@ describe('good-till-date across a restart (journal)', () => {
       const book = c.markets.get('BTC-USD')!.book;
       expect(book.time).toBe(t0 + 2000);
       expect(book.size).toBe(2);
-      expect((await call(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
-      const late = await call(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
+      expect((await request(c, 'GET', '/v1/orders/BTC-USD/1')).status).toBe(404);
+      const late = await request(c, 'POST', '/v1/orders', gtd(5, 'buy', 85, 1, t0 + 1500));
       expect(late).toMatchObject({ status: 422, body: { code: 'ALREADY_EXPIRED' } });
       await close(c);
     },

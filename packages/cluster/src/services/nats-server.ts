@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { retrying } from '../retry';
+import type { LocalService } from './local-service';
 import { freePort } from './ports';
 
 const INSTALL_HINT =
@@ -31,17 +32,12 @@ export function natsServerBinary(): string {
 }
 
 /** One nats-server process of a local JetStream cluster. */
-export interface NatsNode {
+export interface NatsNode extends LocalService {
   readonly name: string;
   readonly url: string;
   readonly storeDir: string;
-  process: ChildProcess | undefined;
-  /** Start it (again) with the same name, ports and store. */
-  start(): Promise<void>;
-  /** SIGKILL: no goodbye to its peers, as a crashed machine. */
+  /** SIGKILL: no goodbye to its peers, as a crashed machine (`stop` sends SIGTERM). */
   kill(): Promise<void>;
-  /** SIGTERM and wait. */
-  stop(): Promise<void>;
 }
 
 /** A local JetStream cluster of `size` nodes on loopback (1 = a single server, no clustering). */

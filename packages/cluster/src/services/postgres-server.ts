@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { retrying } from '../retry';
+import type { LocalService } from './local-service';
 import { freePort } from './ports';
 
 const INSTALL_HINT =
@@ -29,14 +30,10 @@ export function postgresBinDir(): string {
 }
 
 /** A PostgreSQL server of its own, on a loopback port, for tests and local trials. */
-export interface PostgresServer {
+export interface PostgresServer extends LocalService {
   readonly connectionString: string;
   readonly port: number;
   readonly dataDir: string;
-  process: ChildProcess | undefined;
-  /** Start again on the same data directory and port. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** PostgreSQL refuses to run as root: run it as this account then (Debian's package creates it). */

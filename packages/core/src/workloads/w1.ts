@@ -111,13 +111,7 @@ export class W1Generator {
       } else if (r < 96) {
         const side = this.rand(2);
         const off = this.rand(6);
-        const id = this.nextId++;
-        ops.kind[i] = OP_MARKETABLE;
-        ops.id[i] = id;
-        ops.side[i] = side;
-        ops.qty[i] = 1 + this.rand(100);
-        ops.price[i] = side === 0 ? mid + off * step : mid - off * step;
-        this.live.push(id);
+        this.place(ops, i, OP_MARKETABLE, side, side === 0 ? mid + off * step : mid - off * step);
       } else {
         ops.kind[i] = OP_MARKET;
         ops.side[i] = this.rand(2);
@@ -135,13 +129,24 @@ export class W1Generator {
   private passive(ops: Ops, i: number): void {
     const side = this.rand(2);
     const off = this.rand(50);
+    const { mid, step } = this.options;
+    this.place(
+      ops,
+      i,
+      OP_PASSIVE,
+      side,
+      side === 0 ? mid - (1 + off) * step : mid + (1 + off) * step,
+    );
+  }
+
+  /** A new GTC limit order with the next id and a drawn qty; it may be cancelled later. */
+  private place(ops: Ops, i: number, kind: number, side: number, price: number): void {
     const id = this.nextId++;
-    ops.kind[i] = OP_PASSIVE;
+    ops.kind[i] = kind;
     ops.id[i] = id;
     ops.side[i] = side;
     ops.qty[i] = 1 + this.rand(100);
-    const { mid, step } = this.options;
-    ops.price[i] = side === 0 ? mid - (1 + off) * step : mid + (1 + off) * step;
+    ops.price[i] = price;
     this.live.push(id);
   }
 }

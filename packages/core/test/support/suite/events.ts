@@ -90,3 +90,18 @@ export function refusal(fn: () => unknown): ErrorCode | undefined {
 
 /** A fresh book of the engine under test: the suite's config, with `config` over it. */
 export type MakeBook = (config?: Partial<BookConfig>) => Book;
+
+/** A fresh book after these limit orders, placed one after the other. */
+export function bookWith(make: MakeBook, orders: Parameters<Book['limit']>[0][]): Book {
+  const book = make();
+  for (const order of orders) book.limit(order);
+  return book;
+}
+
+/** Two bids at 100 (ids 1 then 2) and one at 98 (id 3), 5 each: sequence 3. */
+export const threeBids = (make: MakeBook): Book =>
+  bookWith(make, [
+    { id: 1, side: 'buy', price: 100, qty: 5 },
+    { id: 2, side: 'buy', price: 100, qty: 5 },
+    { id: 3, side: 'buy', price: 98, qty: 5 },
+  ]);

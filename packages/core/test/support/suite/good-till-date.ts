@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BookEvent, restoreBook } from '../../../src/index';
 import { checkInvariants } from '../book-state';
-import { acc, lvl, type MakeBook, refusal, trade } from './events';
+import { acc, bookWith, lvl, type MakeBook, refusal, trade } from './events';
 
 export function goodTillDateSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: good-till-date and time`, () => {
@@ -55,12 +55,13 @@ export function goodTillDateSuite(name: string, make: MakeBook): void {
     });
 
     it('expires by expiry time, then id, each followed by its level change', () => {
-      const book = make();
-      book.limit({ id: 5, side: 'buy', price: 99, qty: 1, expiresAt: 20 });
-      book.limit({ id: 3, side: 'sell', price: 104, qty: 2, expiresAt: 20 });
-      book.limit({ id: 4, side: 'buy', price: 99, qty: 3, expiresAt: 10 });
-      book.limit({ id: 1, side: 'buy', price: 99, qty: 4, expiresAt: 30 });
-      book.limit({ id: 2, side: 'sell', price: 104, qty: 1 });
+      const book = bookWith(make, [
+        { id: 5, side: 'buy', price: 99, qty: 1, expiresAt: 20 },
+        { id: 3, side: 'sell', price: 104, qty: 2, expiresAt: 20 },
+        { id: 4, side: 'buy', price: 99, qty: 3, expiresAt: 10 },
+        { id: 1, side: 'buy', price: 99, qty: 4, expiresAt: 30 },
+        { id: 2, side: 'sell', price: 104, qty: 1 },
+      ]);
       expect(book.advanceTime(25)).toEqual([
         tick(25),
         exp(4, 3),
@@ -75,11 +76,12 @@ export function goodTillDateSuite(name: string, make: MakeBook): void {
     });
 
     it('keeps the expiry through partial fills, reduce and a modify; gone orders never expire', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, expiresAt: 10 });
-      book.limit({ id: 2, side: 'sell', price: 101, qty: 5, expiresAt: 10 });
-      book.limit({ id: 3, side: 'sell', price: 102, qty: 5, expiresAt: 10 });
-      book.limit({ id: 9, side: 'buy', price: 100, qty: 2 }); // fills 2 of order 1
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 5, expiresAt: 10 },
+        { id: 2, side: 'sell', price: 101, qty: 5, expiresAt: 10 },
+        { id: 3, side: 'sell', price: 102, qty: 5, expiresAt: 10 },
+        { id: 9, side: 'buy', price: 100, qty: 2 }, // fills 2 of order 1
+      ]);
       book.reduce({ id: 1, qty: 1 });
       book.modify({ id: 2, price: 103, qty: 7 }); // loses priority, keeps its expiry
       book.cancel(3);
@@ -95,8 +97,7 @@ export function goodTillDateSuite(name: string, make: MakeBook): void {
     });
 
     it('a fully filled or IOC-like remainder never enters the expiry schedule', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 2 }]);
       expect(book.limit({ id: 2, side: 'buy', price: 100, qty: 2, expiresAt: 5 })).toEqual([
         { ...acc(2, 'buy', 100, 2), expiresAt: 5 },
         trade(1, 2, 'buy', 100, 2, 0, 0),

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BookEvent, type Command, restoreBook } from '../../../src/index';
 import { checkInvariants, dumpBook } from '../book-state';
-import { acc, cxl, lvl, type MakeBook, mod, refusal, trade } from './events';
+import { acc, bookWith, cxl, lvl, type MakeBook, mod, refusal, trade } from './events';
 
 export function icebergSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: iceberg orders`, () => {
@@ -49,9 +49,10 @@ export function icebergSuite(name: string, make: MakeBook): void {
     });
 
     it('refreshes from the reserve to the back of its level and trades again in the same sweep', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 10, displayQty: 3 });
-      book.limit({ id: 2, side: 'sell', price: 100, qty: 2 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 10, displayQty: 3 },
+        { id: 2, side: 'sell', price: 100, qty: 2 },
+      ]);
       expect(book.limit({ id: 3, side: 'buy', price: 100, qty: 7 })).toEqual([
         acc(3, 'buy', 100, 7),
         trade(1, 3, 'buy', 100, 3, 0, 4),
@@ -77,8 +78,7 @@ export function icebergSuite(name: string, make: MakeBook): void {
     });
 
     it('an iceberg taker matches with all of its quantity and rests showing displayQty', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 4 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 4 }]);
       expect(book.limit({ id: 2, side: 'buy', price: 100, qty: 10, displayQty: 2 })).toEqual([
         ice(2, 'buy', 100, 10, 2),
         trade(1, 2, 'buy', 100, 4, 0, 6),
@@ -89,9 +89,10 @@ export function icebergSuite(name: string, make: MakeBook): void {
     });
 
     it('FOK counts reserves a sweep would reach, and none behind a self-trade', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 6, displayQty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 100, qty: 1, owner: 7 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 6, displayQty: 2 },
+        { id: 2, side: 'sell', price: 100, qty: 1, owner: 7 },
+      ]);
       // the refreshed iceberg would queue behind the self-trade: only 2 reachable
       expect(
         book.limit({ id: 3, side: 'buy', price: 100, qty: 3, timeInForce: 'FOK', owner: 7 }),
@@ -158,8 +159,9 @@ export function icebergSuite(name: string, make: MakeBook): void {
     });
 
     it('self-trade prevention: decrement takes the shown part and refreshes; cancel takes all', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, displayQty: 2, owner: 1 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 5, displayQty: 2, owner: 1 },
+      ]);
       expect(
         book.limit({
           id: 2,

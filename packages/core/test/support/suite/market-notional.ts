@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookEvent, Command } from '../../../src/index';
 import { checkInvariants, dumpBook } from '../book-state';
-import { acc, cxl, lvl, type MakeBook, trade } from './events';
+import { acc, bookWith, cxl, lvl, type MakeBook, trade } from './events';
 
 export function marketNotionalSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: market orders by quote amount, protection price`, () => {
@@ -21,13 +21,12 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
       notional,
       ...(protectionPrice === undefined ? {} : { protectionPrice }),
     });
-    const asks = () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 101, qty: 3 });
-      book.limit({ id: 3, side: 'sell', price: 103, qty: 1 });
-      return book;
-    };
+    const asks = () =>
+      bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 2 },
+        { id: 2, side: 'sell', price: 101, qty: 3 },
+        { id: 3, side: 'sell', price: 103, qty: 1 },
+      ]);
 
     it('a buy spends at most its notional: min(maker qty, floor(left / price)) per maker', () => {
       const book = asks();
@@ -69,10 +68,11 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
     });
 
     it('a sell receives at most its notional and stops at the first maker it cannot afford', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
-      book.limit({ id: 2, side: 'buy', price: 99, qty: 5 });
-      book.limit({ id: 3, side: 'buy', price: 50 + 40, qty: 5 });
+      const book = bookWith(make, [
+        { id: 1, side: 'buy', price: 100, qty: 1 },
+        { id: 2, side: 'buy', price: 99, qty: 5 },
+        { id: 3, side: 'buy', price: 50 + 40, qty: 5 },
+      ]);
       expect(book.market({ id: 9, side: 'sell', notional: 250 })).toEqual([
         accN(9, 'sell', 250),
         trade(1, 9, 'sell', 100, 1, 0, 150),
@@ -110,8 +110,7 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
         cxl(9, 'remainder', 4),
       ]);
       expect(book.bestAsk()).toEqual({ price: 103, qty: 1, count: 1 });
-      const sells = make();
-      sells.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
+      const sells = bookWith(make, [{ id: 1, side: 'buy', price: 100, qty: 1 }]);
       expect(sells.market({ id: 2, side: 'sell', qty: 1, protectionPrice: 101 })).toEqual([
         { ...acc(2, 'sell', null, 1), protectionPrice: 101 },
         cxl(2, 'remainder', 1),
@@ -139,9 +138,10 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
     });
 
     it('self-trade prevention: a decrement takes price × qty off the notional', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 });
-      book.limit({ id: 2, side: 'sell', price: 100, qty: 5 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 5, owner: 7 },
+        { id: 2, side: 'sell', price: 100, qty: 5 },
+      ]);
       const stp = 'decrement-and-cancel' as const;
       expect(book.market({ id: 9, side: 'buy', notional: 730, owner: 7, stp })).toEqual([
         accN(9, 'buy', 730),
@@ -151,8 +151,7 @@ export function marketNotionalSuite(name: string, make: MakeBook): void {
         lvl('sell', 100, 3, 1, 3),
         cxl(9, 'remainder', 30),
       ]);
-      const newest = make();
-      newest.limit({ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 });
+      const newest = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 }]);
       expect(newest.market({ id: 9, side: 'buy', notional: 730, owner: 7 })).toEqual([
         accN(9, 'buy', 730),
         cxl(9, 'self-trade', 730),

@@ -1,15 +1,16 @@
 /** The shared scenario suite: matching (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, dumpBook } from '../book-state';
-import { acc, cxl, lvl, type MakeBook, trade } from './events';
+import { acc, bookWith, cxl, lvl, type MakeBook, trade } from './events';
 
 export function matchingSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: matching`, () => {
     it('fills by price then time, printing at the maker price', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 3, side: 'sell', price: 99, qty: 1 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 2 },
+        { id: 2, side: 'sell', price: 100, qty: 2 },
+        { id: 3, side: 'sell', price: 99, qty: 1 },
+      ]);
       expect(book.limit({ id: 4, side: 'buy', price: 101, qty: 4 })).toEqual([
         acc(4, 'buy', 101, 4),
         trade(3, 4, 'buy', 99, 1, 0, 3),
@@ -23,8 +24,7 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('rests the remainder of a GTC limit order after matching', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 3 });
+      const book = bookWith(make, [{ id: 1, side: 'buy', price: 100, qty: 3 }]);
       expect(book.limit({ id: 2, side: 'sell', price: 99, qty: 5 })).toEqual([
         acc(2, 'sell', 99, 5),
         trade(1, 2, 'sell', 100, 3, 0, 2),
@@ -35,8 +35,7 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('does not trade past the limit price', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 102, qty: 3 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 102, qty: 3 }]);
       expect(book.limit({ id: 2, side: 'buy', price: 101, qty: 1 })).toEqual([
         acc(2, 'buy', 101, 1),
         lvl('buy', 101, 1, 1, 2),
@@ -44,8 +43,7 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('cancels the unfilled remainder of an IOC order', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 2 }]);
       expect(book.limit({ id: 2, side: 'buy', price: 100, qty: 5, timeInForce: 'IOC' })).toEqual([
         acc(2, 'buy', 100, 5),
         trade(1, 2, 'buy', 100, 2, 0, 3),
@@ -56,9 +54,10 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('kills a FOK order that cannot fill completely, changing nothing', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 102, qty: 2 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 2 },
+        { id: 2, side: 'sell', price: 102, qty: 2 },
+      ]);
       const before = dumpBook(book);
       expect(book.limit({ id: 3, side: 'buy', price: 101, qty: 3, timeInForce: 'FOK' })).toEqual([
         acc(3, 'buy', 101, 3),
@@ -68,9 +67,10 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('fills a FOK order completely across levels', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2 });
-      book.limit({ id: 2, side: 'sell', price: 102, qty: 2 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 2 },
+        { id: 2, side: 'sell', price: 102, qty: 2 },
+      ]);
       expect(book.limit({ id: 3, side: 'buy', price: 102, qty: 3, timeInForce: 'FOK' })).toEqual([
         acc(3, 'buy', 102, 3),
         trade(1, 3, 'buy', 100, 2, 0, 1),
@@ -81,9 +81,10 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('sweeps levels with a market order and cancels its remainder', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
-      book.limit({ id: 2, side: 'buy', price: 95, qty: 1 });
+      const book = bookWith(make, [
+        { id: 1, side: 'buy', price: 100, qty: 1 },
+        { id: 2, side: 'buy', price: 95, qty: 1 },
+      ]);
       expect(book.market({ id: 3, side: 'sell', qty: 5 })).toEqual([
         acc(3, 'sell', null, 5),
         trade(1, 3, 'sell', 100, 1, 0, 4),
@@ -100,8 +101,7 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('kills a FOK market order that the book cannot fill', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 1 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 1 }]);
       expect(book.market({ id: 2, side: 'buy', qty: 2, timeInForce: 'FOK' })).toEqual([
         acc(2, 'buy', null, 2),
         cxl(2, 'fok-unfilled', 2),
@@ -110,8 +110,7 @@ export function matchingSuite(name: string, make: MakeBook): void {
     });
 
     it('rests a post-only order that does not cross, and cancels one that would', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 1 });
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 1 }]);
       expect(book.limit({ id: 2, side: 'buy', price: 99, qty: 1, postOnly: true })).toEqual([
         acc(2, 'buy', 99, 1),
         lvl('buy', 99, 1, 1, 2),

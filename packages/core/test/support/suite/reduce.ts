@@ -1,20 +1,12 @@
 /** The shared scenario suite: reduce (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants, dumpBook } from '../book-state';
-import { acc, cxl, lvl, type MakeBook, trade } from './events';
+import { acc, cxl, lvl, type MakeBook, threeBids, trade } from './events';
 
 export function reduceSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: reduce`, () => {
-    const threeBids = () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 5 });
-      book.limit({ id: 2, side: 'buy', price: 100, qty: 5 });
-      book.limit({ id: 3, side: 'buy', price: 98, qty: 5 });
-      return book;
-    };
-
     it('takes quantity off and keeps time priority (a partial user cancel)', () => {
-      const book = threeBids();
+      const book = threeBids(make);
       expect(book.reduce({ id: 1, qty: 3 })).toEqual([
         cxl(1, 'user', 3, 2),
         lvl('buy', 100, 7, 2, 4),
@@ -36,7 +28,7 @@ export function reduceSuite(name: string, make: MakeBook): void {
     });
 
     it('keeps priority even on the last order of a level, and after a partial fill', () => {
-      const book = threeBids();
+      const book = threeBids(make);
       book.limit({ id: 9, side: 'sell', price: 100, qty: 1 });
       expect(book.reduce({ id: 1, qty: 1 })).toEqual([
         cxl(1, 'user', 1, 3),
@@ -52,7 +44,7 @@ export function reduceSuite(name: string, make: MakeBook): void {
     });
 
     it('cancels the order when taking all of it or more', () => {
-      const book = threeBids();
+      const book = threeBids(make);
       expect(book.reduce({ id: 1, qty: 5 })).toEqual([cxl(1, 'user', 5), lvl('buy', 100, 5, 1, 4)]);
       expect(book.reduce({ id: 3, qty: Number.MAX_SAFE_INTEGER })).toEqual([
         cxl(3, 'user', 5),
@@ -66,8 +58,8 @@ export function reduceSuite(name: string, make: MakeBook): void {
     });
 
     it('works in a batch and through submit, like the per-order call', () => {
-      const a = threeBids();
-      const b = threeBids();
+      const a = threeBids(make);
+      const b = threeBids(make);
       const events = a.apply([
         { kind: 'reduce', id: 2, qty: 2 },
         { kind: 'reduce', id: 7, qty: 1 },

@@ -1,7 +1,7 @@
 /** The shared scenario suite: resting and queries (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../book-state';
-import { acc, lvl, type MakeBook, trade } from './events';
+import { acc, bookWith, lvl, type MakeBook, trade } from './events';
 
 export function restingSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: resting and queries`, () => {
@@ -47,9 +47,10 @@ export function restingSuite(name: string, make: MakeBook): void {
     });
 
     it('accepts prices at both edges of the band', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 90, qty: 1 });
-      book.limit({ id: 2, side: 'sell', price: 110, qty: 1 });
+      const book = bookWith(make, [
+        { id: 1, side: 'buy', price: 90, qty: 1 },
+        { id: 2, side: 'sell', price: 110, qty: 1 },
+      ]);
       expect(book.bestBid()?.price).toBe(90);
       expect(book.bestAsk()?.price).toBe(110);
       expect(book.market({ id: 3, side: 'sell', qty: 1 })).toEqual([

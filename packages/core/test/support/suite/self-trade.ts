@@ -1,7 +1,7 @@
 /** The shared scenario suite: self-trade prevention (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
-import type { BookConfig } from '../../../src/index';
-import { acc, cxl, lvl, type MakeBook, trade } from './events';
+import type { Book, BookConfig } from '../../../src/index';
+import { acc, bookWith, cxl, lvl, type MakeBook, trade } from './events';
 
 export function selfTradeSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: self-trade prevention`, () => {
@@ -14,66 +14,66 @@ export function selfTradeSuite(name: string, make: MakeBook): void {
       return book;
     };
 
+    // Every mode first fills the taker (owner 7) against id 3 (owner 9) at 99.
+    const takesId3 = [
+      acc(5, 'buy', 100, 4),
+      trade(3, 5, 'buy', 99, 1, 0, 3),
+      lvl('sell', 99, 0, 0, 4),
+    ];
+
     it('cancel-newest (default) cancels the taker when it meets its own order', () => {
       const book = seeded();
       expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7 })).toEqual([
-        acc(5, 'buy', 100, 4),
-        trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0, 4),
+        ...takesId3,
         cxl(5, 'self-trade', 3),
       ]);
       expect(book.ordersAt('sell', 100).map((o) => o.id)).toEqual([1, 2]);
     });
 
-    it('cancel-oldest cancels the resting order and keeps matching', () => {
+    it.each([
+      [
+        'cancel-oldest',
+        'cancels the resting order and keeps matching',
+        [
+          cxl(1, 'self-trade', 2),
+          trade(2, 5, 'buy', 100, 2, 0, 1),
+          lvl('sell', 100, 0, 0, 4),
+          lvl('buy', 100, 1, 1, 4),
+        ],
+      ],
+      [
+        'cancel-both',
+        'cancels the resting order and the taker',
+        [cxl(1, 'self-trade', 2), lvl('sell', 100, 2, 1, 4), cxl(5, 'self-trade', 3)],
+      ],
+      [
+        'decrement-and-cancel',
+        'a larger taker cancels the maker and goes on',
+        [
+          cxl(1, 'self-trade', 2, 0),
+          cxl(5, 'self-trade', 2, 1),
+          trade(2, 5, 'buy', 100, 1, 1, 0),
+          lvl('sell', 100, 1, 1, 4),
+        ],
+      ],
+    ] as const)('%s: %s', (stp, _what, then) => {
       const book = seeded();
-      expect(
-        book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7, stp: 'cancel-oldest' }),
-      ).toEqual([
-        acc(5, 'buy', 100, 4),
-        trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0, 4),
-        cxl(1, 'self-trade', 2),
-        trade(2, 5, 'buy', 100, 2, 0, 1),
-        lvl('sell', 100, 0, 0, 4),
-        lvl('buy', 100, 1, 1, 4),
-      ]);
-    });
-
-    it('cancel-both cancels the resting order and the taker', () => {
-      const book = seeded();
-      expect(
-        book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7, stp: 'cancel-both' }),
-      ).toEqual([
-        acc(5, 'buy', 100, 4),
-        trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0, 4),
-        cxl(1, 'self-trade', 2),
-        lvl('sell', 100, 2, 1, 4),
-        cxl(5, 'self-trade', 3),
-      ]);
-    });
-
-    it('decrement-and-cancel: a larger taker cancels the maker and goes on', () => {
-      const book = seeded();
-      const stp = 'decrement-and-cancel' as const;
       expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 4, owner: 7, stp })).toEqual([
-        acc(5, 'buy', 100, 4),
-        trade(3, 5, 'buy', 99, 1, 0, 3),
-        lvl('sell', 99, 0, 0, 4),
-        cxl(1, 'self-trade', 2, 0),
-        cxl(5, 'self-trade', 2, 1),
-        trade(2, 5, 'buy', 100, 1, 1, 0),
-        lvl('sell', 100, 1, 1, 4),
+        ...takesId3,
+        ...then,
       ]);
     });
+
+    /** A decrement-and-cancel buy of 2 at 100 from owner 7. */
+    const smallTaker = (book: Book) =>
+      book.limit({ id: 5, side: 'buy', price: 100, qty: 2, owner: 7, stp: 'decrement-and-cancel' });
 
     it('decrement-and-cancel: a larger maker is decremented and keeps its place', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 5, owner: 7 });
-      book.limit({ id: 2, side: 'sell', price: 100, qty: 1 });
-      const stp = 'decrement-and-cancel' as const;
-      expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 2, owner: 7, stp })).toEqual([
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 5, owner: 7 },
+        { id: 2, side: 'sell', price: 100, qty: 1 },
+      ]);
+      expect(smallTaker(book)).toEqual([
         acc(5, 'buy', 100, 2),
         cxl(1, 'self-trade', 2, 3),
         cxl(5, 'self-trade', 2, 0),
@@ -86,10 +86,8 @@ export function selfTradeSuite(name: string, make: MakeBook): void {
     });
 
     it('decrement-and-cancel: equal quantities cancel both', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 2, owner: 7 });
-      const stp = 'decrement-and-cancel' as const;
-      expect(book.limit({ id: 5, side: 'buy', price: 100, qty: 2, owner: 7, stp })).toEqual([
+      const book = bookWith(make, [{ id: 1, side: 'sell', price: 100, qty: 2, owner: 7 }]);
+      expect(smallTaker(book)).toEqual([
         acc(5, 'buy', 100, 2),
         cxl(1, 'self-trade', 2, 0),
         cxl(5, 'self-trade', 2, 0),

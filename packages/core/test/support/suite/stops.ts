@@ -1,46 +1,32 @@
 /** The shared scenario suite: stop orders (docs/semantics.md). */
 import { describe, expect, it } from 'vitest';
 import type { BookEvent } from '../../../src/index';
-import { acc, cxl, lvl, type MakeBook, refusal, trade } from './events';
+import { acc, bookWith, cxl, lvl, type MakeBook, refusal, trade } from './events';
 
 export function stopsSuite(name: string, make: MakeBook): void {
   describe(`${name} engine: stop orders`, () => {
-    const stopAcc = (
-      id: number,
-      side: 'buy' | 'sell',
-      price: number | null,
-      qty: number,
-      trigger: number,
-    ): BookEvent => ({
-      type: 'accepted',
-      id,
-      side,
-      orderType: price === null ? 'stop-market' : 'stop-limit',
-      price,
-      qty,
-      trigger,
-    });
-    const trig = (
-      id: number,
-      side: 'buy' | 'sell',
-      price: number | null,
-      qty: number,
-      trigger: number,
-    ): BookEvent => ({
-      type: 'triggered',
-      id,
-      side,
-      orderType: price === null ? 'market' : 'limit',
-      price,
-      qty,
-      trigger,
-    });
+    /** A stop's event: accepted as `stop-market`/`stop-limit`, triggered as `market`/`limit`. */
+    const stopEvent =
+      (type: 'accepted' | 'triggered', kindPrefix: '' | 'stop-') =>
+      (id: number, side: 'buy' | 'sell', price: number | null, qty: number, trigger: number) =>
+        ({
+          type,
+          id,
+          side,
+          orderType: `${kindPrefix}${price === null ? 'market' : 'limit'}`,
+          price,
+          qty,
+          trigger,
+        }) as BookEvent;
+    const stopAcc = stopEvent('accepted', 'stop-');
+    const trig = stopEvent('triggered', '');
 
     it('rests off-book until a trade reaches the trigger, then enters after the command matched', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'sell', price: 100, qty: 1 });
-      book.limit({ id: 2, side: 'sell', price: 101, qty: 1 });
-      book.limit({ id: 3, side: 'sell', price: 103, qty: 5 });
+      const book = bookWith(make, [
+        { id: 1, side: 'sell', price: 100, qty: 1 },
+        { id: 2, side: 'sell', price: 101, qty: 1 },
+        { id: 3, side: 'sell', price: 103, qty: 5 },
+      ]);
       expect(book.lastPrice).toBeUndefined();
       expect(book.stop({ id: 10, side: 'buy', trigger: 101, qty: 2 })).toEqual([
         stopAcc(10, 'buy', null, 2, 101),
@@ -84,9 +70,10 @@ export function stopsSuite(name: string, make: MakeBook): void {
     });
 
     it('triggers sell stops highest trigger first, equal triggers in arrival order', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 1 });
-      book.limit({ id: 2, side: 'buy', price: 98, qty: 9 });
+      const book = bookWith(make, [
+        { id: 1, side: 'buy', price: 100, qty: 1 },
+        { id: 2, side: 'buy', price: 98, qty: 9 },
+      ]);
       book.stop({ id: 20, side: 'sell', trigger: 99, qty: 1 });
       book.stop({ id: 21, side: 'sell', trigger: 100, qty: 1 });
       book.stop({ id: 22, side: 'sell', trigger: 99, qty: 1, price: 99 }); // rests as a limit
@@ -100,8 +87,7 @@ export function stopsSuite(name: string, make: MakeBook): void {
     });
 
     it('triggers at once when the last price already reaches the trigger', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 3 });
+      const book = bookWith(make, [{ id: 1, side: 'buy', price: 100, qty: 3 }]);
       book.market({ id: 2, side: 'sell', qty: 1 });
       expect(book.stop({ id: 3, side: 'sell', trigger: 100, qty: 1, timeInForce: 'FOK' })).toEqual([
         stopAcc(3, 'sell', null, 1, 100),
@@ -112,8 +98,7 @@ export function stopsSuite(name: string, make: MakeBook): void {
     });
 
     it('cancels, reduces, modifies and expires untriggered stops without market data', () => {
-      const book = make();
-      book.limit({ id: 1, side: 'buy', price: 100, qty: 3 });
+      const book = bookWith(make, [{ id: 1, side: 'buy', price: 100, qty: 3 }]);
       book.market({ id: 2, side: 'sell', qty: 1 }); // last 100
       book.stop({ id: 5, side: 'buy', trigger: 105, qty: 4, price: 106, expiresAt: 9 });
       expect(book.reduce({ id: 5, qty: 1 })).toEqual([cxl(5, 'user', 1, 3)]);
