@@ -10,6 +10,9 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  esbuildOptions(options) {
+    options.minifySyntax = true;
+  },
   // Ship the compiled matcher next to the bundle: src/wasm/module.ts loads
   // ./matcher.wasm relative to the bundle. @tickbook/matcher-wasm is a
   // devDependency so `pnpm -r run build` builds it first.

@@ -110,5 +110,3 @@ export const GEO_HEAP: i32 = 16;
 export const GEO_ICEBERG: i32 = 17;
 /** Event records the event region holds; a command writing more hands them over in chunks. */
 export const GEO_EV_CAPACITY: i32 = 18;
-/** The command slot: one record for the per-order API (`applyOne`), just after the command region. */
-export const GEO_COMMAND_SLOT: i32 = 19;

@@ -6,8 +6,7 @@
 import { GTC, MOD_HAS_PRICE, MOD_HAS_QTY, R_USER } from './constants';
 import { emitCancelled, emitModified } from './events';
 import { hiddenOf, peakOf, setHidden } from './icebergs';
-// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, level, minPrice, order } from './layout';
+import { level, minPrice, order } from './layout';
 import { levelChanged, releaseOrder, unlinkOrder } from './levels';
 import { enter } from './match';
 import { countCommand } from './state';
@@ -40,9 +39,8 @@ export function cancelWhole(o: usize, reason: i32): void {
 }
 
 /** Take `qty` off the order found by validateReduce; all of it (or more) cancels it. */
-export function execReduce(c: Cmd, n: u32): void {
+export function execReduce(qty: f64): void {
   countCommand();
-  const qty = c.qtyIn(n);
   const o = found;
   const ord = order(o);
   if (isStop(o)) {
@@ -75,14 +73,11 @@ export function execReduce(c: Cmd, n: u32): void {
 }
 
 /** Modify the order found by validateModify. */
-export function execModify(c: Cmd, n: u32): void {
+export function execModify(price: f64, qty: f64, flags: i32, trigger: f64): void {
   countCommand();
   const o = found;
-  const price = c.priceIn(n);
-  const qty = c.qtyIn(n);
-  const flags = <i32>c.flags;
   if (isStop(o)) {
-    modifyStop(o, price, qty, flags, c.ownerIn(n));
+    modifyStop(o, price, qty, flags, trigger);
     return;
   }
   const ord = order(o);

@@ -8,8 +8,7 @@
 import { cancelWhole } from './amend';
 import { R_EXPIRED } from './constants';
 import { emitTime } from './events';
-// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, expiryBase, heapBase, heapPosBase, order, slotOf } from './layout';
+import { expiryBase, heapBase, heapPosBase, order, slotOf } from './layout';
 import { countCommand, setTime } from './state';
 
 let heapSize: u32 = 0;
@@ -109,9 +108,8 @@ export function heapRemove(o: usize): void {
 }
 
 /** Move the book's time (validated) and cancel what expires, earliest (expiresAt, id) first. */
-export function execAdvance(c: Cmd, n: u32): void {
+export function execAdvance(time: f64): void {
   countCommand();
-  const time = c.priceIn(n);
   setTime(time);
   emitTime(time);
   while (heapSize !== 0) {

@@ -12,8 +12,7 @@
 //         │                           quantity and reserve, or a stop's trigger and stamp)
 //         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
 //         │                           front, the sell heap (highest first) from the back; ties by stamp
-//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS,
-//         │           + CMD_SIZE          then the command slot: one record, for the per-order API
+//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS
 //         └─ events   EV_CAPACITY × 56 B records, written here, decoded by JS
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -157,8 +156,7 @@ export class Cmd {
 
   /** The self-trade prevention mode, the book's default for STP_DEFAULT. */
   stpMode(): i32 {
-    const stp = <i32>this.stp;
-    return stp === STP_DEFAULT ? defaultStp : stp;
+    return stpOrDefault(this.stp);
   }
 }
 /** Largest command record (all six fields). */
@@ -278,9 +276,9 @@ export function order(ptr: usize): Order {
   return changetype<Order>(ptr);
 }
 
-/** The command slot: the one record the per-order API applies (`applyOne`). */
-export function cmdSlot(): usize {
-  return cmdBase + CMD_REGION_BYTES;
+/** A command's self-trade prevention mode, the book's default for STP_DEFAULT. */
+export function stpOrDefault(stp: i32): i32 {
+  return stp === STP_DEFAULT ? defaultStp : stp;
 }
 
 /** Index of the slot at address `o` in the per-slot regions. */
@@ -368,8 +366,7 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   const stopHeap = p;
   p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
-  // the batch region, then one record's slot for the per-order API
-  p = align(p + CMD_REGION_BYTES + CMD_SIZE, 64);
+  p = align(p + CMD_REGION_BYTES, 64);
   const evs = p;
   p += EV_CAPACITY * EV_SIZE;
   if (commit) {

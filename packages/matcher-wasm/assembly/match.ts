@@ -29,7 +29,7 @@ import { emitAccepted, emitAcceptedMarket, emitCancelled, emitTrade } from './ev
 import { heapPush } from './expiry';
 import { hiddenOf, makerDone } from './icebergs';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, Level, level, minPrice, nticks, order } from './layout';
+import { Level, level, minPrice, nticks, order } from './layout';
 import {
   bestAsk,
   bestBid,
@@ -49,36 +49,44 @@ let stopped = false;
 /** Set by matchIncoming: quantity the taker traded. */
 let takerFilled: f64 = 0;
 
-/** A validated limit order record: accepted, then entered; a good-till-date remainder is tracked for expiry. */
-export function execLimit(c: Cmd, n: u32): void {
+/** A validated limit order: accepted, then entered; a good-till-date remainder is tracked for expiry. */
+export function execLimit(
+  id: f64,
+  side: i32,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  postOnly: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+  displayQty: f64,
+): void {
   countCommand();
-  const id = c.id;
-  const side = <i32>c.side;
-  const qty = c.qtyIn(n);
-  const expiresAt = c.expiresAtIn(n);
-  const peak = c.displayQtyIn(n);
-  const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (peak !== 0 ? ACC_DISPLAY : 0);
-  emitAccepted(id, side, T_LIMIT, c.priceIn(n), qty, aflags, expiresAt, peak);
-  const tick = <i32>(c.priceIn(n) - minPrice);
-  const owner = c.ownerIn(n);
-  const stp = c.stpMode();
-  if (c.tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
+  const aflags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | (displayQty !== 0 ? ACC_DISPLAY : 0);
+  emitAccepted(id, side, T_LIMIT, price, qty, aflags, expiresAt, displayQty);
+  const tick = <i32>(price - minPrice);
+  if (tif === FOK && !fokFillable(side, tick, qty, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, qty, 0);
     return;
   }
-  const o = enter(0, id, side, tick, qty, c.tif, owner, stp, c.flags, 0, peak);
+  const o = enter(0, id, side, tick, qty, tif, owner, stp, postOnly, 0, displayQty);
   if (o !== 0 && expiresAt !== 0) heapPush(o, expiresAt);
   runTriggered();
 }
 
-/** A validated market order record: `qty` is its qty, or its notional with MKT_NOTIONAL in `mflags`. */
-export function execMarket(c: Cmd, n: u32): void {
+/** A validated market order; `size`: the qty, or the notional with MKT_NOTIONAL in `mflags`. */
+export function execMarket(
+  id: f64,
+  side: i32,
+  size: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  mflags: i32,
+  protection: f64,
+): void {
   countCommand();
-  const id = c.id;
-  const side = <i32>c.side;
-  const size = c.qtyIn(n);
-  const mflags = <i32>c.mflags;
-  const protection = c.priceIn(n);
   emitAcceptedMarket(
     id,
     side,
@@ -89,9 +97,7 @@ export function execMarket(c: Cmd, n: u32): void {
   );
   const limitTick =
     (mflags & MKT_PROTECTION) !== 0 ? <i32>(protection - minPrice) : side === BUY ? nticks - 1 : 0;
-  const owner = c.ownerIn(n);
-  const stp = c.stpMode();
-  if (c.tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
+  if (tif === FOK && !fokFillable(side, limitTick, size, owner, stp)) {
     emitCancelled(id, R_FOK_UNFILLED, size, 0);
     return;
   }

@@ -38,13 +38,11 @@ import {
   MOD_HAS_QTY,
   MOD_HAS_TRIGGER,
   OK,
-  STOP_HAS_PRICE,
   STOP_TIF_UNSET,
 } from './constants';
 import { hiddenOf, overflows, peakOf } from './icebergs';
 import { mapFind } from './idmap';
-// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
-import { Cmd, capacity, maxPrice, minPrice, order } from './layout';
+import { capacity, maxPrice, minPrice, order } from './layout';
 import { now, used } from './state';
 import { isStop } from './stops';
 
@@ -80,24 +78,28 @@ function checkRoom(id: f64, expiresAt: f64): i32 {
   return OK;
 }
 
-/** A limit order record (`n` bytes). */
-export function validateLimit(c: Cmd, n: u32): i32 {
-  const id = c.id;
+export function validateLimit(
+  id: f64,
+  side: i32,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  postOnly: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+  displayQty: f64,
+): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
-  if (c.side > 1) return E_INVALID_SIDE;
-  const price = c.priceIn(n);
+  if (<u32>side > 1) return E_INVALID_SIDE;
   let code = checkPrice(price);
   if (code !== OK) return code;
-  const qty = c.qtyIn(n);
   if (!isPosInt(qty)) return E_INVALID_QTY;
-  const tif = <i32>c.tif;
-  if (tif > 2) return E_INVALID_TIF;
-  if (c.flags > 1 || (c.flags === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
-  code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
+  if (<u32>tif > 2) return E_INVALID_TIF;
+  if (<u32>postOnly > 1 || (postOnly === 1 && tif !== GTC)) return E_INVALID_POST_ONLY;
+  code = checkOwnerAndStp(owner, stp);
   if (code !== OK) return code;
-  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0 && (!isPosInt(expiresAt) || tif !== GTC)) return E_INVALID_EXPIRY;
-  const displayQty = c.displayQtyIn(n);
   if (displayQty !== 0) {
     if (!isPosInt(displayQty) || displayQty >= qty || qty > displayQty * MAX_ICEBERG_SLICES) {
       return E_INVALID_DISPLAY;
@@ -107,16 +109,24 @@ export function validateLimit(c: Cmd, n: u32): i32 {
   if (tif !== GTC) return mapFind(id) !== 0 ? E_DUPLICATE_ID : OK;
   code = checkRoom(id, expiresAt);
   if (code !== OK) return code;
-  if (overflows(<i32>(price - minPrice), c.side, qty, 0)) return E_QTY_OVERFLOW;
+  if (overflows(<i32>(price - minPrice), side, qty, 0)) return E_QTY_OVERFLOW;
   return OK;
 }
 
-/** A market order record: `qty` is its qty, or its notional with MKT_NOTIONAL in `mflags`. */
-export function validateMarket(c: Cmd, n: u32): i32 {
-  if (!isPosInt(c.id)) return E_INVALID_ID;
-  if (c.side > 1) return E_INVALID_SIDE;
-  const mflags = <i32>c.mflags;
-  const size = c.qtyIn(n);
+/** `size` is the qty, or the notional with MKT_NOTIONAL in `mflags`. */
+export function validateMarket(
+  id: f64,
+  side: i32,
+  size: f64,
+  tif: i32,
+  postOnly: i32,
+  owner: f64,
+  stp: i32,
+  mflags: i32,
+  protection: f64,
+): i32 {
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (<u32>side > 1) return E_INVALID_SIDE;
   const byNotional = (mflags & MKT_NOTIONAL) !== 0;
   if (!byNotional) {
     if (!isPosInt(size)) return E_INVALID_QTY;
@@ -125,38 +135,29 @@ export function validateMarket(c: Cmd, n: u32): i32 {
     if (!isPosInt(size)) return E_INVALID_NOTIONAL;
   }
   if ((mflags & MKT_PROTECTION) !== 0) {
-    const code = checkPrice(c.priceIn(n));
+    const code = checkPrice(protection);
     if (code !== OK) return code;
   }
-  const tif = <i32>c.tif;
   if (tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === FOK && byNotional) return E_INVALID_TIF;
-  if (c.flags !== 0) return E_INVALID_POST_ONLY;
-  const code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
+  if (postOnly !== 0) return E_INVALID_POST_ONLY;
+  const code = checkOwnerAndStp(owner, stp);
   if (code !== OK) return code;
-  if (mapFind(c.id) !== 0) return E_DUPLICATE_ID;
+  if (mapFind(id) !== 0) return E_DUPLICATE_ID;
   return OK;
 }
 
 /** Order found by the last successful validateCancel / validateModify / validateReduce. */
 export let found: usize = 0;
 
-/** A cancel record. */
-export function validateCancel(c: Cmd): i32 {
-  const id = c.id;
+export function validateCancel(id: f64): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   found = mapFind(id);
   if (found === 0) return E_UNKNOWN_ORDER;
   return OK;
 }
 
-/** A modify record: its new trigger, when it has one, in `owner`. */
-export function validateModify(c: Cmd, n: u32): i32 {
-  const id = c.id;
-  const price = c.priceIn(n);
-  const qty = c.qtyIn(n);
-  const trigger = c.ownerIn(n);
-  const flags = <i32>c.flags;
+export function validateModify(id: f64, price: f64, qty: f64, flags: i32, trigger: f64): i32 {
   if (!isPosInt(id)) return E_INVALID_ID;
   const hasPrice = (flags & MOD_HAS_PRICE) !== 0;
   const hasQty = (flags & MOD_HAS_QTY) !== 0;
@@ -187,44 +188,45 @@ function inBand(x: f64): bool {
   return isPosInt(x) && x >= minPrice && x <= maxPrice;
 }
 
-/**
- * A stop order record: its trigger in `displayQty`, a stop limit's price in
- * `price` (STOP_HAS_PRICE in `mflags`); `tif` STOP_TIF_UNSET when not given
- * (stop limit: GTC, stop market: IOC).
- */
-export function validateStop(c: Cmd, n: u32): i32 {
-  if (!isPosInt(c.id)) return E_INVALID_ID;
-  if (c.side > 1) return E_INVALID_SIDE;
-  if (!inBand(c.displayQtyIn(n))) return E_INVALID_TRIGGER;
-  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+/** `hasPrice`: a stop limit; `tif` STOP_TIF_UNSET when not given (stop limit: GTC, stop market: IOC). */
+export function validateStop(
+  id: f64,
+  side: i32,
+  trigger: f64,
+  hasPrice: bool,
+  price: f64,
+  qty: f64,
+  tif: i32,
+  owner: f64,
+  stp: i32,
+  expiresAt: f64,
+): i32 {
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (<u32>side > 1) return E_INVALID_SIDE;
+  if (!inBand(trigger)) return E_INVALID_TRIGGER;
   if (hasPrice) {
-    const code = checkPrice(c.priceIn(n));
+    const code = checkPrice(price);
     if (code !== OK) return code;
   }
-  if (!isPosInt(c.qtyIn(n))) return E_INVALID_QTY;
-  const tif = <i32>c.tif;
+  if (!isPosInt(qty)) return E_INVALID_QTY;
   if (tif !== STOP_TIF_UNSET && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === GTC && !hasPrice) return E_INVALID_TIF;
-  const code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
+  const code = checkOwnerAndStp(owner, stp);
   if (code !== OK) return code;
-  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0 && !isPosInt(expiresAt)) return E_INVALID_EXPIRY;
-  return checkRoom(c.id, expiresAt);
+  return checkRoom(id, expiresAt);
 }
 
-/** An advance-time record: the time in `price`. */
-export function validateAdvance(c: Cmd, n: u32): i32 {
-  const time = c.priceIn(n);
+export function validateAdvance(time: f64): i32 {
   if (!(time >= 0 && time <= MAX_SAFE && Math.floor(time) === time)) return E_INVALID_TIME;
   if (time < now) return E_TIME_BACKWARDS;
   return OK;
 }
 
-/** A reduce record: the amount to take off in `qty`. */
-export function validateReduce(c: Cmd, n: u32): i32 {
-  if (!isPosInt(c.id)) return E_INVALID_ID;
-  if (!isPosInt(c.qtyIn(n))) return E_INVALID_QTY;
-  found = mapFind(c.id);
+export function validateReduce(id: f64, qty: f64): i32 {
+  if (!isPosInt(id)) return E_INVALID_ID;
+  if (!isPosInt(qty)) return E_INVALID_QTY;
+  found = mapFind(id);
   if (found === 0) return E_UNKNOWN_ORDER;
   return OK;
 }

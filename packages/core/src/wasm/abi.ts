@@ -75,8 +75,6 @@ export const GEO_HEAP = 16;
 export const GEO_ICEBERG = 17;
 /** Event records the event region holds; a command writing more hands them over in chunks. */
 export const GEO_EV_CAPACITY = 18;
-/** The command slot: one record for the per-order API (`applyOne`), just after the command region. */
-export const GEO_COMMAND_SLOT = 19;
 export const BITS_READERS_WAITING = 52;
 export const BITS_SEQLOCK = 48;
 export const BITS_SEQUENCE = 56;

@@ -5,14 +5,7 @@
  */
 import type { Command, Side, StpMode, TimeInForce } from '../types';
 import {
-  CMD_ADVANCE_TIME,
-  CMD_CANCEL,
-  CMD_LIMIT,
-  CMD_MARKET,
-  CMD_MODIFY,
-  CMD_REDUCE,
   CMD_SIZE,
-  CMD_STOP,
   MKT_NOTIONAL,
   MKT_PROTECTION,
   POST_ONLY_NO,
@@ -23,7 +16,17 @@ import {
   STP_DEFAULT,
   TIF_CODES,
 } from './codes';
-import { encodeCommand, modifyFlags, writeRecord } from './encode';
+import {
+  encodeCommand,
+  modifyFlags,
+  writeAdvance,
+  writeCancel,
+  writeLimit,
+  writeMarket,
+  writeModify,
+  writeReduce,
+  writeStop,
+} from './encode';
 
 /** Side code of {@link CommandBuffer}: {@link SIDE_BUY} or {@link SIDE_SELL}. */
 export type SideCode = 0 | 1;
@@ -133,35 +136,17 @@ export class CommandBuffer {
   ): void {
     const po = postOnly ? POST_ONLY_YES : POST_ONLY_NO;
     const at = this.slot();
+    const { bytes, f64 } = this;
     this.close(
       at,
-      writeRecord(
-        this.bytes,
-        this.f64,
-        at,
-        CMD_LIMIT,
-        side,
-        tif,
-        po,
-        stp,
-        0,
-        id,
-        price,
-        qty,
-        owner,
-        expiresAt,
-        displayQty,
-      ),
+      writeLimit(bytes, f64, at, id, side, price, qty, tif, po, stp, owner, expiresAt, displayQty),
     );
   }
 
   /** Append an advance-time: move the book's time to `time` and expire what is due. */
   advanceTime(time: number): void {
     const at = this.slot();
-    this.close(
-      at,
-      writeRecord(this.bytes, this.f64, at, CMD_ADVANCE_TIME, 0, 0, 0, 0, 0, 0, time, 0, 0, 0, 0),
-    );
+    this.close(at, writeAdvance(this.bytes, this.f64, at, time));
   }
 
   /**
@@ -212,22 +197,19 @@ export class CommandBuffer {
     const at = this.slot();
     this.close(
       at,
-      writeRecord(
+      writeMarket(
         this.bytes,
         this.f64,
         at,
-        CMD_MARKET,
+        id,
         side,
+        size,
         tif,
         POST_ONLY_NO,
         stp,
         mflags,
-        id,
         protection,
-        size,
         owner,
-        0,
-        0,
       ),
     );
   }
@@ -235,10 +217,7 @@ export class CommandBuffer {
   /** Append a cancel. */
   cancel(id: number): void {
     const at = this.slot();
-    this.close(
-      at,
-      writeRecord(this.bytes, this.f64, at, CMD_CANCEL, 0, 0, 0, 0, 0, id, 0, 0, 0, 0, 0),
-    );
+    this.close(at, writeCancel(this.bytes, this.f64, at, id));
   }
 
   /**
@@ -250,23 +229,7 @@ export class CommandBuffer {
     const at = this.slot();
     this.close(
       at,
-      writeRecord(
-        this.bytes,
-        this.f64,
-        at,
-        CMD_MODIFY,
-        0,
-        0,
-        flags,
-        0,
-        0,
-        id,
-        price ?? 0,
-        qty ?? 0,
-        trigger ?? 0,
-        0,
-        0,
-      ),
+      writeModify(this.bytes, this.f64, at, id, flags, price ?? 0, qty ?? 0, trigger ?? 0),
     );
   }
 
@@ -293,22 +256,20 @@ export class CommandBuffer {
     const at = this.slot();
     this.close(
       at,
-      writeRecord(
+      writeStop(
         this.bytes,
         this.f64,
         at,
-        CMD_STOP,
-        side,
-        t,
-        0,
-        stp,
-        mflags,
         id,
+        side,
+        trigger,
+        mflags,
         price ?? 0,
         qty,
+        t,
+        stp,
         owner,
         expiresAt,
-        trigger,
       ),
     );
   }
@@ -316,10 +277,7 @@ export class CommandBuffer {
   /** Append a reduce: take `qty` lots off resting order `id`, keeping its priority. */
   reduce(id: number, qty: number): void {
     const at = this.slot();
-    this.close(
-      at,
-      writeRecord(this.bytes, this.f64, at, CMD_REDUCE, 0, 0, 0, 0, 0, id, 0, qty, 0, 0, 0),
-    );
+    this.close(at, writeReduce(this.bytes, this.f64, at, id, qty));
   }
 
   /** Append any {@link Command} object (validated by the engine when applied, as `apply` does). */

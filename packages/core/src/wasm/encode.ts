@@ -167,65 +167,33 @@ export function stpCode(stp: unknown): number {
 const INVALID_COMMAND = WASM_ERROR_CODES.indexOf('INVALID_COMMAND');
 const INVALID_TYPE = WASM_ERROR_CODES.indexOf('INVALID_TYPE');
 
-// The record's f64 fields as word indexes from its first word (layout.ts `Cmd`).
-const ID = CMD_ID >> 3;
-const PRICE = CMD_PRICE >> 3;
-const QTY = CMD_QTY >> 3;
-const OWNER = CMD_OWNER >> 3;
-const EXPIRES_AT = CMD_EXPIRES_AT >> 3;
-const DISPLAY_QTY = CMD_DISPLAY_QTY >> 3;
+// The record's f64 fields as word indexes from its first word (layout.ts
+// `Cmd`), written `(CMD_PRICE >> 3)`: the build folds the generated offsets
+// into numbers, so the hot path reads no variable for them.
 
 /**
- * Write one command record at byte address `at` (8-aligned, with room for
- * {@link CMD_SIZE} bytes): the header, then the fields. The record ends at
- * its last field that is not 0 (the fields after it are left out and read as
- * 0), so a cancel takes 16 bytes and a plain limit order 32.
+ * Write a record's optional trailing fields `a`, `b`, `c` at words `from`,
+ * `from + 1`, `from + 2`, and its size in the header: up to the last of them
+ * that is not 0 (a field left out reads as 0; NaN, a refused value, is kept).
+ * The record must have room for all three (CMD_SIZE from its start).
  * @returns the record's size in bytes.
  */
-export function writeRecord(
+function writeTail(
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
-  kind: number,
-  side: number,
-  tif: number,
-  flags: number,
-  stp: number,
-  mflags: number,
-  id: number,
-  price: number,
-  qty: number,
-  owner: number,
-  expiresAt: number,
-  displayQty: number,
+  from: number,
+  a: number,
+  b: number,
+  c: number,
 ): number {
-  u8[at + CMD_KIND] = kind;
-  u8[at + CMD_SIDE] = side;
-  u8[at + CMD_TIF] = tif;
-  u8[at + CMD_FLAGS] = flags;
-  u8[at + CMD_STP] = stp;
-  u8[at + CMD_CODE] = 0;
-  u8[at + CMD_MFLAGS] = mflags;
-  const i = at >> 3;
-  f64[i + ID] = id;
-  f64[i + PRICE] = price;
-  f64[i + QTY] = qty;
-  f64[i + OWNER] = owner;
-  f64[i + EXPIRES_AT] = expiresAt;
-  f64[i + DISPLAY_QTY] = displayQty;
-  // NaN (a refused value) is not 0, so it is kept
-  const words =
-    displayQty !== 0
-      ? DISPLAY_QTY + 1
-      : expiresAt !== 0
-        ? EXPIRES_AT + 1
-        : owner !== 0
-          ? OWNER + 1
-          : qty !== 0
-            ? QTY + 1
-            : price !== 0
-              ? PRICE + 1
-              : ID + 1;
+  // all three are written (the record has room for them; what lies past its
+  // end is the next record's to overwrite), then the size says how many count
+  const i = (at >> 3) + from;
+  f64[i] = a;
+  f64[i + 1] = b;
+  f64[i + 2] = c;
+  const words = from + (c !== 0 ? 3 : b !== 0 ? 2 : a !== 0 ? 1 : 0);
   u8[at + CMD_WORDS] = words;
   return words << 3;
 }
@@ -240,72 +208,230 @@ export function recordBytes(u8: Uint8Array, at: number): number {
   return bytesOfWords(u8[at + CMD_WORDS]);
 }
 
+// The record writers, one per command kind, from numeric codes: the object
+// encoders below and CommandBuffer share them. Each writes the header bytes
+// and fields its kind reads (a reused slot's other bytes are never read) at
+// byte address `at` (8-aligned, with room for CMD_SIZE bytes) and returns the
+// record's size in bytes.
+
+export function writeLimit(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  side: number,
+  price: number,
+  qty: number,
+  tif: number,
+  postOnly: number,
+  stp: number,
+  owner: number,
+  expiresAt: number,
+  displayQty: number,
+): number {
+  u8[at + CMD_KIND] = CMD_LIMIT;
+  u8[at + CMD_SIDE] = side;
+  u8[at + CMD_TIF] = tif;
+  u8[at + CMD_FLAGS] = postOnly;
+  u8[at + CMD_STP] = stp;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = id;
+  f64[i + (CMD_PRICE >> 3)] = price;
+  f64[i + (CMD_QTY >> 3)] = qty;
+  return writeTail(u8, f64, at, CMD_OWNER >> 3, owner, expiresAt, displayQty);
+}
+
+/** `size`: the qty, or the notional with MKT_NOTIONAL in `mflags`; `protection` in `price`. */
+export function writeMarket(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  side: number,
+  size: number,
+  tif: number,
+  postOnly: number,
+  stp: number,
+  mflags: number,
+  protection: number,
+  owner: number,
+): number {
+  u8[at + CMD_KIND] = CMD_MARKET;
+  u8[at + CMD_SIDE] = side;
+  u8[at + CMD_TIF] = tif;
+  u8[at + CMD_FLAGS] = postOnly;
+  u8[at + CMD_STP] = stp;
+  u8[at + CMD_MFLAGS] = mflags;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = id;
+  f64[i + (CMD_PRICE >> 3)] = protection;
+  f64[i + (CMD_QTY >> 3)] = size;
+  return writeTail(u8, f64, at, CMD_OWNER >> 3, owner, 0, 0);
+}
+
+export function writeCancel(u8: Uint8Array, f64: Float64Array, at: number, id: number): number {
+  u8[at + CMD_KIND] = CMD_CANCEL;
+  f64[(at >> 3) + (CMD_ID >> 3)] = id;
+  u8[at + CMD_WORDS] = (CMD_ID >> 3) + 1;
+  return ((CMD_ID >> 3) + 1) << 3;
+}
+
+/** `flags`: MOD_HAS_*; the new trigger goes in the `owner` field. */
+export function writeModify(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  flags: number,
+  price: number,
+  qty: number,
+  trigger: number,
+): number {
+  u8[at + CMD_KIND] = CMD_MODIFY;
+  u8[at + CMD_FLAGS] = flags;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = id;
+  f64[i + (CMD_PRICE >> 3)] = price;
+  f64[i + (CMD_QTY >> 3)] = qty;
+  return writeTail(u8, f64, at, CMD_OWNER >> 3, trigger, 0, 0);
+}
+
+/** `mflags`: STOP_HAS_PRICE for a stop limit; the trigger goes in the `displayQty` field. */
+export function writeStop(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  side: number,
+  trigger: number,
+  mflags: number,
+  price: number,
+  qty: number,
+  tif: number,
+  stp: number,
+  owner: number,
+  expiresAt: number,
+): number {
+  u8[at + CMD_KIND] = CMD_STOP;
+  u8[at + CMD_SIDE] = side;
+  u8[at + CMD_TIF] = tif;
+  u8[at + CMD_STP] = stp;
+  u8[at + CMD_MFLAGS] = mflags;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = id;
+  f64[i + (CMD_PRICE >> 3)] = price;
+  f64[i + (CMD_QTY >> 3)] = qty;
+  return writeTail(u8, f64, at, CMD_OWNER >> 3, owner, expiresAt, trigger);
+}
+
+/** The amount to take off goes in the `qty` field. */
+export function writeReduce(
+  u8: Uint8Array,
+  f64: Float64Array,
+  at: number,
+  id: number,
+  qty: number,
+): number {
+  u8[at + CMD_KIND] = CMD_REDUCE;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = id;
+  f64[i + (CMD_PRICE >> 3)] = 0;
+  f64[i + (CMD_QTY >> 3)] = qty;
+  u8[at + CMD_WORDS] = (CMD_QTY >> 3) + 1;
+  return ((CMD_QTY >> 3) + 1) << 3;
+}
+
+/** The time goes in the `price` field. */
+export function writeAdvance(u8: Uint8Array, f64: Float64Array, at: number, time: number): number {
+  u8[at + CMD_KIND] = CMD_ADVANCE_TIME;
+  const i = at >> 3;
+  f64[i + (CMD_ID >> 3)] = 0;
+  f64[i + (CMD_PRICE >> 3)] = time;
+  u8[at + CMD_WORDS] = (CMD_PRICE >> 3) + 1;
+  return ((CMD_PRICE >> 3) + 1) << 3;
+}
+
 /** A CMD_REJECT record: the wasm emits `rejected {id, code}` at this point of the stream. */
-function encodeReject(
+function writeReject(
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
   id: number,
   code: number,
 ): number {
-  const size = writeRecord(u8, f64, at, CMD_REJECT, 0, 0, 0, 0, 0, id, 0, 0, 0, 0, 0);
+  u8[at + CMD_KIND] = CMD_REJECT;
   u8[at + CMD_CODE] = code;
-  return size;
+  f64[(at >> 3) + (CMD_ID >> 3)] = id;
+  u8[at + CMD_WORDS] = (CMD_ID >> 3) + 1;
+  return ((CMD_ID >> 3) + 1) << 3;
 }
+
+// The object encoders: a command's fields as given, enum strings turned into
+// codes (an unknown value becomes INVALID_ENUM, a non-number NaN, so the
+// matcher refuses it with the right code).
 
 /** A limit order's record (the command's `kind` is not read). */
 export function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
-  return writeRecord(
+  const tif = limitTifCode(c.timeInForce);
+  const postOnly = limitPostOnlyCode(c.postOnly);
+  const owner = ownerCode(c.owner);
+  const side = sideCode(c.side);
+  const x = expiryCode(c.expiresAt);
+  const d = displayCode(c.displayQty);
+  const stp = stpCode(c.stp);
+  return writeLimit(
     u8,
     f64,
     at,
-    CMD_LIMIT,
-    sideCode(c.side),
-    limitTifCode(c.timeInForce),
-    limitPostOnlyCode(c.postOnly),
-    stpCode(c.stp),
-    0,
     num(c.id),
+    side,
     num(c.price),
     num(c.qty),
-    ownerCode(c.owner),
-    expiryCode(c.expiresAt),
-    displayCode(c.displayQty),
+    tif,
+    postOnly,
+    stp,
+    owner,
+    x,
+    d,
   );
 }
 
-/** A market order's record: its notional, when it has one, in `qty`; its protection price in `price`. */
+/** A market order's record. */
 export function encodeMarket(
   c: MarketOrder,
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
 ): number {
-  return writeRecord(
+  const tif = marketTifCode(c.timeInForce);
+  const postOnly = marketPostOnlyCode((c as { postOnly?: unknown }).postOnly);
+  const side = sideCode(c.side);
+  const protection = num(c.protectionPrice);
+  const owner = ownerCode(c.owner);
+  const stp = stpCode(c.stp);
+  const size = marketSize(c);
+  return writeMarket(
     u8,
     f64,
     at,
-    CMD_MARKET,
-    sideCode(c.side),
-    marketTifCode(c.timeInForce),
-    marketPostOnlyCode((c as { postOnly?: unknown }).postOnly),
-    stpCode(c.stp),
-    marketFlags(c),
     num(c.id),
-    num(c.protectionPrice),
-    marketSize(c),
-    ownerCode(c.owner),
-    0,
-    0,
+    side,
+    size,
+    tif,
+    postOnly,
+    stp,
+    marketFlags(c),
+    protection,
+    owner,
   );
 }
 
 /** A cancel's record. */
 export function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
-  return writeRecord(u8, f64, at, CMD_CANCEL, 0, 0, 0, 0, 0, num(id), 0, 0, 0, 0, 0);
+  return writeCancel(u8, f64, at, num(id));
 }
 
-/** A modify's record: the new trigger, when given, in the `owner` field. */
+/** A modify's record. */
 export function encodeModify(
   c: ModifyRequest,
   u8: Uint8Array,
@@ -314,65 +440,53 @@ export function encodeModify(
 ): number {
   const flags = modifyFlags(c);
   const trigger = flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0;
-  const { id, price, qty } = c;
-  return writeRecord(
-    u8,
-    f64,
-    at,
-    CMD_MODIFY,
-    0,
-    0,
-    flags,
-    0,
-    0,
-    num(id),
-    num(price),
-    num(qty),
-    trigger,
-    0,
-    0,
-  );
+  return writeModify(u8, f64, at, num(c.id), flags, num(c.price), num(c.qty), trigger);
 }
 
-/** A stop order's record: the trigger in the `displayQty` field. */
+/** A stop order's record. */
 export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
-  return writeRecord(
+  const mflags = c.price !== undefined ? STOP_HAS_PRICE : 0;
+  const tif = stopTifCode(c.timeInForce);
+  const side = sideCode(c.side);
+  const owner = ownerCode(c.owner);
+  const x = expiryCode(c.expiresAt);
+  const stp = stpCode(c.stp);
+  const trigger = num(c.trigger);
+  return writeStop(
     u8,
     f64,
     at,
-    CMD_STOP,
-    sideCode(c.side),
-    stopTifCode(c.timeInForce),
-    0,
-    stpCode(c.stp),
-    c.price !== undefined ? STOP_HAS_PRICE : 0,
     num(c.id),
+    side,
+    trigger,
+    mflags,
     num(c.price),
     num(c.qty),
-    ownerCode(c.owner),
-    expiryCode(c.expiresAt),
-    num(c.trigger),
+    tif,
+    stp,
+    owner,
+    x,
   );
 }
 
-/** An advance-time record: the time in the `price` field. */
+/** An advance-time record. */
 export function encodeAdvance(
   time: unknown,
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
 ): number {
-  return writeRecord(u8, f64, at, CMD_ADVANCE_TIME, 0, 0, 0, 0, 0, 0, num(time), 0, 0, 0, 0);
+  return writeAdvance(u8, f64, at, num(time));
 }
 
-/** A reduce's record: the amount to take off in the `qty` field. */
+/** A reduce's record. */
 export function encodeReduce(
   c: ReduceRequest,
   u8: Uint8Array,
   f64: Float64Array,
   at: number,
 ): number {
-  return writeRecord(u8, f64, at, CMD_REDUCE, 0, 0, 0, 0, 0, num(c.id), 0, num(c.qty), 0, 0, 0);
+  return writeReduce(u8, f64, at, num(c.id), num(c.qty));
 }
 
 /**
@@ -388,7 +502,7 @@ export function encodeCommand(
   at: number,
 ): number {
   if (typeof command !== 'object' || command === null) {
-    return encodeReject(u8, f64, at, 0, INVALID_COMMAND);
+    return writeReject(u8, f64, at, 0, INVALID_COMMAND);
   }
   const c = command as Command;
   switch (c.kind) {
@@ -407,7 +521,7 @@ export function encodeCommand(
     case 'reduce':
       return encodeReduce(c, u8, f64, at);
     default:
-      return encodeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
+      return writeReject(u8, f64, at, commandIdOf(command), INVALID_TYPE);
   }
 }
 
@@ -442,7 +556,7 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
   const words = recordBytes(u8, at) >> 3;
   // a field left out of the record reads as 0, as in the wasm
   const field = (k: number): number => (k < words ? f64[i + k] : 0);
-  const id = f64[i + ID];
+  const id = f64[i + (CMD_ID >> 3)];
   switch (u8[at + CMD_KIND]) {
     case CMD_LIMIT: {
       const tif = u8[at + CMD_TIF];
@@ -451,16 +565,16 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         kind: 'limit',
         id,
         side: sideName(u8[at + CMD_SIDE]),
-        price: field(PRICE),
-        qty: field(QTY),
+        price: field(CMD_PRICE >> 3),
+        qty: field(CMD_QTY >> 3),
         timeInForce: (TIF_CODES[tif] ?? INVALID) as TimeInForce,
         postOnly: (postOnly === POST_ONLY_INVALID
           ? INVALID
           : postOnly === POST_ONLY_YES) as boolean,
-        owner: ownerName(field(OWNER)),
+        owner: ownerName(field(CMD_OWNER >> 3)),
         stp: stpName(u8[at + CMD_STP]),
-        expiresAt: expiryName(field(EXPIRES_AT)),
-        displayQty: expiryName(field(DISPLAY_QTY)),
+        expiresAt: expiryName(field(CMD_EXPIRES_AT >> 3)),
+        displayQty: expiryName(field(CMD_DISPLAY_QTY >> 3)),
       };
     }
     case CMD_MARKET: {
@@ -472,16 +586,16 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         id,
         side: sideName(u8[at + CMD_SIDE]),
         timeInForce: (tif === IOC || tif === FOK ? TIF_CODES[tif] : INVALID) as 'IOC',
-        owner: ownerName(field(OWNER)),
+        owner: ownerName(field(CMD_OWNER >> 3)),
         stp: stpName(u8[at + CMD_STP]),
       };
       if (byNotional) {
-        market.notional = field(QTY);
+        market.notional = field(CMD_QTY >> 3);
         if (flags & MKT_QTY_TOO) market.qty = Number.NaN; // refused: both given
       } else {
-        market.qty = field(QTY);
+        market.qty = field(CMD_QTY >> 3);
       }
-      if (flags & MKT_PROTECTION) market.protectionPrice = field(PRICE);
+      if (flags & MKT_PROTECTION) market.protectionPrice = field(CMD_PRICE >> 3);
       if (u8[at + CMD_FLAGS] !== POST_ONLY_NO)
         (market as { postOnly?: unknown }).postOnly = INVALID;
       return market;
@@ -493,9 +607,9 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
       return {
         kind: 'modify',
         id,
-        price: flags & MOD_HAS_PRICE ? field(PRICE) : undefined,
-        qty: flags & MOD_HAS_QTY ? field(QTY) : undefined,
-        trigger: flags & MOD_HAS_TRIGGER ? field(OWNER) : undefined,
+        price: flags & MOD_HAS_PRICE ? field(CMD_PRICE >> 3) : undefined,
+        qty: flags & MOD_HAS_QTY ? field(CMD_QTY >> 3) : undefined,
+        trigger: flags & MOD_HAS_TRIGGER ? field(CMD_OWNER >> 3) : undefined,
       };
     }
     case CMD_STOP: {
@@ -504,21 +618,21 @@ export function decodeCommand(u8: Uint8Array, f64: Float64Array, at: number): Co
         kind: 'stop',
         id,
         side: sideName(u8[at + CMD_SIDE]),
-        trigger: field(DISPLAY_QTY),
-        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? field(PRICE) : undefined,
-        qty: field(QTY),
+        trigger: field(CMD_DISPLAY_QTY >> 3),
+        price: u8[at + CMD_MFLAGS] & STOP_HAS_PRICE ? field(CMD_PRICE >> 3) : undefined,
+        qty: field(CMD_QTY >> 3),
         timeInForce: (tif === STOP_TIF_UNSET
           ? undefined
           : (TIF_CODES[tif] ?? INVALID)) as TimeInForce,
-        owner: ownerName(field(OWNER)),
+        owner: ownerName(field(CMD_OWNER >> 3)),
         stp: stpName(u8[at + CMD_STP]),
-        expiresAt: expiryName(field(EXPIRES_AT)),
+        expiresAt: expiryName(field(CMD_EXPIRES_AT >> 3)),
       };
     }
     case CMD_ADVANCE_TIME:
-      return { kind: 'advance-time', time: field(PRICE) };
+      return { kind: 'advance-time', time: field(CMD_PRICE >> 3) };
     case CMD_REDUCE:
-      return { kind: 'reduce', id, qty: field(QTY) };
+      return { kind: 'reduce', id, qty: field(CMD_QTY >> 3) };
     default:
       // CMD_REJECT: rebuild something refused with the same code and id
       if (u8[at + CMD_CODE] === INVALID_COMMAND) return null as unknown as Command;

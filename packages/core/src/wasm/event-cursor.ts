@@ -69,13 +69,9 @@ export type EventTypeCode =
   | typeof EV_TRIGGERED;
 
 const F64_PER_EVENT = EV_SIZE / 8;
-// The event record's f64 fields as indexes from the record's first word (layout.ts `Ev`).
-const A = EV_A >> 3;
-const B = EV_B >> 3;
-const C = EV_C >> 3;
-const D = EV_D >> 3;
-const E = EV_E >> 3;
-const F = EV_F >> 3;
+// The record's f64 fields are read as `f64[word + (EV_A >> 3)]`: the build
+// folds the generated offsets into numbers (minifySyntax), so the hot path
+// reads no variable for them.
 
 /**
  * A cursor over one chunk of binary events in the book's shared memory.
@@ -178,74 +174,76 @@ export class EventCursor {
   }
   /** Order id; the maker's id for a trade. */
   get id(): number {
-    return this.f64[this.at8 + A];
+    return this.f64[this.at8 + (EV_A >> 3)];
   }
   get makerId(): number {
-    return this.f64[this.at8 + A];
+    return this.f64[this.at8 + (EV_A >> 3)];
   }
   get takerId(): number {
-    return this.f64[this.at8 + B];
+    return this.f64[this.at8 + (EV_B >> 3)];
   }
   get price(): number {
-    return this.f64[this.at8 + C];
+    return this.f64[this.at8 + (EV_C >> 3)];
   }
   /** Quantity; for an accepted market order sized by notional (see {@link notional}), its notional. */
   get qty(): number {
-    return this.f64[this.at8 + D];
+    return this.f64[this.at8 + (EV_D >> 3)];
   }
   /** Accepted market order sized by quote amount: its notional, else `undefined`. */
   get notional(): number | undefined {
     return this.u8[this.at] === EV_ACCEPTED &&
       (this.u32[(this.at + EV_COUNT) >> 2] & MKT_NOTIONAL) !== 0
-      ? this.f64[this.at8 + D]
+      ? this.f64[this.at8 + (EV_D >> 3)]
       : undefined;
   }
   /** Accepted good-till-date limit order: its expiry, else `undefined`. */
   get expiresAt(): number | undefined {
     return this.u8[this.at] === EV_ACCEPTED &&
       (this.u32[(this.at + EV_COUNT) >> 2] & ACC_EXPIRY) !== 0
-      ? this.f64[this.at8 + E]
+      ? this.f64[this.at8 + (EV_E >> 3)]
       : undefined;
   }
   /** Accepted stop (its trigger in `f`), modified stop or triggered stop (in `e`): the trigger, else `undefined`. */
   get trigger(): number | undefined {
     const type = this.u8[this.at];
     const flags = this.u32[(this.at + EV_COUNT) >> 2];
-    if (type === EV_ACCEPTED) return flags & ACC_TRIGGER ? this.f64[this.at8 + F] : undefined;
-    if (type === EV_MODIFIED) return flags & MODEV_STOP ? this.f64[this.at8 + E] : undefined;
-    return type === EV_TRIGGERED ? this.f64[this.at8 + E] : undefined;
+    if (type === EV_ACCEPTED)
+      return flags & ACC_TRIGGER ? this.f64[this.at8 + (EV_F >> 3)] : undefined;
+    if (type === EV_MODIFIED)
+      return flags & MODEV_STOP ? this.f64[this.at8 + (EV_E >> 3)] : undefined;
+    return type === EV_TRIGGERED ? this.f64[this.at8 + (EV_E >> 3)] : undefined;
   }
   /** Accepted iceberg limit order: its display quantity, else `undefined`. */
   get displayQty(): number | undefined {
     return this.u8[this.at] === EV_ACCEPTED &&
       (this.u32[(this.at + EV_COUNT) >> 2] & ACC_DISPLAY) !== 0
-      ? this.f64[this.at8 + F]
+      ? this.f64[this.at8 + (EV_F >> 3)]
       : undefined;
   }
   /** The book's new time (time-advanced). */
   get time(): number {
-    return this.f64[this.at8 + A];
+    return this.f64[this.at8 + (EV_A >> 3)];
   }
   /** Accepted market order with a protection price: that price, else `undefined`. */
   get protectionPrice(): number | undefined {
     return this.u8[this.at] === EV_ACCEPTED &&
       (this.u32[(this.at + EV_COUNT) >> 2] & MKT_PROTECTION) !== 0
-      ? this.f64[this.at8 + E]
+      ? this.f64[this.at8 + (EV_E >> 3)]
       : undefined;
   }
   /** Remaining quantity (cancelled); the maker's remaining for a trade. */
   get remaining(): number {
-    return this.f64[this.at8 + E];
+    return this.f64[this.at8 + (EV_E >> 3)];
   }
   get makerRemaining(): number {
-    return this.f64[this.at8 + E];
+    return this.f64[this.at8 + (EV_E >> 3)];
   }
   get takerRemaining(): number {
-    return this.f64[this.at8 + F];
+    return this.f64[this.at8 + (EV_F >> 3)];
   }
   /** Sequence number of the command that changed the level (level-changed). */
   get sequence(): number {
-    return this.f64[this.at8 + B];
+    return this.f64[this.at8 + (EV_B >> 3)];
   }
   /** Orders at the level (level-changed). */
   get levelCount(): number {
@@ -287,81 +285,91 @@ export function decodeEvent(
   switch (u8[at]) {
     case EV_TRADE:
       return tradeEvent(
-        f64[i + A],
-        f64[i + B],
+        f64[i + (EV_A >> 3)],
+        f64[i + (EV_B >> 3)],
         SIDE_CODES[u8[at + EV_SIDE]],
-        f64[i + C],
-        f64[i + D],
-        f64[i + E],
-        f64[i + F],
+        f64[i + (EV_C >> 3)],
+        f64[i + (EV_D >> 3)],
+        f64[i + (EV_E >> 3)],
+        f64[i + (EV_F >> 3)],
       );
     case EV_LEVEL:
       return levelChangedEvent(
         SIDE_CODES[u8[at + EV_SIDE]],
-        f64[i + C],
-        f64[i + D],
+        f64[i + (EV_C >> 3)],
+        f64[i + (EV_D >> 3)],
         u32[(at + EV_COUNT) >> 2],
-        f64[i + B],
+        f64[i + (EV_B >> 3)],
       );
     case EV_ACCEPTED: {
       const flags = u32[(at + EV_COUNT) >> 2];
       if (flags & ACC_TRIGGER) {
         return acceptedStopEvent(
-          f64[i + A],
+          f64[i + (EV_A >> 3)],
           SIDE_CODES[u8[at + EV_SIDE]],
-          u8[at + EV_AUX] === T_STOP_LIMIT ? f64[i + C] : null,
-          f64[i + D],
-          f64[i + F],
-          flags & ACC_EXPIRY ? f64[i + E] : undefined,
+          u8[at + EV_AUX] === T_STOP_LIMIT ? f64[i + (EV_C >> 3)] : null,
+          f64[i + (EV_D >> 3)],
+          f64[i + (EV_F >> 3)],
+          flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
         );
       }
       if (u8[at + EV_AUX] !== T_MARKET) {
         return acceptedEvent(
-          f64[i + A],
+          f64[i + (EV_A >> 3)],
           SIDE_CODES[u8[at + EV_SIDE]],
           ORDER_TYPE_CODES[u8[at + EV_AUX]],
-          f64[i + C],
-          f64[i + D],
-          flags & ACC_EXPIRY ? f64[i + E] : undefined,
-          flags & ACC_DISPLAY ? f64[i + F] : undefined,
+          f64[i + (EV_C >> 3)],
+          f64[i + (EV_D >> 3)],
+          flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
+          flags & ACC_DISPLAY ? f64[i + (EV_F >> 3)] : undefined,
         );
       }
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
       return acceptedMarketEvent(
-        f64[i + A],
+        f64[i + (EV_A >> 3)],
         SIDE_CODES[u8[at + EV_SIDE]],
-        byNotional ? null : f64[i + D],
-        byNotional ? f64[i + D] : undefined,
-        flags & MKT_PROTECTION ? f64[i + E] : undefined,
+        byNotional ? null : f64[i + (EV_D >> 3)],
+        byNotional ? f64[i + (EV_D >> 3)] : undefined,
+        flags & MKT_PROTECTION ? f64[i + (EV_E >> 3)] : undefined,
       );
     }
     case EV_CANCELLED:
-      return cancelledEvent(f64[i + A], REASON_CODES[u8[at + EV_AUX]], f64[i + D], f64[i + E]);
+      return cancelledEvent(
+        f64[i + (EV_A >> 3)],
+        REASON_CODES[u8[at + EV_AUX]],
+        f64[i + (EV_D >> 3)],
+        f64[i + (EV_E >> 3)],
+      );
     case EV_MODIFIED: {
       const flags = u32[(at + EV_COUNT) >> 2];
       return modifiedEvent(
-        f64[i + A],
+        f64[i + (EV_A >> 3)],
         SIDE_CODES[u8[at + EV_SIDE]],
-        flags & MODEV_NO_PRICE ? null : f64[i + C],
-        f64[i + D],
+        flags & MODEV_NO_PRICE ? null : f64[i + (EV_C >> 3)],
+        f64[i + (EV_D >> 3)],
         u8[at + EV_AUX] === 1,
-        flags & MODEV_STOP ? f64[i + E] : undefined,
+        flags & MODEV_STOP ? f64[i + (EV_E >> 3)] : undefined,
       );
     }
     case EV_TRIGGERED:
       return triggeredEvent(
-        f64[i + A],
+        f64[i + (EV_A >> 3)],
         SIDE_CODES[u8[at + EV_SIDE]],
-        u8[at + EV_AUX] === T_LIMIT ? f64[i + C] : null,
-        f64[i + D],
-        f64[i + E],
+        u8[at + EV_AUX] === T_LIMIT ? f64[i + (EV_C >> 3)] : null,
+        f64[i + (EV_D >> 3)],
+        f64[i + (EV_E >> 3)],
       );
     case EV_REJECTED:
-      return rejectedEvent(f64[i + A], WASM_ERROR_CODES[u8[at + EV_AUX]]);
+      return rejectedEvent(f64[i + (EV_A >> 3)], WASM_ERROR_CODES[u8[at + EV_AUX]]);
     case EV_TIME:
-      return timeAdvancedEvent(f64[i + A]);
+      return timeAdvancedEvent(f64[i + (EV_A >> 3)]);
     case EV_REFRESHED:
-      return refreshedEvent(f64[i + A], SIDE_CODES[u8[at + EV_SIDE]], f64[i + C], f64[i + D]);
+      return refreshedEvent(
+        f64[i + (EV_A >> 3)],
+        SIDE_CODES[u8[at + EV_SIDE]],
+        f64[i + (EV_C >> 3)],
+        f64[i + (EV_D >> 3)],
+      );
     default:
       throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
   }

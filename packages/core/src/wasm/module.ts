@@ -9,10 +9,55 @@ import { TickbookError } from '../errors';
 export interface MatcherExports {
   layoutSize(ticks: number, capacity: number): number;
   init(minPrice: number, maxPrice: number, capacity: number, defaultStp: number): number;
-  /** Apply the record in the command slot: its event count, or -(code + 1) for a refusal. */
-  applyOne(): number;
-  /** Restore the stop written as a stop command record in the command slot; false when it cannot be. */
-  restoreStopOrder(): number;
+  limit(
+    id: number,
+    side: number,
+    price: number,
+    qty: number,
+    tif: number,
+    postOnly: number,
+    owner: number,
+    stp: number,
+    expiresAt: number,
+    displayQty: number,
+  ): number;
+  market(
+    id: number,
+    side: number,
+    size: number,
+    tif: number,
+    postOnly: number,
+    owner: number,
+    stp: number,
+    mflags: number,
+    protection: number,
+  ): number;
+  cancel(id: number): number;
+  modify(id: number, price: number, qty: number, flags: number, trigger: number): number;
+  stop(
+    id: number,
+    side: number,
+    trigger: number,
+    hasPrice: number,
+    price: number,
+    qty: number,
+    tif: number,
+    owner: number,
+    stp: number,
+    expiresAt: number,
+  ): number;
+  restoreStopOrder(
+    id: number,
+    side: number,
+    trigger: number,
+    hasPrice: number,
+    price: number,
+    qty: number,
+    tif: number,
+    owner: number,
+    stp: number,
+    expiresAt: number,
+  ): number;
   getLastPrice(): number;
   putLastPrice(value: number): void;
   stopsOn(side: number): number;
@@ -21,6 +66,8 @@ export interface MatcherExports {
   orderTrigger(address: number): number;
   orderStopTif(address: number): number;
   orderStopStamp(address: number): number;
+  reduce(id: number, qty: number): number;
+  advanceTime(time: number): number;
   getTime(): number;
   nextExpiry(): number;
   putTime(value: number): void;

@@ -44,7 +44,6 @@ import {
   GEO_BIT_LEVELS,
   GEO_BITS_TABLE,
   GEO_CMD_REGION,
-  GEO_COMMAND_SLOT,
   GEO_COMMANDS,
   GEO_EVENTS,
   GEO_EXPIRY,
@@ -61,16 +60,21 @@ import {
 import type { CommandBuffer } from './command-buffer';
 import {
   bytesOfWords,
-  encodeAdvance,
-  encodeCancel,
-  encodeCommand,
-  encodeLimit,
-  encodeMarket,
-  encodeModify,
-  encodeReduce,
-  encodeStop,
+  displayCode,
+  expiryCode,
+  limitPostOnlyCode,
+  limitTifCode,
+  marketFlags,
+  marketPostOnlyCode,
+  marketSize,
+  marketTifCode,
+  modifyFlags,
+  num,
+  ownerCode,
   recordBytes,
   sideCode,
+  stopTifCode,
+  stpCode,
 } from './encode';
 import { decodeEvent, decodeEvents, EventCursor } from './event-cursor';
 import { checkMatcherMemory } from './invariants';
@@ -108,6 +112,12 @@ function engineFailed(): never {
   );
 }
 
+/** The refusal of a command no per-order export takes: not an object, or an unknown kind. */
+function unrunnable(command: unknown): BookEvent {
+  const code = typeof command === 'object' && command !== null ? 'INVALID_TYPE' : 'INVALID_COMMAND';
+  return rejectedEvent(commandIdOf(command), code);
+}
+
 function invalidCommand(id: unknown): never {
   throw new TickbookError('INVALID_COMMAND', undefined, typeof id === 'number' ? id : undefined);
 }
@@ -136,8 +146,6 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private readonly maxPrice: number;
   private readonly levelsBase: number;
   private readonly cmdBase: number;
-  /** The command slot: the one record a per-order call writes for `applyOne`. */
-  private readonly slot: number;
   private readonly evBase: number;
   /** Bytes of the command region (room for 1,024 of the largest records). */
   private readonly cmdRegion: number;
@@ -183,7 +191,6 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       this.ex.geometry(GEO_EXPIRY),
     );
     this.levelsBase = this.ex.geometry(GEO_LEVELS);
-    this.slot = this.ex.geometry(GEO_COMMAND_SLOT);
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
     this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
@@ -309,60 +316,123 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   // ---- per-order API -----------------------------------------------------------
 
   limit(order: LimitOrder): BookEvent[] {
-    this.takeCommand(order);
-    encodeLimit(order, this.u8, this.f64, this.slot);
-    return this.runSlot(order.id, order);
+    if (this.state !== READY) this.blocked();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    let n: number;
+    try {
+      n = this.ex.limit(
+        num(order.id),
+        sideCode(order.side),
+        num(order.price),
+        num(order.qty),
+        limitTifCode(order.timeInForce),
+        limitPostOnlyCode(order.postOnly),
+        ownerCode(order.owner),
+        stpCode(order.stp),
+        expiryCode(order.expiresAt),
+        displayCode(order.displayQty),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, order.id, order);
+    return this.decode(n);
   }
 
   market(order: MarketOrder): BookEvent[] {
-    this.takeCommand(order);
-    encodeMarket(order, this.u8, this.f64, this.slot);
-    return this.runSlot(order.id, order);
+    if (this.state !== READY) this.blocked();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    let n: number;
+    try {
+      n = this.ex.market(
+        num(order.id),
+        sideCode(order.side),
+        marketSize(order),
+        marketTifCode(order.timeInForce),
+        marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
+        ownerCode(order.owner),
+        stpCode(order.stp),
+        marketFlags(order),
+        num(order.protectionPrice),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, order.id, order);
+    return this.decode(n);
   }
 
   cancel(id: number): BookEvent[] {
     if (this.state !== READY) this.blocked();
-    encodeCancel(id, this.u8, this.f64, this.slot);
-    return this.runSlot(id, id);
-  }
-
-  modify(request: ModifyRequest): BookEvent[] {
-    this.takeCommand(request);
-    encodeModify(request, this.u8, this.f64, this.slot);
-    return this.runSlot(request.id, request);
-  }
-
-  reduce(request: ReduceRequest): BookEvent[] {
-    this.takeCommand(request);
-    encodeReduce(request, this.u8, this.f64, this.slot);
-    return this.runSlot(request.id, request);
-  }
-
-  stop(order: StopOrder): BookEvent[] {
-    this.takeCommand(order);
-    encodeStop(order, this.u8, this.f64, this.slot);
-    return this.runSlot(order.id, order);
-  }
-
-  /** A per-order call may start: the book takes commands and `input` is an object. */
-  private takeCommand(input: unknown): void {
-    if (this.state !== READY) this.blocked();
-    if (typeof input !== 'object' || input === null) invalidCommand(undefined);
-  }
-
-  /**
-   * Apply the record a per-order call wrote to the command slot: its events,
-   * or the refusal thrown. `id` and `input` name the command in the refusal.
-   */
-  private runSlot(id: unknown, input: unknown): BookEvent[] {
     let n: number;
     try {
-      n = this.ex.applyOne();
+      n = this.ex.cancel(num(id));
     } catch (e) {
       throw this.fault(e);
     }
-    if (n < 0) throw refusalOf(n, id, input);
+    if (n < 0) throw refusalOf(n, id, id);
     return this.decode(n);
+  }
+
+  modify(request: ModifyRequest): BookEvent[] {
+    if (this.state !== READY) this.blocked();
+    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
+    const { price, qty } = request;
+    let n: number;
+    try {
+      n = this.ex.modify(
+        num(request.id),
+        num(price),
+        num(qty),
+        modifyFlags(request),
+        num(request.trigger),
+      );
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, request.id, request);
+    return this.decode(n);
+  }
+
+  reduce(request: ReduceRequest): BookEvent[] {
+    if (this.state !== READY) this.blocked();
+    if (typeof request !== 'object' || request === null) invalidCommand(undefined);
+    let n: number;
+    try {
+      n = this.ex.reduce(num(request.id), num(request.qty));
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, request.id, request);
+    return this.decode(n);
+  }
+
+  stop(order: StopOrder): BookEvent[] {
+    if (this.state !== READY) this.blocked();
+    if (typeof order !== 'object' || order === null) invalidCommand(undefined);
+    let n: number;
+    try {
+      n = this.callStop(order);
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, order.id, order);
+    return this.decode(n);
+  }
+
+  private callStop(order: StopOrder): number {
+    return this.ex.stop(
+      num(order.id),
+      sideCode(order.side),
+      num(order.trigger),
+      order.price !== undefined ? 1 : 0,
+      num(order.price),
+      num(order.qty),
+      stopTifCode(order.timeInForce),
+      ownerCode(order.owner),
+      stpCode(order.stp),
+      expiryCode(order.expiresAt),
+    );
   }
 
   /** Price of the last trade; `undefined` before the first. */
@@ -389,8 +459,14 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
 
   advanceTime(time: number): BookEvent[] {
     if (this.state !== READY) this.blocked();
-    encodeAdvance(time, this.u8, this.f64, this.slot);
-    return this.runSlot(undefined, time);
+    let n: number;
+    try {
+      n = this.ex.advanceTime(num(time));
+    } catch (e) {
+      throw this.fault(e);
+    }
+    if (n < 0) throw refusalOf(n, undefined, time);
+    return this.decode(n);
   }
 
   get nextExpiry(): number | undefined {
@@ -409,17 +485,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     checkBatch(commands);
     if (this.state !== READY) this.blocked();
     const out: BookEvent[] = [];
-    // One command at a time through the command slot, decoding its events
-    // as it goes (the binary path, applyEncoded, is the one that batches). A
-    // command that fills the event region hands its events over early: they
-    // go to `out`.
+    // One per-order export call per command: for commands given as objects this
+    // is cheaper than encoding them into the command region first (the binary
+    // path, applyEncoded, is the one that batches). A command that fills the
+    // event region hands its events over early: they go to `out`.
     this.spilled = out;
     try {
       for (let k = 0; k < commands.length; k++) {
         const c = commands[k];
         const n = this.runOne(c);
         if (n >= 0) decodeEvents(this.u8, this.u32, this.f64, this.evBase, n, out);
-        else out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
+        else if (n < 0) out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
+        else out.push(unrunnable(c));
       }
     } catch (e) {
       throw this.fault(e);
@@ -694,18 +771,65 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       throw this.fault(e);
     }
     if (n < 0) return [rejectedEvent(commandIdOf(command), WASM_ERROR_CODES[-n - 1])];
+    if (Number.isNaN(n)) return [unrunnable(command)];
     return this.decode(n);
   }
 
   /**
-   * One command of any shape through the command slot (no throw): the
-   * number of events it wrote at the event base, or a negative refusal code
-   * (not an object or an unknown kind included: the encoder writes their
-   * refusal as the record).
+   * One command through the per-order exports (scalar arguments, no batch
+   * encoding, no throw): the number of events it wrote at the event base, a
+   * negative refusal code, or NaN for a command no export takes (not an
+   * object, or an unknown kind).
    */
   private runOne(command: Command): number {
-    encodeCommand(command, this.u8, this.f64, this.slot);
-    return this.ex.applyOne();
+    if (typeof command !== 'object' || command === null) return Number.NaN;
+    switch (command.kind) {
+      case 'limit':
+        return this.ex.limit(
+          num(command.id),
+          sideCode(command.side),
+          num(command.price),
+          num(command.qty),
+          limitTifCode(command.timeInForce),
+          limitPostOnlyCode(command.postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+          expiryCode(command.expiresAt),
+          displayCode(command.displayQty),
+        );
+      case 'market':
+        return this.ex.market(
+          num(command.id),
+          sideCode(command.side),
+          marketSize(command),
+          marketTifCode(command.timeInForce),
+          marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
+          ownerCode(command.owner),
+          stpCode(command.stp),
+          marketFlags(command),
+          num(command.protectionPrice),
+        );
+      case 'cancel':
+        return this.ex.cancel(num(command.id));
+      case 'modify': {
+        const { price, qty } = command;
+        return this.ex.modify(
+          num(command.id),
+          num(price),
+          num(qty),
+          modifyFlags(command),
+          num(command.trigger),
+        );
+      }
+      case 'stop':
+        return this.callStop(command);
+      case 'reduce':
+        return this.ex.reduce(num(command.id), num(command.qty));
+      case 'advance-time':
+        return this.ex.advanceTime(num(command.time));
+      default:
+        return Number.NaN;
+    }
   }
 
   snapshot(): Uint8Array {
@@ -776,10 +900,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
           throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
       }
       for (const s of stops) {
-        // a snapshot's 0 is "none"; a stop command leaves such a field out
-        const order = { ...s, owner: s.owner || undefined, expiresAt: s.expiresAt || undefined };
-        encodeStop(order, this.u8, this.f64, this.slot);
-        const ok = this.ex.restoreStopOrder();
+        const ok = this.ex.restoreStopOrder(
+          s.id,
+          sideCode(s.side),
+          s.trigger,
+          s.price !== undefined ? 1 : 0,
+          s.price ?? 0,
+          s.qty,
+          stopTifCode(s.timeInForce),
+          s.owner,
+          STP_CODES.indexOf(s.stp),
+          s.expiresAt,
+        );
         if (!ok)
           throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
       }
