@@ -16,21 +16,61 @@ export interface ValidationStep {
   readonly refuses: string;
 }
 
+// Checks that several commands share, defined once.
+const ID: ValidationStep = {
+  code: 'INVALID_ID',
+  refuses: 'an id that is not a positive safe integer',
+};
+const SIDE: ValidationStep = { code: 'INVALID_SIDE', refuses: "a side other than 'buy' or 'sell'" };
+const PRICE: ValidationStep = {
+  code: 'INVALID_PRICE',
+  refuses: 'a price that is not a positive safe integer',
+};
+const BAND: ValidationStep = {
+  code: 'PRICE_OUT_OF_BAND',
+  refuses: 'a price outside [minPrice, maxPrice]',
+};
+const QTY: ValidationStep = {
+  code: 'INVALID_QTY',
+  refuses: 'a qty that is not a positive safe integer',
+};
+const OWNER: ValidationStep = {
+  code: 'INVALID_OWNER',
+  refuses: 'an owner that is not a positive safe integer',
+};
+const STP: ValidationStep = { code: 'INVALID_STP_MODE', refuses: 'an unknown stp mode' };
+const TRIGGER: ValidationStep = {
+  code: 'INVALID_TRIGGER',
+  refuses: 'a trigger that is not an in-band positive safe integer',
+};
+const DUPLICATE: ValidationStep = {
+  code: 'DUPLICATE_ID',
+  refuses: 'the id of an order or stop in the book',
+};
+const EXPIRED: ValidationStep = {
+  code: 'ALREADY_EXPIRED',
+  refuses: "an expiresAt at or before the book's time",
+};
+const UNKNOWN: ValidationStep = {
+  code: 'UNKNOWN_ORDER',
+  refuses: 'an id no order or stop in the book has',
+};
+
 /** The checks of each command kind, first to last. */
 export const VALIDATION_ORDER: Readonly<Record<Command['kind'], readonly ValidationStep[]>> = {
   limit: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
-    { code: 'INVALID_SIDE', refuses: "a side other than 'buy' or 'sell'" },
-    { code: 'INVALID_PRICE', refuses: 'a price that is not a positive safe integer' },
-    { code: 'PRICE_OUT_OF_BAND', refuses: 'a price outside [minPrice, maxPrice]' },
-    { code: 'INVALID_QTY', refuses: 'a qty that is not a positive safe integer' },
+    ID,
+    SIDE,
+    PRICE,
+    BAND,
+    QTY,
     { code: 'INVALID_TIF', refuses: "a timeInForce other than 'GTC', 'IOC', 'FOK'" },
     {
       code: 'INVALID_POST_ONLY',
       refuses: 'a postOnly that is not a boolean, or true with IOC/FOK',
     },
-    { code: 'INVALID_OWNER', refuses: 'an owner that is not a positive safe integer' },
-    { code: 'INVALID_STP_MODE', refuses: 'an unknown stp mode' },
+    OWNER,
+    STP,
     {
       code: 'INVALID_EXPIRY',
       refuses: 'an expiresAt that is not a positive safe integer, or with IOC/FOK',
@@ -40,14 +80,14 @@ export const VALIDATION_ORDER: Readonly<Record<Command['kind'], readonly Validat
       refuses:
         'a displayQty that is not a positive safe integer, ≥ qty, < qty / 1000, or with IOC/FOK',
     },
-    { code: 'DUPLICATE_ID', refuses: 'the id of an order or stop in the book' },
-    { code: 'ALREADY_EXPIRED', refuses: "an expiresAt at or before the book's time" },
+    DUPLICATE,
+    EXPIRED,
     { code: 'BOOK_FULL', refuses: 'a GTC order when the book holds capacity orders' },
     { code: 'QTY_OVERFLOW', refuses: 'a GTC order that would take its level past 2^53-1 lots' },
   ],
   market: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
-    { code: 'INVALID_SIDE', refuses: "a side other than 'buy' or 'sell'" },
+    ID,
+    SIDE,
     {
       code: 'INVALID_QTY',
       refuses: 'without a notional: a qty that is not a positive safe integer',
@@ -58,21 +98,18 @@ export const VALIDATION_ORDER: Readonly<Record<Command['kind'], readonly Validat
     { code: 'PRICE_OUT_OF_BAND', refuses: 'a protectionPrice outside [minPrice, maxPrice]' },
     { code: 'INVALID_TIF', refuses: "a timeInForce other than 'IOC', 'FOK'; FOK with a notional" },
     { code: 'INVALID_POST_ONLY', refuses: 'a postOnly other than false' },
-    { code: 'INVALID_OWNER', refuses: 'an owner that is not a positive safe integer' },
-    { code: 'INVALID_STP_MODE', refuses: 'an unknown stp mode' },
-    { code: 'DUPLICATE_ID', refuses: 'the id of an order or stop in the book' },
+    OWNER,
+    STP,
+    DUPLICATE,
   ],
-  cancel: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
-    { code: 'UNKNOWN_ORDER', refuses: 'an id no order or stop in the book has' },
-  ],
+  cancel: [ID, UNKNOWN],
   modify: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
-    { code: 'INVALID_PRICE', refuses: 'a price that is not a positive safe integer' },
-    { code: 'PRICE_OUT_OF_BAND', refuses: 'a price outside [minPrice, maxPrice]' },
-    { code: 'INVALID_QTY', refuses: 'a qty that is not a positive safe integer' },
-    { code: 'INVALID_TRIGGER', refuses: 'a trigger that is not an in-band positive safe integer' },
-    { code: 'UNKNOWN_ORDER', refuses: 'an id no order or stop in the book has' },
+    ID,
+    PRICE,
+    BAND,
+    QTY,
+    TRIGGER,
+    UNKNOWN,
     { code: 'INVALID_PRICE', refuses: 'an untriggered stop market: a price' },
     { code: 'INVALID_TRIGGER', refuses: 'a resting order: a trigger' },
     { code: 'INVALID_DISPLAY', refuses: 'a resting iceberg: a new qty above 1000 × displayQty' },
@@ -82,26 +119,26 @@ export const VALIDATION_ORDER: Readonly<Record<Command['kind'], readonly Validat
     },
   ],
   reduce: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
+    ID,
     { code: 'INVALID_QTY', refuses: 'a qty to take off that is not a positive safe integer' },
-    { code: 'UNKNOWN_ORDER', refuses: 'an id no order or stop in the book has' },
+    UNKNOWN,
   ],
   stop: [
-    { code: 'INVALID_ID', refuses: 'an id that is not a positive safe integer' },
-    { code: 'INVALID_SIDE', refuses: "a side other than 'buy' or 'sell'" },
-    { code: 'INVALID_TRIGGER', refuses: 'a trigger that is not an in-band positive safe integer' },
-    { code: 'INVALID_PRICE', refuses: 'a price that is not a positive safe integer' },
-    { code: 'PRICE_OUT_OF_BAND', refuses: 'a price outside [minPrice, maxPrice]' },
-    { code: 'INVALID_QTY', refuses: 'a qty that is not a positive safe integer' },
+    ID,
+    SIDE,
+    TRIGGER,
+    PRICE,
+    BAND,
+    QTY,
     {
       code: 'INVALID_TIF',
       refuses: "a timeInForce other than 'GTC', 'IOC', 'FOK'; GTC without a price",
     },
-    { code: 'INVALID_OWNER', refuses: 'an owner that is not a positive safe integer' },
-    { code: 'INVALID_STP_MODE', refuses: 'an unknown stp mode' },
+    OWNER,
+    STP,
     { code: 'INVALID_EXPIRY', refuses: 'an expiresAt that is not a positive safe integer' },
-    { code: 'DUPLICATE_ID', refuses: 'the id of an order or stop in the book' },
-    { code: 'ALREADY_EXPIRED', refuses: "an expiresAt at or before the book's time" },
+    DUPLICATE,
+    EXPIRED,
     { code: 'BOOK_FULL', refuses: 'any stop when the book holds capacity orders' },
   ],
   'advance-time': [

@@ -47,91 +47,93 @@ interface Breaker {
   full?: boolean;
 }
 
+// Breakers that several commands share.
+const badId: Breaker = { code: 'INVALID_ID', set: { id: 0 } };
+const badSide: Breaker = { code: 'INVALID_SIDE', set: { side: 'up' } };
+const badPrice: Breaker = { code: 'INVALID_PRICE', set: { price: 1.5 } };
+const outOfBand: Breaker = { code: 'PRICE_OUT_OF_BAND', set: { price: 5000 } };
+const badQty: Breaker = { code: 'INVALID_QTY', set: { qty: 0 } };
+const badOwner: Breaker = { code: 'INVALID_OWNER', set: { owner: -3 } };
+const badStp: Breaker = { code: 'INVALID_STP_MODE', set: { stp: 'nope' } };
+const badExpiry: Breaker = { code: 'INVALID_EXPIRY', set: { expiresAt: 2.5 } };
+const duplicate: Breaker = { code: 'DUPLICATE_ID', set: { id: 7 } };
+const expired: Breaker = { code: 'ALREADY_EXPIRED', set: { expiresAt: 40 } };
+const full: Breaker = { code: 'BOOK_FULL', set: {}, full: true };
+const unknown: Breaker = { code: 'UNKNOWN_ORDER', set: { id: 99 } };
+const fractionalId: Breaker = { code: 'INVALID_ID', set: { id: 1.5 } };
+
 /** A valid command of each kind on the fixture, and one breaker per row of the table. */
 const CASES: Record<Command['kind'], { base: Fields; breakers: Breaker[] }> = {
   limit: {
     base: { kind: 'limit', id: 20, side: 'buy', price: 150, qty: 10 },
     breakers: [
-      { code: 'INVALID_ID', set: { id: 0 } },
-      { code: 'INVALID_SIDE', set: { side: 'up' } },
-      { code: 'INVALID_PRICE', set: { price: 1.5 } },
-      { code: 'PRICE_OUT_OF_BAND', set: { price: 5000 } },
-      { code: 'INVALID_QTY', set: { qty: 0 } },
+      badId,
+      badSide,
+      badPrice,
+      outOfBand,
+      badQty,
       { code: 'INVALID_TIF', set: { timeInForce: 'DAY' } },
       { code: 'INVALID_POST_ONLY', set: { postOnly: 'yes' } },
-      { code: 'INVALID_OWNER', set: { owner: -3 } },
-      { code: 'INVALID_STP_MODE', set: { stp: 'nope' } },
-      { code: 'INVALID_EXPIRY', set: { expiresAt: 2.5 } },
+      badOwner,
+      badStp,
+      badExpiry,
       { code: 'INVALID_DISPLAY', set: { displayQty: 0.5 } },
-      { code: 'DUPLICATE_ID', set: { id: 7 } },
-      { code: 'ALREADY_EXPIRED', set: { expiresAt: 40 } },
-      { code: 'BOOK_FULL', set: {}, full: true },
+      duplicate,
+      expired,
+      full,
       { code: 'QTY_OVERFLOW', set: { price: 100, qty: 10 } },
     ],
   },
   market: {
     base: { kind: 'market', id: 21, side: 'buy', qty: 1 },
     breakers: [
-      { code: 'INVALID_ID', set: { id: 0 } },
-      { code: 'INVALID_SIDE', set: { side: 'up' } },
-      { code: 'INVALID_QTY', set: { qty: 0 } },
+      badId,
+      badSide,
+      badQty,
       { code: 'QTY_AND_NOTIONAL', set: { qty: 1, notional: 100 } },
       { code: 'INVALID_NOTIONAL', set: { qty: undefined, notional: 0 } },
       { code: 'INVALID_PRICE', set: { protectionPrice: 1.5 } },
       { code: 'PRICE_OUT_OF_BAND', set: { protectionPrice: 5000 } },
       { code: 'INVALID_TIF', set: { timeInForce: 'GTC' } },
       { code: 'INVALID_POST_ONLY', set: { postOnly: true } },
-      { code: 'INVALID_OWNER', set: { owner: -3 } },
-      { code: 'INVALID_STP_MODE', set: { stp: 'nope' } },
-      { code: 'DUPLICATE_ID', set: { id: 7 } },
+      badOwner,
+      badStp,
+      duplicate,
     ],
   },
-  cancel: {
-    base: { kind: 'cancel', id: 8 },
-    breakers: [
-      { code: 'INVALID_ID', set: { id: 0 } },
-      { code: 'UNKNOWN_ORDER', set: { id: 99 } },
-    ],
-  },
+  cancel: { base: { kind: 'cancel', id: 8 }, breakers: [badId, unknown] },
   modify: {
     base: { kind: 'modify', id: 8, qty: 4 },
     breakers: [
-      { code: 'INVALID_ID', set: { id: 1.5 } },
-      { code: 'INVALID_PRICE', set: { price: 1.5 } },
-      { code: 'PRICE_OUT_OF_BAND', set: { price: 5000 } },
-      { code: 'INVALID_QTY', set: { qty: 0 } },
+      fractionalId,
+      badPrice,
+      outOfBand,
+      badQty,
       { code: 'INVALID_TRIGGER', set: { trigger: 5000 } },
-      { code: 'UNKNOWN_ORDER', set: { id: 99 } },
+      unknown,
       { code: 'INVALID_PRICE', set: { id: 9, price: 150 } },
       { code: 'INVALID_TRIGGER', set: { trigger: 300 } },
       { code: 'INVALID_DISPLAY', set: { id: 11, qty: 2000 } },
       { code: 'QTY_OVERFLOW', set: { id: 12, price: 100, qty: 10 } },
     ],
   },
-  reduce: {
-    base: { kind: 'reduce', id: 8, qty: 1 },
-    breakers: [
-      { code: 'INVALID_ID', set: { id: 1.5 } },
-      { code: 'INVALID_QTY', set: { qty: 0 } },
-      { code: 'UNKNOWN_ORDER', set: { id: 99 } },
-    ],
-  },
+  reduce: { base: { kind: 'reduce', id: 8, qty: 1 }, breakers: [fractionalId, badQty, unknown] },
   stop: {
     base: { kind: 'stop', id: 22, side: 'buy', trigger: 300, qty: 1 },
     breakers: [
-      { code: 'INVALID_ID', set: { id: 0 } },
-      { code: 'INVALID_SIDE', set: { side: 'up' } },
+      badId,
+      badSide,
       { code: 'INVALID_TRIGGER', set: { trigger: 5000 } },
-      { code: 'INVALID_PRICE', set: { price: 1.5 } },
-      { code: 'PRICE_OUT_OF_BAND', set: { price: 5000 } },
-      { code: 'INVALID_QTY', set: { qty: 0 } },
+      badPrice,
+      outOfBand,
+      badQty,
       { code: 'INVALID_TIF', set: { timeInForce: 'DAY' } },
-      { code: 'INVALID_OWNER', set: { owner: -3 } },
-      { code: 'INVALID_STP_MODE', set: { stp: 'nope' } },
-      { code: 'INVALID_EXPIRY', set: { expiresAt: 2.5 } },
-      { code: 'DUPLICATE_ID', set: { id: 7 } },
-      { code: 'ALREADY_EXPIRED', set: { expiresAt: 40 } },
-      { code: 'BOOK_FULL', set: {}, full: true },
+      badOwner,
+      badStp,
+      badExpiry,
+      duplicate,
+      expired,
+      full,
     ],
   },
   'advance-time': {

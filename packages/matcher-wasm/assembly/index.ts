@@ -192,25 +192,18 @@ export function reduce(id: f64, qty: f64): i32 {
   return end();
 }
 
-/** A stop order; `tif` STOP_TIF_UNSET when not given. */
-export function stop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): i32 {
-  stp = stpOrDefault(stp);
-  const hp = hasPrice !== 0;
-  const code = validateStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
+/**
+ * A stop order, given as a stop record (layout.ts `Cmd`) at byte `at` of the
+ * command region: stops are not a hot path, so they take the record the
+ * batch API takes rather than ten arguments.
+ */
+export function stop(at: u32): i32 {
+  const c = changetype<Cmd>(cmdBase + <usize>at);
+  const n = cmdBytes(c);
+  const code = validateStop(c, n);
   if (code !== OK) return -1 - code;
   begin();
-  execStop(id, side, trigger, hp, price, qty, tif, owner, stp, expiresAt);
+  execStop(c, n);
   return end();
 }
 
@@ -302,15 +295,8 @@ function applyRecord(c: Cmd, n: u32): i32 {
     return code;
   }
   if (kind === CMD_STOP) {
-    const hp = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
-    const price = c.priceIn(n);
-    const qty = c.qtyIn(n);
-    const owner = c.ownerIn(n);
-    const stp = c.stpMode();
-    const x = c.expiresAtIn(n);
-    const t = c.displayQtyIn(n);
-    const code = validateStop(id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
-    if (code === OK) execStop(id, c.side, t, hp, price, qty, c.tif, owner, stp, x);
+    const code = validateStop(c, n);
+    if (code === OK) execStop(c, n);
     return code;
   }
   if (kind === CMD_REDUCE) {
@@ -331,20 +317,10 @@ function applyRecord(c: Cmd, n: u32): i32 {
 /** Load a snapshot order (see restore.ts). */
 export { restoreOrder as restore } from './restore';
 
-/** Load a snapshot stop (see restore.ts). */
-export function restoreStopOrder(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: i32,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): bool {
-  return restoreStop(id, side, trigger, hasPrice !== 0, price, qty, tif, owner, stp, expiresAt);
+/** Load a snapshot stop, given as a stop record at byte `at` of the command region (see restore.ts). */
+export function restoreStopOrder(at: u32): bool {
+  const c = changetype<Cmd>(cmdBase + <usize>at);
+  return restoreStop(c, cmdBytes(c));
 }
 
 /** Last trade price (0: no trade yet). */

@@ -7,7 +7,8 @@ import { OK, STOP_TIF_UNSET } from './constants';
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
 import { mapFind } from './idmap';
-import { capacity, level, maxPrice, minPrice } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, capacity, level, maxPrice, minPrice } from './layout';
 import { fillOrder, newOrder, restOrder } from './levels';
 import { crosses } from './match';
 import { writeBegin, writeEnd } from './seqlock';
@@ -71,25 +72,13 @@ export function restoreOrder(
 }
 
 /**
- * Load one snapshot stop at the back of its trigger order: no events.
- * Returns false for a stop that cannot be in a valid book.
+ * Load one snapshot stop, given as a stop command record (`n` bytes), at the
+ * back of its trigger order: no events. Returns false for a stop that
+ * cannot be in a valid book.
  */
-export function restoreStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): bool {
-  if (validateStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt) !== OK) {
-    return false;
-  }
-  if (tif === STOP_TIF_UNSET || reached(side, trigger)) return false;
-  armStop(placeStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt));
+export function restoreStop(c: Cmd, n: u32): bool {
+  if (validateStop(c, n) !== OK) return false;
+  if (c.tif === STOP_TIF_UNSET || reached(c.side, c.displayQtyIn(n))) return false;
+  armStop(placeStop(c, n));
   return true;
 }

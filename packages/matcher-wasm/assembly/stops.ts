@@ -26,6 +26,7 @@ import {
   R_FOK_UNFILLED,
   R_REMAINDER,
   SELL,
+  STOP_HAS_PRICE,
   STOP_TIF_UNSET,
   T_LIMIT,
   T_MARKET,
@@ -35,7 +36,8 @@ import {
 import { emitAccepted, emitCancelled, emitModified, emitTriggered } from './events';
 import { heapPush } from './expiry';
 import { overflows } from './icebergs';
-import { capacity, extraOf, minPrice, nticks, order, stopHeapBase } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, capacity, extraOf, minPrice, nticks, order, stopHeapBase } from './layout';
 import { fillOrder, newOrder, releaseOrder } from './levels';
 import { enter, fokFillable } from './match';
 import { countCommand } from './state';
@@ -270,46 +272,31 @@ function runPending(): void {
   }
 }
 
-/** A validated stop order: accepted, then armed (or triggered at once when the last price reaches it). */
-export function execStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): void {
+/** A validated stop order record: accepted, then armed (or triggered at once when the last price reaches it). */
+export function execStop(c: Cmd, n: u32): void {
   countCommand();
+  const o = placeStop(c, n);
+  const expiresAt = c.expiresAtIn(n);
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   const flags = (expiresAt !== 0 ? ACC_EXPIRY : 0) | ACC_TRIGGER;
   const type = hasPrice ? T_STOP_LIMIT : T_STOP_MARKET;
-  emitAccepted(id, side, type, hasPrice ? price : NaN, qty, flags, expiresAt, trigger);
-  const o = placeStop(id, side, trigger, hasPrice, price, qty, tif, owner, stp, expiresAt);
+  const price = hasPrice ? c.priceIn(n) : NaN;
+  emitAccepted(c.id, c.side, type, price, c.qtyIn(n), flags, expiresAt, triggerOf(o));
   armStop(o);
   runTriggered();
 }
 
-/** Take a slot for a (validated) stop, not yet armed; `tif` STOP_TIF_UNSET takes the kind's default. */
-export function placeStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): usize {
-  const o = newOrder(id);
-  const tick = hasPrice ? <i32>(price - minPrice) : side === BUY ? nticks - 1 : 0;
-  fillOrder(o, id, qty, 0, owner, tick, side, stp, 0, 0, 0);
+/** Take a slot for the stop in record `c` (validated), not yet armed. */
+export function placeStop(c: Cmd, n: u32): usize {
+  const side = <i32>c.side;
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
+  const o = newOrder(c.id);
+  const tick = hasPrice ? <i32>(c.priceIn(n) - minPrice) : side === BUY ? nticks - 1 : 0;
+  fillOrder(o, c.id, c.qtyIn(n), 0, c.ownerIn(n), tick, side, c.stpMode(), 0, 0, 0);
+  let tif = <i32>c.tif;
   if (tif === STOP_TIF_UNSET) tif = hasPrice ? GTC : IOC;
-  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, trigger);
+  setStop(o, hasPrice ? KIND_STOP_LIMIT : KIND_STOP_MARKET, tif, c.displayQtyIn(n));
+  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0) heapPush(o, expiresAt);
   return o;
 }

@@ -38,11 +38,13 @@ import {
   MOD_HAS_QTY,
   MOD_HAS_TRIGGER,
   OK,
+  STOP_HAS_PRICE,
   STOP_TIF_UNSET,
 } from './constants';
 import { hiddenOf, overflows, peakOf } from './icebergs';
 import { mapFind } from './idmap';
-import { capacity, maxPrice, minPrice, order } from './layout';
+// biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
+import { Cmd, capacity, maxPrice, minPrice, order } from './layout';
 import { now, used } from './state';
 import { isStop } from './stops';
 
@@ -188,33 +190,29 @@ function inBand(x: f64): bool {
   return isPosInt(x) && x >= minPrice && x <= maxPrice;
 }
 
-/** `hasPrice`: a stop limit; `tif` STOP_TIF_UNSET when not given (stop limit: GTC, stop market: IOC). */
-export function validateStop(
-  id: f64,
-  side: i32,
-  trigger: f64,
-  hasPrice: bool,
-  price: f64,
-  qty: f64,
-  tif: i32,
-  owner: f64,
-  stp: i32,
-  expiresAt: f64,
-): i32 {
-  if (!isPosInt(id)) return E_INVALID_ID;
-  if (<u32>side > 1) return E_INVALID_SIDE;
-  if (!inBand(trigger)) return E_INVALID_TRIGGER;
+/**
+ * A stop order record: its trigger in `displayQty`, a stop limit's price in
+ * `price` (STOP_HAS_PRICE in `mflags`); `tif` STOP_TIF_UNSET when not given
+ * (stop limit: GTC, stop market: IOC).
+ */
+export function validateStop(c: Cmd, n: u32): i32 {
+  if (!isPosInt(c.id)) return E_INVALID_ID;
+  if (c.side > 1) return E_INVALID_SIDE;
+  if (!inBand(c.displayQtyIn(n))) return E_INVALID_TRIGGER;
+  const hasPrice = (<i32>c.mflags & STOP_HAS_PRICE) !== 0;
   if (hasPrice) {
-    const code = checkPrice(price);
+    const code = checkPrice(c.priceIn(n));
     if (code !== OK) return code;
   }
-  if (!isPosInt(qty)) return E_INVALID_QTY;
+  if (!isPosInt(c.qtyIn(n))) return E_INVALID_QTY;
+  const tif = <i32>c.tif;
   if (tif !== STOP_TIF_UNSET && tif !== GTC && tif !== IOC && tif !== FOK) return E_INVALID_TIF;
   if (tif === GTC && !hasPrice) return E_INVALID_TIF;
-  const code = checkOwnerAndStp(owner, stp);
+  const code = checkOwnerAndStp(c.ownerIn(n), c.stpMode());
   if (code !== OK) return code;
+  const expiresAt = c.expiresAtIn(n);
   if (expiresAt !== 0 && !isPosInt(expiresAt)) return E_INVALID_EXPIRY;
-  return checkRoom(id, expiresAt);
+  return checkRoom(c.id, expiresAt);
 }
 
 export function validateAdvance(time: f64): i32 {

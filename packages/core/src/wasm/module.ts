@@ -34,30 +34,10 @@ export interface MatcherExports {
   ): number;
   cancel(id: number): number;
   modify(id: number, price: number, qty: number, flags: number, trigger: number): number;
-  stop(
-    id: number,
-    side: number,
-    trigger: number,
-    hasPrice: number,
-    price: number,
-    qty: number,
-    tif: number,
-    owner: number,
-    stp: number,
-    expiresAt: number,
-  ): number;
-  restoreStopOrder(
-    id: number,
-    side: number,
-    trigger: number,
-    hasPrice: number,
-    price: number,
-    qty: number,
-    tif: number,
-    owner: number,
-    stp: number,
-    expiresAt: number,
-  ): number;
+  /** A stop order from the stop record at byte `at` of the command region. */
+  stop(at: number): number;
+  /** Restore the stop in the stop record at byte `at` of the command region; 0 when it cannot be. */
+  restoreStopOrder(at: number): number;
   getLastPrice(): number;
   putLastPrice(value: number): void;
   stopsOn(side: number): number;
