@@ -27,12 +27,12 @@
  * `apply([command])` per command.
  *
  * ```
- * header  Int32 × 16: [0] tail  [1] head  [2] slots  [3] producers  [4] result slots
- *                     [5] freed (bumped when the consumer frees slots)  [6] producers waiting
- *                     [7] 1 while the consumer sleeps in `wait`
+ * header  Int32 × 64, four cache lines: [0] tail | [16] head | [32] slots [33] producers
+ *                     [34] result slots | [48] freed (bumped when the consumer frees slots)
+ *                     [49] producers waiting [50] 1 while the consumer sleeps in `wait`
  * seq     Int32 × slots              slot i is free for ticket t when seq = t, full when seq = t + 1
  * slots   slots × 64 B               u32 producer | u32 pad | command record (16-56 B)
- * results per producer: Int32 × 4 (head, tail) + result slots × 32 B
+ * results per producer: Int32 × 32 ([0] taken, [16] posted: two cache lines) + result slots × 32 B
  *         i32 status (-1 applied, else error-code index) | u32 trades | f64 filled | f64 open | f64 pad
  * ```
  */
@@ -53,16 +53,29 @@ import { decodeCommand, encodeCommand } from '../wasm/encode';
 import type { EventCursor } from '../wasm/event-cursor';
 import { WasmBook } from '../wasm/wasm-book';
 
-const HEADER_INTS = 16;
+/**
+ * Four 64-byte cache lines: what producers write (the tail), what the
+ * consumer writes (the head), the sizes, and the sleep/wake words. Sharing
+ * a line between the tail and the head made both cores trade it on every
+ * command.
+ */
+const HEADER_INTS = 64;
 const CMD_OFFSET = 8;
 const SLOT_SIZE = CMD_OFFSET + CMD_SIZE;
-const RESULT_HEADER_BYTES = 16;
+/** A result ring's taken counter and posted counter, each on its own cache line. */
+const RESULT_HEADER_BYTES = 128;
 const RESULT_SIZE = 32;
 const TAIL = 0;
-const HEAD = 1;
-const FREED = 5;
-const WAITING = 6;
-const CONSUMER_SLEEPS = 7;
+const HEAD = 16;
+const SLOT_COUNT = 32;
+const PRODUCER_COUNT = 33;
+const RESULT_SLOT_COUNT = 34;
+const FREED = 48;
+const WAITING = 49;
+const CONSUMER_SLEEPS = 50;
+/** Result ring header (Int32 indexes): taken by the producer, posted by the consumer. */
+const TAKEN = 0;
+const POSTED = 16;
 
 /** What the matching thread reports back for one command. */
 export interface CommandResult {
@@ -97,9 +110,9 @@ export interface RingDescriptor {
 
 function layout(buffer: SharedArrayBuffer) {
   const header = new Int32Array(buffer, 0, HEADER_INTS);
-  const slots = header[2];
-  const producers = header[3];
-  const resultSlots = header[4];
+  const slots = header[SLOT_COUNT];
+  const producers = header[PRODUCER_COUNT];
+  const resultSlots = header[RESULT_SLOT_COUNT];
   const seqAt = HEADER_INTS * 4;
   const slotsAt = seqAt + slots * 4;
   const resultsAt = slotsAt + slots * SLOT_SIZE;
@@ -122,9 +135,9 @@ export function createCommandRing(options: RingOptions = {}): RingDescriptor {
     producers * (RESULT_HEADER_BYTES + inFlight * RESULT_SIZE);
   const buffer = new SharedArrayBuffer(bytes);
   const header = new Int32Array(buffer, 0, HEADER_INTS);
-  header[2] = slots;
-  header[3] = producers;
-  header[4] = inFlight;
+  header[SLOT_COUNT] = slots;
+  header[PRODUCER_COUNT] = producers;
+  header[RESULT_SLOT_COUNT] = inFlight;
   const seq = new Int32Array(buffer, HEADER_INTS * 4, slots);
   for (let i = 0; i < slots; i++) seq[i] = i;
   return { buffer };
@@ -186,7 +199,7 @@ export class RingProducer {
       if (Atomics.compareExchange(this.header, TAIL, ticket, ticket + 1) !== ticket) continue;
       const at = this.slotsAt + i * SLOT_SIZE;
       this.view.setUint32(at, this.producer, true);
-      this.u8.fill(0, at + CMD_OFFSET, at + SLOT_SIZE);
+      // a record says its own size and the consumer reads no byte past it
       encodeCommand(command, this.u8, this.f64, at + CMD_OFFSET);
       Atomics.store(this.seq, i, ticket + 1); // publish
       if (Atomics.load(this.header, CONSUMER_SLEEPS) !== 0) Atomics.notify(this.seq, i);
@@ -432,7 +445,7 @@ class ResultRing {
     at: number,
     readonly slots: number,
   ) {
-    this.head = new Int32Array(buffer, at, 2); // [0] head (taken), [1] tail (posted)
+    this.head = new Int32Array(buffer, at, RESULT_HEADER_BYTES >> 2); // [TAKEN], [POSTED]
     this.view = new DataView(buffer);
     this.base = at + RESULT_HEADER_BYTES;
   }
@@ -443,18 +456,18 @@ class ResultRing {
 
   /** @param status - -1 applied, else the error code's index in ERROR_CODE_LIST. */
   postRaw(status: number, trades: number, filled: number, open: number): void {
-    const tail = this.head[1];
+    const tail = this.head[POSTED];
     const at = this.base + (tail % this.slots) * RESULT_SIZE;
     this.view.setInt32(at, status, true);
     this.view.setUint32(at + 4, trades, true);
     this.view.setFloat64(at + 8, filled, true);
     this.view.setFloat64(at + 16, open, true);
-    Atomics.store(this.head, 1, tail + 1);
+    Atomics.store(this.head, POSTED, tail + 1);
   }
 
   take(): CommandResult | undefined {
-    const head = this.head[0];
-    if (Atomics.load(this.head, 1) === head) return undefined;
+    const head = this.head[TAKEN];
+    if (Atomics.load(this.head, POSTED) === head) return undefined;
     const at = this.base + (head % this.slots) * RESULT_SIZE;
     const status = this.view.getInt32(at, true);
     const result: CommandResult = {
@@ -464,7 +477,7 @@ class ResultRing {
       filled: this.view.getFloat64(at + 8, true),
       open: this.view.getFloat64(at + 16, true),
     };
-    Atomics.store(this.head, 0, head + 1);
+    Atomics.store(this.head, TAKEN, head + 1);
     return result;
   }
 }
