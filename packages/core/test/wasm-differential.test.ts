@@ -14,7 +14,8 @@ import { stateHash } from '../src/durability/state-hash';
 import { type Book, type BookConfig, type BookEvent, type Command, createBook } from '../src/index';
 import { RESTORE } from '../src/internal';
 import { CMD_SIZE, GEO_MAP_SIZE } from '../src/wasm/codes';
-import { decodeCommand, encodeCommand, recordBytes } from '../src/wasm/encode';
+import { decodeCommand } from '../src/wasm/decode-command';
+import { encodeCommand, recordBytes } from '../src/wasm/encode';
 import { CommandBuffer, createWasmBook, WasmBook } from '../src/wasm/index';
 import { checkInvariants, dumpBook } from './support/book-state';
 import {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODE_LIST, isTickbookError, TickbookError } from '../src/errors';
 import { type BookEvent, type Command, createBook } from '../src/index';
 import * as codes from '../src/wasm/codes';
-import { decodeCommand, recordBytes } from '../src/wasm/encode';
+import { decodeCommand } from '../src/wasm/decode-command';
+import { recordBytes } from '../src/wasm/encode';
 import {
   CommandBuffer,
   codeOf,

@@ -49,7 +49,8 @@ import {
   EV_REJECTED,
   EV_TRADE,
 } from '../wasm/codes';
-import { decodeCommand, encodeCommand } from '../wasm/encode';
+import { decodeCommand } from '../wasm/decode-command';
+import { encodeCommand } from '../wasm/encode';
 import type { EventCursor } from '../wasm/event-cursor';
 import { WasmBook } from '../wasm/wasm-book';
 

@@ -36,6 +36,7 @@ import type {
   StopOrder,
 } from '../types';
 import { checkBatch, checkCommandBuffer, commandIdOf } from '../validate';
+import { BookMemory } from './book-memory';
 import {
   BITS_READERS_WAITING,
   BITS_SEQLOCK,
@@ -51,10 +52,7 @@ import {
   GEO_LEVELS,
   GEO_ORDERS,
   GEO_TICKS,
-  LEVEL_SIZE,
-  SIDE_CODES,
   STP_CODES,
-  TIF_CODES,
   WASM_ERROR_CODES,
 } from './codes';
 import type { CommandBuffer } from './command-buffer';
@@ -138,6 +136,8 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private readonly ex: MatcherExports;
   /** Named reads of the book's records (queries, snapshots, self-checks). */
   private readonly view: MemoryView;
+  /** The book's state read from its memory: levels, orders, stops. */
+  private readonly stored: BookMemory;
   private u8!: Uint8Array;
   private u32!: Uint32Array;
   private i32!: Int32Array;
@@ -191,6 +191,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       this.ex.geometry(GEO_EXPIRY),
     );
     this.levelsBase = this.ex.geometry(GEO_LEVELS);
+    this.stored = new BookMemory(
+      this.view,
+      this.ex,
+      config.minPrice,
+      config.maxPrice,
+      this.levelsBase,
+    );
     this.cmdBase = this.ex.geometry(GEO_COMMANDS);
     this.evBase = this.ex.geometry(GEO_EVENTS);
     this.cmdRegion = this.ex.geometry(GEO_CMD_REGION);
@@ -426,26 +433,14 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     return this.ex.stop(0);
   }
 
+  stops(): OrderInfo[] {
+    return this.stored.stops();
+  }
+
   /** Price of the last trade; `undefined` before the first. */
   get lastPrice(): number | undefined {
     const p = this.ex.getLastPrice();
     return p === 0 ? undefined : p;
-  }
-
-  stops(): OrderInfo[] {
-    const out: OrderInfo[] = [];
-    for (let side = 0; side < 2; side++) {
-      const n = this.ex.stopsOn(side);
-      const at: number[] = [];
-      for (let i = 1; i <= n; i++) at.push(this.ex.stopHeapEntry(side, i));
-      const key = (o: number) => this.ex.orderTrigger(o);
-      at.sort((a, b) => {
-        const d = side === 0 ? key(a) - key(b) : key(b) - key(a);
-        return d !== 0 ? d : this.ex.orderStopStamp(a) - this.ex.orderStopStamp(b);
-      });
-      for (const o of at) out.push(this.orderAt(o));
-    }
-    return out;
   }
 
   advanceTime(time: number): BookEvent[] {
@@ -612,34 +607,18 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
 
   // ---- queries -------------------------------------------------------------------
 
-  private levelAt(tick: number): Level {
-    const L = this.levelsBase + tick * LEVEL_SIZE;
-    return {
-      price: this.minPrice + tick,
-      qty: this.view.levelTotal(L),
-      count: this.view.levelCount(L),
-    };
-  }
-
   bestBid(): Level | undefined {
     const t = this.ex.bestBidTick();
-    return t < 0 ? undefined : this.levelAt(t);
+    return t < 0 ? undefined : this.stored.levelAt(t);
   }
 
   bestAsk(): Level | undefined {
     const t = this.ex.bestAskTick();
-    return t < 0 ? undefined : this.levelAt(t);
+    return t < 0 ? undefined : this.stored.levelAt(t);
   }
 
   levels(side: Side, limit = Number.POSITIVE_INFINITY): Level[] {
-    const s = side === 'buy' ? 0 : 1;
-    const out: Level[] = [];
-    let t = s === 0 ? this.ex.bestBidTick() : this.ex.bestAskTick();
-    for (let n = 0; t >= 0 && n < limit; n++) {
-      out.push(this.levelAt(t));
-      t = this.ex.nextLevel(s, t);
-    }
-    return out;
+    return this.stored.levels(side, limit);
   }
 
   depth(limit?: number): Depth {
@@ -647,16 +626,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   }
 
   ordersAt(side: Side, price: number): RestingOrder[] {
-    const out: RestingOrder[] = [];
-    if (!Number.isInteger(price) || price < this.minPrice || price > this.maxPrice) return out;
-    const L = this.levelsBase + (price - this.minPrice) * LEVEL_SIZE;
-    const s = side === 'buy' ? 0 : 1;
-    const v = this.view;
-    if (v.levelCount(L) === 0 || v.levelSide(L) !== s) return out;
-    for (let o = v.levelHead(L); o !== 0; o = v.orderNext(o)) {
-      out.push({ id: v.orderId(o), qty: v.orderRem(o), owner: v.orderOwner(o) });
-    }
-    return out;
+    return this.stored.ordersAt(side, price);
   }
 
   /** True when a resting order has this id (cheaper than {@link order}). */
@@ -668,51 +638,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof id !== 'number') return undefined;
     const o = this.ex.findOrder(id);
     if (o === 0) return undefined;
-    return this.orderAt(o);
-  }
-
-  private orderAt(o: number): OrderInfo {
-    const v = this.view;
-    const kind = this.ex.orderStopKind(o);
-    if (kind !== 0) {
-      const info: OrderInfo = {
-        id: v.orderId(o),
-        side: SIDE_CODES[v.orderSide(o)],
-        price: kind === 2 ? this.minPrice + v.orderTick(o) : null,
-        remaining: v.orderRem(o),
-        filled: 0,
-        status: 'untriggered',
-        owner: v.orderOwner(o),
-        stp: STP_CODES[v.orderStp(o)],
-        postOnly: false,
-      };
-      const expiresAt = this.ex.orderExpiry(o);
-      if (expiresAt !== 0) info.expiresAt = expiresAt;
-      info.trigger = this.ex.orderTrigger(o);
-      info.timeInForce = TIF_CODES[this.ex.orderStopTif(o)];
-      return info;
-    }
-    const filled = v.orderFilled(o);
-    const displayed = v.orderRem(o);
-    const iceberg = v.isIceberg(o);
-    const info: OrderInfo = {
-      id: v.orderId(o),
-      side: SIDE_CODES[v.orderSide(o)],
-      price: this.minPrice + v.orderTick(o),
-      remaining: iceberg ? displayed + this.ex.orderHidden(o) : displayed,
-      filled,
-      status: filled > 0 ? 'partially-filled' : 'new',
-      owner: v.orderOwner(o),
-      stp: STP_CODES[v.orderStp(o)],
-      postOnly: v.orderPostOnly(o),
-    };
-    const expiresAt = this.ex.orderExpiry(o);
-    if (expiresAt !== 0) info.expiresAt = expiresAt;
-    if (iceberg) {
-      info.displayQty = this.ex.orderDisplayQty(o);
-      info.displayed = displayed;
-    }
-    return info;
+    return this.stored.orderInfo(o);
   }
 
   // ---- other threads -------------------------------------------------------------
@@ -827,36 +753,9 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     return snapshotBook(this);
   }
 
-  /**
-   * Every resting order for a snapshot, straight from linear memory: a level
-   * walk and each queue's links, no map lookup and no query object per order
-   * (the public `levels`/`ordersAt`/`order` path took about 0.7 µs an order).
-   */
-  *[RESTING_ORDERS](): Generator<SnapshotOrder> {
-    const { view: v, ex } = this;
-    for (let s = 0; s < 2; s++) {
-      const side = SIDE_CODES[s];
-      for (let t = s === 0 ? ex.bestBidTick() : ex.bestAskTick(); t >= 0; t = ex.nextLevel(s, t)) {
-        const price = this.minPrice + t;
-        for (let o = v.levelHead(this.levelsBase + t * LEVEL_SIZE); o !== 0; o = v.orderNext(o)) {
-          const shown = v.orderRem(o);
-          const isIceberg = v.isIceberg(o);
-          yield {
-            id: v.orderId(o),
-            side,
-            price,
-            remaining: isIceberg ? shown + v.icebergReserve(o) : shown,
-            filled: v.orderFilled(o),
-            owner: v.orderOwner(o),
-            stp: STP_CODES[v.orderStp(o)],
-            postOnly: v.orderPostOnly(o),
-            expiresAt: v.orderExpiry(o),
-            displayQty: isIceberg ? v.icebergDisplay(o) : 0,
-            displayed: shown,
-          };
-        }
-      }
-    }
+  /** Every resting order for a snapshot, straight from linear memory. */
+  [RESTING_ORDERS](): Generator<SnapshotOrder> {
+    return this.stored.restingOrders();
   }
 
   stateHash(): string {
@@ -871,34 +770,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     lastPrice: number,
   ): void {
     try {
-      this.ex.putTime(time);
-      this.ex.putLastPrice(lastPrice);
-      for (const o of orders) {
-        const ok = this.ex.restore(
-          o.id,
-          sideCode(o.side),
-          o.price,
-          o.remaining,
-          o.filled,
-          o.owner,
-          STP_CODES.indexOf(o.stp),
-          o.postOnly ? 1 : 0,
-          o.expiresAt,
-          o.displayQty,
-          o.displayed,
-        );
-        if (!ok)
-          throw new TickbookError('CORRUPT_DATA', `snapshot order ${o.id} cannot rest`, o.id);
-      }
-      for (const s of stops) {
-        // a snapshot's 0 is "none"; a stop record leaves such a field out
-        const order = { ...s, owner: s.owner || undefined, expiresAt: s.expiresAt || undefined };
-        encodeStop(order, this.u8, this.f64, this.cmdBase);
-        const ok = this.ex.restoreStopOrder(0);
-        if (!ok)
-          throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
-      }
-      this.ex.putSequence(sequence);
+      this.stored.load(orders, sequence, time, stops, lastPrice, this.u8, this.f64, this.cmdBase);
     } catch (e) {
       throw this.fault(e);
     }
