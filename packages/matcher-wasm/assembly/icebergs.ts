@@ -2,7 +2,8 @@
 // what its level's total counts) and keeps the rest as a hidden reserve in
 // its slot's extra record; when the shown part is gone it shows the next one
 // at the back of its level. The level bound (QTY_OVERFLOW) counts reserves.
-// docs/semantics.md: "Iceberg orders", "Validation" (The level bound).
+// docs/semantics.md: "Iceberg orders"; "The level bound" of "Validation (first
+// failing check wins)".
 
 import { BUY, KIND_ICEBERG, KIND_PLAIN, MAX_SAFE } from './constants';
 import { emitRefreshed } from './events';

@@ -1,8 +1,9 @@
 // Entering orders: an accepted limit or market order (and a re-priced or
 // triggered one) checks post-only and FOK, matches against the opposite
 // side best price first and oldest maker first, then rests or cancels what
-// is left. docs/semantics.md: "Incoming order (limit or market): the taker",
-// "Market orders by quote amount; protection price", "Self-trade prevention".
+// is left. docs/semantics.md: "Incoming order (limit or market): the taker"
+// (with its self-trade rules), "Market orders by quote amount; protection
+// price", and the taker and maker rules of "Iceberg orders".
 
 import { nextAtOrAbove, nextAtOrBelow } from './bits';
 import {
