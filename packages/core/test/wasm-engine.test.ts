@@ -319,6 +319,27 @@ describe('variable-length command records', () => {
   });
 });
 
+describe('records placed for a batch', () => {
+  it('a per-order stop between putRecord and applyWritten leaves the placed records as they were', () => {
+    const placed = new CommandBuffer();
+    placed.limit(1, 0, 100, 5);
+    placed.limit(2, 1, 110, 7);
+    const words = new Int32Array(placed.bytes.buffer);
+    const book = createWasmBook({ minPrice: 1, maxPrice: 1000, capacity: 100 });
+    const second = book.putRecord(0, words, 0);
+    book.putRecord(second, words, second >> 2);
+    // a stop reaches the matcher as a record too: in between
+    book.stop({ id: 3, side: 'buy', trigger: 500, qty: 1 });
+    const accepted: number[] = [];
+    book.applyWritten(placed.byteLength, (events) => {
+      while (events.next()) if (events.type === codes.EV_ACCEPTED) accepted.push(events.id);
+    });
+    expect(accepted).toEqual([1, 2]);
+    expect(book.order(3)?.status).toBe('untriggered');
+    expect(book.size).toBe(3);
+  });
+});
+
 describe('event cursor by index', () => {
   it('typeAt and seek read the same events as next(), over many chunks, and next() goes on from a seek', () => {
     const config = { minPrice: 1, maxPrice: 1_000, capacity: 10_000 };

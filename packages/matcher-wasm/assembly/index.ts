@@ -193,9 +193,11 @@ export function reduce(id: f64, qty: f64): i32 {
 }
 
 /**
- * A stop order, given as a stop record (layout.ts `Cmd`) at byte `at` of the
- * command region: stops are not a hot path, so they take the record the
- * batch API takes rather than ten arguments.
+ * A stop order, given as a stop record (layout.ts `Cmd`) at byte `at` from
+ * the command region's start: stops are not a hot path, so they take the
+ * record the batch API takes rather than ten arguments. JS writes it in the
+ * record's room just past the batch region (at CMD_REGION_BYTES), so records
+ * already placed for a batch (`putRecord`) are never overwritten.
  */
 export function stop(at: u32): i32 {
   const c = changetype<Cmd>(cmdBase + <usize>at);
@@ -317,7 +319,7 @@ function applyRecord(c: Cmd, n: u32): i32 {
 /** Load a snapshot order (see restore.ts). */
 export { restoreOrder as restore } from './restore';
 
-/** Load a snapshot stop, given as a stop record at byte `at` of the command region (see restore.ts). */
+/** Load a snapshot stop, given as a stop record at byte `at` from the command region's start (see `stop`). */
 export function restoreStopOrder(at: u32): bool {
   const c = changetype<Cmd>(cmdBase + <usize>at);
   return restoreStop(c, cmdBytes(c));

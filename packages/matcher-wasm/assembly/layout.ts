@@ -12,7 +12,8 @@
 //         │                           quantity and reserve, or a stop's trigger and stamp)
 //         ├─ stopHeap capacity × 4 B  untriggered stops: the buy heap (lowest trigger first) from the
 //         │                           front, the sell heap (highest first) from the back; ties by stamp
-//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS
+//         ├─ commands CMD_REGION_BYTES    batch input, variable-length records written by JS,
+//         │           + CMD_SIZE          then one record: a per-order or restored stop
 //         └─ events   EV_CAPACITY × 56 B records, written here, decoded by JS
 //
 // Fresh wasm memory is zero, and zero means "empty" in every record (a level
@@ -288,7 +289,7 @@ export function slotOf(o: usize): usize {
 
 /** The extra record (iceberg or stop data) of the slot at `o`. */
 export function extraOf(o: usize): Extra {
-  return changetype<Extra>(icebergBase + (slotOf(o) << 4));
+  return changetype<Extra>(icebergBase + slotOf(o) * EXTRA_SIZE);
 }
 
 /** Byte address of bitset level `k` of `side`. */
@@ -362,11 +363,12 @@ export function computeLayout(ticks: i32, cap: u32, commit: bool): usize {
   const heap = p;
   p = align(p + ((<usize>cap) << 2), 64);
   const iceberg = p;
-  p = align(p + ((<usize>cap) << 4), 64);
+  p = align(p + <usize>cap * EXTRA_SIZE, 64);
   const stopHeap = p;
   p = align(p + ((<usize>cap) << 2), 64);
   const cmds = p;
-  p = align(p + CMD_REGION_BYTES, 64);
+  // the batch region, then one record's room for a per-order stop (see index.ts `stop`)
+  p = align(p + CMD_REGION_BYTES + CMD_SIZE, 64);
   const evs = p;
   p += EV_CAPACITY * EV_SIZE;
   if (commit) {

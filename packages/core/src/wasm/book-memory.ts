@@ -155,7 +155,7 @@ export class BookMemory {
   /**
    * Load a snapshot's state into the empty book: its time, last price, every
    * resting order and untriggered stop (a stop as the stop record the batch
-   * API takes, written at `cmdBase`), then its sequence.
+   * API takes, written `stopAt` bytes past `cmdBase`), then its sequence.
    * @throws TickbookError CORRUPT_DATA for an order or stop the book cannot hold.
    */
   load(
@@ -167,6 +167,7 @@ export class BookMemory {
     u8: Uint8Array,
     f64: Float64Array,
     cmdBase: number,
+    stopAt: number,
   ): void {
     const ex = this.ex;
     ex.putTime(time);
@@ -190,8 +191,8 @@ export class BookMemory {
     for (const s of stops) {
       // a snapshot's 0 is "none"; a stop record leaves such a field out
       const order = { ...s, owner: s.owner || undefined, expiresAt: s.expiresAt || undefined };
-      encodeStop(order, u8, f64, cmdBase);
-      if (!ex.restoreStopOrder(0)) {
+      encodeStop(order, u8, f64, cmdBase + stopAt);
+      if (!ex.restoreStopOrder(stopAt)) {
         throw new TickbookError('CORRUPT_DATA', `snapshot stop ${s.id} cannot be restored`, s.id);
       }
     }

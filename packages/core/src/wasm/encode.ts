@@ -362,7 +362,7 @@ function writeReject(
 // matcher refuses it with the right code).
 
 /** A limit order's record (the command's `kind` is not read). */
-export function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
+function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
   const tif = limitTifCode(c.timeInForce);
   const postOnly = limitPostOnlyCode(c.postOnly);
   const owner = ownerCode(c.owner);
@@ -388,12 +388,7 @@ export function encodeLimit(c: LimitOrder, u8: Uint8Array, f64: Float64Array, at
 }
 
 /** A market order's record. */
-export function encodeMarket(
-  c: MarketOrder,
-  u8: Uint8Array,
-  f64: Float64Array,
-  at: number,
-): number {
+function encodeMarket(c: MarketOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
   const tif = marketTifCode(c.timeInForce);
   const postOnly = marketPostOnlyCode((c as { postOnly?: unknown }).postOnly);
   const side = sideCode(c.side);
@@ -418,17 +413,12 @@ export function encodeMarket(
 }
 
 /** A cancel's record. */
-export function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
+function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
   return writeCancel(u8, f64, at, num(id));
 }
 
 /** A modify's record. */
-export function encodeModify(
-  c: ModifyRequest,
-  u8: Uint8Array,
-  f64: Float64Array,
-  at: number,
-): number {
+function encodeModify(c: ModifyRequest, u8: Uint8Array, f64: Float64Array, at: number): number {
   const flags = modifyFlags(c);
   const trigger = flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0;
   return writeModify(u8, f64, at, num(c.id), flags, num(c.price), num(c.qty), trigger);
@@ -461,22 +451,12 @@ export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: 
 }
 
 /** An advance-time record. */
-export function encodeAdvance(
-  time: unknown,
-  u8: Uint8Array,
-  f64: Float64Array,
-  at: number,
-): number {
+function encodeAdvance(time: unknown, u8: Uint8Array, f64: Float64Array, at: number): number {
   return writeAdvance(u8, f64, at, num(time));
 }
 
 /** A reduce's record. */
-export function encodeReduce(
-  c: ReduceRequest,
-  u8: Uint8Array,
-  f64: Float64Array,
-  at: number,
-): number {
+function encodeReduce(c: ReduceRequest, u8: Uint8Array, f64: Float64Array, at: number): number {
   return writeReduce(u8, f64, at, num(c.id), num(c.qty));
 }
 

@@ -34,9 +34,9 @@ export interface MatcherExports {
   ): number;
   cancel(id: number): number;
   modify(id: number, price: number, qty: number, flags: number, trigger: number): number;
-  /** A stop order from the stop record at byte `at` of the command region. */
+  /** A stop order from the stop record `at` bytes past the command region's start. */
   stop(at: number): number;
-  /** Restore the stop in the stop record at byte `at` of the command region; 0 when it cannot be. */
+  /** Restore the stop in the stop record `at` bytes past the command region's start; 0 when it cannot be. */
   restoreStopOrder(at: number): number;
   getLastPrice(): number;
   putLastPrice(value: number): void;

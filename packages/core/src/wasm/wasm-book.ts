@@ -427,10 +427,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     return this.decode(n);
   }
 
-  /** A stop through the command region (free outside a batch call): stops take a record. */
+  /**
+   * A stop through its record, written in the room just past the batch
+   * region (records placed with `putRecord` stay as they are).
+   */
   private callStop(order: StopOrder): number {
-    encodeStop(order, this.u8, this.f64, this.cmdBase);
-    return this.ex.stop(0);
+    encodeStop(order, this.u8, this.f64, this.cmdBase + this.cmdRegion);
+    return this.ex.stop(this.cmdRegion);
   }
 
   stops(): OrderInfo[] {
@@ -770,7 +773,17 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     lastPrice: number,
   ): void {
     try {
-      this.stored.load(orders, sequence, time, stops, lastPrice, this.u8, this.f64, this.cmdBase);
+      this.stored.load(
+        orders,
+        sequence,
+        time,
+        stops,
+        lastPrice,
+        this.u8,
+        this.f64,
+        this.cmdBase,
+        this.cmdRegion,
+      );
     } catch (e) {
       throw this.fault(e);
     }
