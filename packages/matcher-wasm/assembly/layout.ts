@@ -211,8 +211,15 @@ export const EV_SIZE: u32 = 56;
 
 /** Bytes of the command region: 1,024 of the largest records, up to 3,584 cancels. */
 export const CMD_REGION_BYTES: u32 = 1024 * CMD_SIZE;
-/** A batch call stops at the first command boundary after this many events. */
-export const EV_SOFT_LIMIT: u32 = 4096;
+/**
+ * A batch call stops at the first command boundary after this many events.
+ * Small on purpose: the region is rewritten by every call and read back by
+ * JS, and at 1,024 records (57 KB) it stays in the second-level cache beside
+ * the id map and the order pool instead of pushing them out (W1 binary batch:
+ * a third fewer L2 misses than at 4,096, for about 1 % more instructions
+ * spent on the extra calls).
+ */
+export const EV_SOFT_LIMIT: u32 = 1024;
 /**
  * Event records laid out at init. A batch stops adding commands past the soft
  * limit; one command that writes past the capacity hands its events to JS in

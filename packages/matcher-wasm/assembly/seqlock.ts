@@ -11,7 +11,7 @@
 // This instance is the only writer, so the counter's value is kept in a
 // global too and written with atomic stores (no read-modify-write needed).
 // A window costs two atomic stores: per-order calls pay about 2 ns, a batch
-// call (a command region's worth, up to 4,096 events) pays it once
+// call (up to a command region's worth of commands) pays it once
 // (measured when the seqlock was added).
 //
 // Ordering: the closing store (sequentially consistent, so at least a

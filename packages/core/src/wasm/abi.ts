@@ -101,10 +101,17 @@ export const CMD_SIZE = 56;
  * limit; one command that writes past the capacity hands its events to JS in
  * chunks (events.ts), so the region never grows.
  */
-export const EV_CAPACITY = 5120;
+export const EV_CAPACITY = 2048;
 export const EV_SIZE = 56;
-/** A batch call stops at the first command boundary after this many events. */
-export const EV_SOFT_LIMIT = 4096;
+/**
+ * A batch call stops at the first command boundary after this many events.
+ * Small on purpose: the region is rewritten by every call and read back by
+ * JS, and at 1,024 records (57 KB) it stays in the second-level cache beside
+ * the id map and the order pool instead of pushing them out (W1 binary batch:
+ * a third fewer L2 misses than at 4,096, for about 1 % more instructions
+ * spent on the extra calls).
+ */
+export const EV_SOFT_LIMIT = 1024;
 export const EXTRA_SIZE = 16;
 export const LEVEL_SIZE = 24;
 /** Bitset pyramid height limit: 64^4 = 16,777,216 ticks. */
