@@ -311,6 +311,58 @@ describe('WASM engine = reference engine', () => {
     });
   }
 
+  it('a book big enough for the batch loop to warm its caches ahead: same stream, same book', () => {
+    // Past 2^17 map entries (about 65,000 orders) the binary batch loop loads
+    // the map entries, slots and neighbours of a group of commands ahead;
+    // those loads must never change a result, whatever the commands are.
+    const space: CommandSpace = {
+      config: { minPrice: 100, maxPrice: 140, capacity: 80_000 },
+      idPool: 72_000,
+    };
+    const base: Command[] = [];
+    for (let id = 1; id <= 70_000; id++) {
+      const side = id % 2 === 0 ? 'buy' : 'sell';
+      const off = 1 + (id % 20);
+      if (id % 97 === 0) {
+        // stops far from the market: their slots' `prev` is a heap position
+        base.push({ kind: 'stop', id, side, trigger: side === 'buy' ? 140 : 100, qty: 5 });
+        continue;
+      }
+      const price = side === 'buy' ? 120 - off : 120 + off;
+      base.push(
+        id % 50 === 0
+          ? { kind: 'limit', id, side, price, qty: 20, displayQty: 3 }
+          : { kind: 'limit', id, side, price, qty: 1 + (id % 20) },
+      );
+    }
+    const toBuffer = (commands: readonly Command[]) => {
+      const b = new CommandBuffer(1);
+      for (const c of commands) b.push(c);
+      return b;
+    };
+    const commands = fc
+      .tuple(
+        deepBookArbitrary(space),
+        commandsArbitrary(space, 300),
+        fc.integer({ min: 0, max: 2_000 }),
+      )
+      .map(([deep, mixed, at]) => [...deep.slice(0, at), ...mixed, ...deep.slice(at)]);
+    fc.assert(
+      fc.property(configured(space), commands, (sp, cmds) => {
+        const ref = refBook(sp.config);
+        const wasm = wasmBook(sp.config);
+        expect(wasm.applyEncodedEvents(toBuffer(base))).toEqual(ref.apply(base));
+        expect(exportsOf(wasm).geometry(GEO_MAP_SIZE)).toBeGreaterThanOrEqual(2 ** 17);
+        expect(wasm.applyEncodedEvents(toBuffer(cmds))).toEqual(ref.apply(cmds));
+        expect(stateHash(wasm)).toBe(stateHash(ref as Book & { sequence: number }));
+        expect(dumpBook(wasm)).toEqual(dumpBook(ref));
+        wasm.checkInvariants();
+      }),
+      // each run builds a 70,000-order book: report a failure without shrinking
+      { numRuns: Math.max(4, Math.ceil(PROPERTY_RUNS / 100)), endOnFailure: true },
+    );
+  });
+
   it('long sequences over a large id pool (the id map grows and shifts): same stream, same book', () => {
     const space: CommandSpace = {
       config: { minPrice: 100, maxPrice: 140, capacity: 3_000 },

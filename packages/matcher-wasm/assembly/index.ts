@@ -47,7 +47,7 @@ import {
 import { emitRejected, evCount, evFull, evInit, evReset } from './events';
 import { earliestExpiry, execAdvance, expiryCount, expiryOf } from './expiry';
 import { hiddenOf, peakOf, sideHidden } from './icebergs';
-import { mapCapacity, mapFind, mapTouch } from './idmap';
+import { mapCapacity, mapFind } from './idmap';
 // biome-ignore lint/style/useImportType: AssemblyScript has no type-only imports
 import {
   bitLevels,
@@ -76,6 +76,7 @@ import {
 import { bestAsk, bestBid } from './levels';
 import { execLimit, execMarket } from './match';
 import { bumpNext, freeHead } from './pool';
+import { warmGroup, warmingPays, warmMapEntry } from './prefetch';
 import { restoreStop } from './restore';
 import { writeBegin, writeEnd } from './seqlock';
 import { now, resetBook, sequence, setSequence, setTime, used } from './state';
@@ -244,13 +245,17 @@ export function applyBatch(start: u32, end: u32): u32 {
   evReset();
   writeBegin();
   let p = start;
+  // big books: warm the caches a group of commands at a time (prefetch.ts)
+  const warm = warmingPays();
+  let warmed = start;
   while (p + 8 <= end && !evFull()) {
     const c = changetype<Cmd>(cmdBase + <usize>p);
     const n = cmdBytes(c);
     if (p + n > end) break;
+    if (warm && p >= warmed) warmed = warmGroup(p, end);
     p += n;
     // start the next command's id-map miss now, to overlap it with this one
-    if (p + 16 <= end) mapTouch(changetype<Cmd>(cmdBase + <usize>p).id);
+    if (!warm && p + 16 <= end) warmMapEntry(changetype<Cmd>(cmdBase + <usize>p).id);
     const code = applyRecord(c, n);
     if (code !== OK) emitRejected(rejectId(c.id), code);
   }
