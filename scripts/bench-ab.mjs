@@ -5,6 +5,12 @@
 // process, so drift on a shared machine hits both alike; the figures are
 // per-run medians of 3 fresh books and the summary compares medians across
 // rounds. Writes bench-results/ab-<rev>-<time>.md.
+//
+// `--interleaved [--book w1|100k|1m] [--processes N]`: the binary batch path
+// only, both builds in one process taking turns a few command buffers at a
+// time (scripts/ab-interleaved-run.mjs), in N processes that swap which build
+// loads first. Finer than whole runs: it shows a few percent that run-to-run
+// drift on a shared machine hides, and it reaches the big-book sizes.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -28,16 +34,62 @@ const { values, positionals } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     engines: { type: 'string', default: 'wasm-binary,wasm-apply,wasm-submit,wasm-order' },
+    interleaved: { type: 'boolean', default: false },
+    book: { type: 'string', default: 'w1' },
+    processes: { type: 'string', default: '6' },
   },
 });
 const rev = positionals[0];
 if (!rev) {
-  console.error('usage: npm run bench:ab -- <git revision> [--rounds N] [--engines a,b]');
+  console.error(
+    'usage: npm run bench:ab -- <git revision> [--rounds N] [--engines a,b]\n' +
+      '       npm run bench:ab -- <git revision> --interleaved [--book w1|100k|1m] [--processes N]',
+  );
   process.exit(2);
 }
 const rounds = Number(values.rounds);
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const m = (x) => `${(x / 1e6).toFixed(2)}M`;
+
+/** `processes` interleaved runs of the two builds' dist folders; the report's text. */
+function interleaved(otherRoot, thisRoot, processes) {
+  const dist = (r) => join(r, 'packages/core/dist');
+  const rows = [];
+  for (let p = 0; p < processes; p++) {
+    // swap which build loads (and so is placed in memory) first
+    const first = p % 2 === 0;
+    const [x, y] = first ? [otherRoot, thisRoot] : [thisRoot, otherRoot];
+    const line = execFileSync(
+      'node',
+      ['--expose-gc', join(root, 'scripts/ab-interleaved-run.mjs'), dist(x), dist(y), values.book],
+      { encoding: 'utf8' },
+    );
+    const r = JSON.parse(line.trim().split('\n').at(-1));
+    const [before, after] = first ? [r.a, r.b] : [r.b, r.a];
+    rows.push({ before, after, ratio: after / before });
+    console.log(
+      `process ${p + 1}/${processes}: ${m(before)} -> ${m(after)} (${(after / before).toFixed(3)})`,
+    );
+  }
+  const cpu =
+    readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  return `${[
+    `# A/B, interleaved: ${here} against ${commit}`,
+    '',
+    `Machine: ${cpu} · Node ${process.version} · W1 flow on the binary batch path, book size \`${values.book}\`.`,
+    '',
+    `Method: \`npm run bench:ab -- ${rev} --interleaved --book ${values.book} --processes ${processes}\`: in each process both builds run the same stream on their own book, 4 command buffers at a time in turn; the processes alternate which build loads first.`,
+    '',
+    `| process | ${commit} | ${here} | ${here} ÷ ${commit} |`,
+    '|---|---|---|---|',
+    ...rows.map((r, i) => `| ${i + 1} | ${m(r.before)} | ${m(r.after)} | ${r.ratio.toFixed(3)} |`),
+    '',
+    `Median ratio: **${median(rows.map((r) => r.ratio)).toFixed(3)}**.`,
+  ].join('\n')}\n`;
+}
 
 const commit = git('rev-parse', '--short', rev);
 const here = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' + changes' : ''}`;
@@ -52,6 +104,14 @@ try {
   run('pnpm', ['run', 'build'], root);
 
   const builds = { [commit]: other, [here]: root };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  if (values.interleaved) {
+    const file = join(root, 'bench-results', `ab-${commit}-${values.book}-${stamp}Z.md`);
+    const text = interleaved(builds[commit], root, Number(values.processes));
+    writeFileSync(file, text);
+    console.log(`\n${text}\nwritten: ${file}`);
+    process.exit(0);
+  }
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? [commit, here] : [here, commit];
     for (const name of order) {
@@ -90,8 +150,6 @@ try {
       }
     }
   }
-  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-  const m = (x) => `${(x / 1e6).toFixed(2)}M`;
   const lines = [
     `# A/B: ${here} against ${commit}`,
     '',
@@ -108,11 +166,7 @@ try {
       `| ${label} | ${v[commit].map(m).join(' ')} | ${v[here].map(m).join(' ')} | ${ratio} |`,
     );
   }
-  const file = join(
-    root,
-    'bench-results',
-    `ab-${commit}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}Z.md`,
-  );
+  const file = join(root, 'bench-results', `ab-${commit}-${stamp}Z.md`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}\n\nwritten: ${file}`);
 } finally {
