@@ -151,9 +151,10 @@ export function mapRemove(id: f64, o: usize): void {
 }
 
 /**
- * Address of the order with this id, or 0, without touching the memo: the
- * batch loop's look-ahead (prefetch.ts) asks about later commands while a
- * command's own lookup must stay memoised.
+ * Address of the order this id's stored hash points to, or 0, reading only
+ * the map: the batch loop's look-ahead (prefetch.ts) must not wait on the
+ * slot itself, and leaves the memo of the command being run alone. Another
+ * id with the same 32-bit hash can answer instead: then a wrong line is warmed.
  */
 export function mapPeek(id: f64): usize {
   const h = hashId(id);
@@ -161,7 +162,7 @@ export function mapPeek(id: f64): usize {
   while (true) {
     const e = entryAt(i);
     const o = load<u32>(e, 4);
-    if (o === 0 || (load<u32>(e) === h && order(o).id === id)) return <usize>o;
+    if (o === 0 || load<u32>(e) === h) return <usize>o;
     i = (i + 1) & mapMask;
   }
 }
