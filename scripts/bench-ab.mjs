@@ -51,7 +51,11 @@ const rounds = Number(values.rounds);
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
 
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 const m = (x) => `${(x / 1e6).toFixed(2)}M`;
 
 /** `processes` interleaved runs of the two builds' dist folders; the report's text. */
