@@ -95,27 +95,8 @@ function interleaved(otherRoot, thisRoot, processes) {
   ].join('\n')}\n`;
 }
 
-const commit = git('rev-parse', '--short', rev);
-const here = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' + changes' : ''}`;
-const other = join(tmpdir(), `tickbook-ab-${commit}`);
-const out = mkdtempSync(join(tmpdir(), 'tickbook-ab-results-'));
-try {
-  if (!existsSync(other)) git('worktree', 'add', '--detach', other, commit);
-  console.log(`building ${commit} in ${other}`);
-  run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], other);
-  run('pnpm', ['run', 'build'], other);
-  console.log('building this tree');
-  run('pnpm', ['run', 'build'], root);
-
-  const builds = { [commit]: other, [here]: root };
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  if (values.interleaved) {
-    const file = join(root, 'bench-results', `ab-${commit}-${values.book}-${stamp}Z.md`);
-    const text = interleaved(builds[commit], root, Number(values.processes));
-    writeFileSync(file, text);
-    console.log(`\n${text}\nwritten: ${file}`);
-    process.exit(0);
-  }
+/** Whole-run rounds: each build in its own process per run, over the W1 paths. */
+function wholeRuns(builds, stamp) {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? [commit, here] : [here, commit];
     for (const name of order) {
@@ -173,6 +154,30 @@ try {
   const file = join(root, 'bench-results', `ab-${commit}-${stamp}Z.md`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}\n\nwritten: ${file}`);
+}
+
+const commit = git('rev-parse', '--short', rev);
+const here = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' + changes' : ''}`;
+const other = join(tmpdir(), `tickbook-ab-${commit}`);
+const out = mkdtempSync(join(tmpdir(), 'tickbook-ab-results-'));
+try {
+  if (!existsSync(other)) git('worktree', 'add', '--detach', other, commit);
+  console.log(`building ${commit} in ${other}`);
+  run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], other);
+  run('pnpm', ['run', 'build'], other);
+  console.log('building this tree');
+  run('pnpm', ['run', 'build'], root);
+
+  const builds = { [commit]: other, [here]: root };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  if (values.interleaved) {
+    const file = join(root, 'bench-results', `ab-${commit}-${values.book}-${stamp}Z.md`);
+    const text = interleaved(builds[commit], root, Number(values.processes));
+    writeFileSync(file, text);
+    console.log(`\n${text}\nwritten: ${file}`);
+  } else {
+    wholeRuns(builds, stamp);
+  }
 } finally {
   rmSync(out, { recursive: true, force: true });
   if (existsSync(other)) git('worktree', 'remove', '--force', other);
