@@ -86,7 +86,14 @@ function scaling(tables: readonly ScalingTable[]): string {
 }
 
 function counters(c: CounterResult): string {
-  if (!c.available) return `Not available: ${c.why}.`;
+  if (!c.available) {
+    return (
+      `Not available: ${c.why}.\n\n` +
+      "Counts that do not need them: `npm run bench:cachegrind` runs W1 under valgrind's " +
+      'cachegrind and gives instructions, L1d misses and L2 misses per operation ' +
+      "(simulated for this CPU's caches), for the binary batch and per-order paths."
+    );
+  }
   const events = Object.keys(COUNTER_EVENTS);
   const rows = [['path', ...events.map((e) => COUNTER_EVENTS[e]), 'instructions per cycle']];
   for (const p of c.paths) {
@@ -154,7 +161,7 @@ function assessment(input: ReportInput): string {
   }
   if (!input.counters.available) {
     out.push(
-      '- Without hardware counters the memory-bound verdicts rest on the scaling table alone.',
+      '- Without hardware counters the memory-bound verdicts rest on the scaling table alone (and on `npm run bench:cachegrind`, run separately).',
     );
   }
   const missed = input.targets.filter((t) => !t.met);

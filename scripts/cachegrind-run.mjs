@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// One measured process of `npm run bench:cachegrind`: builds a W1 book and,
+// when asked, runs the W1 operations through one tickbook path. Run under
+// cachegrind twice with different operation counts; the difference divided by
+// the extra operations is the steady cost of one operation (start-up, the
+// warm-up and the JIT compiling the loop cancel out).
+//
+//   node scripts/cachegrind-run.mjs <core dist> <binary|order> <warm-up orders> <operations> <0|1: run them>
+import { pathToFileURL } from 'node:url';
+
+const [dist, path, warmS, opsS, runS] = process.argv.slice(2);
+const tb = await import(pathToFileURL(`${dist}/index.js`).href);
+const wl = await import(pathToFileURL(`${dist}/workloads.js`).href);
+const warmup = Number(warmS);
+const ops = Number(opsS);
+const w1 = wl.generateW1({ warmup, ops });
+const book = tb.createBook({
+  engine: 'wasm',
+  minPrice: 1,
+  maxPrice: 20_000,
+  capacity: warmup + ops + 10_000,
+});
+const EV_TRADE = 2;
+let trades = 0;
+// every event's type read, as the bench's binary path does
+const sink = (c) => {
+  const n = c.count;
+  for (let i = 0; i < n; i++) if (c.typeAt(i) === EV_TRADE) trades++;
+};
+const buffers = (o) => {
+  const out = [];
+  for (let s = 0; s < o.length; s += 4096) {
+    out.push(wl.toCommandBuffer(o, s, Math.min(o.length, s + 4096)));
+  }
+  return out;
+};
+if (path === 'binary') {
+  for (const b of buffers(w1.warmup)) book.applyEncoded(b, sink);
+  // encoded in both runs, so only applying them differs
+  const encoded = buffers(w1.ops);
+  if (runS === '1') for (const b of encoded) book.applyEncoded(b, sink);
+} else if (path === 'order') {
+  wl.replayPerOrder(book, w1.warmup);
+  if (runS === '1') wl.replayPerOrder(book, w1.ops);
+} else {
+  throw new Error(`path: binary or order, got ${path}`);
+}
+console.log(JSON.stringify({ resting: book.size, trades }));
