@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:cachegrind [-- --book w1|100k|1m] [--paths binary,order] [--ops N]`:
+// `npm run bench:cachegrind [-- --book w1|100k|1m] [--paths binary,order,apply] [--ops N]`:
 // instructions and simulated cache misses per W1 operation, measured by
 // valgrind's cachegrind. Where the machine has no hardware counters (most
 // VMs) these are the counts there are, and unlike timings they barely move
@@ -111,7 +111,11 @@ const kb = (c) => `${c.size / 1024} KB ${c.ways}-way`;
 const cpu =
   readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
 const valgrind = execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim();
-const label = { binary: 'wasm · binary batch (`applyEncoded`)', order: 'wasm · per-order calls' };
+const label = {
+  binary: 'wasm · binary batch (`applyEncoded`)',
+  order: 'wasm · per-order calls',
+  apply: 'wasm · `apply()` of 4,096 command objects',
+};
 const text = `${[
   `# Instructions and simulated cache misses per W1 operation (${values.book} book)`,
   '',

@@ -5,7 +5,7 @@
 // the extra operations is the steady cost of one operation (start-up, the
 // warm-up and the JIT compiling the loop cancel out).
 //
-//   node scripts/cachegrind-run.mjs <core dist> <binary|order> <warm-up orders> <operations> <0|1: run them>
+//   node scripts/cachegrind-run.mjs <core dist> <binary|order|apply> <warm-up orders> <operations> <0|1: run them>
 import { pathToFileURL } from 'node:url';
 
 const [dist, path, warmS, opsS, runS] = process.argv.slice(2);
@@ -42,7 +42,11 @@ if (path === 'binary') {
 } else if (path === 'order') {
   wl.replayPerOrder(book, w1.warmup);
   if (runS === '1') wl.replayPerOrder(book, w1.ops);
+} else if (path === 'apply') {
+  // command objects built per batch inside the measured part, as the bench's apply path does
+  wl.replayBatch(book, w1.warmup);
+  if (runS === '1') wl.replayBatch(book, w1.ops);
 } else {
-  throw new Error(`path: binary or order, got ${path}`);
+  throw new Error(`path: binary, order or apply, got ${path}`);
 }
 console.log(JSON.stringify({ resting: book.size, trades }));
