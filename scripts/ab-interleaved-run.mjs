@@ -7,11 +7,11 @@
 //
 //   node scripts/ab-interleaved-run.mjs <distA> <distB> <w1|100k|1m>
 import { pathToFileURL } from 'node:url';
+import { commandBuffers, tradeCounter } from './bench-helpers.mjs';
 
 const [distA, distB, book = 'w1'] = process.argv.slice(2);
 /** Warm-up orders (the resting book) and timed operations per book size. */
 const SIZES = { w1: [10_000, 1_000_000], '100k': [100_000, 300_000], '1m': [1_000_000, 300_000] };
-const BUFFER = 4096;
 /** Buffers a build runs before the other takes its turn (about 1-10 ms). */
 const TURN = 4;
 
@@ -27,22 +27,10 @@ const A = await build(distA);
 const B = await build(distB);
 // one stream for both (A's generator), encoded by each build's own writer
 const w1 = A.workloads.generateW1({ warmup, ops });
-const EV_TRADE = 2;
 
 function runner(b) {
-  const encode = (o) => {
-    const out = [];
-    for (let s = 0; s < o.length; s += BUFFER) {
-      out.push(b.workloads.toCommandBuffer(o, s, Math.min(o.length, s + BUFFER)));
-    }
-    return out;
-  };
-  const r = { trades: 0, ms: 0, buffers: encode(w1.ops) };
-  // every event's type read, as the bench's binary path does
-  r.sink = (c) => {
-    const n = c.count;
-    for (let i = 0; i < n; i++) if (c.typeAt(i) === EV_TRADE) r.trades++;
-  };
+  const counted = tradeCounter(b.tb);
+  const r = { counted, sink: counted.sink, ms: 0, buffers: commandBuffers(b.workloads, w1.ops) };
   r.book = b.tb.createBook({
     engine: 'wasm',
     // the bench's book shape: a band much wider than W1's prices
@@ -50,8 +38,8 @@ function runner(b) {
     maxPrice: 20_000,
     capacity: warmup + ops + 10_000,
   });
-  for (const buf of encode(w1.warmup)) r.book.applyEncoded(buf, r.sink);
-  r.trades = 0;
+  for (const buf of commandBuffers(b.workloads, w1.warmup)) r.book.applyEncoded(buf, r.sink);
+  counted.trades = 0;
   return r;
 }
 const a = runner(A);
@@ -65,9 +53,9 @@ for (let s = 0, turn = 0; s < a.buffers.length; s += TURN, turn++) {
     r.ms += performance.now() - t0;
   }
 }
-if (a.book.size !== b.book.size || a.trades !== b.trades) {
+if (a.book.size !== b.book.size || a.counted.trades !== b.counted.trades) {
   throw new Error(
-    `the builds did different work: ${a.book.size}/${b.book.size} resting, ${a.trades}/${b.trades} trades`,
+    `the builds did different work: ${a.book.size}/${b.book.size} resting, ${a.counted.trades}/${b.counted.trades} trades`,
   );
 }
 console.log(JSON.stringify({ book, a: ops / (a.ms / 1000), b: ops / (b.ms / 1000) }));

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuModel, fileStamp } from './bench-helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -78,8 +79,7 @@ function interleaved(otherRoot, thisRoot, processes) {
       `process ${p + 1}/${processes}: ${m(before)} -> ${m(after)} (${(after / before).toFixed(3)})`,
     );
   }
-  const cpu =
-    readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  const cpu = cpuModel();
   return `${[
     `# A/B, interleaved: ${here} against ${commit}`,
     '',
@@ -169,7 +169,7 @@ try {
   run('pnpm', ['run', 'build'], root);
 
   const builds = { [commit]: other, [here]: root };
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const stamp = fileStamp();
   if (values.interleaved) {
     const file = join(root, 'bench-results', `ab-${commit}-${values.book}-${stamp}Z.md`);
     const text = interleaved(builds[commit], root, Number(values.processes));

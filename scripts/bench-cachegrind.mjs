@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuModel, fileStamp } from './bench-helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -108,8 +109,7 @@ for (const path of paths) {
 }
 
 const kb = (c) => `${c.size / 1024} KB ${c.ways}-way`;
-const cpu =
-  readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+const cpu = cpuModel();
 const valgrind = execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim();
 const label = {
   binary: 'wasm · binary batch (`applyEncoded`)',
@@ -130,7 +130,7 @@ const text = `${[
       `| ${label[r.path] ?? r.path} | ${r.ir.toFixed(0)} | ${r.d1.toFixed(2)} | ${r.ll.toFixed(2)} |`,
   ),
 ].join('\n')}\n`;
-const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+const stamp = fileStamp();
 const file = join(root, 'bench-results', `cachegrind-${values.book}-${stamp}Z.md`);
 writeFileSync(file, text);
 console.log(`\n${text}\nwritten: ${file}`);

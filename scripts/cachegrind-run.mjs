@@ -7,6 +7,7 @@
 //
 //   node scripts/cachegrind-run.mjs <core dist> <binary|order|apply> <warm-up orders> <operations> <0|1: run them>
 import { pathToFileURL } from 'node:url';
+import { commandBuffers, tradeCounter } from './bench-helpers.mjs';
 
 const [dist, path, warmS, opsS, runS] = process.argv.slice(2);
 const tb = await import(pathToFileURL(`${dist}/index.js`).href);
@@ -20,25 +21,13 @@ const book = tb.createBook({
   maxPrice: 20_000,
   capacity: warmup + ops + 10_000,
 });
-const EV_TRADE = 2;
-let trades = 0;
-// every event's type read, as the bench's binary path does
-const sink = (c) => {
-  const n = c.count;
-  for (let i = 0; i < n; i++) if (c.typeAt(i) === EV_TRADE) trades++;
-};
-const buffers = (o) => {
-  const out = [];
-  for (let s = 0; s < o.length; s += 4096) {
-    out.push(wl.toCommandBuffer(o, s, Math.min(o.length, s + 4096)));
-  }
-  return out;
-};
+const counted = tradeCounter(tb);
+const buffers = (o) => commandBuffers(wl, o);
 if (path === 'binary') {
-  for (const b of buffers(w1.warmup)) book.applyEncoded(b, sink);
+  for (const b of buffers(w1.warmup)) book.applyEncoded(b, counted.sink);
   // encoded in both runs, so only applying them differs
   const encoded = buffers(w1.ops);
-  if (runS === '1') for (const b of encoded) book.applyEncoded(b, sink);
+  if (runS === '1') for (const b of encoded) book.applyEncoded(b, counted.sink);
 } else if (path === 'order') {
   wl.replayPerOrder(book, w1.warmup);
   if (runS === '1') wl.replayPerOrder(book, w1.ops);
@@ -49,4 +38,4 @@ if (path === 'binary') {
 } else {
   throw new Error(`path: binary, order or apply, got ${path}`);
 }
-console.log(JSON.stringify({ resting: book.size, trades }));
+console.log(JSON.stringify({ resting: book.size, trades: counted.trades }));
