@@ -145,3 +145,32 @@ export function triggeredEvent(
     trigger,
   };
 }
+
+/**
+ * V8 gives an object field the representation of the first value stored in
+ * it. The engines read numbers out of a Float64Array, which arrive as heap
+ * numbers and make each numeric field a "double" field, and a double field
+ * keeps its value in a 16-byte box of its own, allocated for every event: a
+ * trade event then takes 200 bytes instead of 88. One event of each shape
+ * built here with non-numbers, before any real one, makes those fields
+ * tagged, where an integer of up to 31 bits is stored in place (larger ones
+ * and fractions are boxed, as before). The events' keys and values do not change.
+ */
+function primeTaggedFields(): void {
+  const n = null as unknown as number;
+  acceptedEvent(n, 'buy', 'limit', n, n, n, n);
+  acceptedEvent(n, 'buy', 'limit', n, n, undefined, n);
+  acceptedMarketEvent(n, 'buy', n, n, n);
+  acceptedMarketEvent(n, 'buy', n, undefined, n);
+  acceptedStopEvent(n, 'buy', n, n, n, n);
+  acceptedStopEvent(n, 'buy', n, n, n);
+  refreshedEvent(n, 'buy', n, n);
+  timeAdvancedEvent(n);
+  rejectedEvent(n, 'INVALID_COMMAND');
+  tradeEvent(n, n, 'buy', n, n, n, n);
+  cancelledEvent(n, 'user', n, n);
+  modifiedEvent(n, 'buy', n, n, false, n);
+  levelChangedEvent('buy', n, n, n, n);
+  triggeredEvent(n, 'buy', n, n, n);
+}
+primeTaggedFields();
