@@ -98,6 +98,28 @@ describe('command ring (one thread)', () => {
     expect(consumer.drain(createBook({ minPrice: 1, maxPrice: 10, capacity: 1 }))).toBe(1);
   });
 
+  it('a command whose getter throws is not enqueued and does not stall the ring', () => {
+    const ring = createCommandRing({ slots: 4, producers: 1 });
+    const p = new RingProducer(ring, 0);
+    const consumer = new RingConsumer(ring);
+    const book = createBook({ engine: 'wasm', minPrice: 1, maxPrice: 1000, capacity: 100 });
+    const broken = {
+      kind: 'limit',
+      side: 'buy',
+      price: 100,
+      qty: 5,
+      get id(): number {
+        throw new Error('no id');
+      },
+    } as unknown as Command;
+    expect(() => p.tryPush(broken)).toThrow('no id');
+    expect(p.pending).toBe(0);
+    expect(p.tryPush({ kind: 'limit', id: 7, side: 'buy', price: 100, qty: 5 })).toBe(true);
+    expect(consumer.drain(book)).toBe(1);
+    expect(p.takeResult()).toMatchObject({ applied: true, open: 5 });
+    expect(book.has(7)).toBe(true);
+  });
+
   it('limits a producer to its in-flight results, so the consumer never blocks', () => {
     const ring = createCommandRing({ slots: 16, producers: 1, inFlight: 2 });
     const p = new RingProducer(ring, 0);

@@ -78,6 +78,12 @@ const CONSUMER_SLEEPS = 50;
 const TAKEN = 0;
 const POSTED = 16;
 
+/** Room for one command record of the largest size, with the views that write it. */
+function recordScratch() {
+  const buffer = new ArrayBuffer(CMD_SIZE);
+  return { u8: new Uint8Array(buffer), i32: new Int32Array(buffer), f64: new Float64Array(buffer) };
+}
+
 /** What the matching thread reports back for one command. */
 export interface CommandResult {
   /** True when the book applied the command; false when it refused it (see `code`). */
@@ -148,12 +154,12 @@ export function createCommandRing(options: RingOptions = {}): RingDescriptor {
 export class RingProducer {
   private readonly header: Int32Array;
   private readonly seq: Int32Array;
-  private readonly u8: Uint8Array;
-  private readonly f64: Float64Array;
-  private readonly view: DataView;
   private readonly mask: number;
   private readonly slotsAt: number;
   private readonly results: ResultRing;
+  private readonly i32: Int32Array;
+  /** One record's room, where {@link tryPush} encodes before claiming a slot. */
+  private readonly scratch = recordScratch();
   private inFlight = 0;
 
   /** @param producer - this producer's index, `0 … producers-1`, unique per thread. */
@@ -167,9 +173,7 @@ export class RingProducer {
     }
     this.header = l.header;
     this.seq = new Int32Array(descriptor.buffer, l.seqAt, l.slots);
-    this.u8 = new Uint8Array(descriptor.buffer);
-    this.f64 = new Float64Array(descriptor.buffer);
-    this.view = new DataView(descriptor.buffer);
+    this.i32 = new Int32Array(descriptor.buffer);
     this.mask = l.slots - 1;
     this.slotsAt = l.slotsAt;
     this.results = new ResultRing(
@@ -191,6 +195,9 @@ export class RingProducer {
    */
   tryPush(command: Command): boolean {
     if (this.inFlight >= this.results.slots) return false;
+    // Encoded before a slot is claimed: a getter that throws leaves the ring as
+    // it was (a claimed slot that is never published stops the consumer there).
+    const words = encodeCommand(command, this.scratch.u8, this.scratch.f64, 0) >> 2;
     for (;;) {
       const ticket = Atomics.load(this.header, TAIL);
       const i = ticket & this.mask;
@@ -199,9 +206,12 @@ export class RingProducer {
       if (state > 0) continue; // another producer took this ticket: reload
       if (Atomics.compareExchange(this.header, TAIL, ticket, ticket + 1) !== ticket) continue;
       const at = this.slotsAt + i * SLOT_SIZE;
-      this.view.setUint32(at, this.producer, true);
+      const i32 = this.i32;
+      i32[at >> 2] = this.producer;
       // a record says its own size and the consumer reads no byte past it
-      encodeCommand(command, this.u8, this.f64, at + CMD_OFFSET);
+      const record = (at + CMD_OFFSET) >> 2;
+      const src = this.scratch.i32;
+      for (let w = 0; w < words; w++) i32[record + w] = src[w];
       Atomics.store(this.seq, i, ticket + 1); // publish
       if (Atomics.load(this.header, CONSUMER_SLEEPS) !== 0) Atomics.notify(this.seq, i);
       this.inFlight++;
