@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:cachegrind [-- --book w1|100k|1m] [--paths binary,order,apply] [--ops N]`:
+// `npm run bench:cachegrind [-- --book w1|100k|1m] [--paths binary,order,apply,submit] [--ops N]`:
 // instructions and simulated cache misses per W1 operation, measured by
 // valgrind's cachegrind. Where the machine has no hardware counters (most
 // VMs) these are the counts there are, and unlike timings they barely move
@@ -115,6 +115,7 @@ const label = {
   binary: 'wasm · binary batch (`applyEncoded`)',
   order: 'wasm · per-order calls',
   apply: 'wasm · `apply()` of 4,096 command objects',
+  submit: 'wasm · `submit()` per command',
 };
 const text = `${[
   `# Instructions and simulated cache misses per W1 operation (${values.book} book)`,

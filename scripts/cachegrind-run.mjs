@@ -5,7 +5,7 @@
 // the extra operations is the steady cost of one operation (start-up, the
 // warm-up and the JIT compiling the loop cancel out).
 //
-//   node scripts/cachegrind-run.mjs <core dist> <binary|order|apply> <warm-up orders> <operations> <0|1: run them>
+//   node scripts/cachegrind-run.mjs <core dist> <binary|order|apply|submit> <warm-up orders> <operations> <0|1: run them>
 import { pathToFileURL } from 'node:url';
 import { commandBuffers, tradeCounter } from './bench-helpers.mjs';
 
@@ -32,10 +32,51 @@ if (path === 'binary') {
   wl.replayPerOrder(book, w1.warmup);
   if (runS === '1') wl.replayPerOrder(book, w1.ops);
 } else if (path === 'apply') {
-  // command objects built per batch inside the measured part, as the bench's apply path does
   wl.replayBatch(book, w1.warmup);
-  if (runS === '1') wl.replayBatch(book, w1.ops);
+  if (runS === '1') applyLoop(w1.ops);
+} else if (path === 'submit') {
+  wl.replayBatch(book, w1.warmup);
+  if (runS === '1') submitLoop(w1.ops);
 } else {
-  throw new Error(`path: binary, order or apply, got ${path}`);
+  throw new Error(`path: binary, order, apply or submit, got ${path}`);
+}
+
+/**
+ * The bench's batch loop: each batch's command objects are built just
+ * before `apply`, inside the measured part; the events are not read.
+ */
+function applyLoop(ops) {
+  for (let s = 0; s < ops.length; s += 4096) {
+    book.apply(wl.toCommands(ops, s, Math.min(ops.length, s + 4096)));
+  }
+}
+
+/** The bench's submit loop: one `submit` per operation, the first event's type read. */
+function submitLoop(ops) {
+  const { kind, id, side, price, qty } = ops;
+  let refused = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const k = kind[i];
+    let events;
+    if (k === 1) events = book.submit({ kind: 'cancel', id: id[i] });
+    else if (k === 3) {
+      events = book.submit({
+        kind: 'market',
+        id: id[i],
+        side: side[i] === 0 ? 'buy' : 'sell',
+        qty: qty[i],
+      });
+    } else {
+      events = book.submit({
+        kind: 'limit',
+        id: id[i],
+        side: side[i] === 0 ? 'buy' : 'sell',
+        price: price[i],
+        qty: qty[i],
+      });
+    }
+    if (events[0].type === 'rejected') refused++;
+  }
+  return refused;
 }
 console.log(JSON.stringify({ resting: book.size, trades: counted.trades }));
