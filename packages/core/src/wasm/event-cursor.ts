@@ -49,7 +49,6 @@ import {
   MODEV_STOP,
   ORDER_TYPE_CODES,
   REASON_CODES,
-  SIDE_CODES,
   T_LIMIT,
   T_MARKET,
   T_STOP_LIMIT,
@@ -266,7 +265,7 @@ export class EventCursor {
 
   /** The current event as a plain object, identical to the reference engine's. */
   toEvent(): BookEvent {
-    return decodeEvent(this.u8, this.u32, this.f64, this.at);
+    return decodeEvent(this.u32, this.f64, this.at);
   }
 }
 
@@ -274,20 +273,28 @@ function outOfChunk(i: number, count: number): never {
   throw new RangeError(`event index ${i} is outside this chunk of ${count} events`);
 }
 
-/** Decode the record at byte address `at` into a plain event object. */
-export function decodeEvent(
-  u8: Uint8Array,
-  u32: Uint32Array,
-  f64: Float64Array,
-  at: number,
-): BookEvent {
+/** A record's side byte as a side name (events only ever hold 0 or 1). */
+function sideOf(head: number): 'buy' | 'sell' {
+  return (head & 0xff00) === 0 ? 'buy' : 'sell';
+}
+
+/**
+ * Decode the record at byte address `at` into a plain event object. The
+ * record's first word holds its type, side and aux bytes (little-endian), so
+ * one load gives all three, and only two typed arrays are read: every typed
+ * array an optimised function takes is checked on entry, and every element
+ * read bounds-checked.
+ */
+export function decodeEvent(u32: Uint32Array, f64: Float64Array, at: number): BookEvent {
   const i = at >> 3;
-  switch (u8[at]) {
+  const head = u32[at >> 2];
+  const aux = (head >>> 16) & 0xff;
+  switch (head & 0xff) {
     case EV_TRADE:
       return tradeEvent(
         f64[i + (EV_A >> 3)],
         f64[i + (EV_B >> 3)],
-        SIDE_CODES[u8[at + EV_SIDE]],
+        sideOf(head),
         f64[i + (EV_C >> 3)],
         f64[i + (EV_D >> 3)],
         f64[i + (EV_E >> 3)],
@@ -295,7 +302,7 @@ export function decodeEvent(
       );
     case EV_LEVEL:
       return levelChangedEvent(
-        SIDE_CODES[u8[at + EV_SIDE]],
+        sideOf(head),
         f64[i + (EV_C >> 3)],
         f64[i + (EV_D >> 3)],
         u32[(at + EV_COUNT) >> 2],
@@ -306,18 +313,18 @@ export function decodeEvent(
       if (flags & ACC_TRIGGER) {
         return acceptedStopEvent(
           f64[i + (EV_A >> 3)],
-          SIDE_CODES[u8[at + EV_SIDE]],
-          u8[at + EV_AUX] === T_STOP_LIMIT ? f64[i + (EV_C >> 3)] : null,
+          sideOf(head),
+          aux === T_STOP_LIMIT ? f64[i + (EV_C >> 3)] : null,
           f64[i + (EV_D >> 3)],
           f64[i + (EV_F >> 3)],
           flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
         );
       }
-      if (u8[at + EV_AUX] !== T_MARKET) {
+      if (aux !== T_MARKET) {
         return acceptedEvent(
           f64[i + (EV_A >> 3)],
-          SIDE_CODES[u8[at + EV_SIDE]],
-          ORDER_TYPE_CODES[u8[at + EV_AUX]],
+          sideOf(head),
+          ORDER_TYPE_CODES[aux],
           f64[i + (EV_C >> 3)],
           f64[i + (EV_D >> 3)],
           flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
@@ -327,7 +334,7 @@ export function decodeEvent(
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
       return acceptedMarketEvent(
         f64[i + (EV_A >> 3)],
-        SIDE_CODES[u8[at + EV_SIDE]],
+        sideOf(head),
         byNotional ? null : f64[i + (EV_D >> 3)],
         byNotional ? f64[i + (EV_D >> 3)] : undefined,
         flags & MKT_PROTECTION ? f64[i + (EV_E >> 3)] : undefined,
@@ -336,7 +343,7 @@ export function decodeEvent(
     case EV_CANCELLED:
       return cancelledEvent(
         f64[i + (EV_A >> 3)],
-        REASON_CODES[u8[at + EV_AUX]],
+        REASON_CODES[aux],
         f64[i + (EV_D >> 3)],
         f64[i + (EV_E >> 3)],
       );
@@ -344,45 +351,44 @@ export function decodeEvent(
       const flags = u32[(at + EV_COUNT) >> 2];
       return modifiedEvent(
         f64[i + (EV_A >> 3)],
-        SIDE_CODES[u8[at + EV_SIDE]],
+        sideOf(head),
         flags & MODEV_NO_PRICE ? null : f64[i + (EV_C >> 3)],
         f64[i + (EV_D >> 3)],
-        u8[at + EV_AUX] === 1,
+        aux === 1,
         flags & MODEV_STOP ? f64[i + (EV_E >> 3)] : undefined,
       );
     }
     case EV_TRIGGERED:
       return triggeredEvent(
         f64[i + (EV_A >> 3)],
-        SIDE_CODES[u8[at + EV_SIDE]],
-        u8[at + EV_AUX] === T_LIMIT ? f64[i + (EV_C >> 3)] : null,
+        sideOf(head),
+        aux === T_LIMIT ? f64[i + (EV_C >> 3)] : null,
         f64[i + (EV_D >> 3)],
         f64[i + (EV_E >> 3)],
       );
     case EV_REJECTED:
-      return rejectedEvent(f64[i + (EV_A >> 3)], WASM_ERROR_CODES[u8[at + EV_AUX]]);
+      return rejectedEvent(f64[i + (EV_A >> 3)], WASM_ERROR_CODES[aux]);
     case EV_TIME:
       return timeAdvancedEvent(f64[i + (EV_A >> 3)]);
     case EV_REFRESHED:
       return refreshedEvent(
         f64[i + (EV_A >> 3)],
-        SIDE_CODES[u8[at + EV_SIDE]],
+        sideOf(head),
         f64[i + (EV_C >> 3)],
         f64[i + (EV_D >> 3)],
       );
     default:
-      throw new Error(`tickbook: corrupt event record type ${u8[at]} at ${at}`);
+      throw new Error(`tickbook: corrupt event record type ${head & 0xff} at ${at}`);
   }
 }
 
 /** Append `count` records from byte address `base` to `out` as plain objects. */
 export function decodeEvents(
-  u8: Uint8Array,
   u32: Uint32Array,
   f64: Float64Array,
   base: number,
   count: number,
   out: BookEvent[],
 ): void {
-  for (let k = 0, at = base; k < count; k++, at += EV_SIZE) out.push(decodeEvent(u8, u32, f64, at));
+  for (let k = 0, at = base; k < count; k++, at += EV_SIZE) out.push(decodeEvent(u32, f64, at));
 }

@@ -226,7 +226,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private onSpill(count: number): number {
     if (!this.sinking) {
       const out = this.spilled ?? [];
-      decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+      decodeEvents(this.u32, this.f64, this.evBase, count, out);
       this.spilled = out;
       return 0;
     }
@@ -285,24 +285,24 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
 
   private decode(count: number): BookEvent[] {
     if (this.spilled !== null) return this.withSpilled(count);
-    const { u8, u32, f64 } = this;
+    const { u32, f64 } = this;
     const at = this.evBase;
     // Most calls return one to three events: an array literal allocates their
     // exact length, where push() on [] allocates room for 16.
     switch (count) {
       case 1:
-        return [decodeEvent(u8, u32, f64, at)];
+        return [decodeEvent(u32, f64, at)];
       case 2:
-        return [decodeEvent(u8, u32, f64, at), decodeEvent(u8, u32, f64, at + EV_SIZE)];
+        return [decodeEvent(u32, f64, at), decodeEvent(u32, f64, at + EV_SIZE)];
       case 3:
         return [
-          decodeEvent(u8, u32, f64, at),
-          decodeEvent(u8, u32, f64, at + EV_SIZE),
-          decodeEvent(u8, u32, f64, at + 2 * EV_SIZE),
+          decodeEvent(u32, f64, at),
+          decodeEvent(u32, f64, at + EV_SIZE),
+          decodeEvent(u32, f64, at + 2 * EV_SIZE),
         ];
       default: {
         const out: BookEvent[] = [];
-        decodeEvents(u8, u32, f64, at, count, out);
+        decodeEvents(u32, f64, at, count, out);
         return out;
       }
     }
@@ -312,7 +312,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private withSpilled(count: number): BookEvent[] {
     const out = this.spilled as BookEvent[];
     this.spilled = null;
-    decodeEvents(this.u8, this.u32, this.f64, this.evBase, count, out);
+    decodeEvents(this.u32, this.f64, this.evBase, count, out);
     return out;
   }
 
@@ -483,7 +483,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
       for (let k = 0; k < commands.length; k++) {
         const c = commands[k];
         const n = this.runOne(c);
-        if (n >= 0) decodeEvents(this.u8, this.u32, this.f64, this.evBase, n, out);
+        if (n >= 0) decodeEvents(this.u32, this.f64, this.evBase, n, out);
         else if (n < 0) out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
         else out.push(unrunnable(c));
       }
