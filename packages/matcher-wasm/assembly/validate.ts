@@ -48,9 +48,18 @@ import { Cmd, capacity, maxPrice, minPrice, order } from './layout';
 import { now, used } from './state';
 import { isStop } from './stops';
 
-/** A positive safe integer (NaN fails every comparison). */
+/** Bits of 1.0; positive doubles order as their bit patterns do. */
+const ONE_BITS: u64 = 0x3ff0000000000000;
+/** Bits of MAX_SAFE minus those of 1.0. */
+const SAFE_SPAN: u64 = 0x433fffffffffffff - ONE_BITS;
+
+/**
+ * A positive safe integer. 1 ≤ x ≤ 2^53-1 is one unsigned compare of the
+ * bit pattern (negative values, NaN and ±Infinity fall outside the span),
+ * then x must be whole.
+ */
 export function isPosInt(x: f64): bool {
-  return x >= 1 && x <= MAX_SAFE && Math.floor(x) === x;
+  return reinterpret<u64>(x) - ONE_BITS <= SAFE_SPAN && Math.floor(x) === x;
 }
 
 /** Id to report in a `rejected` event: the command's id when usable, else 0. */
