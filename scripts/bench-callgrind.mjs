@@ -191,10 +191,12 @@ for (const path of paths) {
   );
 }
 
+const build =
+  values.dist === join(root, 'packages/core/dist') ? '' : ` Build measured: \`${values.dist}\`.`;
 const text = `${[
   `# Instructions per W1 operation, by function (${values.book} book)`,
   '',
-  `Machine: ${cpuModel()} · Node ${process.version} · \`npm run bench:callgrind -- --book ${values.book} --ops ${ops}\`: W1 after ${warmup.toLocaleString()} warm-up orders; per path four processes under callgrind (${ops.toLocaleString()} and ${(2 * ops).toLocaleString()} operations, each applied and not), the difference over the extra ${ops.toLocaleString()} applied operations. V8 in one thread, wasm compiled by TurboFan only; each address is given to the function V8's jitdump (\`--perf-prof\`) names for it. A function V8 inlined is counted in its caller.`,
+  `Machine: ${cpuModel()} · Node ${process.version} · \`npm run bench:callgrind -- --book ${values.book} --ops ${ops}\`: W1 after ${warmup.toLocaleString()} warm-up orders; per path four processes under callgrind (${ops.toLocaleString()} and ${(2 * ops).toLocaleString()} operations, each applied and not), the difference over the extra ${ops.toLocaleString()} applied operations. V8 in one thread, wasm compiled by TurboFan only; each address is given to the function V8's jitdump (\`--perf-prof\`) names for it. A function V8 inlined is counted in its caller.${build}`,
   '',
   ...sections.flatMap((s) => [s, '']),
 ].join('\n')}`;
