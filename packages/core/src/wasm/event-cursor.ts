@@ -283,12 +283,14 @@ function sideOf(head: number): 'buy' | 'sell' {
  * record's first word holds its type, side and aux bytes (little-endian), so
  * one load gives all three, and only two typed arrays are read: every typed
  * array an optimised function takes is checked on entry, and every element
- * read bounds-checked.
+ * read bounds-checked. The types a busy book makes most (trades, level
+ * changes, accepted limit orders, cancels) are decoded here and the rest in
+ * {@link decodeRare}: V8 inlines calls into a function only up to a total
+ * size, and this keeps that budget for the common event builders.
  */
 export function decodeEvent(u32: Uint32Array, f64: Float64Array, at: number): BookEvent {
   const i = at >> 3;
   const head = u32[at >> 2];
-  const aux = (head >>> 16) & 0xff;
   switch (head & 0xff) {
     case EV_TRADE:
       return tradeEvent(
@@ -310,6 +312,38 @@ export function decodeEvent(u32: Uint32Array, f64: Float64Array, at: number): Bo
       );
     case EV_ACCEPTED: {
       const flags = u32[(at + EV_COUNT) >> 2];
+      const aux = (head >>> 16) & 0xff;
+      if ((flags & ACC_TRIGGER) !== 0 || aux === T_MARKET) return decodeRare(u32, f64, at);
+      return acceptedEvent(
+        f64[i + (EV_A >> 3)],
+        sideOf(head),
+        ORDER_TYPE_CODES[aux],
+        f64[i + (EV_C >> 3)],
+        f64[i + (EV_D >> 3)],
+        flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
+        flags & ACC_DISPLAY ? f64[i + (EV_F >> 3)] : undefined,
+      );
+    }
+    case EV_CANCELLED:
+      return cancelledEvent(
+        f64[i + (EV_A >> 3)],
+        REASON_CODES[(head >>> 16) & 0xff],
+        f64[i + (EV_D >> 3)],
+        f64[i + (EV_E >> 3)],
+      );
+    default:
+      return decodeRare(u32, f64, at);
+  }
+}
+
+/** The event types {@link decodeEvent} leaves out: stop and market acceptances, modifies, triggers, refusals, time, refreshes. */
+function decodeRare(u32: Uint32Array, f64: Float64Array, at: number): BookEvent {
+  const i = at >> 3;
+  const head = u32[at >> 2];
+  const aux = (head >>> 16) & 0xff;
+  switch (head & 0xff) {
+    case EV_ACCEPTED: {
+      const flags = u32[(at + EV_COUNT) >> 2];
       if (flags & ACC_TRIGGER) {
         return acceptedStopEvent(
           f64[i + (EV_A >> 3)],
@@ -318,17 +352,6 @@ export function decodeEvent(u32: Uint32Array, f64: Float64Array, at: number): Bo
           f64[i + (EV_D >> 3)],
           f64[i + (EV_F >> 3)],
           flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
-        );
-      }
-      if (aux !== T_MARKET) {
-        return acceptedEvent(
-          f64[i + (EV_A >> 3)],
-          sideOf(head),
-          ORDER_TYPE_CODES[aux],
-          f64[i + (EV_C >> 3)],
-          f64[i + (EV_D >> 3)],
-          flags & ACC_EXPIRY ? f64[i + (EV_E >> 3)] : undefined,
-          flags & ACC_DISPLAY ? f64[i + (EV_F >> 3)] : undefined,
         );
       }
       const byNotional = (flags & MKT_NOTIONAL) !== 0;
@@ -340,13 +363,6 @@ export function decodeEvent(u32: Uint32Array, f64: Float64Array, at: number): Bo
         flags & MKT_PROTECTION ? f64[i + (EV_E >> 3)] : undefined,
       );
     }
-    case EV_CANCELLED:
-      return cancelledEvent(
-        f64[i + (EV_A >> 3)],
-        REASON_CODES[aux],
-        f64[i + (EV_D >> 3)],
-        f64[i + (EV_E >> 3)],
-      );
     case EV_MODIFIED: {
       const flags = u32[(at + EV_COUNT) >> 2];
       return modifiedEvent(
