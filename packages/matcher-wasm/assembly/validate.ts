@@ -51,6 +51,7 @@ import { isStop } from './stops';
 /** Bits of 1.0; positive doubles order as their bit patterns do. */
 const ONE_BITS: u64 = 0x3ff0000000000000;
 /** Bits of MAX_SAFE minus those of 1.0. */
+// biome-ignore lint/correctness/noPrecisionLoss: an AssemblyScript u64 literal, exact (JS tools read it as a double)
 const SAFE_SPAN: u64 = 0x433fffffffffffff - ONE_BITS;
 
 /**
