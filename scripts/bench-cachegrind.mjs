@@ -12,32 +12,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { cpuModel, fileStamp } from './bench-helpers.mjs';
+import { cpuModel, fileStamp, valgrindRunArgs } from './bench-helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    book: { type: 'string', default: 'w1' },
-    paths: { type: 'string', default: 'binary,order' },
-    ops: { type: 'string', default: '200000' },
-  },
-});
-/** Resting orders before the measured operations, per book size. */
-const WARMUP = { w1: 10_000, '100k': 100_000, '1m': 1_000_000 };
-const warmup = WARMUP[values.book];
-if (warmup === undefined) throw new Error(`--book: one of ${Object.keys(WARMUP).join(', ')}`);
-const ops = Number(values.ops);
-const paths = values.paths.split(',');
-
-if (spawnSync('valgrind', ['--version']).status !== 0) {
-  console.error(
-    'bench:cachegrind needs valgrind: install it (Debian/Ubuntu: apt-get install valgrind)',
-  );
-  process.exit(1);
-}
+const { values, warmup, ops, paths } = valgrindRunArgs('bench:cachegrind', 200_000);
 
 /** A cache level from sysfs: size in bytes, ways, line bytes, as cachegrind takes them. */
 function cache(level, type) {

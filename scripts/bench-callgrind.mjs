@@ -16,34 +16,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { cpuModel, fileStamp } from './bench-helpers.mjs';
+import { cpuModel, fileStamp, valgrindRunArgs } from './bench-helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    book: { type: 'string', default: 'w1' },
-    paths: { type: 'string', default: 'binary,order' },
-    ops: { type: 'string', default: '100000' },
-    top: { type: 'string', default: '12' },
-    dist: { type: 'string', default: join(root, 'packages/core/dist') },
-  },
+const { values, warmup, ops, paths } = valgrindRunArgs('bench:callgrind', 100_000, {
+  top: { type: 'string', default: '12' },
+  dist: { type: 'string', default: join(root, 'packages/core/dist') },
 });
-const WARMUP = { w1: 10_000, '100k': 100_000, '1m': 1_000_000 };
-const warmup = WARMUP[values.book];
-if (warmup === undefined) throw new Error(`--book: one of ${Object.keys(WARMUP).join(', ')}`);
-const ops = Number(values.ops);
 const top = Number(values.top);
-const paths = values.paths.split(',');
-
-if (spawnSync('valgrind', ['--version']).status !== 0) {
-  console.error(
-    'bench:callgrind needs valgrind: install it (Debian/Ubuntu: apt-get install valgrind)',
-  );
-  process.exit(1);
-}
 
 /** Code ranges from a jitdump file (JIT_CODE_LOAD records): { start, end, name }, by start. */
 function jitRanges(file) {

@@ -51,7 +51,12 @@ function applyLoop(ops) {
   }
 }
 
-/** The bench's submit loop: one `submit` per operation, the first event's type read. */
+/**
+ * The bench's submit loop (`submitLoop` in packages/bench/src/engine-tickbook.ts,
+ * kept the same so the counts are of what the bench times; that one is
+ * TypeScript copied fresh per engine and cannot be imported here): one
+ * `submit` per operation, the first event's type read.
+ */
 function submitLoop(ops) {
   const { kind, id, side, price, qty } = ops;
   let refused = 0;
