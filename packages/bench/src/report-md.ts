@@ -91,7 +91,8 @@ function counters(c: CounterResult): string {
       `Not available: ${c.why}.\n\n` +
       "Counts that do not need them: `npm run bench:cachegrind` runs W1 under valgrind's " +
       'cachegrind and gives instructions, L1d misses and L2 misses per operation ' +
-      "(simulated for this CPU's caches), for the binary batch and per-order paths."
+      "(simulated for this CPU's caches), for the binary batch and per-order paths; " +
+      '`npm run bench:callgrind` splits the instructions by function, wasm and JavaScript.'
     );
   }
   const events = Object.keys(COUNTER_EVENTS);
