@@ -2,8 +2,8 @@ import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type BookEvent, type Command, encodeCommands } from 'tickbook';
 import { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } from './config';
-import { checkSymbol, commandSubject } from './names';
-import { type CommandResult, decodeEventMessage } from './results';
+import { checkSymbol, commandSubject, PART_HEADER, symbolOf } from './names';
+import { type CommandResult, EventMessageAssembler } from './results';
 import { retrying } from './retry';
 import { openStores } from './setup';
 
@@ -79,10 +79,13 @@ export class ClusterClient {
     });
     await retrying('open the streams', () => openStores(nc, resolved));
     const client = new ClusterClient(nc, jetstream(nc), resolved);
+    // results too large for one NATS message come in parts: joined here
+    const parts = new EventMessageAssembler();
     client.subscription = nc.subscribe('tb.evt.*', {
       callback: (_err, msg) => {
         if (msg.data.length === 0) return;
-        const message = decodeEventMessage(msg.data);
+        const message = parts.add(symbolOf(msg.subject), msg.data, msg.headers?.get(PART_HEADER));
+        if (!message) return;
         for (const r of message.results) client.deliver(`${message.symbol}:${r.seq}`, r.commands);
       },
     });

@@ -14,7 +14,12 @@ export { type ClusterConfig, type ResolvedClusterConfig, resolveClusterConfig } 
 export { BookFollower, type FollowerOptions } from './follower';
 export { MatcherNode, type MatcherOptions, type MatcherStatus } from './matcher';
 export * from './names';
-export type { CommandResult, EventMessage, MessageResults } from './results';
+export {
+  type CommandResult,
+  type EventMessage,
+  EventMessageAssembler,
+  type MessageResults,
+} from './results';
 export { type NatsCluster, type NatsNode, startNatsCluster } from './services/nats-server';
 export { type PostgresServer, startPostgres } from './services/postgres-server';
 export { MIGRATIONS_DIR, migrate } from './sink/migrate';

@@ -14,6 +14,13 @@ export const SNAPSHOT_BUCKET = 'tb_snapshots';
 
 /** Header on an event message: the last command sequence it covers. */
 export const LAST_SEQUENCE_HEADER = 'Tb-Last-Seq';
+/**
+ * Header on each part of an event message too large for one NATS message:
+ * `<command sequence>:<part>/<parts>`, parts counted from 1. The parts of
+ * one message follow each other on the symbol's subject; joined, their bytes
+ * are the whole message.
+ */
+export const PART_HEADER = 'Tb-Part';
 
 const SYMBOL = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,15 +1,67 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
-import { headers } from '@nats-io/transport-node';
+import { headers, type MsgHdrs as MsgHeaders } from '@nats-io/transport-node';
 import { type Book, type BookConfig, type BookEvent, createBook, restoreBook } from 'tickbook';
 import { applyCommandMessage, RecentPlacements } from './apply';
-import { EVENT_STREAM, eventSubject, LAST_SEQUENCE_HEADER } from './names';
-import { type CommandResult, encodeEventMessage, type MessageResults } from './results';
+import { EVENT_STREAM, eventSubject, LAST_SEQUENCE_HEADER, PART_HEADER } from './names';
+import {
+  type CommandResult,
+  encodeEventMessage,
+  formatPart,
+  type MessageResults,
+  type PartOf,
+  parsePart,
+  splitPayload,
+} from './results';
 
 /** Most command messages one event message carries. */
 const MAX_RESULTS_PER_MESSAGE = 512;
-/** Most bytes one event message takes (NATS's default max_payload is 1 MiB). */
+/**
+ * Most bytes one NATS message of the event stream takes (NATS's default
+ * max_payload is 1 MiB). One command message's results beyond it go out in
+ * parts (header `Tb-Part`).
+ */
 export const MAX_EVENT_MESSAGE_BYTES = 900 * 1024;
+
+/**
+ * The next event message of `symbol` to publish, from the front of
+ * `pending` (consecutive command messages' results): as many command
+ * messages as fit in `maxBytes` (at least one), and the last command
+ * sequence it covers. It goes out as one NATS message, or, when one command
+ * message's results alone exceed `maxBytes`, as its encoding cut into parts.
+ */
+export function nextEventMessage(
+  symbol: string,
+  pending: readonly MessageResults[],
+  maxBytes = MAX_EVENT_MESSAGE_BYTES,
+): { last: number; parts: Uint8Array[] } {
+  let results = pending.slice(0, MAX_RESULTS_PER_MESSAGE);
+  let last = results[results.length - 1].seq;
+  let payload = encodeEventMessage({ symbol, last, results });
+  while (payload.length > maxBytes && results.length > 1) {
+    results = results.slice(0, Math.ceil(results.length / 2));
+    last = results[results.length - 1].seq;
+    payload = encodeEventMessage({ symbol, last, results });
+  }
+  return { last, parts: splitPayload(payload, maxBytes) };
+}
+
+/**
+ * Headers of part `part` (from 1) of `parts` of the event message covering
+ * up to command sequence `last`. Until its last part is stored a split
+ * message covers only the command messages before `last`.
+ */
+export function eventHeaders(last: number, part: number, parts: number): MsgHeaders {
+  const h = headers();
+  h.set(LAST_SEQUENCE_HEADER, String(part === parts ? last : last - 1));
+  if (parts > 1) h.set(PART_HEADER, formatPart({ seq: last, part, parts }));
+  return h;
+}
+
+/** The dedupe id of a part of the event message covering up to `last`. */
+function eventMessageId(symbol: string, last: number, part: number, parts: number): string {
+  return parts === 1 ? `${symbol}:${last}` : `${symbol}:${last}:${part}/${parts}`;
+}
 
 /**
  * The events a command's result carries in the event stream: all but
@@ -94,6 +146,8 @@ export class SymbolReplica {
   lastPublished = 0;
   /** The event stream's own sequence of that message: the fence for the next publish. */
   private lastEventSeq = 0;
+  /** The subject ends with part `part` of a split message not yet finished: continue after it. */
+  private partial: PartOf | undefined;
   private leading = false;
   private publishing = false;
   private synced = false;
@@ -187,10 +241,13 @@ export class SymbolReplica {
         if (String(e).includes('no message found') || String(e).includes('not found')) return null;
         throw e;
       });
+    this.partial = undefined;
     if (last) {
       this.lastEventSeq = last.seq;
       const covered = Number(last.header.get(LAST_SEQUENCE_HEADER));
       if (covered > this.lastPublished) this.lastPublished = covered;
+      const part = parsePart(last.header.get(PART_HEADER));
+      if (part && part.part < part.parts) this.partial = part;
     } else {
       this.lastEventSeq = 0;
     }
@@ -213,34 +270,19 @@ export class SymbolReplica {
         this.dropPublished();
         if (this.unpublished.length === 0) break;
         // Under NATS's default 1 MB payload limit: a backlog (after a
-        // takeover) is sent in as many messages as its size needs. One
-        // command message's results alone may still be larger.
-        let results = this.unpublished.slice(0, MAX_RESULTS_PER_MESSAGE);
-        let last = results[results.length - 1].seq;
-        let payload = encodeEventMessage({ symbol: this.symbol, last, results });
-        while (payload.length > MAX_EVENT_MESSAGE_BYTES && results.length > 1) {
-          results = results.slice(0, Math.ceil(results.length / 2));
-          last = results[results.length - 1].seq;
-          payload = encodeEventMessage({ symbol: this.symbol, last, results });
-        }
-        const h = headers();
-        h.set(LAST_SEQUENCE_HEADER, String(last));
-        try {
-          const ack = await this.js.publish(eventSubject(this.symbol), payload, {
-            msgID: `${this.symbol}:${last}`,
-            expect: { lastSubjectSequence: this.lastEventSeq },
-            headers: h,
-          });
-          if (!ack.duplicate) this.lastEventSeq = ack.seq;
-          else this.synced = false;
+        // takeover) goes out in as many messages as its size needs, and one
+        // command message's results larger than that in parts.
+        const { last, parts } = nextEventMessage(this.symbol, this.unpublished);
+        // the subject ends inside this very message (stored by this node or a
+        // predecessor): continue after its last stored part
+        const resume = this.partial;
+        let part =
+          resume && resume.seq === last && resume.parts === parts.length ? resume.part + 1 : 1;
+        while (this.leading && part <= parts.length && (await this.publishPart(last, parts, part)))
+          part++;
+        if (part > parts.length) {
           if (last > this.lastPublished) this.lastPublished = last;
-          this.lastError = undefined;
-        } catch (e) {
-          this.lastError = String(e);
-          this.synced = false;
-          // A lost race needs no pause; NATS being away does.
-          if (!String(e).includes('wrong last sequence'))
-            await new Promise((r) => setTimeout(r, 100));
+          this.partial = undefined;
         }
       }
     } catch (e) {
@@ -251,6 +293,38 @@ export class SymbolReplica {
       this.publishing = false;
     }
     if (this.leading && this.unpublished.length > 0 && !this.publishing) void this.publish();
+  }
+
+  /**
+   * Store part `part` (from 1) of the event message covering up to `last`.
+   * False when it was not stored as the subject's next message (NATS away, a
+   * lost race, or a duplicate of a part already stored): the caller stops,
+   * and the next round re-reads where the subject ends.
+   */
+  private async publishPart(last: number, parts: Uint8Array[], part: number): Promise<boolean> {
+    try {
+      const ack = await this.js.publish(eventSubject(this.symbol), parts[part - 1], {
+        msgID: eventMessageId(this.symbol, last, part, parts.length),
+        expect: { lastSubjectSequence: this.lastEventSeq },
+        headers: eventHeaders(last, part, parts.length),
+      });
+      this.lastError = undefined;
+      if (ack.duplicate) {
+        this.synced = false;
+        // stored before: the whole message is in when this was its last part
+        if (part === parts.length && last > this.lastPublished) this.lastPublished = last;
+        return false;
+      }
+      this.lastEventSeq = ack.seq;
+      if (part < parts.length) this.partial = { seq: last, part, parts: parts.length };
+      return true;
+    } catch (e) {
+      this.lastError = String(e);
+      this.synced = false;
+      // A lost race needs no pause; NATS being away does.
+      if (!String(e).includes('wrong last sequence')) await new Promise((r) => setTimeout(r, 100));
+      return false;
+    }
   }
 
   /** Whether a snapshot is due by the policy. */

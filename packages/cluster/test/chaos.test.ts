@@ -7,8 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCommandMessage, RecentPlacements } from '../src/apply';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
-import { COMMAND_STREAM, commandSubject, EVENT_STREAM, eventSubject } from '../src/names';
-import { decodeEventMessage } from '../src/results';
+import {
+  COMMAND_STREAM,
+  commandSubject,
+  EVENT_STREAM,
+  eventSubject,
+  PART_HEADER,
+} from '../src/names';
+import { EventMessageAssembler } from '../src/results';
 import { retrying } from '../src/retry';
 import {
   type ClusterProcess,
@@ -290,12 +296,14 @@ describe('chaos: 2 shards × 2 matchers, a sink, NATS on 3 nodes, processes kill
         );
         const resultSeqs: number[] = [];
         const lastHeaders: string[] = [];
+        const parts = new EventMessageAssembler();
         for (
           let m = await events.next({ expires: 5000 });
           m;
           m = await events.next({ expires: 2000 })
         ) {
-          const message = decodeEventMessage(m.data);
+          const message = parts.add(symbol, m.data, m.headers?.get(PART_HEADER), m.seq);
+          if (!message) continue;
           lastHeaders.push(`${m.seq}:${message.results[0]?.seq}-${message.last}`);
           for (const r of message.results) resultSeqs.push(r.seq);
           if (message.last >= last) break;

@@ -1,12 +1,16 @@
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { type BookConfig, type Command, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { MatcherNode } from '../src/matcher';
-import { LEASE_BUCKET } from '../src/names';
-import { published } from '../src/replica';
+import { EVENT_STREAM, eventSubject, LEASE_BUCKET, PART_HEADER } from '../src/names';
+import { eventHeaders, nextEventMessage, published } from '../src/replica';
+import { type EventMessage, EventMessageAssembler, type MessageResults } from '../src/results';
 import { startServices, until } from './support/services';
+import { sweep, SWEPT_BOOK as WIDE } from './support/sweep';
 
 const BOOK: BookConfig = { minPrice: 1, maxPrice: 1000, capacity: 10_000 };
 
@@ -23,7 +27,8 @@ function config(servers: string[], extra: Partial<ClusterConfig> = {}): ClusterC
 
 let services: Awaited<ReturnType<typeof startServices>>;
 beforeAll(async () => {
-  services = await startServices({ natsNodes: 1 });
+  // NATS's default message limit, as most deployments keep it
+  services = await startServices({ natsNodes: 1, maxPayload: '1MB' });
 });
 afterAll(async () => {
   await services?.stop();
@@ -173,4 +178,117 @@ describe('matcher node on a real JetStream', () => {
       await node.stop();
     }
   });
+
+  it('answers a command message whose results exceed one NATS message: they go out in parts', async () => {
+    const cfg = config(services.nats.servers, { books: { WIDE }, shards: { wide: ['WIDE'] } });
+    await withMatcher(cfg, 'wide', async (node, client) => {
+      await until('leadership', () => node.isLeader);
+      const local = createBook(WIDE);
+      const { makers, market } = sweep(12_000);
+      for (const batch of makers) {
+        await client.submit('WIDE', batch);
+        for (const c of batch) local.submit(c);
+      }
+      const answer = await client.submit('WIDE', [market]);
+      const expected = published(local.submit(market));
+      expect(expected.filter((e) => e.type === 'trade')).toHaveLength(12_000);
+      expect(answer.results).toEqual([{ events: expected }]);
+      const stored = await storedEvents(client.nc, 'WIDE');
+      expect(stored.parts.filter((p) => p !== '')).toEqual([
+        `${answer.seq}:1/2`,
+        `${answer.seq}:2/2`,
+      ]);
+      expect(stored.messages.at(-1)?.results).toEqual([
+        { seq: answer.seq, commands: answer.results },
+      ]);
+      expect(node.replica('WIDE')?.lastError).toBeUndefined();
+    });
+  });
+
+  it('a new leader finishes an event message its predecessor stored only the first part of', async () => {
+    const cfg = config(services.nats.servers, {
+      books: { HALF: WIDE },
+      shards: { half: ['HALF'] },
+      leaseMs: 1500,
+    });
+    const client = await ClusterClient.connect(cfg);
+    const kv = await new Kvm(client.nc).open(LEASE_BUCKET);
+    await kv.create('shard-half', 'someone-gone');
+    const local = createBook(WIDE);
+    const { makers, market } = sweep(12_000);
+    const before: MessageResults[] = [];
+    for (const batch of makers) {
+      const { seq } = await client.publish('HALF', batch);
+      const commands = batch.map((c) => ({
+        owner: (c as { owner: number }).owner,
+        events: published(local.submit(c)),
+      }));
+      before.push({ seq, commands });
+    }
+    const { seq } = await client.publish('HALF', [market]);
+    const big: MessageResults = { seq, commands: [{ events: published(local.submit(market)) }] };
+
+    // What a leader that died inside the big message left in the event
+    // stream: every result before it, then the big message's first part.
+    const js = jetstream(client.nc);
+    let fence = 0;
+    const store = async (payload: Uint8Array, last: number, part: number, parts: number) => {
+      const ack = await js.publish(eventSubject('HALF'), payload, {
+        msgID: `gone:${last}:${part}`,
+        expect: { lastSubjectSequence: fence },
+        headers: eventHeaders(last, part, parts),
+      });
+      fence = ack.seq;
+    };
+    for (let pending = before; pending.length > 0; ) {
+      const { last, parts } = nextEventMessage('HALF', pending);
+      expect(parts).toHaveLength(1);
+      await store(parts[0], last, 1, 1);
+      pending = pending.filter((r) => r.seq > last);
+    }
+    const split = nextEventMessage('HALF', [big]);
+    expect(split.parts).toHaveLength(2);
+    await store(split.parts[0], seq, 1, 2);
+
+    const node = await MatcherNode.start({ config: cfg, shard: 'half', nodeId: 'h1' });
+    try {
+      await until(
+        'the takeover and the big message finished',
+        () => node.replica('HALF')?.lastPublished === seq,
+      );
+      expect(node.isLeader).toBe(true);
+      const stored = await storedEvents(client.nc, 'HALF');
+      // part 1 once (the predecessor's), part 2 once (the new leader's)
+      expect(stored.parts.filter((p) => p !== '')).toEqual([`${seq}:1/2`, `${seq}:2/2`]);
+      expect(stored.messages.flatMap((m) => m.results)).toEqual([...before, big]);
+      expect(node.replica('HALF')?.lastError).toBeUndefined();
+    } finally {
+      await client.close();
+      await node.stop();
+    }
+  });
 });
+
+/** Every message stored on the symbol's event subject: part headers ('' when whole), and the joined event messages. */
+async function storedEvents(
+  nc: NatsConnection,
+  symbol: string,
+): Promise<{ parts: string[]; messages: EventMessage[] }> {
+  const consumer = await jetstream(nc).consumers.get(EVENT_STREAM, {
+    filter_subjects: eventSubject(symbol),
+    deliver_policy: DeliverPolicy.All,
+  });
+  const parts: string[] = [];
+  const messages: EventMessage[] = [];
+  const joiner = new EventMessageAssembler();
+  const info = await consumer.info();
+  for (let left = info.num_pending; left > 0; left--) {
+    const m = await consumer.next({ expires: 5000 });
+    if (!m) throw new Error(`the event stream of ${symbol} ended ${left} messages early`);
+    const part = m.headers?.get(PART_HEADER) ?? '';
+    parts.push(part);
+    const message = joiner.add(symbol, m.data, part || undefined, m.seq);
+    if (message) messages.push(message);
+  }
+  return { parts, messages };
+}

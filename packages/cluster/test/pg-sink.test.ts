@@ -8,6 +8,7 @@ import { MatcherNode } from '../src/matcher';
 import { EVENT_STREAM } from '../src/names';
 import { PgSink } from '../src/sink/pg-sink';
 import { startServices, until } from './support/services';
+import { SWEPT_BOOK, sweep } from './support/sweep';
 
 const BOOK: BookConfig = { minPrice: 1, maxPrice: 200, capacity: 10_000 };
 
@@ -138,6 +139,79 @@ describe('PostgreSQL sink', () => {
       expect(await tradesIn(db, 'SOL')).toEqual(expected);
       const count = await db.query("SELECT count(*)::int AS n FROM tb_trades WHERE symbol = 'SOL'");
       expect(count.rows[0].n).toBe(expected.length);
+    } finally {
+      await db.end();
+      await sink.stop();
+      await client.close();
+      await node.stop();
+    }
+  });
+
+  it('writes a command message whose results came in parts, one stream message per batch, other symbols between', async () => {
+    const config: ClusterConfig = {
+      servers: services.nats.servers,
+      books: { SWEPT: SWEPT_BOOK, SIDE: BOOK },
+      shards: { p: ['SWEPT', 'SIDE'] },
+    };
+    const node = await MatcherNode.start({ config, shard: 'p', nodeId: 'm1' });
+    const client = await ClusterClient.connect(config);
+    const database = services.db?.connectionString as string;
+    // one stream message per transaction: the first part of the big message
+    // alone ends a batch, and cannot be written yet
+    const sink = await PgSink.start({ config, database, batchMessages: 1, minCommitIntervalMs: 0 });
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    try {
+      const { makers, market } = sweep(12_000);
+      for (const batch of makers) await client.submit('SWEPT', batch);
+      // the sweep and a flow of small messages on another symbol of the shard, at once
+      const side = commands(400);
+      const localSide = createBook(BOOK);
+      const sideTrades: Omit<TradeEvent, 'type' | 'makerRemaining' | 'takerRemaining'>[] = [];
+      for (const c of side) {
+        for (const e of localSide.submit(c)) {
+          if (e.type === 'trade') {
+            const { makerId, takerId, takerSide, price, qty } = e;
+            sideTrades.push({ makerId, takerId, takerSide, price, qty });
+          }
+        }
+      }
+      const sideSent = (async () => {
+        let last = 0;
+        for (let i = 0; i < side.length; i += 10) {
+          last = (await client.submit('SIDE', side.slice(i, i + 10))).seq;
+        }
+        return last;
+      })();
+      const swept = await client.submit('SWEPT', [market]);
+      const sideLast = await sideSent;
+      const progress = async (symbol: string) =>
+        Number(
+          (await db.query('SELECT last_seq FROM tb_sink_progress WHERE symbol = $1', [symbol]))
+            .rows[0]?.last_seq ?? 0,
+        );
+      await until(
+        'the sink to write both symbols',
+        async () =>
+          (await progress('SWEPT')) === swept.seq && (await progress('SIDE')) === sideLast,
+      );
+      const trades = await tradesIn(db, 'SWEPT');
+      expect(trades).toHaveLength(12_000);
+      expect(trades).toEqual(
+        Array.from({ length: 12_000 }, (_, i) => ({
+          makerId: 1 + i,
+          takerId: 12_001,
+          takerSide: 'buy',
+          price: 500 + (i % 50),
+          qty: 1,
+        })).sort((a, b) => a.price - b.price || a.makerId - b.makerId),
+      );
+      const filled = await db.query(
+        "SELECT count(*)::int AS n FROM tb_orders WHERE symbol = 'SWEPT' AND status = 'filled'",
+      );
+      expect(filled.rows[0].n).toBe(12_001);
+      expect(await tradesIn(db, 'SIDE')).toEqual(sideTrades);
+      expect(sink.lastError).toBeUndefined();
     } finally {
       await db.end();
       await sink.stop();

@@ -61,6 +61,8 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startNatsCluster(options: {
   dir: string;
   size?: number;
+  /** Largest message the servers take (nats-server syntax). Default 8MB; NATS's own default is 1MB. */
+  maxPayload?: string;
 }): Promise<NatsCluster> {
   const binary = natsServerBinary();
   const size = options.size ?? 3;
@@ -79,7 +81,7 @@ export async function startNatsCluster(options: {
         `server_name: ${name}`,
         `listen: "127.0.0.1:${clientPorts[i]}"`,
         // Commands are batched into messages well under this.
-        'max_payload: 8MB',
+        `max_payload: ${options.maxPayload ?? '8MB'}`,
         `jetstream { store_dir: "${storeDir}", max_memory_store: 256MB, max_file_store: 8GB }`,
         size > 1
           ? `cluster { name: tickbook, listen: "127.0.0.1:${routePorts[i]}", routes: [${routes}] }`

@@ -2,8 +2,8 @@ import { type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@na
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { type ClusterConfig, resolveClusterConfig } from '../config';
-import { EVENT_STREAM } from '../names';
-import { decodeEventMessage, type EventMessage } from '../results';
+import { EVENT_STREAM, PART_HEADER, symbolOf } from '../names';
+import { type EventMessage, EventMessageAssembler } from '../results';
 import { retrying } from '../retry';
 import { openStores } from '../setup';
 import { migrate } from './migrate';
@@ -31,6 +31,7 @@ export interface PgSinkOptions {
   synchronousCommit?: boolean;
   /** Called after each committed transaction (tests, metrics). */
   onCommit?: (info: {
+    /** Event stream messages read since the previous commit (parts of a split message each count). */
     messages: number;
     trades: number;
     orders: number;
@@ -107,6 +108,9 @@ export class PgSink {
         // Group commit: what arrived while the last transaction ran is the
         // next batch; an idle sink writes each message as it comes.
         const buffer: JsMsg[] = [];
+        // results too large for one NATS message come in parts: joined here
+        const parts = new EventMessageAssembler();
+        let unwritten = 0; // stream messages read since the last commit
         let wake: (() => void) | undefined;
         let ended = false;
         const reading = (async () => {
@@ -139,11 +143,27 @@ export class PgSink {
           if (batch.length === 0) continue;
           lastCommitAt = performance.now();
           const end = batch[batch.length - 1].seq;
-          await this.write(
-            batch.map((m) => decodeEventMessage(m.data)),
-            end,
-          );
+          const whole: EventMessage[] = [];
+          for (const m of batch) {
+            const message = parts.add(
+              symbolOf(m.subject),
+              m.data,
+              m.headers?.get(PART_HEADER),
+              m.seq,
+            );
+            if (message) whole.push(message);
+          }
           position = end;
+          unwritten += batch.length;
+          // A message still missing parts is written once whole; the stored
+          // position stays before its first part, so a restart reads it all
+          // again (messages of other symbols read meanwhile are then skipped
+          // by their symbols' progress).
+          const incomplete = parts.oldestIncomplete();
+          if (whole.length > 0) {
+            await this.write(whole, incomplete === undefined ? end : incomplete - 1, unwritten);
+            unwritten = 0;
+          }
           this.lastError = undefined;
         }
         await messages.stop();
@@ -157,7 +177,8 @@ export class PgSink {
     }
   }
 
-  private async write(messages: EventMessage[], streamSeq: number): Promise<void> {
+  /** Write `messages` (read as `read` stream messages) and the position `streamSeq` in one transaction. */
+  private async write(messages: EventMessage[], streamSeq: number, read: number): Promise<void> {
     const db = this.db;
     const symbols = [...new Set(messages.map((m) => m.symbol))];
     await db.query('BEGIN');
@@ -176,7 +197,7 @@ export class PgSink {
       );
       await db.query('COMMIT');
       this.options.onCommit?.({
-        messages: messages.length,
+        messages: read,
         trades: changes.trades.length,
         orders: changes.orders.length,
         progress: changes.progress,

@@ -11,13 +11,22 @@ export function scratch(prefix: string): { dir: string; remove: () => void } {
 }
 
 /** Real services for one test file: NATS (1 or 3 nodes) and optionally PostgreSQL. */
-export async function startServices(options: { natsNodes: 1 | 3; postgres?: boolean }): Promise<{
+export async function startServices(options: {
+  natsNodes: 1 | 3;
+  postgres?: boolean;
+  /** The NATS servers' max_payload (see startNatsCluster). */
+  maxPayload?: string;
+}): Promise<{
   nats: NatsCluster;
   db: PostgresServer | undefined;
   stop: () => Promise<void>;
 }> {
   const { dir, remove } = scratch('services');
-  const nats = await startNatsCluster({ dir: join(dir, 'nats'), size: options.natsNodes });
+  const nats = await startNatsCluster({
+    dir: join(dir, 'nats'),
+    size: options.natsNodes,
+    maxPayload: options.maxPayload,
+  });
   let db: PostgresServer | undefined;
   try {
     db = options.postgres ? await startPostgres({ dir: join(dir, 'pg') }) : undefined;
