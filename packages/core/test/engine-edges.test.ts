@@ -128,6 +128,31 @@ describe('one command with more events than the event region holds', () => {
     }
   });
 
+  it('apply: a command whose getter calls the same book keeps each call’s events apart (the sweep after it spills)', () => {
+    const run = (book: Book) => {
+      let inner: BookEvent[] | undefined;
+      const sweep = {
+        // read first, before the command is checked: the call it makes runs first
+        get kind() {
+          inner ??= book.limit({ id: 99, side: 'buy', price: 10, qty: 1 });
+          return 'market';
+        },
+        id: 10_000,
+        side: 'buy',
+        qty: 6000,
+      } as unknown as Command;
+      const events = book.apply(icebergSweep(6, 1000, sweep));
+      return { events, inner, book: dumpBook(book) };
+    };
+    const expected = run(createBook({ ...config, capacity: 7, engine: 'js' }));
+    expect(expected.inner).toHaveLength(2);
+    expect(expected.events.length).toBe(6 * 2 + 11_996);
+    const book = wasmBook({ ...config, capacity: 7 });
+    expect(expected.events.length).toBeGreaterThan(2 * exportsOf(book).geometry(GEO_EV_CAPACITY));
+    expect(run(book)).toEqual(expected);
+    book.checkInvariants();
+  });
+
   it('a binary sink that throws on a chunk handed over mid-command: that command completes, the batch stops, the error is rethrown', () => {
     const commands = [
       ...icebergSweep(6, 1000),

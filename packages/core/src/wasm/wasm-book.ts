@@ -162,7 +162,7 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   private readonly seqlockIndex: number;
   /**
    * Events a command handed over mid-way because the event region was full
-   * (see {@link onSpill}): the per-order calls' and `apply`'s events so far.
+   * (see {@link onSpill}): the events so far of the per-order call or `apply` command running.
    */
   private spilled: BookEvent[] | null = null;
   /** The batch consumer spilled events go to, while `applyEncoded`/`applyWritten` run. */
@@ -323,6 +323,13 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
         return out;
       }
     }
+  }
+
+  /** Move the events a command handed over mid-way to the end of `out`. */
+  private moveSpilled(out: BookEvent[]): void {
+    const spilled = this.spilled as BookEvent[];
+    this.spilled = null;
+    for (let i = 0; i < spilled.length; i++) out.push(spilled[i]);
   }
 
   /** A command that spilled: the events handed over mid-way, then the last `count`. */
@@ -494,12 +501,15 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     // One per-order export call per command: for commands given as objects this
     // is cheaper than encoding them into the command region first (the binary
     // path, applyEncoded, is the one that batches). A command that fills the
-    // event region hands its events over early: they go to `out`.
-    this.spilled = out;
+    // event region hands its first events over early, as a per-order call's
+    // do; they are moved to `out` after it. (`out` is not the spill target
+    // itself: a getter on a command may call this book, and that call's
+    // events are its own.)
     try {
       for (let k = 0; k < commands.length; k++) {
         const c = commands[k];
         const n = this.runOne(c);
+        if (this.spilled !== null) this.moveSpilled(out);
         if (n >= 0) decodeEvents(this.u32, this.f64, this.evBase, n, out);
         else if (n < 0) out.push(rejectedEvent(commandIdOf(c), WASM_ERROR_CODES[-n - 1]));
         else out.push(unrunnable(c));
