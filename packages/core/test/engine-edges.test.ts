@@ -231,6 +231,55 @@ describe('a fault inside the matcher', () => {
   });
 });
 
+/** `plain` with `field` a getter: its value at the first read, -3 (never valid) at every later one. */
+function flipping(plain: Command, field: string): Command {
+  const value = (plain as unknown as Record<string, unknown>)[field];
+  let reads = 0;
+  return Object.defineProperty({ ...plain }, field, {
+    get: () => (reads++ === 0 ? value : -3),
+    enumerable: true,
+  });
+}
+
+describe.each(['wasm', 'js'] as EngineKind[])(
+  'a command whose getter answers differently at each read (%s engine)',
+  (engine) => {
+    const config = { minPrice: 1, maxPrice: 100, capacity: 8 };
+    const script: [Command, string][] = [
+      [{ kind: 'limit', id: 1, side: 'sell', price: 10, qty: 5 }, 'qty'],
+      [{ kind: 'limit', id: 2, side: 'buy', price: 9, qty: 4 }, 'price'],
+      [{ kind: 'limit', id: 3, side: 'buy', price: 8, qty: 40, displayQty: 4 }, 'displayQty'],
+      [{ kind: 'stop', id: 4, side: 'buy', trigger: 12, qty: 2 }, 'qty'],
+      [{ kind: 'stop', id: 5, side: 'sell', trigger: 7, price: 6, qty: 2 }, 'price'],
+      [{ kind: 'modify', id: 1, qty: 3 }, 'qty'],
+      [{ kind: 'modify', id: 2, price: 8 }, 'price'],
+      [{ kind: 'reduce', id: 3, qty: 1 }, 'qty'],
+      [{ kind: 'market', id: 6, side: 'buy', qty: 2 }, 'qty'],
+      [{ kind: 'market', id: 7, side: 'sell', qty: 1 }, 'id'],
+      [{ kind: 'cancel', id: 1 }, 'id'],
+    ];
+    const plain = script.map(([c]) => c);
+    const hostile = () => script.map(([c, field]) => flipping(c, field));
+
+    it('is checked and applied with the values first read, on every path: the book holds nothing no check saw', () => {
+      const paths: Record<string, (book: Book, commands: readonly Command[]) => BookEvent[]> = {
+        'per-order': (book, commands) => commands.flatMap((c) => perOrderCall(book, c)),
+        submit: (book, commands) => commands.flatMap((c) => book.submit(c)),
+        apply: (book, commands) => book.apply(commands),
+      };
+      const ref = createBook({ ...config, engine: 'js' });
+      const expected = paths.apply(ref, plain);
+      expect(expected.filter((e) => e.type === 'rejected')).toEqual([]);
+      for (const [name, run] of Object.entries(paths)) {
+        const book = createBook({ ...config, engine });
+        expect(run(book, hostile()), name).toEqual(expected);
+        expect(dumpBook(book), name).toEqual(dumpBook(ref));
+        checkInvariants(book);
+      }
+    });
+  },
+);
+
 const MAX = Number.MAX_SAFE_INTEGER;
 /** The largest display quantity whose 1,000 slices are still a safe quantity. */
 const D = Math.floor(MAX / 1000);

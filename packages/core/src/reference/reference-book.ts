@@ -37,6 +37,7 @@ import { execCancel, execModify, execReduce } from './amend';
 import { execAdvance, nextExpiry } from './expiry';
 import { execLimit, execMarket } from './match';
 import * as query from './queries';
+import { limitFields, marketFields, modifyFields, reduceFields, stopFields } from './read-once';
 import { restoreOrder, restoreStop } from './restore';
 import { BookState } from './state';
 import { execStop, runTriggered } from './stops';
@@ -85,25 +86,28 @@ export class ReferenceBook implements Book, Restorable {
 
   limit(order: LimitOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    const code = validateLimit(this.state, order);
-    if (code === undefined) execLimit(this.state, order, events);
-    this.settle(code, order?.id, events, order);
+    const fields = limitFields(order);
+    const code = validateLimit(this.state, fields);
+    if (code === undefined) execLimit(this.state, fields, events);
+    this.settle(code, fields?.id, events, order);
     return events;
   }
 
   market(order: MarketOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    const code = validateMarket(this.state, order);
-    if (code === undefined) execMarket(this.state, order, events);
-    this.settle(code, order?.id, events, order);
+    const fields = marketFields(order);
+    const code = validateMarket(this.state, fields);
+    if (code === undefined) execMarket(this.state, fields, events);
+    this.settle(code, fields?.id, events, order);
     return events;
   }
 
   stop(order: StopOrder): BookEvent[] {
     const events: BookEvent[] = [];
-    const code = validateStop(this.state, order);
-    if (code === undefined) execStop(this.state, order, events);
-    this.settle(code, order?.id, events, order);
+    const fields = stopFields(order);
+    const code = validateStop(this.state, fields);
+    if (code === undefined) execStop(this.state, fields, events);
+    this.settle(code, fields?.id, events, order);
     return events;
   }
 
@@ -117,17 +121,19 @@ export class ReferenceBook implements Book, Restorable {
 
   modify(request: ModifyRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    const code = validateModify(this.state, request);
-    if (code === undefined) execModify(this.state, request, events);
-    this.settle(code, request?.id, events, request);
+    const fields = modifyFields(request);
+    const code = validateModify(this.state, fields);
+    if (code === undefined) execModify(this.state, fields, events);
+    this.settle(code, fields?.id, events, request);
     return events;
   }
 
   reduce(request: ReduceRequest): BookEvent[] {
     const events: BookEvent[] = [];
-    const code = validateReduce(this.state, request);
-    if (code === undefined) execReduce(this.state, request, events);
-    this.settle(code, request?.id, events, request);
+    const fields = reduceFields(request);
+    const code = validateReduce(this.state, fields);
+    if (code === undefined) execReduce(this.state, fields, events);
+    this.settle(code, fields?.id, events, request);
     return events;
   }
 
@@ -179,35 +185,50 @@ export class ReferenceBook implements Book, Restorable {
     if (typeof command !== 'object' || command === null) return 'INVALID_COMMAND';
     const state = this.state;
     let code: ErrorCode | undefined;
+    // each field read once (read-once.ts), then checked and applied
     switch (command.kind) {
-      case 'limit':
-        code = validateLimit(state, command);
-        if (code === undefined) execLimit(state, command, events);
+      case 'limit': {
+        const fields = limitFields(command);
+        code = validateLimit(state, fields);
+        if (code === undefined) execLimit(state, fields, events);
         return code;
-      case 'market':
-        code = validateMarket(state, command);
-        if (code === undefined) execMarket(state, command, events);
+      }
+      case 'market': {
+        const fields = marketFields(command);
+        code = validateMarket(state, fields);
+        if (code === undefined) execMarket(state, fields, events);
         return code;
-      case 'cancel':
-        code = validateCancel(state, command.id);
-        if (code === undefined) execCancel(state, command.id, events);
+      }
+      case 'cancel': {
+        const id = command.id;
+        code = validateCancel(state, id);
+        if (code === undefined) execCancel(state, id, events);
         return code;
-      case 'modify':
-        code = validateModify(state, command);
-        if (code === undefined) execModify(state, command, events);
+      }
+      case 'modify': {
+        const fields = modifyFields(command);
+        code = validateModify(state, fields);
+        if (code === undefined) execModify(state, fields, events);
         return code;
-      case 'reduce':
-        code = validateReduce(state, command);
-        if (code === undefined) execReduce(state, command, events);
+      }
+      case 'reduce': {
+        const fields = reduceFields(command);
+        code = validateReduce(state, fields);
+        if (code === undefined) execReduce(state, fields, events);
         return code;
-      case 'advance-time':
-        code = validateAdvance(state, command.time);
-        if (code === undefined) execAdvance(state, command.time, events);
+      }
+      case 'advance-time': {
+        const time = command.time;
+        code = validateAdvance(state, time);
+        if (code === undefined) execAdvance(state, time, events);
         return code;
-      case 'stop':
-        code = validateStop(state, command);
-        if (code === undefined) execStop(state, command, events);
+      }
+      case 'stop': {
+        const fields = stopFields(command);
+        code = validateStop(state, fields);
+        if (code === undefined) execStop(state, fields, events);
         return code;
+      }
       default:
         return 'INVALID_TYPE';
     }

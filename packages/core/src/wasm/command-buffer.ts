@@ -225,7 +225,7 @@ export class CommandBuffer {
    * @param trigger - an untriggered stop's new trigger; undefined keeps it.
    */
   modify(id: number, price?: number, qty?: number, trigger?: number): void {
-    const flags = modifyFlags({ price, qty, trigger });
+    const flags = modifyFlags(price, qty, trigger);
     const at = this.slot();
     this.close(
       at,

@@ -75,11 +75,11 @@ export function stopTifCode(tif: unknown): number {
 }
 
 /** Modify flags of a request. */
-export function modifyFlags(c: { price?: unknown; qty?: unknown; trigger?: unknown }): number {
+export function modifyFlags(price: unknown, qty: unknown, trigger: unknown): number {
   return (
-    (c.price !== undefined ? MOD_HAS_PRICE : 0) |
-    (c.qty !== undefined ? MOD_HAS_QTY : 0) |
-    (c.trigger !== undefined ? MOD_HAS_TRIGGER : 0)
+    (price !== undefined ? MOD_HAS_PRICE : 0) |
+    (qty !== undefined ? MOD_HAS_QTY : 0) |
+    (trigger !== undefined ? MOD_HAS_TRIGGER : 0)
   );
 }
 
@@ -100,24 +100,24 @@ export function marketPostOnlyCode(postOnly: unknown): number {
   return postOnly === undefined || postOnly === false ? POST_ONLY_NO : POST_ONLY_INVALID;
 }
 
-/** Sizing flags of a market order (MKT_*): which of qty, notional, protection price it gives. */
-export function marketFlags(order: {
-  qty?: unknown;
-  notional?: unknown;
-  protectionPrice?: unknown;
-}): number {
+/**
+ * Sizing flags of a market order (MKT_*): which of qty, notional, protection
+ * price it gives. Takes the values, not the order: each field of a command is
+ * read once (a getter may answer differently the next time).
+ */
+export function marketFlags(qty: unknown, notional: unknown, protectionPrice: unknown): number {
   let flags = 0;
-  if (order.notional !== undefined) {
+  if (notional !== undefined) {
     flags = MKT_NOTIONAL;
-    if (order.qty !== undefined) flags |= MKT_QTY_TOO;
+    if (qty !== undefined) flags |= MKT_QTY_TOO;
   }
-  if (order.protectionPrice !== undefined) flags |= MKT_PROTECTION;
+  if (protectionPrice !== undefined) flags |= MKT_PROTECTION;
   return flags;
 }
 
 /** A market order's size: its notional when it gives one, else its qty. */
-export function marketSize(order: { qty?: unknown; notional?: unknown }): number {
-  return num(order.notional !== undefined ? order.notional : order.qty);
+export function marketSize(qty: unknown, notional: unknown): number {
+  return num(notional !== undefined ? notional : qty);
 }
 
 /** Good-till-date expiry: absent is 0; a present 0 or non-number is invalid (NaN). */
@@ -392,22 +392,21 @@ function encodeMarket(c: MarketOrder, u8: Uint8Array, f64: Float64Array, at: num
   const tif = marketTifCode(c.timeInForce);
   const postOnly = marketPostOnlyCode((c as { postOnly?: unknown }).postOnly);
   const side = sideCode(c.side);
-  const protection = num(c.protectionPrice);
+  const { qty, notional, protectionPrice } = c;
   const owner = ownerCode(c.owner);
   const stp = stpCode(c.stp);
-  const size = marketSize(c);
   return writeMarket(
     u8,
     f64,
     at,
     num(c.id),
     side,
-    size,
+    marketSize(qty, notional),
     tif,
     postOnly,
     stp,
-    marketFlags(c),
-    protection,
+    marketFlags(qty, notional, protectionPrice),
+    num(protectionPrice),
     owner,
   );
 }
@@ -419,14 +418,16 @@ function encodeCancel(id: unknown, u8: Uint8Array, f64: Float64Array, at: number
 
 /** A modify's record. */
 function encodeModify(c: ModifyRequest, u8: Uint8Array, f64: Float64Array, at: number): number {
-  const flags = modifyFlags(c);
-  const trigger = flags & MOD_HAS_TRIGGER ? num(c.trigger) : 0;
-  return writeModify(u8, f64, at, num(c.id), flags, num(c.price), num(c.qty), trigger);
+  const { price, qty, trigger } = c; // each read once
+  const flags = modifyFlags(price, qty, trigger);
+  const triggerValue = flags & MOD_HAS_TRIGGER ? num(trigger) : 0;
+  return writeModify(u8, f64, at, num(c.id), flags, num(price), num(qty), triggerValue);
 }
 
 /** A stop order's record. */
 export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: number): number {
-  const mflags = c.price !== undefined ? STOP_HAS_PRICE : 0;
+  const price = c.price; // read once: a getter may answer differently the next time
+  const mflags = price !== undefined ? STOP_HAS_PRICE : 0;
   const tif = stopTifCode(c.timeInForce);
   const side = sideCode(c.side);
   const owner = ownerCode(c.owner);
@@ -441,7 +442,7 @@ export function encodeStop(c: StopOrder, u8: Uint8Array, f64: Float64Array, at: 
     side,
     trigger,
     mflags,
-    num(c.price),
+    num(price),
     num(c.qty),
     tif,
     stp,

@@ -375,16 +375,17 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
     if (typeof order !== 'object' || order === null) invalidCommand(undefined);
     let n: number;
     try {
+      const { qty, notional, protectionPrice } = order;
       n = this.ex.market(
         num(order.id),
         sideCode(order.side),
-        marketSize(order),
+        marketSize(qty, notional),
         marketTifCode(order.timeInForce),
         marketPostOnlyCode((order as { postOnly?: unknown }).postOnly),
         ownerCode(order.owner),
         stpCode(order.stp),
-        marketFlags(order),
-        num(order.protectionPrice),
+        marketFlags(qty, notional, protectionPrice),
+        num(protectionPrice),
       );
     } catch (e) {
       throw this.fault(e);
@@ -408,15 +409,15 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
   modify(request: ModifyRequest): BookEvent[] {
     if (this.state !== READY) this.blocked();
     if (typeof request !== 'object' || request === null) invalidCommand(undefined);
-    const { price, qty } = request;
+    const { price, qty, trigger } = request;
     let n: number;
     try {
       n = this.ex.modify(
         num(request.id),
         num(price),
         num(qty),
-        modifyFlags(request),
-        num(request.trigger),
+        modifyFlags(price, qty, trigger),
+        num(trigger),
       );
     } catch (e) {
       throw this.fault(e);
@@ -744,28 +745,30 @@ export class WasmBook implements Book, Restorable, RestingOrderSource {
           expiryCode(command.expiresAt),
           displayCode(command.displayQty),
         );
-      case 'market':
+      case 'market': {
+        const { qty, notional, protectionPrice } = command;
         return this.ex.market(
           num(command.id),
           sideCode(command.side),
-          marketSize(command),
+          marketSize(qty, notional),
           marketTifCode(command.timeInForce),
           marketPostOnlyCode((command as { postOnly?: unknown }).postOnly),
           ownerCode(command.owner),
           stpCode(command.stp),
-          marketFlags(command),
-          num(command.protectionPrice),
+          marketFlags(qty, notional, protectionPrice),
+          num(protectionPrice),
         );
+      }
       case 'cancel':
         return this.ex.cancel(num(command.id));
       case 'modify': {
-        const { price, qty } = command;
+        const { price, qty, trigger } = command;
         return this.ex.modify(
           num(command.id),
           num(price),
           num(qty),
-          modifyFlags(command),
-          num(command.trigger),
+          modifyFlags(price, qty, trigger),
+          num(trigger),
         );
       }
       case 'stop':
