@@ -22,7 +22,7 @@ options
   --engines a,b        only these paths (keys: wasm-binary, wasm-apply, wasm-order,
                        js-binary, js-apply, js-order, peer)
   --engine KEY         path for --sustained (default: fastest per-order path)
-  --skip LIST          skip sections: latency,micro,scaling,memory,durability,threads,ids,profile
+  --skip LIST          skip sections: ceiling,latency,micro,scaling,memory,durability,threads,ids,profile
   --out DIR            results folder (default: <repo>/bench-results)
 `;
 

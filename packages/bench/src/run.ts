@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKSUM_LABELS, generateW1, W1_EXPECTED, type W1Checksums } from 'tickbook/workloads';
+import { type Ceiling, ceilingText, NativeCeiling } from './ceiling';
 import {
   DEFAULT_RUNS,
   FULL_PEER_OPS,
@@ -214,7 +215,15 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const peerOps = quick ? QUICK_PEER_OPS : FULL_PEER_OPS;
   const peerWorkload = peerOps === workload.ops.length ? workload : generateW1({ ops: peerOps });
 
+  // The native ceiling runs before and after the paths, so a drift of the
+  // machine's speed during the run touches both sides of the ratio alike.
+  const native = o.skip.has('ceiling')
+    ? 'skipped (--skip ceiling)'
+    : NativeCeiling.prepare(workload);
+  if (typeof native !== 'string') native.run(runs);
   const w1 = runW1(engines, { runs, workload, peerWorkload, reference: referenceOf(all) });
+  if (typeof native !== 'string') native.run(runs);
+  const ceiling: Ceiling = typeof native === 'string' ? { skipped: native } : native.result();
   const latency = o.skip.has('latency')
     ? []
     : runLatency(engines, (e) => (e.family === 'peer' ? peerWorkload : workload));
@@ -249,7 +258,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const durability = o.skip.has('durability') ? undefined : runDurability(workload, quick, runs);
   const threads = o.skip.has('threads') ? undefined : await runThreads(quick);
   const ids = o.skip.has('ids') ? undefined : runIds(workload, quick, runs);
-  const targets = checkTargets(w1, latency, scaling);
+  const targets = checkTargets(w1, latency, scaling, ceiling);
 
   section(
     `W1 throughput · median of ${runs} runs on fresh warmed books, paths interleaved`,
@@ -261,6 +270,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
     );
   }
   section('W1 checksums (verification run of each tickbook path)', checksumTable(w1));
+  section(
+    'ceiling · W1 on a hand-written C++ price-ladder book, same run',
+    ceilingText(w1, ceiling),
+  );
   if (latency.length > 0) section('latency per call, per-order paths', latencyTable(latency));
   if (micro.length > 0)
     section('micro-benchmarks (tinybench, book = W1 warm-up)', microTable(micro, engines));
@@ -309,6 +322,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       paths: engines.map((e) => ({ key: e.key, label: e.label, engine: e.engine, path: e.path })),
       runs,
       w1,
+      ceiling,
       latency,
       micro,
       scaling,
@@ -330,6 +344,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
       workload: WORKLOAD_NOTE,
       runs,
       w1,
+      ceiling,
       latency,
       scaling,
       sustained: report.sustained,

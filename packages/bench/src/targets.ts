@@ -1,4 +1,5 @@
 /** The project's speed targets, checked against this run's figures (reported, never asserted). */
+import { type Ceiling, timesNative } from './ceiling';
 import { TARGETS } from './constants';
 import type { LatencyResult } from './latency';
 import { fmtNs, fmtRate } from './report';
@@ -20,6 +21,7 @@ export function checkTargets(
   w1: readonly ThroughputResult[],
   latency: readonly LatencyResult[],
   scaling: readonly ScalingTable[],
+  ceiling?: Ceiling,
 ): TargetCheck[] {
   const out: TargetCheck[] = [];
   const by = new Map(w1.map((r) => [r.key, r]));
@@ -57,7 +59,45 @@ export function checkTargets(
   const batchKey = by.has('wasm-binary') ? 'wasm-binary' : 'wasm-apply';
   rate(batchKey, TARGETS.wasmBatchOps, `W1 WASM batch (${batchKey})`);
   rate('wasm-order', TARGETS.wasmPerOrderOps, 'W1 WASM per-order');
-  rate('wasm-submit', TARGETS.wasmPerOrderOps, 'W1 WASM per-order submit');
+  rate('wasm-submit', TARGETS.wasmSubmitOps, 'W1 WASM per-order submit');
+  const batch = by.get(batchKey);
+  if (batch && ceiling && !('skipped' in ceiling)) {
+    const x = timesNative(batch, ceiling);
+    const most = TARGETS.wasmBatchNativeTimes;
+    out.push(
+      check(
+        `W1 WASM batch (${batchKey}) vs native ceiling`,
+        `≤ ${most}× its time`,
+        `${x.toFixed(2)}×`,
+        x <= most,
+        x / most,
+      ),
+    );
+  }
+  const apply = by.get('wasm-apply');
+  const submit = by.get('wasm-submit');
+  if (apply && submit) {
+    const x = apply.opsPerSec.median / submit.opsPerSec.median;
+    const least = TARGETS.applyVsSubmit;
+    out.push(
+      check('W1 WASM apply() ÷ submit()', `≥ ${least}×`, `${x.toFixed(2)}×`, x >= least, least / x),
+    );
+  }
+  const big = scaling
+    .find((t) => t.name === 'resting book size')
+    ?.points.find((p) => p.x === 1_000_000)?.opsPerSec[batchKey];
+  if (big) {
+    const min = TARGETS.bigBookBatchOps;
+    out.push(
+      check(
+        `1,000,000 resting orders · ${batchKey}`,
+        `≥ ${fmtRate(min)} orders/s`,
+        `${fmtRate(big.median)} orders/s`,
+        big.median >= min,
+        min / big.median,
+      ),
+    );
+  }
   for (const l of latency) {
     if (!(l.key.endsWith('-order') || l.key.endsWith('-submit')) || l.key === 'peer') continue;
     const { p99, p999 } = l.overall;

@@ -51,6 +51,18 @@ describe('markdown report', () => {
       },
       { key: 'peer', label: 'peer', ops: 1e5, opsPerSec: rate(2e5), nsPerOp: 5000, proof: 'L2' },
     ],
+    ceiling: {
+      label: 'native C++ price ladder (ceiling)',
+      build: 'g++ 12 -O2 -std=c++17',
+      opsPerSec: {
+        median: 5e7,
+        min: 4.5e7,
+        max: 5.5e7,
+        samples: [4.5e7, 5e7, 5.5e7, 5e7, 5e7, 5e7],
+      },
+      nsPerOp: 20,
+      checksums: { fills: 1, filledQty: 1, notional: 1, refusedCancels: 0, resting: 0 },
+    },
     latency: [
       { key: 'wasm-order', label: 'per order', timerOverheadNs: 20, overall: latency, byKind: {} },
     ],
@@ -94,6 +106,7 @@ describe('markdown report', () => {
     for (const heading of [
       '## Machine and workload',
       '## Throughput (W1)',
+      '## Ceiling',
       '## Latency per call',
       '## Sustained load',
       '## Scaling',
@@ -117,6 +130,18 @@ describe('markdown report', () => {
     expect(page).toContain('`profile-wasm-binary.svg`');
     expect(page).toContain('| 60.0 | 500.0 | applyBatch | wasm |');
     expect(page).not.toContain('fourth');
+  });
+
+  it('gives each path as a multiple of the native ceiling’s time, or says why there is none', () => {
+    expect(page).toContain('| native C++ price ladder (ceiling) | 50.00M | 20 | 1.00× |');
+    expect(page).toContain('| binary batch | 20.00M | 50 | 2.50× |');
+    expect(page).toContain('6 runs on fresh books');
+    expect(page).toContain('binary batch takes 2.50× its time per order');
+    const none = markdownReport({
+      ...input,
+      ceiling: { skipped: 'no g++ on PATH' },
+    } as ReportInput);
+    expect(none).toContain('## Ceiling\n\n_no g++ on PATH._');
   });
 
   it('assesses from the figures: memory-bound where the big book is far slower', () => {
