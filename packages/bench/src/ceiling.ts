@@ -32,7 +32,7 @@ export interface CeilingResult {
   label: string;
   /** Compiler and flags, e.g. `g++ (Debian 12.2.0-14) 12.2.0 -O2 -std=c++17`. */
   build: string;
-  /** Operations per second, runs before and after the paths. */
+  /** Operations per second: one run before each round of the paths and one after the last, in order. */
   opsPerSec: Spread;
   nsPerOp: number;
   checksums: W1Checksums;
@@ -132,9 +132,17 @@ export class NativeCeiling {
   }
 }
 
-/** Each path's time per operation as a multiple of the ceiling's (median against median). */
+/**
+ * A path's time per operation as a multiple of the ceiling's. When the
+ * ceiling ran once before each of the path's rounds and once after the last,
+ * each round is set against the mean of the two ceiling runs around it, and
+ * the median of those ratios is taken; otherwise median against median.
+ */
 export function timesNative(r: ThroughputResult, c: CeilingResult): number {
-  return c.opsPerSec.median / r.opsPerSec.median;
+  const p = r.opsPerSec.samples;
+  const n = c.opsPerSec.samples;
+  if (p.length === 0 || n.length !== p.length + 1) return c.opsPerSec.median / r.opsPerSec.median;
+  return spread(p.map((rate, i) => (n[i] + n[i + 1]) / 2 / rate)).median;
 }
 
 /** Table rows: the ceiling, then every path with its time as a multiple of the ceiling's. */
@@ -156,5 +164,5 @@ export function ceilingRows(w1: readonly ThroughputResult[], c: CeilingResult): 
 export function ceilingText(w1: readonly ThroughputResult[], ceiling: Ceiling): string {
   if ('skipped' in ceiling) return ceiling.skipped;
   const n = ceiling.opsPerSec.samples.length;
-  return `${table(ceilingRows(w1, ceiling))}\n${ceiling.build}; ${n} runs on fresh books, half before and half after the paths; W1 checksums ✓`;
+  return `${table(ceilingRows(w1, ceiling))}\n${ceiling.build}; ${n} runs on fresh books, one before each round of the paths and one after the last (each round set against the two around it); W1 checksums ✓`;
 }

@@ -30,6 +30,8 @@ export interface W1RunOptions {
   peerWorkload: W1Workload;
   /** The path whose final L2 the peer must match (the reference per-order path). */
   reference: EngineAdapter;
+  /** Called before each timed round and after the last (the native ceiling runs there). */
+  between?: () => void;
 }
 
 /** The W1 book shape: band 1 … 20,000 around mid 10,000, capacity 100,000. */
@@ -145,6 +147,7 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
 
   const samples = new Map<string, number[]>(engines.map((e) => [e.key, []]));
   for (let r = 0; r < opts.runs; r++) {
+    opts.between?.();
     // Rotate the order each round so no path always runs first or last.
     const order = engines.map((_, i) => engines[(i + r) % engines.length]);
     for (const e of order) {
@@ -174,6 +177,8 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
       progress(`W1 run ${r + 1}/${opts.runs} · ${e.label}: ${fmtRate(rate)} orders/s`);
     }
   }
+
+  opts.between?.();
 
   return engines.map((e) => {
     const s = spread(samples.get(e.key) ?? []);

@@ -1,5 +1,6 @@
 /** The performance report: perf's CSV read right, and the Markdown page built from a run's figures. */
 import { describe, expect, it } from 'vitest';
+import { timesNative } from '../src/ceiling';
 import { parsePerfCsv } from '../src/counters';
 import { markdownReport, type ReportInput } from '../src/report-md';
 import { summarize } from '../src/stats';
@@ -17,6 +18,42 @@ describe('perf stat output', () => {
     );
     expect(counts).toEqual({ cycles: 123456789, 'branch-misses': 4567 });
     expect(unsupported).toEqual(['instructions', 'LLC-load-misses']);
+  });
+});
+
+describe('the native ceiling ratio', () => {
+  const spread = (samples: number[]) => ({
+    median: [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)],
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    samples,
+  });
+  const path = (samples: number[]) => ({
+    key: 'p',
+    label: 'p',
+    ops: 1,
+    opsPerSec: spread(samples),
+    nsPerOp: 1,
+    proof: '',
+  });
+  const ceiling = (samples: number[]) => ({
+    label: 'c',
+    build: 'g++',
+    opsPerSec: spread(samples),
+    nsPerOp: 1,
+    checksums: { fills: 0, filledQty: 0, notional: 0, refusedCancels: 0, resting: 0 },
+  });
+
+  it('sets each round against the two ceiling runs around it when they bracket every round', () => {
+    // rounds at 10M and 20M; the ceiling 30M, 50M, 40M around them: 4.0× and 2.25×
+    expect(timesNative(path([10e6, 20e6]), ceiling([30e6, 50e6, 40e6]))).toBeCloseTo(3.125);
+    // a machine slowing down through the run: each round still reads 2×, where
+    // median against median (30M ÷ 10M) would read 3×
+    expect(timesNative(path([20e6, 10e6, 5e6]), ceiling([50e6, 30e6, 10e6, 10e6]))).toBe(2);
+  });
+
+  it('falls back to median against median when the runs do not pair up', () => {
+    expect(timesNative(path([10e6, 20e6, 30e6]), ceiling([40e6]))).toBe(2);
   });
 });
 
