@@ -138,6 +138,36 @@ export class EventMessageAssembler {
   }
 }
 
+/** One stored message of the event stream, as a reader gets it. */
+export interface StoredEventMessage {
+  symbol: string;
+  data: Uint8Array;
+  /** Its `Tb-Part` header, if any. */
+  part: string | undefined;
+  /** Its sequence in the event stream. */
+  seq: number;
+}
+
+/**
+ * A batch of the event stream read in order: the event messages it
+ * completes, and the stream sequence a reader that stops after it must
+ * resume after to miss no part of a message still incomplete (the sequence
+ * before that message's first part; the batch's last when none is).
+ */
+export function joinBatch(
+  parts: EventMessageAssembler,
+  batch: readonly StoredEventMessage[],
+): { whole: EventMessage[]; resumeAfter: number } {
+  const whole: EventMessage[] = [];
+  for (const m of batch) {
+    const message = parts.add(m.symbol, m.data, m.part, m.seq);
+    if (message) whole.push(message);
+  }
+  const incomplete = parts.oldestIncomplete();
+  const last = batch.length > 0 ? batch[batch.length - 1].seq : 0;
+  return { whole, resumeAfter: incomplete === undefined ? last : incomplete - 1 };
+}
+
 function joinBytes(chunks: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const c of chunks) n += c.length;

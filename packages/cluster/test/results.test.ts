@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { BookEvent } from 'tickbook';
 import { describe, expect, it } from 'vitest';
 import { LAST_SEQUENCE_HEADER, PART_HEADER } from '../src/names';
@@ -5,10 +6,14 @@ import { eventHeaders, MAX_EVENT_MESSAGE_BYTES, nextEventMessage } from '../src/
 import {
   decodeEventMessage,
   EventMessageAssembler,
+  formatPart,
+  joinBatch,
   type MessageResults,
   parsePart,
+  type StoredEventMessage,
   splitPayload,
 } from '../src/results';
+import { collectChanges } from '../src/sink/order-changes';
 
 /** Results of command message `seq`: `trades` trade events of one taker. */
 function results(seq: number, trades: number): MessageResults {
@@ -108,5 +113,96 @@ describe('event messages larger than one NATS message', () => {
     expect(again.oldestIncomplete()).toBe(3);
     for (let i = 1; i < n; i++) again.add('A', aParts[i], `7:${i + 1}/${n}`, 3 + i);
     expect(again.oldestIncomplete()).toBeUndefined();
+  });
+
+  it('a sink stopped after any batch and restarted from its stored position writes every trade once (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          // per symbol: the trades of each of its command messages
+          symbols: fc.array(
+            fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 6 }),
+            {
+              minLength: 1,
+              maxLength: 3,
+            },
+          ),
+          maxBytes: fc.integer({ min: 700, max: 6000 }),
+          interleave: fc.array(fc.nat(), { maxLength: 200 }),
+          batches: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 30 }),
+          stops: fc.array(fc.boolean(), { maxLength: 30 }),
+        }),
+        ({ symbols, maxBytes, interleave, batches, stops }) => {
+          // Each symbol's event messages as its leader publishes them.
+          let commandSeq = 0;
+          const expected = new Set<string>();
+          const queues = symbols.map((messages, k) => {
+            const symbol = `S${k}`;
+            let pending: MessageResults[] = messages.map((trades) => {
+              const seq = ++commandSeq;
+              for (let t = 0; t < trades; t++) expected.add(`${symbol}:${seq}:${t}`);
+              return results(seq, trades);
+            });
+            const out: Omit<StoredEventMessage, 'seq'>[] = [];
+            while (pending.length > 0) {
+              const { last, parts } = nextEventMessage(symbol, pending, maxBytes);
+              parts.forEach((data, i) => {
+                const part =
+                  parts.length > 1
+                    ? formatPart({ seq: last, part: i + 1, parts: parts.length })
+                    : undefined;
+                out.push({ symbol, data, part });
+              });
+              pending = pending.filter((r) => r.seq > last);
+            }
+            return out;
+          });
+          // The event stream: the symbols' subjects interleaved.
+          const stream: StoredEventMessage[] = [];
+          for (let i = 0; queues.some((q) => q.length > 0); i++) {
+            const open = queues.filter((q) => q.length > 0);
+            const q = open[(interleave[i] ?? i) % open.length];
+            stream.push({
+              ...(q.shift() as Omit<StoredEventMessage, 'seq'>),
+              seq: stream.length + 1,
+            });
+          }
+          // The sink: batches, a transaction per batch that completes a message
+          // (rows, per-symbol progress, stored position), stops, restarts.
+          let stored = 0;
+          const progress = new Map<string, number>();
+          const written = new Map<string, number>();
+          let b = 0;
+          const stopsLeft = stops.slice();
+          for (;;) {
+            const parts = new EventMessageAssembler();
+            let at = stored;
+            let stopped = false;
+            while (at < stream.length) {
+              const batch = stream.slice(at, at + batches[b++ % batches.length]);
+              at += batch.length;
+              const { whole, resumeAfter } = joinBatch(parts, batch);
+              if (whole.length > 0) {
+                const changes = collectChanges(whole, progress);
+                for (const t of changes.trades) {
+                  const key = `${t.symbol}:${t.cmdSeq}:${t.tradeNo}`;
+                  written.set(key, (written.get(key) ?? 0) + 1);
+                }
+                for (const [symbol, seq] of changes.progress) progress.set(symbol, seq);
+                stored = resumeAfter;
+              }
+              if (stopsLeft.shift()) {
+                stopped = true;
+                break;
+              }
+            }
+            if (!stopped) break;
+          }
+          expect([...written.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+          expect(new Set(written.keys())).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

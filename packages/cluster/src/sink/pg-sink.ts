@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { type ClusterConfig, resolveClusterConfig } from '../config';
 import { EVENT_STREAM, PART_HEADER, symbolOf } from '../names';
-import { type EventMessage, EventMessageAssembler } from '../results';
+import { type EventMessage, EventMessageAssembler, joinBatch } from '../results';
 import { retrying } from '../retry';
 import { openStores } from '../setup';
 import { migrate } from './migrate';
@@ -143,25 +143,23 @@ export class PgSink {
           if (batch.length === 0) continue;
           lastCommitAt = performance.now();
           const end = batch[batch.length - 1].seq;
-          const whole: EventMessage[] = [];
-          for (const m of batch) {
-            const message = parts.add(
-              symbolOf(m.subject),
-              m.data,
-              m.headers?.get(PART_HEADER),
-              m.seq,
-            );
-            if (message) whole.push(message);
-          }
-          position = end;
-          unwritten += batch.length;
           // A message still missing parts is written once whole; the stored
           // position stays before its first part, so a restart reads it all
           // again (messages of other symbols read meanwhile are then skipped
           // by their symbols' progress).
-          const incomplete = parts.oldestIncomplete();
+          const { whole, resumeAfter } = joinBatch(
+            parts,
+            batch.map((m) => ({
+              symbol: symbolOf(m.subject),
+              data: m.data,
+              part: m.headers?.get(PART_HEADER) || undefined,
+              seq: m.seq,
+            })),
+          );
+          position = end;
+          unwritten += batch.length;
           if (whole.length > 0) {
-            await this.write(whole, incomplete === undefined ? end : incomplete - 1, unwritten);
+            await this.write(whole, resumeAfter, unwritten);
             unwritten = 0;
           }
           this.lastError = undefined;
