@@ -67,12 +67,18 @@ function eventMessageId(symbol: string, last: number, part: number, parts: numbe
  * The events a command's result carries in the event stream: all but
  * `level-changed`. L2 updates are market data, which every read replica
  * (BookFollower) derives itself; leaving them out roughly halves what
- * gateways and the database sink decode.
+ * gateways and the database sink decode. Compacts `events` in place (the
+ * array a book call returned, owned by the caller): no second array per
+ * command.
  */
 export function published(events: BookEvent[]): BookEvent[] {
   let n = 0;
-  for (const e of events) if (e.type === 'level-changed') n++;
-  return n === 0 ? events : events.filter((e) => e.type !== 'level-changed');
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type !== 'level-changed') events[n++] = e;
+  }
+  events.length = n;
+  return events;
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { BookEvent } from 'tickbook';
 import { describe, expect, it } from 'vitest';
 import { LAST_SEQUENCE_HEADER, PART_HEADER } from '../src/names';
-import { eventHeaders, MAX_EVENT_MESSAGE_BYTES, nextEventMessage } from '../src/replica';
+import { eventHeaders, MAX_EVENT_MESSAGE_BYTES, nextEventMessage, published } from '../src/replica';
 import {
   decodeEventMessage,
   EventMessageAssembler,
@@ -32,6 +32,23 @@ function results(seq: number, trades: number): MessageResults {
   }
   return { seq, commands: [{ events }] };
 }
+
+it('a published result is every event but level-changed, in order, compacted in the same array', () => {
+  const level = (price: number): BookEvent => ({
+    type: 'level-changed',
+    side: 'sell',
+    price,
+    qty: 0,
+    count: 0,
+    sequence: 1,
+  });
+  const trades = results(1, 3).commands[0].events;
+  const events = [level(1), trades[0], level(2), trades[1], trades[2], level(3)];
+  const out = published(events);
+  expect(out).toBe(events);
+  expect(out).toEqual(trades);
+  expect(published([level(4)])).toEqual([]);
+});
 
 describe('event messages larger than one NATS message', () => {
   it('fits many small command messages into one message, halving until it fits, and never cuts several', () => {
