@@ -1,10 +1,15 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { type BookConfig, type Command, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
+import { EVENT_STREAM, eventSubject, PART_HEADER } from '../src/names';
 import { published } from '../src/replica';
+import { parsePart } from '../src/results';
+import { storedEvents } from './support/event-stream';
 import { matcherStatus, startMatcherProcess, writeConfig } from './support/processes';
 import { scratch, startServices, until } from './support/services';
+import { sweep } from './support/sweep';
 
 const BOOK: BookConfig = { minPrice: 1, maxPrice: 100, capacity: 5_000 };
 
@@ -97,6 +102,73 @@ describe('hot standby on a 3-node JetStream cluster (replicas 3)', () => {
       await m1.kill();
       await m2.kill();
       await m3?.kill();
+    }
+  });
+
+  it('a leader SIGKILLed in the middle of a result published in parts: the standby publishes the rest, each part once', async () => {
+    const book: BookConfig = { minPrice: 1, maxPrice: 1000, capacity: 40_000 };
+    const config: ClusterConfig = {
+      servers: services.nats.servers,
+      replicas: 3,
+      books: { Y: book },
+      shards: { b: ['Y'] },
+      leaseMs: 1000,
+    };
+    const file = writeConfig(dir.dir, config);
+    const m1 = startMatcherProcess(file, 'b', 'm1');
+    await m1.waitFor((l) => l.event === 'leadership' && l.leading === true);
+    const m2 = startMatcherProcess(file, 'b', 'm2');
+    await m2.waitFor((l) => l.event === 'ready');
+    const client = await ClusterClient.connect(config);
+    const local = createBook(book);
+    try {
+      // 30,000 makers: the sweep's result is about 3.7 MB, five parts
+      const { makers, market } = sweep(30_000);
+      for (const commands of makers) {
+        await client.submit('Y', commands, { resultTimeoutMs: 30_000 });
+        for (const c of commands) local.submit(c);
+      }
+      // Kill the leader as soon as the first part of the sweep's result is out.
+      let killed: Promise<void> | undefined;
+      const watch = client.nc.subscribe(eventSubject('Y'), {
+        callback: (_err, msg) => {
+          if (parsePart(msg.headers?.get(PART_HEADER))?.part === 1) killed ??= m1.kill('SIGKILL');
+        },
+      });
+      const answer = client.submit('Y', [market], { dedupeId: 'sweep', resultTimeoutMs: 60_000 });
+      await until('the first part', () => killed !== undefined);
+      await killed;
+      // where the stream stood once the leader was gone
+      const jsm = await jetstreamManager(client.nc);
+      const atKill = await jsm.streams.getMessage(EVENT_STREAM, {
+        last_by_subj: eventSubject('Y'),
+      });
+      const stoppedAt = parsePart(atKill?.header.get(PART_HEADER));
+      watch.unsubscribe();
+      await m2.waitFor((l) => l.event === 'leadership' && l.leading === true);
+      const result = await answer;
+      expect(result.results).toEqual([{ events: published(local.submit(market)) }]);
+
+      const stored = await storedEvents(client.nc, 'Y');
+      const parts = stored.parts.filter((p) => p !== '');
+      expect(parts.length).toBeGreaterThanOrEqual(4);
+      const n = parts.length;
+      expect(parts).toEqual(Array.from({ length: n }, (_, i) => `${result.seq}:${i + 1}/${n}`));
+      expect(stored.messages.at(-1)?.results).toEqual([
+        { seq: result.seq, commands: result.results },
+      ]);
+      // the kill landed inside the message: the standby published the rest
+      console.log(
+        `sweep result: ${n} parts; the leader died after part ${stoppedAt?.part} of them`,
+      );
+      expect(stoppedAt?.part).toBeLessThan(n);
+      const s2 = await matcherStatus(client.nc, 'b', 'm2');
+      expect(s2.symbols.Y.stateHash).toBe(local.stateHash());
+      expect(s2.symbols.Y.lastPublished).toBe(result.seq);
+    } finally {
+      await client.close();
+      await m1.kill();
+      await m2.kill();
     }
   });
 });

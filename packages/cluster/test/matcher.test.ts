@@ -1,14 +1,14 @@
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { type BookConfig, type Command, createBook } from 'tickbook';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../src/client';
 import type { ClusterConfig } from '../src/config';
 import { MatcherNode } from '../src/matcher';
-import { EVENT_STREAM, eventSubject, LEASE_BUCKET, PART_HEADER } from '../src/names';
+import { eventSubject, LEASE_BUCKET } from '../src/names';
 import { eventHeaders, nextEventMessage, published } from '../src/replica';
-import { type EventMessage, EventMessageAssembler, type MessageResults } from '../src/results';
+import type { MessageResults } from '../src/results';
+import { storedEvents } from './support/event-stream';
 import { startServices, until } from './support/services';
 import { sweep, SWEPT_BOOK as WIDE } from './support/sweep';
 
@@ -268,27 +268,3 @@ describe('matcher node on a real JetStream', () => {
     }
   });
 });
-
-/** Every message stored on the symbol's event subject: part headers ('' when whole), and the joined event messages. */
-async function storedEvents(
-  nc: NatsConnection,
-  symbol: string,
-): Promise<{ parts: string[]; messages: EventMessage[] }> {
-  const consumer = await jetstream(nc).consumers.get(EVENT_STREAM, {
-    filter_subjects: eventSubject(symbol),
-    deliver_policy: DeliverPolicy.All,
-  });
-  const parts: string[] = [];
-  const messages: EventMessage[] = [];
-  const joiner = new EventMessageAssembler();
-  const info = await consumer.info();
-  for (let left = info.num_pending; left > 0; left--) {
-    const m = await consumer.next({ expires: 5000 });
-    if (!m) throw new Error(`the event stream of ${symbol} ended ${left} messages early`);
-    const part = m.headers?.get(PART_HEADER) ?? '';
-    parts.push(part);
-    const message = joiner.add(symbol, m.data, part || undefined, m.seq);
-    if (message) messages.push(message);
-  }
-  return { parts, messages };
-}
