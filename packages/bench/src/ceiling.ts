@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,11 @@ function ladderBinary(): string {
   const binary = join(dir, `ladder-${hash.slice(0, 16)}`);
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync(COMPILER, [...FLAGS, '-o', binary, SOURCE], { stdio: 'inherit' });
+    // compiled under a name of its own, then renamed: two bench runs starting
+    // together never run a half-written binary
+    const partial = `${binary}.${process.pid}`;
+    execFileSync(COMPILER, [...FLAGS, '-o', partial, SOURCE], { stdio: 'inherit' });
+    renameSync(partial, binary);
   }
   return binary;
 }
