@@ -32,7 +32,7 @@ export interface CeilingResult {
   label: string;
   /** Compiler and flags, e.g. `g++ (Debian 12.2.0-14) 12.2.0 -O2 -std=c++17`. */
   build: string;
-  /** Operations per second: one run before each round of the paths and one after the last, in order. */
+  /** Operations per second: one run between every two timed runs of the paths, in order. */
   opsPerSec: Spread;
   nsPerOp: number;
   checksums: W1Checksums;
@@ -108,8 +108,8 @@ export class NativeCeiling {
     );
   }
 
-  /** `runs` timed runs, each on a fresh book after the warm-up. */
-  run(runs: number): void {
+  /** `runs` timed runs, each on a fresh book after the warm-up: their rates (also kept, in run order). */
+  run(runs: number): number[] {
     const out = execFileSync(this.binary, [this.file, String(runs)], { encoding: 'utf8' });
     const parsed = JSON.parse(out) as { opsPerSec: number[]; checksums: W1Checksums };
     const wrong = checksumMismatches(parsed.checksums, this.expected);
@@ -118,7 +118,7 @@ export class NativeCeiling {
     }
     this.checksums = parsed.checksums;
     this.samples.push(...parsed.opsPerSec);
-    progress(`native ceiling: ${parsed.opsPerSec.map(fmtRate).join(', ')} orders/s`);
+    return parsed.opsPerSec;
   }
 
   /** The figures of every run so far; the stream's file is removed. */
@@ -137,16 +137,18 @@ export class NativeCeiling {
 }
 
 /**
- * A path's time per operation as a multiple of the ceiling's. When the
- * ceiling ran once before each of the path's rounds and once after the last,
- * each round is set against the mean of the two ceiling runs around it, and
- * the median of those ratios is taken; otherwise median against median.
+ * A path's time per operation as a multiple of the ceiling's: each of its
+ * timed runs against the ceiling's rate around that run (the runs just
+ * before and after it), the median of those; median against median when
+ * the path has no such pairing.
  */
 export function timesNative(r: ThroughputResult, c: CeilingResult): number {
   const p = r.opsPerSec.samples;
-  const n = c.opsPerSec.samples;
-  if (p.length === 0 || n.length !== p.length + 1) return c.opsPerSec.median / r.opsPerSec.median;
-  return spread(p.map((rate, i) => (n[i] + n[i + 1]) / 2 / rate)).median;
+  const around = r.ceilingAround;
+  if (!around || around.length !== p.length || p.length === 0) {
+    return c.opsPerSec.median / r.opsPerSec.median;
+  }
+  return spread(p.map((rate, i) => around[i] / rate)).median;
 }
 
 /** Table rows: the ceiling, then every path with its time as a multiple of the ceiling's. */
@@ -168,5 +170,5 @@ export function ceilingRows(w1: readonly ThroughputResult[], c: CeilingResult): 
 export function ceilingText(w1: readonly ThroughputResult[], ceiling: Ceiling): string {
   if ('skipped' in ceiling) return ceiling.skipped;
   const n = ceiling.opsPerSec.samples.length;
-  return `${table(ceilingRows(w1, ceiling))}\n${ceiling.build}; ${n} runs on fresh books, one before each round of the paths and one after the last (each round set against the two around it); W1 checksums ✓`;
+  return `${table(ceilingRows(w1, ceiling))}\n${ceiling.build}; ${n} runs on fresh books, one between every two timed runs of the paths (each run set against the two around it); W1 checksums ✓`;
 }

@@ -48,7 +48,7 @@ function throughput(w1: readonly ThroughputResult[]): string {
 
 function ceilingSection(w1: readonly ThroughputResult[], c: Ceiling): string {
   if ('skipped' in c) return `_${c.skipped}._`;
-  return `The same W1 stream on a hand-written C++ price-ladder book (\`packages/bench/native/ladder.cpp\`: id map, order pool, one FIFO per tick, an event record per acceptance, fill, level change and cancel, read by a consumer as the binary path's events are; no self-trade prevention, icebergs, stops or expiry, which W1 does not use). Built with ${c.build}; ${c.opsPerSec.samples.length} runs on fresh books, one before each round of the paths and one after the last; it reproduces the W1 checksums. Each path's time per order as a multiple of its time (each round set against the mean of the two ceiling runs around it; the median of those ratios):
+  return `The same W1 stream on a hand-written C++ price-ladder book (\`packages/bench/native/ladder.cpp\`: id map, order pool, one FIFO per tick, an event record per acceptance, fill, level change and cancel, read by a consumer as the binary path's events are; no self-trade prevention, icebergs, stops or expiry, which W1 does not use). Built with ${c.build}; ${c.opsPerSec.samples.length} runs on fresh books, one between every two timed runs of the paths; it reproduces the W1 checksums. Each path's time per order as a multiple of its time (each timed run set against the mean of the ceiling runs just before and after it; the median of those ratios):
 
 ${md(ceilingRows(w1, c))}`;
 }

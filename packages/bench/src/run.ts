@@ -215,20 +215,20 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const peerOps = quick ? QUICK_PEER_OPS : FULL_PEER_OPS;
   const peerWorkload = peerOps === workload.ops.length ? workload : generateW1({ ops: peerOps });
 
-  // The native ceiling runs one fresh book before each round of the paths
-  // and one after the last, so each round is set against the ceiling's
-  // speed on either side of it: a drift of the machine's speed during the
-  // run touches both sides of the ratio alike.
+  // The native ceiling runs one fresh book between every two timed runs of
+  // the paths (and before the first, after the last), so each run is set
+  // against the ceiling's speed just before and just after it: the shared
+  // machine's speed moves within seconds, and both sides of the ratio move
+  // with it.
   const native = o.skip.has('ceiling')
     ? 'skipped (--skip ceiling)'
     : NativeCeiling.prepare(workload);
-  const between = typeof native === 'string' ? undefined : () => native.run(1);
   const w1 = runW1(engines, {
     runs,
     workload,
     peerWorkload,
     reference: referenceOf(all),
-    between,
+    ceiling: typeof native === 'string' ? undefined : () => native.run(1)[0],
   });
   const ceiling: Ceiling = typeof native === 'string' ? { skipped: native } : native.result();
   const latency = o.skip.has('latency')

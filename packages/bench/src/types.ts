@@ -115,6 +115,11 @@ export interface ThroughputResult {
   proof: string;
   /** Checksums of the verification run (tickbook engines). */
   checksums?: W1Checksums;
+  /**
+   * The native ceiling's rate around each timed run, in run order: the mean
+   * of the ceiling runs just before and just after it.
+   */
+  ceilingAround?: number[];
 }
 
 /** A speed target and whether this run met it. */

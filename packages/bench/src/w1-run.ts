@@ -30,8 +30,12 @@ export interface W1RunOptions {
   peerWorkload: W1Workload;
   /** The path whose final L2 the peer must match (the reference per-order path). */
   reference: EngineAdapter;
-  /** Called before each timed round and after the last (the native ceiling runs there). */
-  between?: () => void;
+  /**
+   * Runs the native ceiling once and returns its rate: called before every
+   * timed run of every path and once after the last, so each run is
+   * bracketed by the ceiling runs just before and after it.
+   */
+  ceiling?: () => number;
 }
 
 /** The W1 book shape: band 1 … 20,000 around mid 10,000, capacity 100,000. */
@@ -146,8 +150,9 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
   }
 
   const samples = new Map<string, number[]>(engines.map((e) => [e.key, []]));
+  const around = new Map<string, number[]>(engines.map((e) => [e.key, []]));
+  let ceilingBefore = opts.ceiling?.();
   for (let r = 0; r < opts.runs; r++) {
-    opts.between?.();
     // Rotate the order each round so no path always runs first or last.
     const order = engines.map((_, i) => engines[(i + r) % engines.length]);
     for (const e of order) {
@@ -174,11 +179,14 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
       }
       const rate = w.ops.length / ((t1 - t0) / 1000);
       samples.get(e.key)?.push(rate);
+      if (ceilingBefore !== undefined && opts.ceiling) {
+        const ceilingAfter = opts.ceiling();
+        around.get(e.key)?.push((ceilingBefore + ceilingAfter) / 2);
+        ceilingBefore = ceilingAfter;
+      }
       progress(`W1 run ${r + 1}/${opts.runs} · ${e.label}: ${fmtRate(rate)} orders/s`);
     }
   }
-
-  opts.between?.();
 
   return engines.map((e) => {
     const s = spread(samples.get(e.key) ?? []);
@@ -191,6 +199,7 @@ export function runW1(engines: readonly EngineAdapter[], opts: W1RunOptions): Th
       nsPerOp: 1e9 / s.median,
       proof: proof.get(e.key) ?? '',
       checksums: checksums.get(e.key),
+      ...(opts.ceiling ? { ceilingAround: around.get(e.key) } : {}),
     };
   });
 }

@@ -28,13 +28,14 @@ describe('the native ceiling ratio', () => {
     max: Math.max(...samples),
     samples,
   });
-  const path = (samples: number[]) => ({
+  const path = (samples: number[], ceilingAround?: number[]) => ({
     key: 'p',
     label: 'p',
     ops: 1,
     opsPerSec: spread(samples),
     nsPerOp: 1,
     proof: '',
+    ...(ceilingAround ? { ceilingAround } : {}),
   });
   const ceiling = (samples: number[]) => ({
     label: 'c',
@@ -44,16 +45,19 @@ describe('the native ceiling ratio', () => {
     checksums: { fills: 0, filledQty: 0, notional: 0, refusedCancels: 0, resting: 0 },
   });
 
-  it('sets each round against the two ceiling runs around it when they bracket every round', () => {
-    // rounds at 10M and 20M; the ceiling 30M, 50M, 40M around them: 4.0× and 2.25×
-    expect(timesNative(path([10e6, 20e6]), ceiling([30e6, 50e6, 40e6]))).toBeCloseTo(3.125);
-    // a machine slowing down through the run: each round still reads 2×, where
+  it('sets each timed run against the ceiling around it, the median of those', () => {
+    // runs at 10M and 20M with the ceiling at 40M and 45M around them: 4.0× and 2.25×
+    expect(timesNative(path([10e6, 20e6], [40e6, 45e6]), ceiling([1]))).toBeCloseTo(3.125);
+    // a machine slowing down through the run: each run still reads 2×, where
     // median against median (30M ÷ 10M) would read 3×
-    expect(timesNative(path([20e6, 10e6, 5e6]), ceiling([50e6, 30e6, 10e6, 10e6]))).toBe(2);
+    expect(
+      timesNative(path([20e6, 10e6, 5e6], [40e6, 20e6, 10e6]), ceiling([50e6, 30e6, 10e6, 10e6])),
+    ).toBe(2);
   });
 
-  it('falls back to median against median when the runs do not pair up', () => {
+  it('falls back to median against median without a pairing', () => {
     expect(timesNative(path([10e6, 20e6, 30e6]), ceiling([40e6]))).toBe(2);
+    expect(timesNative(path([10e6, 20e6], [40e6]), ceiling([40e6]))).toBe(2);
   });
 });
 
