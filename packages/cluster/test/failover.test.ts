@@ -40,22 +40,39 @@ function batch(i: number): Command[] {
   return out;
 }
 
+/**
+ * A shard of `books` on the 3-node cluster: matcher process m1 leading, m2
+ * its hot standby, and a client.
+ */
+async function leaderAndStandby(
+  shard: string,
+  books: Record<string, BookConfig>,
+  extra: Partial<ClusterConfig> = {},
+) {
+  const config: ClusterConfig = {
+    servers: services.nats.servers,
+    replicas: 3,
+    books,
+    shards: { [shard]: Object.keys(books) },
+    leaseMs: 1000,
+    ...extra,
+  };
+  const file = writeConfig(dir.dir, config);
+  const m1 = startMatcherProcess(file, shard, 'm1');
+  await m1.waitFor((l) => l.event === 'leadership' && l.leading === true);
+  const m2 = startMatcherProcess(file, shard, 'm2');
+  await m2.waitFor((l) => l.event === 'ready');
+  const client = await ClusterClient.connect(config);
+  return { file, m1, m2, client };
+}
+
 describe('hot standby on a 3-node JetStream cluster (replicas 3)', () => {
   it('takes over when the leader is SIGKILLed, loses no acknowledged command, and a restarted node rejoins with the same state', async () => {
-    const config: ClusterConfig = {
-      servers: services.nats.servers,
-      replicas: 3,
-      books: { X: BOOK },
-      shards: { a: ['X'] },
-      leaseMs: 1000,
-      snapshotEveryCommands: 300,
-    };
-    const file = writeConfig(dir.dir, config);
-    const m1 = startMatcherProcess(file, 'a', 'm1');
-    await m1.waitFor((l) => l.event === 'leadership' && l.leading === true);
-    const m2 = startMatcherProcess(file, 'a', 'm2');
-    await m2.waitFor((l) => l.event === 'ready');
-    const client = await ClusterClient.connect(config);
+    const { file, m1, m2, client } = await leaderAndStandby(
+      'a',
+      { X: BOOK },
+      { snapshotEveryCommands: 300 },
+    );
     const local = createBook(BOOK);
     let m3: ReturnType<typeof startMatcherProcess> | undefined;
     try {
@@ -107,19 +124,7 @@ describe('hot standby on a 3-node JetStream cluster (replicas 3)', () => {
 
   it('a leader SIGKILLed in the middle of a result published in parts: the standby publishes the rest, each part once', async () => {
     const book: BookConfig = { minPrice: 1, maxPrice: 1000, capacity: 40_000 };
-    const config: ClusterConfig = {
-      servers: services.nats.servers,
-      replicas: 3,
-      books: { Y: book },
-      shards: { b: ['Y'] },
-      leaseMs: 1000,
-    };
-    const file = writeConfig(dir.dir, config);
-    const m1 = startMatcherProcess(file, 'b', 'm1');
-    await m1.waitFor((l) => l.event === 'leadership' && l.leading === true);
-    const m2 = startMatcherProcess(file, 'b', 'm2');
-    await m2.waitFor((l) => l.event === 'ready');
-    const client = await ClusterClient.connect(config);
+    const { m1, m2, client } = await leaderAndStandby('b', { Y: book });
     const local = createBook(book);
     try {
       // 30,000 makers: the sweep's result is about 3.7 MB, five parts

@@ -51,6 +51,23 @@ function orders(n: number, idBase: number): Command[] {
   return out;
 }
 
+/**
+ * A shard of one symbol whose lease a node that is gone still holds (it
+ * expires after `leaseMs`, 1,500 here), and a client: a matcher node started
+ * on it applies what is published as a standby first, then takes over.
+ */
+async function leaseHeldElsewhere(shard: string, symbol: string, book: BookConfig) {
+  const cfg = config(services.nats.servers, {
+    books: { [symbol]: book },
+    shards: { [shard]: [symbol] },
+    leaseMs: 1500,
+  });
+  const client = await ClusterClient.connect(cfg);
+  const kv = await new Kvm(client.nc).open(LEASE_BUCKET);
+  await kv.create(`shard-${shard}`, 'someone-gone');
+  return { cfg, client };
+}
+
 /** Runs `body` with a matcher node (m1) of `shard` and a client, then closes both. */
 async function withMatcher(
   cfg: ClusterConfig,
@@ -147,15 +164,8 @@ describe('matcher node on a real JetStream', () => {
   });
 
   it('a leader taking over a backlog larger than one message allows publishes it in pieces', async () => {
-    const cfg = config(services.nats.servers, {
-      books: { BIG: BOOK },
-      shards: { big: ['BIG'] },
-      leaseMs: 1500,
-    });
-    const client = await ClusterClient.connect(cfg);
     // Someone else holds the lease, so the node applies everything as a standby first.
-    const kv = await new Kvm(client.nc).open(LEASE_BUCKET);
-    await kv.create('shard-big', 'someone-gone');
+    const { cfg, client } = await leaseHeldElsewhere('big', 'BIG', BOOK);
     let published = 0;
     for (let m = 0; m < 40; m++)
       published = (await client.publish('BIG', orders(1500, 1 + m * 1500))).seq;
@@ -206,14 +216,7 @@ describe('matcher node on a real JetStream', () => {
   });
 
   it('a new leader finishes an event message its predecessor stored only the first part of', async () => {
-    const cfg = config(services.nats.servers, {
-      books: { HALF: WIDE },
-      shards: { half: ['HALF'] },
-      leaseMs: 1500,
-    });
-    const client = await ClusterClient.connect(cfg);
-    const kv = await new Kvm(client.nc).open(LEASE_BUCKET);
-    await kv.create('shard-half', 'someone-gone');
+    const { cfg, client } = await leaseHeldElsewhere('half', 'HALF', WIDE);
     const local = createBook(WIDE);
     const { makers, market } = sweep(12_000);
     const before: MessageResults[] = [];
