@@ -48,6 +48,7 @@ function ladderBinary(): string {
   const dir = join(tmpdir(), 'tickbook-bench');
   const binary = join(dir, `ladder-${hash.slice(0, 16)}`);
   if (!existsSync(binary)) {
+    progress('native ceiling: compiling native/ladder.cpp');
     mkdirSync(dir, { recursive: true });
     // compiled under a name of its own, then renamed: two bench runs starting
     // together never run a half-written binary
@@ -99,7 +100,6 @@ export class NativeCeiling {
     } catch {
       return `no ${COMPILER} on PATH (install it, e.g. apt-get install -y g++): no native ceiling in this run`;
     }
-    progress('native ceiling: compiling native/ladder.cpp');
     return new NativeCeiling(
       ladderBinary(),
       writeOpsFile(workload),
@@ -121,9 +121,13 @@ export class NativeCeiling {
     return parsed.opsPerSec;
   }
 
-  /** The figures of every run so far; the stream's file is removed. */
-  result(): CeilingResult {
+  /** Remove the stream's file (the runs are done, or the bench failed). */
+  dispose(): void {
     rmSync(this.file, { force: true });
+  }
+
+  /** The figures of every run so far. */
+  result(): CeilingResult {
     if (!this.checksums) throw new Error('the native ceiling has not run');
     const opsPerSec = spread(this.samples);
     return {

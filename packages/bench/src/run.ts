@@ -223,13 +223,18 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const native = o.skip.has('ceiling')
     ? 'skipped (--skip ceiling)'
     : NativeCeiling.prepare(workload);
-  const w1 = runW1(engines, {
-    runs,
-    workload,
-    peerWorkload,
-    reference: referenceOf(all),
-    ceiling: typeof native === 'string' ? undefined : () => native.run(1)[0],
-  });
+  let w1: ThroughputResult[];
+  try {
+    w1 = runW1(engines, {
+      runs,
+      workload,
+      peerWorkload,
+      reference: referenceOf(all),
+      ceiling: typeof native === 'string' ? undefined : () => native.run(1)[0],
+    });
+  } finally {
+    if (typeof native !== 'string') native.dispose();
+  }
   const ceiling: Ceiling = typeof native === 'string' ? { skipped: native } : native.result();
   const latency = o.skip.has('latency')
     ? []

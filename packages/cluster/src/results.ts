@@ -125,7 +125,7 @@ export class EventMessageAssembler {
     gathered.chunks.push(data);
     if (part.part < part.parts) return undefined;
     this.gathering.delete(symbol);
-    return decodeEventMessage(joinBytes(gathered.chunks));
+    return decodeEventMessage(Buffer.concat(gathered.chunks));
   }
 
   /** The stream sequence of the first part of the oldest message still incomplete, if any. */
@@ -166,16 +166,4 @@ export function joinBatch(
   const incomplete = parts.oldestIncomplete();
   const last = batch.length > 0 ? batch[batch.length - 1].seq : 0;
   return { whole, resumeAfter: incomplete === undefined ? last : incomplete - 1 };
-}
-
-function joinBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
